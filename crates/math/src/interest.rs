@@ -1,0 +1,46 @@
+//! Simple pro-rata interest of fixed-term loans.
+
+use alloy_primitives::U256;
+
+use crate::muldiv::mul_div_up;
+use crate::{add, MathResult, BPS};
+
+/// 365 days, the year of an APR.
+pub const SECONDS_PER_YEAR: u64 = 365 * 24 * 60 * 60;
+
+/// `⌈principal × apr_bps × elapsed / (10_000 × 365 days)⌉`: interest owed, rounded up (the
+/// borrower owes it). Computed in one multiplication-then-division so no precision is lost.
+pub fn interest_up(principal: U256, apr_bps: u64, elapsed: u64) -> MathResult<U256> {
+    let rate_time = U256::from(apr_bps) * U256::from(elapsed); // < 2^128, cannot overflow
+    let denominator = U256::from(BPS) * U256::from(SECONDS_PER_YEAR);
+    mul_div_up(principal, rate_time, denominator)
+}
+
+/// `principal + interest_up(principal, apr_bps, elapsed)`: the debt, rounded up.
+pub fn debt_up(principal: U256, apr_bps: u64, elapsed: u64) -> MathResult<U256> {
+    add(principal, interest_up(principal, apr_bps, elapsed)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_year_at_ten_percent() {
+        let p = U256::from(1_000_000u64);
+        assert_eq!(interest_up(p, 1_000, SECONDS_PER_YEAR), Ok(U256::from(100_000u64)));
+        assert_eq!(debt_up(p, 1_000, SECONDS_PER_YEAR), Ok(U256::from(1_100_000u64)));
+    }
+
+    #[test]
+    fn any_elapsed_time_owes_at_least_one_unit() {
+        assert_eq!(interest_up(U256::from(1u64), 1, 1), Ok(U256::from(1u64)));
+        assert_eq!(interest_up(U256::from(1u64), 1, 0), Ok(U256::ZERO));
+        assert_eq!(interest_up(U256::ZERO, 5_000, 1_000), Ok(U256::ZERO));
+    }
+
+    #[test]
+    fn huge_principal_overflows_as_an_error() {
+        assert_eq!(debt_up(U256::MAX, 10_000, SECONDS_PER_YEAR), Err(crate::MathError::Overflow));
+    }
+}
