@@ -1,0 +1,53 @@
+//! `lien`: the command-line front end of the Lien protocol.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use lien_client::{nitro_rules, package};
+
+/// Lien: NFT-backed lending on Arbitrum Stylus.
+#[derive(Parser)]
+#[command(name = "lien", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build every contract for wasm32, package it as deployable Stylus code, check it
+    /// against Nitro's activation rules and print the size table. Fails when a contract is
+    /// over 24,576 bytes compressed or 128 KiB raw.
+    Package {
+        /// Where to write `<contract>.wasm` and `<contract>.code`.
+        #[arg(long, default_value = "target/stylus")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Package { out } => run_package(&out),
+    }
+}
+
+fn run_package(out: &std::path::Path) -> anyhow::Result<()> {
+    let root = package::workspace_root();
+    let out = if out.is_absolute() { out.to_owned() } else { root.join(out) };
+    let artifacts = package::package_all(&root, &out).context("packaging the contracts")?;
+    print!("{}", package::size_table(&artifacts));
+    println!("artifacts written to {}", out.display());
+    let mut broken = false;
+    for a in &artifacts {
+        let violations = nitro_rules::check(&a.wasm);
+        if !violations.is_empty() {
+            broken = true;
+            eprintln!("{} breaks Nitro's activation rules: {violations:?}", a.package);
+        }
+    }
+    package::check_limits(&artifacts)?;
+    anyhow::ensure!(!broken, "some contracts would be rejected at activation");
+    Ok(())
+}

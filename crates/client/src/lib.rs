@@ -1,0 +1,10 @@
+//! Lien's client library.
+//!
+//! - [`package`]: builds every Stylus contract for wasm32 and turns it into deployable code
+//!   (re-encoded, stripped, brotli-compressed, `EF F0 00 00`-prefixed), with a size table.
+//! - [`nitro_rules`]: checks a module against the activation rules Nitro applies, so a
+//!   contract that would be rejected on chain fails here first.
+#![forbid(unsafe_code)]
+
+pub mod nitro_rules;
+pub mod package;

@@ -1,0 +1,283 @@
+//! Packaging of the Stylus contracts: the same steps `cargo stylus` performs, in-process.
+//!
+//! 1. `cargo build --release --target wasm32-unknown-unknown` for every contract crate;
+//! 2. re-encode the module instruction by instruction (clears the over-long encodings rustc's
+//!    precompiled std leaves behind, which Nitro reads as reference types) and drop every
+//!    custom section (names, producers, target features);
+//! 3. brotli at quality 11; 4. prefix `EF F0 00 00` (Stylus, dictionary 0).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wasm_encoder::reencode::{self, Reencode};
+
+/// Largest deployable contract: Arbitrum's code-size limit, prefix included.
+pub const MAX_COMPRESSED_BYTES: usize = 24_576;
+/// Largest module Nitro will decompress and activate.
+pub const MAX_RAW_BYTES: usize = 128 * 1024;
+/// The code prefix of a Stylus program compressed with brotli dictionary 0.
+pub const STYLUS_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];
+
+/// What can go wrong while packaging.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// `cargo` could not be run or failed.
+    #[error("cargo {0}")]
+    Cargo(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The module could not be parsed or re-encoded.
+    #[error("{name}: cannot re-encode the module: {reason}")]
+    Reencode {
+        /// Contract name.
+        name: String,
+        /// What the parser said.
+        reason: String,
+    },
+    /// One or more contracts exceed the limits.
+    #[error("contracts over the size limits: {0}")]
+    TooLarge(String),
+}
+
+/// A contract crate of the workspace (a `cdylib` under `contracts/`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContractCrate {
+    /// Cargo package name, e.g. `lien-loan-book`.
+    pub package: String,
+    /// Library name of the produced `.wasm`, e.g. `lien_loan_book`.
+    pub lib_name: String,
+}
+
+/// One packaged contract.
+#[derive(Clone, Debug)]
+pub struct Artifact {
+    /// Cargo package name.
+    pub package: String,
+    /// The re-encoded, stripped module (what Nitro decompresses and activates).
+    pub wasm: Vec<u8>,
+    /// The deployable code: `EF F0 00 00` followed by the brotli-compressed module.
+    pub code: Vec<u8>,
+}
+
+impl Artifact {
+    /// Whether both limits hold.
+    pub fn within_limits(&self) -> bool {
+        self.wasm.len() <= MAX_RAW_BYTES && self.code.len() <= MAX_COMPRESSED_BYTES
+    }
+}
+
+/// The workspace root (the folder holding the top `Cargo.toml`), from this crate's location.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    })
+}
+
+/// The target directory cargo uses for this workspace (honours `CARGO_TARGET_DIR`).
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Every `cdylib` crate under `<root>/contracts`, sorted by package name.
+pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageError> {
+    let output = cargo()
+        .current_dir(root)
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .map_err(|e| PackageError::Cargo(format!("metadata: {e}")))?;
+    if !output.status.success() {
+        return Err(PackageError::Cargo(format!(
+            "metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    let meta: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| PackageError::Cargo(format!("metadata is not JSON: {e}")))?;
+    let contracts_dir = root.join("contracts");
+    let mut found = Vec::new();
+    for package in meta["packages"].as_array().into_iter().flatten() {
+        let manifest = Path::new(package["manifest_path"].as_str().unwrap_or_default());
+        if !manifest.starts_with(&contracts_dir) {
+            continue;
+        }
+        for target in package["targets"].as_array().into_iter().flatten() {
+            let is_cdylib =
+                target["crate_types"].as_array().into_iter().flatten().any(|k| k == "cdylib");
+            if is_cdylib {
+                found.push(ContractCrate {
+                    package: package["name"].as_str().unwrap_or_default().to_owned(),
+                    lib_name: target["name"].as_str().unwrap_or_default().replace('-', "_"),
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| a.package.cmp(&b.package));
+    Ok(found)
+}
+
+/// Builds the given contract crates for wasm32 in release, in one cargo invocation.
+pub fn build_wasm(root: &Path, crates: &[ContractCrate]) -> Result<(), PackageError> {
+    let mut cmd = cargo();
+    cmd.current_dir(root).args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
+    for c in crates {
+        cmd.args(["-p", &c.package]);
+    }
+    let status = cmd.status().map_err(|e| PackageError::Cargo(format!("build: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(PackageError::Cargo(format!("build of the contracts failed ({status})")))
+    }
+}
+
+/// Re-encodes `wasm` instruction by instruction and drops every custom section.
+pub fn reencode_stripped(name: &str, wasm: &[u8]) -> Result<Vec<u8>, PackageError> {
+    struct DropCustomSections;
+    impl Reencode for DropCustomSections {
+        type Error = std::convert::Infallible;
+        fn parse_custom_section(
+            &mut self,
+            _module: &mut wasm_encoder::Module,
+            _section: wasmparser::CustomSectionReader<'_>,
+        ) -> Result<(), reencode::Error<Self::Error>> {
+            Ok(())
+        }
+    }
+    let mut module = wasm_encoder::Module::new();
+    DropCustomSections
+        .parse_core_module(&mut module, wasmparser::Parser::new(0), wasm)
+        .map_err(|e| PackageError::Reencode { name: name.to_owned(), reason: e.to_string() })?;
+    Ok(module.finish())
+}
+
+/// `EF F0 00 00` followed by `wasm` compressed with brotli at quality 11.
+pub fn compress_with_prefix(wasm: &[u8]) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let mut code = STYLUS_PREFIX.to_vec();
+    let mut input = wasm;
+    // Writing into a Vec cannot fail.
+    let _ = brotli::BrotliCompress(&mut input, &mut code, &params);
+    code
+}
+
+/// Turns a raw rustc module into an [`Artifact`].
+pub fn package_module(package: &str, raw: &[u8]) -> Result<Artifact, PackageError> {
+    let wasm = reencode_stripped(package, raw)?;
+    let code = compress_with_prefix(&wasm);
+    Ok(Artifact { package: package.to_owned(), wasm, code })
+}
+
+/// Builds and packages every contract of the workspace at `root`; writes
+/// `<out_dir>/<package>.wasm` (the module) and `<out_dir>/<package>.code` (deployable code).
+pub fn package_all(root: &Path, out_dir: &Path) -> Result<Vec<Artifact>, PackageError> {
+    let crates = discover_contracts(root)?;
+    build_wasm(root, &crates)?;
+    let wasm_dir = target_dir(root).join("wasm32-unknown-unknown/release");
+    std::fs::create_dir_all(out_dir)
+        .map_err(|source| PackageError::Io { path: out_dir.to_owned(), source })?;
+    let mut artifacts = Vec::with_capacity(crates.len());
+    for c in &crates {
+        let path = wasm_dir.join(format!("{}.wasm", c.lib_name));
+        let raw = std::fs::read(&path).map_err(|source| PackageError::Io { path, source })?;
+        let artifact = package_module(&c.package, &raw)?;
+        for (ext, bytes) in [("wasm", &artifact.wasm), ("code", &artifact.code)] {
+            let path = out_dir.join(format!("{}.{ext}", c.package));
+            std::fs::write(&path, bytes).map_err(|source| PackageError::Io { path, source })?;
+        }
+        artifacts.push(artifact);
+    }
+    Ok(artifacts)
+}
+
+/// A table of raw and compressed sizes, one row per contract, with the headroom left.
+pub fn size_table(artifacts: &[Artifact]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<22} {:>10} {:>12} {:>8}  {}",
+        "contract", "raw (B)", "compressed", "of 24KiB", "status"
+    );
+    for a in artifacts {
+        let share = a.code.len() * 1000 / MAX_COMPRESSED_BYTES;
+        let status = if a.within_limits() { "ok" } else { "TOO LARGE" };
+        let _ = writeln!(
+            out,
+            "{:<22} {:>10} {:>12} {:>6}.{}%  {}",
+            a.package,
+            a.wasm.len(),
+            a.code.len(),
+            share / 10,
+            share % 10,
+            status
+        );
+    }
+    out
+}
+
+/// Fails with [`PackageError::TooLarge`] naming every contract over a limit.
+pub fn check_limits(artifacts: &[Artifact]) -> Result<(), PackageError> {
+    let over: Vec<String> = artifacts
+        .iter()
+        .filter(|a| !a.within_limits())
+        .map(|a| format!("{} ({} B raw, {} B compressed)", a.package, a.wasm.len(), a.code.len()))
+        .collect();
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(PackageError::TooLarge(over.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reencode_drops_custom_sections_and_keeps_code() {
+        let wasm = wat::parse_str(
+            r#"(module (@custom "producers" "x") (memory (export "memory") 1)
+                 (func (export "user_entrypoint") (param i32) (result i32) local.get 0))"#,
+        )
+        .expect("wat");
+        let out = reencode_stripped("t", &wasm).expect("reencode");
+        let customs = wasmparser::Parser::new(0)
+            .parse_all(&out)
+            .filter(|p| matches!(p, Ok(wasmparser::Payload::CustomSection(_))))
+            .count();
+        assert_eq!(customs, 0);
+        assert!(out.len() < wasm.len());
+        wasmparser::validate(&out).expect("still valid");
+    }
+
+    #[test]
+    fn code_is_prefixed_and_decompresses_to_the_module() {
+        let module = vec![7u8; 5_000];
+        let code = compress_with_prefix(&module);
+        assert_eq!(&code[..4], &STYLUS_PREFIX);
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &code[4..], &mut back).expect("brotli");
+        assert_eq!(back, module);
+        assert!(code.len() < 100);
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let small = Artifact { package: "a".into(), wasm: vec![0; 10], code: vec![0; 10] };
+        let big = Artifact { package: "b".into(), wasm: vec![0; 10], code: vec![0; MAX_COMPRESSED_BYTES + 1] };
+        let raw = Artifact { package: "c".into(), wasm: vec![0; MAX_RAW_BYTES + 1], code: vec![0; 10] };
+        assert!(check_limits(std::slice::from_ref(&small)).is_ok());
+        let err = check_limits(&[small, big, raw]).expect_err("too large").to_string();
+        assert!(err.contains("b (") && err.contains("c (") && !err.contains("a ("), "{err}");
+    }
+}
