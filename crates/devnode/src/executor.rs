@@ -1,0 +1,295 @@
+//! The one place where revm is constructed and run.
+//!
+//! Everything else in the node talks to the EVM through [`transact`] (execute and commit) and
+//! [`simulate`] (execute and discard). The EVM is [`DevEvm`], a thin [`EvmTr`] wrapper around
+//! revm's `MainnetEvm`; the Stylus runtime plugs in here by overriding [`EvmTr::frame_run`]
+//! in the same wrapper, so no other module changes when Stylus programs arrive.
+//!
+//! Code-acceptance rule (EIP-3541 as Arbitrum applies it): revm's own 0xEF check is switched
+//! off (`cfg.disable_eip3541`, feature `optional_eip3541`) and re-implemented in
+//! [`DevEvm::frame_run`]: new code that starts with 0xEF is rejected unless it starts with a
+//! Stylus component prefix (`EF F0 00`, `EF F0 01`, `EF F0 02`).
+
+use revm::{
+    context::{
+        result::{EVMError, ExecutionResult, InvalidTransaction},
+        BlockEnv, CfgEnv, Context, ContextSetters, ContextTr, JournalTr, TxEnv,
+    },
+    database::{CacheDB, EmptyDB},
+    handler::{
+        evm::{ContextDbError, FrameInitResult, FrameTr},
+        instructions::{EthInstructions, InstructionProvider},
+        EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, Handler, MainnetHandler,
+    },
+    interpreter::{
+        interpreter::EthInterpreter, interpreter_action::FrameInit, InstructionResult,
+        InterpreterAction,
+    },
+    primitives::hardfork::SpecId,
+    Database, DatabaseCommit, MainBuilder, MainContext,
+};
+
+/// The chain state: revm's in-memory cache over an empty backing store.
+pub type ChainDb = CacheDB<EmptyDB>;
+
+/// A read-only overlay over the chain state, used by `eth_call`, `eth_estimateGas` and
+/// state overrides: writes land in the overlay and are dropped with it.
+pub type OverlayDb<'a> = CacheDB<&'a ChainDb>;
+
+/// The revm context the node runs with, over any database.
+pub type DevContext<DB> = revm::handler::MainnetContext<DB>;
+
+/// The error type of one execution.
+pub type ExecError<DB> = EVMError<<DB as Database>::Error, InvalidTransaction>;
+
+/// Stylus code prefixes that Arbitrum accepts as contract code despite EIP-3541.
+pub const STYLUS_PREFIXES: [[u8; 3]; 3] = [[0xEF, 0xF0, 0x00], [0xEF, 0xF0, 0x01], [0xEF, 0xF0, 0x02]];
+
+/// The hard fork the node runs (Nitro dev chains enable every Ethereum fork up to Prague;
+/// Osaka's per-transaction gas cap is not part of Arbitrum).
+pub const SPEC: SpecId = SpecId::PRAGUE;
+
+/// Whether new contract code is acceptable under Arbitrum's version of EIP-3541.
+pub fn code_allowed(code: &[u8]) -> bool {
+    match code.first() {
+        Some(0xEF) => STYLUS_PREFIXES.iter().any(|p| code.starts_with(p)),
+        _ => true,
+    }
+}
+
+/// Execution environment of one transaction: chain configuration and block.
+#[derive(Clone, Debug)]
+pub struct ExecEnv {
+    /// Chain id checked against signed transactions.
+    pub chain_id: u64,
+    /// The block the transaction executes in.
+    pub block: BlockEnv,
+    /// Skip the base-fee check (eth_call / eth_estimateGas without a gas price, like geth).
+    pub no_base_fee: bool,
+    /// Skip the nonce check (eth_call / eth_estimateGas).
+    pub no_nonce_check: bool,
+}
+
+impl ExecEnv {
+    fn cfg(&self) -> CfgEnv {
+        let mut cfg = CfgEnv::new_with_spec(SPEC).with_chain_id(self.chain_id);
+        cfg.disable_eip3541 = true;
+        cfg.disable_base_fee = self.no_base_fee;
+        cfg.disable_nonce_check = self.no_nonce_check;
+        cfg
+    }
+}
+
+/// revm's mainnet EVM plus the node's own frame rules (see the module docs).
+pub struct DevEvm<DB: Database> {
+    /// The wrapped revm EVM; its `EvmTr` methods are delegated to, except `frame_run`.
+    pub inner: revm::handler::MainnetEvm<DevContext<DB>>,
+}
+
+impl<DB: Database> DevEvm<DB> {
+    /// Builds the EVM over `db` for the given environment.
+    pub fn new(db: DB, env: &ExecEnv) -> Self {
+        let inner = Context::mainnet()
+            .with_db(db)
+            .with_cfg(env.cfg())
+            .with_block(env.block.clone())
+            .build_mainnet();
+        Self { inner }
+    }
+
+    /// Runs one transaction through revm's mainnet handler; the state changes stay in the
+    /// journal until [`DevEvm::finalize`].
+    pub fn run(&mut self, tx: TxEnv) -> Result<ExecutionResult, ExecError<DB>> {
+        self.inner.ctx.set_tx(tx);
+        let mut handler = MainnetHandler::<Self, ExecError<DB>, EthFrame<EthInterpreter>>::default();
+        handler.run(self)
+    }
+
+    /// Takes the accumulated state changes out of the journal.
+    pub fn finalize(&mut self) -> revm::state::EvmState {
+        self.inner.ctx.journal_mut().finalize()
+    }
+}
+
+impl<DB: Database> EvmTr for DevEvm<DB> {
+    type Context = DevContext<DB>;
+    type Instructions = EthInstructions<EthInterpreter, DevContext<DB>>;
+    type Precompiles = EthPrecompiles;
+    type Frame = EthFrame<EthInterpreter>;
+
+    fn all(
+        &self,
+    ) -> (
+        &Self::Context,
+        &Self::Instructions,
+        &Self::Precompiles,
+        &revm::context_interface::FrameStack<Self::Frame>,
+    ) {
+        self.inner.all()
+    }
+
+    fn all_mut(
+        &mut self,
+    ) -> (
+        &mut Self::Context,
+        &mut Self::Instructions,
+        &mut Self::Precompiles,
+        &mut revm::context_interface::FrameStack<Self::Frame>,
+    ) {
+        self.inner.all_mut()
+    }
+
+    fn frame_init(
+        &mut self,
+        frame_input: FrameInit,
+    ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Self::Context>> {
+        self.inner.frame_init(frame_input)
+    }
+
+    /// Runs the top frame like revm does, then applies Arbitrum's EIP-3541 rule to the code a
+    /// create frame returns.
+    fn frame_run(
+        &mut self,
+    ) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Self::Context>> {
+        let evm = &mut self.inner;
+        let frame = evm.frame_stack.get();
+        let context = &mut evm.ctx;
+        let instructions = &mut evm.instruction;
+        let mut action = frame.interpreter.run_plain(
+            instructions.instruction_table(),
+            instructions.gas_table(),
+            context,
+        );
+        if frame.data.is_create() {
+            if let InterpreterAction::Return(result) = &mut action {
+                if result.result.is_ok() && !code_allowed(&result.output) {
+                    result.result = InstructionResult::CreateContractStartingWithEF;
+                }
+            }
+        }
+        frame.process_next_action(context, action).inspect(|item| {
+            if item.is_result() {
+                frame.set_finished(true);
+            }
+        })
+    }
+
+    fn frame_return_result(
+        &mut self,
+        result: <Self::Frame as FrameTr>::FrameResult,
+    ) -> Result<Option<FrameResult>, ContextDbError<Self::Context>> {
+        self.inner.frame_return_result(result)
+    }
+}
+
+/// Executes `tx` on `db` and commits its state changes. Invalid transactions (nonce, funds,
+/// fees, intrinsic gas) return `Err` and leave `db` untouched.
+pub fn transact<DB: Database + DatabaseCommit>(
+    db: &mut DB,
+    env: &ExecEnv,
+    tx: TxEnv,
+) -> Result<ExecutionResult, EVMError<DB::Error, InvalidTransaction>> {
+    let mut evm = DevEvm::new(&mut *db, env);
+    let outcome = evm.run(tx);
+    let state = evm.finalize();
+    let result = outcome?;
+    db.commit(state);
+    Ok(result)
+}
+
+/// Executes `tx` on `db` and discards every state change.
+pub fn simulate<DB: Database>(db: DB, env: &ExecEnv, tx: TxEnv) -> Result<ExecutionResult, ExecError<DB>> {
+    let mut evm = DevEvm::new(db, env);
+    let outcome = evm.run(tx);
+    let _ = evm.finalize();
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use revm::{
+        bytecode::Bytecode,
+        primitives::{address, Bytes, TxKind, U256},
+        state::AccountInfo,
+    };
+
+    fn env() -> ExecEnv {
+        ExecEnv {
+            chain_id: 412346,
+            block: BlockEnv { basefee: 0, gas_limit: 30_000_000, ..Default::default() },
+            no_base_fee: true,
+            no_nonce_check: false,
+        }
+    }
+
+    /// Init code that returns `code` (PUSH<n> code, PUSH0, MSTORE, PUSH1 n, PUSH1 32-n, RETURN).
+    fn init_returning(code: &[u8]) -> Bytes {
+        assert!(!code.is_empty() && code.len() <= 32);
+        let n = code.len() as u8;
+        let mut init = vec![0x5f + n];
+        init.extend_from_slice(code);
+        init.extend_from_slice(&[0x5f, 0x52, 0x60, n, 0x60, 32 - n, 0xf3]);
+        init.into()
+    }
+
+    fn deploy(db: &mut ChainDb, nonce: u64, code: &[u8]) -> ExecutionResult {
+        let caller = address!("0x1000000000000000000000000000000000000001");
+        let tx = TxEnv::builder()
+            .caller(caller)
+            .kind(TxKind::Create)
+            .data(init_returning(code))
+            .gas_limit(1_000_000)
+            .nonce(nonce)
+            .chain_id(Some(412346))
+            .build()
+            .expect("valid tx");
+        transact(db, &env(), tx).expect("valid transaction")
+    }
+
+    #[test]
+    fn stylus_prefixes_pass_and_other_ef_code_is_rejected() {
+        let mut db = ChainDb::default();
+        db.insert_account_info(
+            address!("0x1000000000000000000000000000000000000001"),
+            AccountInfo { balance: U256::from(10u64).pow(U256::from(18u64)), ..Default::default() },
+        );
+        for (nonce, code, ok) in [
+            (0u64, &[0xEF, 0xF0, 0x00, 0x00, 0x01][..], true),
+            (1, &[0xEF, 0xF0, 0x01, 0xAA][..], true),
+            (2, &[0xEF, 0xF0, 0x02, 0x00][..], true),
+            (3, &[0xEF, 0x00, 0x01][..], false),
+            (4, &[0xEF][..], false),
+            (5, &[0xEF, 0xF0, 0x03][..], false),
+            (6, &[0x60, 0x00][..], true),
+        ] {
+            let result = deploy(&mut db, nonce, code);
+            assert_eq!(result.is_success(), ok, "code {code:02x?}: {result:?}");
+            if ok {
+                let ExecutionResult::Success { output, .. } = result else { unreachable!() };
+                let addr = output.address().copied().expect("created address");
+                let info = db.basic(addr).expect("db").expect("account");
+                let stored = info.code.unwrap_or_else(Bytecode::new);
+                assert_eq!(stored.original_byte_slice(), code);
+            }
+        }
+    }
+
+    #[test]
+    fn simulate_leaves_state_untouched() {
+        let mut db = ChainDb::default();
+        let caller = address!("0x2000000000000000000000000000000000000002");
+        db.insert_account_info(caller, AccountInfo { balance: U256::from(1_000_000u64), ..Default::default() });
+        let tx = TxEnv::builder()
+            .caller(caller)
+            .kind(TxKind::Call(address!("0x3000000000000000000000000000000000000003")))
+            .value(U256::from(5u64))
+            .gas_limit(21_000)
+            .chain_id(Some(412346))
+            .build()
+            .expect("valid tx");
+        let result = simulate(&mut db, &env(), tx).expect("valid transaction");
+        assert!(result.is_success());
+        assert_eq!(db.basic(caller).expect("db").expect("account").balance, U256::from(1_000_000u64));
+    }
+}
