@@ -3,6 +3,7 @@
 
 pub mod asm;
 pub mod contracts;
+pub mod tools;
 
 use alloy::{
     consensus::{SignableTransaction, TxEip1559, TxEip2930, TxEnvelope, TxLegacy},
