@@ -1,0 +1,302 @@
+//! `StylusEvm`: revm's mainnet EVM with Stylus frames, native system contracts and Nitro's
+//! code-deposit rule, driven by the stock mainnet handler.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use revm::context::{ContextTr, Evm, FrameStack};
+use revm::context::Cfg;
+use revm::handler::instructions::EthInstructions;
+use revm::handler::{
+    evm::{ContextDbError, FrameInitResult}, EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult,
+    FrameResult, ItemOrResult,
+};
+use revm::interpreter::interpreter::EthInterpreter;
+use revm::interpreter::interpreter_action::FrameInit;
+use revm::interpreter::{
+    CallScheme, FrameInput, Gas, InstructionResult, InterpreterAction, InterpreterResult,
+};
+use revm::primitives::{keccak256, Address, Bytes, B256, U256};
+
+use crate::code::is_stylus_program;
+use crate::params::SYSTEM_CONTRACTS;
+use crate::runtime::Runtime;
+
+/// The inner revm EVM type.
+pub type InnerEvm<CTX> =
+    Evm<CTX, (), EthInstructions<EthInterpreter, CTX>, EthPrecompiles, EthFrame<EthInterpreter>>;
+
+/// Per-transaction Stylus bookkeeping.
+#[derive(Debug, Default, Clone)]
+pub struct TxState {
+    /// Wasm pages currently open.
+    pub pages_open: u16,
+    /// Most wasm pages ever open at once.
+    pub pages_ever: u16,
+    /// Open non-delegate frames per address (for `msg_reentrant`).
+    pub frames: HashMap<Address, u32>,
+}
+
+/// A call frame as a Stylus program or system contract sees it.
+#[derive(Debug, Clone)]
+pub struct CallFrame {
+    /// Storage/`address()` owner.
+    pub target: Address,
+    /// Where the code came from.
+    pub code_address: Address,
+    /// `msg.sender`.
+    pub caller: Address,
+    /// `msg.value`.
+    pub value: U256,
+    /// Calldata.
+    pub input: Bytes,
+    /// Static context.
+    pub is_static: bool,
+    /// Whether this is a DELEGATECALL/CALLCODE frame.
+    pub delegate: bool,
+    /// Gas available to the frame.
+    pub gas_limit: u64,
+    /// Raw code.
+    pub code: Bytes,
+    /// Code hash.
+    pub codehash: B256,
+}
+
+/// How a natively run frame ended.
+#[derive(Debug, Clone)]
+pub struct NativeOutcome {
+    /// Result kind.
+    pub result: InstructionResult,
+    /// Output (return or revert data).
+    pub output: Bytes,
+    /// Gas left.
+    pub gas_left: u64,
+    /// SSTORE refund accumulated.
+    pub refund: i64,
+}
+
+impl NativeOutcome {
+    /// Success with output.
+    pub fn ok(output: Bytes, gas_left: u64) -> Self {
+        Self { result: InstructionResult::Return, output, gas_left, refund: 0 }
+    }
+    /// Revert with data.
+    pub fn revert(output: Bytes, gas_left: u64) -> Self {
+        Self { result: InstructionResult::Revert, output, gas_left, refund: 0 }
+    }
+    /// Exceptional halt: all gas consumed.
+    pub fn halt(result: InstructionResult) -> Self {
+        Self { result, output: Bytes::new(), gas_left: 0, refund: 0 }
+    }
+}
+
+/// revm's mainnet EVM extended with the Stylus runtime.
+pub struct StylusEvm<CTX: ContextTr> {
+    /// The wrapped EVM.
+    pub inner: InnerEvm<CTX>,
+    /// The shared runtime.
+    pub runtime: Arc<Runtime>,
+    /// Per-transaction state.
+    pub tx_state: TxState,
+}
+
+impl<CTX: ContextTr> std::fmt::Debug for StylusEvm<CTX> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StylusEvm").field("runtime", &self.runtime).field("tx_state", &self.tx_state).finish_non_exhaustive()
+    }
+}
+
+enum FrameKind {
+    Evm,
+    Stylus,
+    System(Address),
+}
+
+/// Code placed at system-contract addresses (what Nitro stores at precompiles).
+pub const SYSTEM_CODE: [u8; 1] = [0xFE];
+
+impl<CTX> StylusEvm<CTX>
+where
+    CTX: ContextTr + revm::interpreter::Host,
+{
+    /// Wraps a context.
+    pub fn new(ctx: CTX, runtime: Arc<Runtime>) -> Self {
+        let spec = ctx.cfg().spec().into();
+        let inner = Evm::new(ctx, EthInstructions::new_mainnet_with_spec(spec), EthPrecompiles::new(spec));
+        Self { inner, runtime, tx_state: TxState::default() }
+    }
+
+    fn classify(&mut self) -> FrameKind {
+        let frame = self.inner.frame_stack.get();
+        if let FrameInput::Call(inputs) = &frame.input {
+            if SYSTEM_CONTRACTS.contains(&inputs.bytecode_address) {
+                return FrameKind::System(inputs.bytecode_address);
+            }
+        }
+        if matches!(frame.input, FrameInput::Call(_))
+            && is_stylus_program(frame.interpreter.bytecode.original_byte_slice())
+        {
+            return FrameKind::Stylus;
+        }
+        FrameKind::Evm
+    }
+
+    /// The top frame as a [`CallFrame`].
+    fn call_frame(&mut self) -> CallFrame {
+        let frame = self.inner.frame_stack.get();
+        let ctx = &self.inner.ctx;
+        let (code_address, delegate) = match &frame.input {
+            FrameInput::Call(i) => (i.bytecode_address, matches!(i.scheme, CallScheme::DelegateCall | CallScheme::CallCode)),
+            _ => (frame.interpreter.input.target_address, false),
+        };
+        let code = frame.interpreter.bytecode.original_bytes();
+        let codehash = frame.interpreter.bytecode.hash().unwrap_or_else(|| keccak256(&code));
+        CallFrame {
+            target: frame.interpreter.input.target_address,
+            code_address,
+            caller: frame.interpreter.input.caller_address,
+            value: frame.interpreter.input.call_value,
+            input: Bytes::copy_from_slice(&frame.interpreter.input.input.as_bytes(ctx)),
+            is_static: frame.interpreter.runtime_flag.is_static,
+            delegate,
+            gas_limit: frame.interpreter.gas.remaining(),
+            code,
+            codehash,
+        }
+    }
+
+    fn finish_native(&mut self, outcome: NativeOutcome) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<CTX>> {
+        let frame = self.inner.frame_stack.get();
+        let mut gas = Gas::new(frame.interpreter.gas.remaining());
+        gas.set_reservoir(frame.interpreter.gas.reservoir());
+        let spent = gas.remaining().saturating_sub(outcome.gas_left);
+        if !gas.record_regular_cost(spent) {
+            gas.spend_all();
+        }
+        if outcome.result.is_ok() {
+            gas.record_refund(outcome.refund);
+        }
+        let action = InterpreterAction::Return(InterpreterResult { result: outcome.result, output: outcome.output, gas });
+        let res = frame.process_next_action::<_, ContextDbError<CTX>>(&mut self.inner.ctx, action)?;
+        if res.is_result() {
+            frame.set_finished(true);
+        }
+        Ok(res)
+    }
+
+    /// Runs `init` to completion on a fresh frame stack, as a child of the current top frame.
+    pub fn nested(&mut self, frame_input: FrameInput) -> Result<FrameResult, ContextDbError<CTX>> {
+        let (depth, memory) = {
+            let parent = self.inner.frame_stack.get();
+            (parent.depth + 1, parent.interpreter.memory.new_child_context())
+        };
+        let saved = std::mem::replace(&mut self.inner.frame_stack, FrameStack::new());
+        let result = self.run_loop(FrameInit { depth, memory, frame_input });
+        self.inner.frame_stack = saved;
+        self.inner.frame_stack.get().interpreter.memory.free_child_context();
+        result
+    }
+
+    fn run_loop(&mut self, init: FrameInit) -> Result<FrameResult, ContextDbError<CTX>> {
+        if let ItemOrResult::Result(r) = self.frame_init(init)? {
+            return Ok(r);
+        }
+        loop {
+            let result = match self.frame_run()? {
+                ItemOrResult::Item(init) => match self.frame_init(init)? {
+                    ItemOrResult::Item(_) => continue,
+                    ItemOrResult::Result(r) => r,
+                },
+                ItemOrResult::Result(r) => r,
+            };
+            if let Some(r) = self.frame_return_result(result)? {
+                return Ok(r);
+            }
+        }
+    }
+
+    fn run_evm_frame(&mut self) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<CTX>> {
+        let frame = self.inner.frame_stack.get();
+        let ctx = &mut self.inner.ctx;
+        let instructions = &self.inner.instruction;
+        let mut action = frame.interpreter.run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
+        // EIP-3541 as Nitro applies it: 0xEF code is refused unless it is a Stylus program.
+        if let (FrameInput::Create(_), InterpreterAction::Return(r)) = (&frame.input, &mut action) {
+            if r.result.is_ok() && r.output.first() == Some(&0xEF) && !is_stylus_program(&r.output) {
+                r.result = InstructionResult::CreateContractStartingWithEF;
+            }
+        }
+        let res = frame.process_next_action::<_, ContextDbError<CTX>>(ctx, action)?;
+        if res.is_result() {
+            frame.set_finished(true);
+        }
+        Ok(res)
+    }
+}
+
+impl<CTX> EvmTr for StylusEvm<CTX>
+where
+    CTX: ContextTr + revm::interpreter::Host,
+{
+    type Context = CTX;
+    type Instructions = EthInstructions<EthInterpreter, CTX>;
+    type Precompiles = EthPrecompiles;
+    type Frame = EthFrame<EthInterpreter>;
+
+    fn all(&self) -> (&Self::Context, &Self::Instructions, &Self::Precompiles, &FrameStack<Self::Frame>) {
+        self.inner.all()
+    }
+
+    fn all_mut(&mut self) -> (&mut Self::Context, &mut Self::Instructions, &mut Self::Precompiles, &mut FrameStack<Self::Frame>) {
+        self.inner.all_mut()
+    }
+
+    fn frame_init(&mut self, mut frame_input: FrameInit) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<CTX>> {
+        let mut counted = None;
+        if let FrameInput::Call(inputs) = &mut frame_input.frame_input {
+            if SYSTEM_CONTRACTS.contains(&inputs.bytecode_address) {
+                // System contracts always get a frame, whatever code their account holds.
+                let code = revm::bytecode::Bytecode::new_raw(Bytes::from_static(&SYSTEM_CODE));
+                inputs.known_bytecode = (keccak256(SYSTEM_CODE), code);
+            }
+            if matches!(inputs.scheme, CallScheme::Call | CallScheme::StaticCall) {
+                counted = Some(inputs.target_address);
+            }
+        }
+        let res = self.inner.frame_init(frame_input)?;
+        if let (ItemOrResult::Item(_), Some(addr)) = (&res, counted) {
+            *self.tx_state.frames.entry(addr).or_insert(0) += 1;
+        }
+        Ok(res)
+    }
+
+    fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<CTX>> {
+        match self.classify() {
+            FrameKind::Evm => self.run_evm_frame(),
+            FrameKind::Stylus => {
+                let call = self.call_frame();
+                let outcome = self.exec_program(&call)?;
+                self.finish_native(outcome)
+            }
+            FrameKind::System(addr) => {
+                let call = self.call_frame();
+                let outcome = self.exec_system(addr, &call)?;
+                self.finish_native(outcome)
+            }
+        }
+    }
+
+    fn frame_return_result(&mut self, result: FrameResult) -> Result<Option<FrameResult>, ContextDbError<CTX>> {
+        let top = self.inner.frame_stack.get();
+        if top.is_finished() {
+            if let FrameInput::Call(inputs) = &top.input {
+                if matches!(inputs.scheme, CallScheme::Call | CallScheme::StaticCall) {
+                    if let Some(n) = self.tx_state.frames.get_mut(&inputs.target_address) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+            }
+        }
+        self.inner.frame_return_result(result)
+    }
+}

@@ -1,0 +1,125 @@
+//! Chain parameters of the Stylus runtime (Nitro's `StylusParams` as a dev chain sees them) and
+//! the fixed addresses of the ArbOS system contracts.
+
+use revm::primitives::{address, Address};
+
+/// ArbWasm precompile.
+pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
+/// ArbWasmCache precompile.
+pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
+/// ArbSys precompile.
+pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
+/// ArbInfo precompile.
+pub const ARB_INFO: Address = address!("0000000000000000000000000000000000000065");
+/// ArbOwnerPublic precompile.
+pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
+/// ArbGasInfo precompile.
+pub const ARB_GAS_INFO: Address = address!("000000000000000000000000000000000000006c");
+/// ArbOwner precompile (owner-only methods).
+pub const ARB_OWNER: Address = address!("0000000000000000000000000000000000000070");
+/// ArbDebug precompile (debug chains only).
+pub const ARB_DEBUG: Address = address!("00000000000000000000000000000000000000ff");
+/// The StylusDeployer, implemented natively at its canonical address.
+pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
+/// The ArbOS state account; program records and runtime parameters live in its storage.
+pub const ARBOS_STATE: Address = address!("A4B05FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF");
+/// The network fee account that receives activation data fees.
+pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000A4B05");
+/// Batch poster address that Nitro reports as the block coinbase.
+pub const BATCH_POSTER: Address = address!("A4B000000000000000000073657175656e636572");
+
+/// Every address whose calls the runtime serves natively.
+pub const SYSTEM_CONTRACTS: [Address; 9] = [
+    ARB_SYS,
+    ARB_INFO,
+    ARB_OWNER_PUBLIC,
+    ARB_GAS_INFO,
+    ARB_OWNER,
+    ARB_WASM,
+    ARB_WASM_CACHE,
+    ARB_DEBUG,
+    STYLUS_DEPLOYER,
+];
+
+/// Stylus parameters; the defaults are those of a Nitro dev chain at ArbOS 40 (Nitro v3.7.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StylusParams {
+    /// ArbOS version the chain runs (affects multi-value and the stack-depth default).
+    pub arbos_version: u64,
+    /// Current Stylus version (2 after the ArbOS 31 upgrade).
+    pub version: u16,
+    /// Ink per gas.
+    pub ink_price: u32,
+    /// Worst-case stack words a program may use (`stylus_stack_left` start value).
+    pub max_stack_depth: u32,
+    /// Pages every transaction gets for free.
+    pub free_pages: u16,
+    /// Gas per page beyond the free ones.
+    pub page_gas: u16,
+    /// Maximum pages open at once in a transaction.
+    pub page_limit: u16,
+    /// Minimum init gas, in units of 128 gas.
+    pub min_init_gas: u8,
+    /// Minimum cached init gas, in units of 32 gas.
+    pub min_cached_init_gas: u8,
+    /// Init cost scalar, percent ×2 (50 → the cost as computed).
+    pub init_cost_scalar: u8,
+    /// Cached cost scalar, percent ×2.
+    pub cached_cost_scalar: u8,
+    /// Days until an activation expires.
+    pub expiry_days: u16,
+    /// Days before a keepalive is allowed.
+    pub keepalive_days: u16,
+    /// Recent-wasm block cache size (ArbOS ≥ 60 only; reported by ArbWasm).
+    pub block_cache_size: u16,
+    /// Largest decompressed wasm accepted.
+    pub max_wasm_size: u32,
+    /// EIP-170 code size limit (includes the 4-byte Stylus prefix).
+    pub max_code_size: usize,
+    /// Debug chain: console/debug imports and ArbDebug are allowed.
+    pub debug_mode: bool,
+    /// Fixed gas burnt by `activateProgram`.
+    pub activation_fixed_gas: u64,
+}
+
+impl Default for StylusParams {
+    fn default() -> Self {
+        Self {
+            arbos_version: 40,
+            version: 2,
+            ink_price: 10_000,
+            max_stack_depth: 4 * 65_536,
+            free_pages: 2,
+            page_gas: 1000,
+            page_limit: 128,
+            min_init_gas: 69,
+            min_cached_init_gas: 11,
+            init_cost_scalar: 50,
+            cached_cost_scalar: 50,
+            expiry_days: 365,
+            keepalive_days: 31,
+            block_cache_size: 32,
+            max_wasm_size: 128 * 1024,
+            max_code_size: 24_576,
+            debug_mode: true,
+            activation_fixed_gas: 1_659_168,
+        }
+    }
+}
+
+impl StylusParams {
+    /// Whether multi-value wasm is accepted (ArbOS < 60).
+    pub fn multi_value(&self) -> bool {
+        self.arbos_version < 60
+    }
+
+    /// Gas → ink, saturating.
+    pub fn gas_to_ink(&self, gas: u64) -> u64 {
+        gas.saturating_mul(u64::from(self.ink_price))
+    }
+
+    /// Ink → gas, floor.
+    pub fn ink_to_gas(&self, ink: u64) -> u64 {
+        ink / u64::from(self.ink_price.max(1))
+    }
+}
