@@ -368,3 +368,38 @@ async fn interval_mining_batches_transactions() {
     assert_eq!(rpc_ok(&url, "eth_blockNumber", json!([])).await, n);
     node.stop().await;
 }
+
+/// Init code returning `code` as the contract code (PUSHn code, PUSH0, MSTORE, RETURN tail).
+fn init_returning(code: &[u8]) -> Bytes {
+    let n = code.len() as u8;
+    let mut init = vec![0x5f + n];
+    init.extend_from_slice(code);
+    init.extend_from_slice(&[0x5f, 0x52, 0x60, n, 0x60, 32 - n, 0xf3]);
+    init.into()
+}
+
+#[tokio::test]
+async fn eip3541_allows_only_stylus_prefixes() {
+    let node = start().await;
+    let url = node.url().to_string();
+    let p = provider(&url, dev_signer());
+    for (code, ok) in [
+        (&[0xEF, 0xF0, 0x00, 0x00, 0x1b][..], true),
+        (&[0xEF, 0xF0, 0x01, 0x42][..], true),
+        (&[0xEF, 0xF0, 0x02, 0x00, 0x00][..], true),
+        (&[0xEF, 0x00, 0x01][..], false),
+        (&[0xEF, 0xF0, 0x03][..], false),
+    ] {
+        let tx = TransactionRequest::default().with_deploy_code(init_returning(code)).with_gas_limit(200_000);
+        let r = p.send_transaction(tx).await.expect("send").get_receipt().await.expect("receipt");
+        assert_eq!(r.status(), ok, "code {code:02x?}");
+        let addr = r.contract_address.expect("contractAddress");
+        let stored = p.get_code_at(addr).await.expect("code");
+        if ok {
+            assert_eq!(stored.as_ref(), code);
+        } else {
+            assert!(stored.is_empty());
+        }
+    }
+    node.stop().await;
+}
