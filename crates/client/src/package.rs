@@ -80,20 +80,28 @@ pub fn workspace_root() -> PathBuf {
     })
 }
 
-/// The target directory cargo uses for this workspace (honours `CARGO_TARGET_DIR`).
+/// The manifest of the contracts workspace (a workspace of its own: see contracts/Cargo.toml).
+pub fn contracts_manifest(root: &Path) -> PathBuf {
+    root.join("contracts").join("Cargo.toml")
+}
+
+/// The target directory of the contracts workspace (honours `CARGO_TARGET_DIR`).
 pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("contracts").join("target"))
 }
 
 fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// Every `cdylib` crate under `<root>/contracts`, sorted by package name.
+/// Every `cdylib` crate of the contracts workspace, sorted by package name.
 pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageError> {
     let output = cargo()
         .current_dir(root)
-        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .arg(contracts_manifest(root))
         .output()
         .map_err(|e| PackageError::Cargo(format!("metadata: {e}")))?;
     if !output.status.success() {
@@ -129,7 +137,9 @@ pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageErro
 /// Builds the given contract crates for wasm32 in release, in one cargo invocation.
 pub fn build_wasm(root: &Path, crates: &[ContractCrate]) -> Result<(), PackageError> {
     let mut cmd = cargo();
-    cmd.current_dir(root).args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
+    cmd.current_dir(root)
+        .args(["build", "--locked", "--release", "--target", "wasm32-unknown-unknown", "--manifest-path"])
+        .arg(contracts_manifest(root));
     for c in crates {
         cmd.args(["-p", &c.package]);
     }
