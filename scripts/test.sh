@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The project's test command (README.md, .ci/run). Runs on a fresh machine with rustup, cargo
+# and npm: the pinned toolchain and its wasm32 target come from rust-toolchain.toml, and the
+# dev-node tests install Foundry's cast/anvil from the npm registry into .tools/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rustup show active-toolchain >/dev/null
+rustup target add wasm32-unknown-unknown >/dev/null
+
+echo "== contracts: build for wasm32, package, check Nitro's rules, size table =="
+cargo run --locked --quiet -p lien-cli -- package
+
+echo "== contracts: unit tests (motsu) =="
+cargo test --locked --manifest-path contracts/Cargo.toml
+
+echo "== host: lien-math, packaging, dev node, client, end to end =="
+cargo test --locked --workspace
