@@ -1,0 +1,48 @@
+//! The Governance contract's events: one for every step and every state change.
+use alloy_sol_types::sol;
+
+sol! {
+    /// A proposal was created; the proposer's approval is counted at once (see `Approved`).
+    #[derive(Debug)]
+    event Proposed(uint256 indexed id, address indexed proposer, address indexed target, uint256 value, bytes data);
+    /// An owner approved; `approvals` counts current owners' approvals after this one.
+    #[derive(Debug)]
+    event Approved(uint256 indexed id, address indexed owner, uint256 approvals);
+    /// An owner withdrew its approval; `approvals` is the count after the revoke.
+    #[derive(Debug)]
+    event Revoked(uint256 indexed id, address indexed owner, uint256 approvals);
+    /// Approvals reached the threshold at `reachedAt`; the timelock runs until `executableAt`
+    /// (computed with the delay in force now; a later delay change moves it).
+    #[derive(Debug)]
+    event ThresholdReached(uint256 indexed id, uint64 reachedAt, uint64 executableAt);
+    /// A revoke dropped approvals below the threshold: the timelock clock was reset.
+    #[derive(Debug)]
+    event TimelockReset(uint256 indexed id);
+    /// The proposal's call ran successfully.
+    #[derive(Debug)]
+    event Executed(uint256 indexed id, address indexed executor);
+    /// The proposer cancelled the proposal.
+    #[derive(Debug)]
+    event Cancelled(uint256 indexed id, address indexed by);
+    /// An owner joined the owner set.
+    #[derive(Debug)]
+    event OwnerAdded(address indexed owner);
+    /// An owner left the owner set.
+    #[derive(Debug)]
+    event OwnerRemoved(address indexed owner);
+    /// The approval threshold changed.
+    #[derive(Debug)]
+    event ThresholdChanged(uint8 oldThreshold, uint8 newThreshold);
+    /// The timelock delay changed.
+    #[derive(Debug)]
+    event DelayChanged(uint64 oldDelay, uint64 newDelay);
+    /// The guardian changed (zero = no guardian).
+    #[derive(Debug)]
+    event GuardianChanged(address indexed oldGuardian, address indexed newGuardian);
+    /// The guardian called `pause()` on `target`.
+    #[derive(Debug)]
+    event GuardianPaused(address indexed guardian, address indexed target);
+    /// ETH was sent to the contract (to fund proposals that forward value).
+    #[derive(Debug)]
+    event Deposited(address indexed from, uint256 amount);
+}

@@ -1,0 +1,268 @@
+//! Propose / approve / revoke / execute / cancel, the timelock clock and expiry.
+use alloy_primitives::{Address, U256};
+use motsu::prelude::*;
+use stylus_sdk::abi::Bytes;
+
+use super::helpers::*;
+use super::mock_target::MockRiskTarget;
+use crate::{errors::*, events::*, Governance, EXPIRY_WINDOW};
+
+/// Phase codes returned by `proposalState`.
+const PENDING: u8 = 0;
+const QUEUED: u8 = 1;
+const READY: u8 = 2;
+const EXPIRED: u8 = 3;
+const EXECUTED: u8 = 4;
+const CANCELLED: u8 = 5;
+
+#[motsu::test]
+fn propose_counts_as_the_proposers_approval(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+    coll: Address,
+) {
+    deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
+    deploy_target(&target, &gov);
+    let data = set_ltv(coll, 4_000);
+    let id = propose(&gov, alice, target.address(), U256::ZERO, data.clone());
+    assert_eq!(id, U256::from(1));
+    assert_eq!(gov.sender(bob).proposal_count(), U256::from(1));
+    gov.assert_emitted(&Proposed { id, proposer: alice, target: target.address(), value: U256::ZERO, data: data.clone().into() });
+    gov.assert_emitted(&Approved { id, owner: alice, approvals: U256::from(1) });
+    assert!(gov.sender(bob).has_approved(id, alice).motsu_unwrap());
+    assert!(!gov.sender(bob).has_approved(id, bob).motsu_unwrap());
+    assert_eq!(gov.sender(bob).approval_count(id).motsu_unwrap(), U256::from(1));
+    assert_eq!(gov.sender(bob).proposal_state(id).motsu_unwrap(), PENDING);
+    assert_eq!(gov.sender(bob).executable_at(id).motsu_unwrap(), 0);
+    let (proposer, tgt, value, stored, proposed_at, reached_at, state) =
+        gov.sender(bob).get_proposal(id).motsu_unwrap();
+    assert_eq!((proposer, tgt, value, stored.0, reached_at, state), (alice, target.address(), U256::ZERO, data, 0, PENDING));
+    assert!(proposed_at > 0);
+    // The second approval reaches the threshold and starts the clock.
+    gov.sender(bob).approve(id).motsu_unwrap();
+    gov.assert_emitted(&Approved { id, owner: bob, approvals: U256::from(2) });
+    let (.., reached_at, state) = gov.sender(bob).get_proposal(id).motsu_unwrap();
+    assert_eq!(state, QUEUED);
+    assert_eq!(reached_at, proposed_at);
+    gov.assert_emitted(&ThresholdReached { id, reachedAt: reached_at, executableAt: reached_at + DELAY });
+    assert_eq!(gov.sender(bob).executable_at(id).motsu_unwrap(), reached_at + DELAY);
+}
+
+#[motsu::test]
+fn threshold_of_one_starts_the_clock_at_proposal(gov: Contract<Governance>, target: Contract<MockRiskTarget>, alice: Address, bob: Address, coll: Address) {
+    deploy(&gov, &[alice, bob], 1, Address::ZERO);
+    deploy_target(&target, &gov);
+    let id = propose(&gov, alice, target.address(), U256::ZERO, set_ltv(coll, 1_000));
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), QUEUED);
+    advance(DELAY);
+    gov.sender(bob).execute(id).motsu_unwrap();
+    assert_eq!(target.sender(alice).max_ltv(coll), 1_000);
+}
+
+#[motsu::test]
+fn non_owners_cannot_act(gov: Contract<Governance>, alice: Address, bob: Address, mallory: Address) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    let err = gov.sender(mallory).propose(alice, U256::ZERO, Bytes::from(Vec::new())).motsu_unwrap_err();
+    assert!(matches!(err, Error::NotOwner(GovNotOwner { caller }) if caller == mallory));
+    let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
+    for err in [
+        gov.sender(mallory).approve(id).motsu_unwrap_err(),
+        gov.sender(mallory).revoke(id).motsu_unwrap_err(),
+        gov.sender(mallory).execute(id).map(|_| ()).motsu_unwrap_err(),
+        gov.sender(mallory).cancel(id).motsu_unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::NotOwner(GovNotOwner { caller }) if caller == mallory));
+    }
+    assert_eq!(gov.sender(alice).approval_count(id).motsu_unwrap(), U256::from(1));
+}
+
+#[motsu::test]
+fn double_approval_is_rejected(gov: Contract<Governance>, alice: Address, bob: Address, carol: Address) {
+    deploy(&gov, &[alice, bob, carol], 3, Address::ZERO);
+    let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
+    let err = gov.sender(alice).approve(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::AlreadyApproved(GovAlreadyApproved { id: i, owner }) if i == id && owner == alice));
+    gov.sender(bob).approve(id).motsu_unwrap();
+    let err = gov.sender(bob).approve(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::AlreadyApproved(GovAlreadyApproved { owner, .. }) if owner == bob));
+    assert_eq!(gov.sender(alice).approval_count(id).motsu_unwrap(), U256::from(2));
+}
+
+#[motsu::test]
+fn execution_waits_for_threshold_and_delay(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+    coll: Address,
+) {
+    deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
+    deploy_target(&target, &gov);
+    let id = propose(&gov, alice, target.address(), U256::ZERO, set_ltv(coll, 3_000));
+    // Threshold not met.
+    let err = gov.sender(alice).execute(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::ThresholdNotMet(GovThresholdNotMet { approvals, threshold: 2, .. }) if approvals == U256::from(1)));
+    // Time alone does not help.
+    advance(DELAY * 2);
+    assert!(matches!(gov.sender(alice).execute(id).motsu_unwrap_err(), Error::ThresholdNotMet(_)));
+    gov.sender(carol).approve(id).motsu_unwrap();
+    let eta = gov.sender(alice).executable_at(id).motsu_unwrap();
+    // Early execution.
+    advance(DELAY - 1);
+    let err = gov.sender(alice).execute(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::Timelocked(GovTimelocked { executableAt, .. }) if executableAt == eta));
+    assert_eq!(target.sender(alice).max_ltv(coll), 0);
+    advance(1);
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), READY);
+    // Any owner executes, not only the proposer.
+    gov.sender(bob).execute(id).motsu_unwrap();
+    gov.assert_emitted(&Executed { id, executor: bob });
+    assert_eq!(target.sender(alice).max_ltv(coll), 3_000);
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), EXECUTED);
+    // Double execution.
+    let err = gov.sender(alice).execute(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::AlreadyExecuted(GovAlreadyExecuted { id: i }) if i == id));
+    // Executed proposals take no more approvals, revokes or cancels.
+    assert!(matches!(gov.sender(bob).approve(id).motsu_unwrap_err(), Error::AlreadyExecuted(_)));
+    assert!(matches!(gov.sender(bob).revoke(id).motsu_unwrap_err(), Error::AlreadyExecuted(_)));
+    assert!(matches!(gov.sender(alice).cancel(id).motsu_unwrap_err(), Error::AlreadyExecuted(_)));
+}
+
+#[motsu::test]
+fn revoke_below_threshold_resets_the_clock(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+    coll: Address,
+) {
+    deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
+    deploy_target(&target, &gov);
+    let id = propose(&gov, alice, target.address(), U256::ZERO, set_ltv(coll, 2_000));
+    gov.sender(bob).approve(id).motsu_unwrap();
+    let first_eta = gov.sender(alice).executable_at(id).motsu_unwrap();
+    advance(DELAY - 10);
+    gov.sender(bob).revoke(id).motsu_unwrap();
+    gov.assert_emitted(&Revoked { id, owner: bob, approvals: U256::from(1) });
+    gov.assert_emitted(&TimelockReset { id });
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), PENDING);
+    assert_eq!(gov.sender(alice).executable_at(id).motsu_unwrap(), 0);
+    assert!(!gov.sender(alice).has_approved(id, bob).motsu_unwrap());
+    // A revoked approval does not count: the old deadline passes, still not executable.
+    advance(20);
+    assert!(matches!(gov.sender(alice).execute(id).motsu_unwrap_err(), Error::ThresholdNotMet(_)));
+    // Reaching the threshold again restarts the full delay.
+    gov.sender(carol).approve(id).motsu_unwrap();
+    let second_eta = gov.sender(alice).executable_at(id).motsu_unwrap();
+    assert_eq!(second_eta, first_eta + DELAY + 10);
+    assert!(matches!(gov.sender(alice).execute(id).motsu_unwrap_err(), Error::Timelocked(_)));
+    advance(DELAY);
+    gov.sender(alice).execute(id).motsu_unwrap();
+    assert_eq!(target.sender(alice).max_ltv(coll), 2_000);
+}
+
+#[motsu::test]
+fn revoke_above_threshold_keeps_the_clock(gov: Contract<Governance>, alice: Address, bob: Address, carol: Address) {
+    deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
+    let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
+    gov.sender(bob).approve(id).motsu_unwrap();
+    gov.sender(carol).approve(id).motsu_unwrap();
+    let eta = gov.sender(alice).executable_at(id).motsu_unwrap();
+    advance(100);
+    gov.sender(carol).revoke(id).motsu_unwrap();
+    assert!(!gov.emitted(&TimelockReset { id }));
+    assert_eq!(gov.sender(alice).executable_at(id).motsu_unwrap(), eta);
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), QUEUED);
+}
+
+#[motsu::test]
+fn revoke_without_approval_fails(gov: Contract<Governance>, alice: Address, bob: Address) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
+    let err = gov.sender(bob).revoke(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::NotApproved(GovNotApproved { owner, .. }) if owner == bob));
+    gov.sender(alice).revoke(id).motsu_unwrap();
+    let err = gov.sender(alice).revoke(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::NotApproved(GovNotApproved { owner, .. }) if owner == alice));
+    assert_eq!(gov.sender(bob).approval_count(id).motsu_unwrap(), U256::ZERO);
+}
+
+#[motsu::test]
+fn proposals_expire_after_the_window(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+    coll: Address,
+) {
+    deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
+    deploy_target(&target, &gov);
+    let id = propose(&gov, alice, target.address(), U256::ZERO, set_ltv(coll, 2_000));
+    gov.sender(bob).approve(id).motsu_unwrap();
+    let eta = gov.sender(alice).executable_at(id).motsu_unwrap();
+    advance(DELAY + EXPIRY_WINDOW - 1);
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), READY);
+    advance(1);
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), EXPIRED);
+    let expired_at = eta + EXPIRY_WINDOW;
+    let err = gov.sender(alice).execute(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::Expired(GovExpired { expiredAt, .. }) if expiredAt == expired_at));
+    // Expired proposals cannot be revived by approve or revoke.
+    assert!(matches!(gov.sender(carol).approve(id).motsu_unwrap_err(), Error::Expired(_)));
+    assert!(matches!(gov.sender(bob).revoke(id).motsu_unwrap_err(), Error::Expired(_)));
+    assert_eq!(target.sender(alice).max_ltv(coll), 0);
+    // The proposer may still cancel it.
+    gov.sender(alice).cancel(id).motsu_unwrap();
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), CANCELLED);
+}
+
+#[motsu::test]
+fn only_the_proposer_cancels(gov: Contract<Governance>, alice: Address, bob: Address) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
+    let err = gov.sender(bob).cancel(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::NotProposer(GovNotProposer { caller, .. }) if caller == bob));
+    gov.sender(alice).cancel(id).motsu_unwrap();
+    gov.assert_emitted(&Cancelled { id, by: alice });
+    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), CANCELLED);
+    for err in [
+        gov.sender(alice).cancel(id).motsu_unwrap_err(),
+        gov.sender(bob).approve(id).motsu_unwrap_err(),
+        gov.sender(alice).revoke(id).motsu_unwrap_err(),
+        gov.sender(bob).execute(id).map(|_| ()).motsu_unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::ProposalCancelled(GovProposalCancelled { id: i }) if i == id));
+    }
+}
+
+#[motsu::test]
+fn unknown_proposals_are_rejected(gov: Contract<Governance>, alice: Address, bob: Address) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    let id = U256::from(7);
+    let is_unknown = |e: Error| matches!(e, Error::UnknownProposal(GovUnknownProposal { id: i }) if i == id);
+    assert!(is_unknown(gov.sender(alice).approve(id).motsu_unwrap_err()));
+    assert!(is_unknown(gov.sender(alice).revoke(id).motsu_unwrap_err()));
+    assert!(is_unknown(gov.sender(alice).execute(id).map(|_| ()).motsu_unwrap_err()));
+    assert!(is_unknown(gov.sender(alice).cancel(id).motsu_unwrap_err()));
+    assert!(is_unknown(gov.sender(alice).proposal_state(id).map(|_| ()).motsu_unwrap_err()));
+    assert!(is_unknown(gov.sender(alice).get_proposal(id).map(|_| ()).motsu_unwrap_err()));
+    assert!(is_unknown(gov.sender(alice).approval_count(id).map(|_| ()).motsu_unwrap_err()));
+    assert!(is_unknown(gov.sender(alice).has_approved(id, alice).map(|_| ()).motsu_unwrap_err()));
+    assert!(is_unknown(gov.sender(alice).executable_at(id).map(|_| ()).motsu_unwrap_err()));
+    // Id 0 never exists.
+    assert!(matches!(gov.sender(alice).approve(U256::ZERO).motsu_unwrap_err(), Error::UnknownProposal(_)));
+}
+
+#[motsu::test]
+fn zero_target_is_rejected(gov: Contract<Governance>, alice: Address, bob: Address) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    let err = gov.sender(alice).propose(Address::ZERO, U256::ZERO, Bytes::from(Vec::new())).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidTarget(GovInvalidTarget { target }) if target.is_zero()));
+    assert_eq!(gov.sender(alice).proposal_count(), U256::ZERO);
+}
