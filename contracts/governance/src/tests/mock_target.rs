@@ -35,6 +35,7 @@ sol! {
     function deposit();
     function alwaysFails();
     function maxLtv(address collection);
+    function unpause();
 }
 
 /// The mock's errors.
