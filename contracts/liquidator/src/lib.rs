@@ -1,0 +1,487 @@
+//! `Liquidator`: Lien's Dutch auctions for defaulted or unhealthy loans.
+//!
+//! Only the LoanBook starts an auction, with every parameter frozen at the start. The price is
+//! the stair-step exponential curve of [`lien_math::auction_price_up`] on block timestamps: a
+//! pure function of the frozen parameters and `now`, so every bidder in a block sees the same
+//! price. A bid pays the current price (guarded by the bidder's `maxPrice`) straight to the
+//! LoanBook, the vault hands the NFT to the bidder, and the LoanBook settles the loan. The
+//! LoanBook cancels an auction when the borrower repays, and closes it unsold after the tail
+//! (foreclosure to the lender). Full description: `docs/contracts/liquidator.md`.
+// The SDK's #[entrypoint] emits an undocumented `user_entrypoint`, hence the allow.
+#![allow(missing_docs)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
+extern crate alloc;
+
+#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
+
+pub mod auction;
+pub mod errors;
+pub mod events;
+pub mod interfaces;
+#[cfg(test)]
+mod tests;
+
+use alloy_primitives::{Address, U256};
+use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageAddress, StorageMap, StorageU256},
+};
+
+use crate::auction::{Auction, CANCELLED, CLOSED_UNSOLD, LIVE, NONE, SOLD};
+use crate::errors::*;
+use crate::events::*;
+use crate::interfaces::{ICollateralVault, IErc20, ILoanBook};
+
+/// Aborts on a panic without formatting a message: contract code never panics on any input
+/// (every failure is a typed error), and std's formatting panic hook would add kilobytes.
+#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+/// Everything `auction(id)` returns: `(loanId, collection, tokenId, currency, debt,
+/// startPrice, floorPrice, startTime, step, cutBps, tail, status, buyer, paid)`.
+pub type AuctionView =
+    (U256, Address, U256, Address, U256, U256, U256, u64, u64, u16, u64, u8, Address, U256);
+
+/// The Liquidator's storage.
+#[entrypoint]
+#[storage]
+pub struct Liquidator {
+    /// The owner (Governance after deployment) wires the LoanBook and the vault once.
+    ownable: Ownable,
+    /// The only caller of `startAuction`, `cancel` and `closeUnsold`; receives the proceeds.
+    loan_book: StorageAddress,
+    /// The CollateralVault that releases the NFT to the winning bidder.
+    vault: StorageAddress,
+    /// The last auction id issued (ids start at 1).
+    auction_count: StorageU256,
+    /// Auction records by id.
+    auctions: StorageMap<U256, Auction>,
+    /// Live auction ids by 1-based slot `1..=live_count` (swap-remove on close).
+    live: StorageMap<U256, StorageU256>,
+    /// Number of live auctions.
+    live_count: StorageU256,
+    /// The live auction of a loan, 0 if none.
+    loan_auction: StorageMap<U256, StorageU256>,
+}
+
+#[public]
+#[implements(IOwnable)]
+impl Liquidator {
+    /// Sets the owner. The LoanBook and the vault are wired later, once, by the owner.
+    #[constructor]
+    pub fn constructor(&mut self, owner: Address) -> Result<(), Error> {
+        Ok(self.ownable.constructor(owner)?)
+    }
+
+    /// Wires the LoanBook (owner only, once, non-zero).
+    pub fn set_loan_book(&mut self, loan_book: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        Self::check_unset(self.loan_book.get(), loan_book)?;
+        self.loan_book.set(loan_book);
+        log(self.vm(), LoanBookSet { loanBook: loan_book });
+        Ok(())
+    }
+
+    /// Wires the CollateralVault (owner only, once, non-zero).
+    pub fn set_vault(&mut self, vault: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        Self::check_unset(self.vault.get(), vault)?;
+        self.vault.set(vault);
+        log(self.vm(), VaultSet { vault });
+        Ok(())
+    }
+
+    /// The wired LoanBook (zero until set).
+    pub fn loan_book(&self) -> Address {
+        self.loan_book.get()
+    }
+
+    /// The wired CollateralVault (zero until set).
+    pub fn vault(&self) -> Address {
+        self.vault.get()
+    }
+
+    /// Starts an auction for `loan_id`'s collateral (LoanBook only) and returns its id.
+    /// Bounds: `loan_id > 0`, non-zero collection and currency, `step > 0`,
+    /// `0 < cut_bps ≤ 10_000`, `tail > 0` (and `now + tail` fits in `uint64`),
+    /// `start_price > 0`, `floor_price ≤ start_price`, no live auction for the loan.
+    #[allow(clippy::too_many_arguments)] // the ABI is fixed by docs/INTERFACES.md
+    pub fn start_auction(
+        &mut self,
+        loan_id: U256,
+        collection: Address,
+        token_id: U256,
+        currency: Address,
+        debt: U256,
+        start_price: U256,
+        floor_price: U256,
+        step: u64,
+        cut_bps: u16,
+        tail: u64,
+    ) -> Result<U256, Error> {
+        self.only_loan_book()?;
+        if self.vault.get().is_zero() {
+            return Err(Error::NotWired(LiquidatorNotWired {}));
+        }
+        if loan_id.is_zero() {
+            return Err(Error::ZeroLoanId(LiquidatorZeroLoanId {}));
+        }
+        if collection.is_zero() || currency.is_zero() {
+            return Err(Error::ZeroAddress(LiquidatorZeroAddress {}));
+        }
+        if step == 0 {
+            return Err(Error::ZeroStep(LiquidatorZeroStep {}));
+        }
+        if cut_bps == 0 || u64::from(cut_bps) > lien_math::BPS {
+            return Err(Error::BadCut(LiquidatorBadCut { cutBps: cut_bps }));
+        }
+        let now = self.now();
+        let end_time = now.checked_add(tail).filter(|_| tail > 0);
+        let Some(end_time) = end_time else {
+            return Err(Error::BadTail(LiquidatorBadTail { tail }));
+        };
+        if start_price.is_zero() {
+            return Err(Error::ZeroStartPrice(LiquidatorZeroStartPrice {}));
+        }
+        if floor_price > start_price {
+            return Err(Error::FloorAboveStart(LiquidatorFloorAboveStart {
+                floorPrice: floor_price,
+                startPrice: start_price,
+            }));
+        }
+        let existing = self.loan_auction.get(loan_id);
+        if !existing.is_zero() {
+            return Err(Error::LoanInAuction(LiquidatorLoanInAuction {
+                loanId: loan_id,
+                auctionId: existing,
+            }));
+        }
+
+        let auction_id = self.auction_count.get().checked_add(U256::from(1)).ok_or(
+            Error::from(lien_math::MathError::Overflow),
+        )?;
+        self.auction_count.set(auction_id);
+        {
+            let mut a = self.auctions.setter(auction_id);
+            a.loan_id.set(loan_id);
+            a.collection.set(collection);
+            a.token_id.set(token_id);
+            a.currency.set(currency);
+            a.debt.set(debt);
+            a.start_price.set(start_price);
+            a.floor_price.set(floor_price);
+            a.start_time.set(alloy_primitives::U64::from(now));
+            a.step.set(alloy_primitives::U64::from(step));
+            a.tail.set(alloy_primitives::U64::from(tail));
+            a.cut_bps.set(alloy_primitives::U16::from(cut_bps));
+            a.status.set(alloy_primitives::U8::from(LIVE));
+        }
+        self.push_live(auction_id)?;
+        self.loan_auction.insert(loan_id, auction_id);
+        log(
+            self.vm(),
+            AuctionStarted {
+                auctionId: auction_id,
+                loanId: loan_id,
+                collection,
+                tokenId: token_id,
+                currency,
+                debt,
+                startPrice: start_price,
+                floorPrice: floor_price,
+                startTime: now,
+                step,
+                cutBps: cut_bps,
+                tail,
+                endTime: end_time,
+            },
+        );
+        Ok(auction_id)
+    }
+
+    /// Cancels a live auction (LoanBook only, when the borrower repays). Allowed until the
+    /// auction is sold or closed, including after the tail.
+    pub fn cancel(&mut self, auction_id: U256) -> Result<(), Error> {
+        self.only_loan_book()?;
+        self.require_live(auction_id)?;
+        let loan_id = self.close(auction_id, CANCELLED)?;
+        log(self.vm(), AuctionCancelled { auctionId: auction_id, loanId: loan_id });
+        Ok(())
+    }
+
+    /// Closes a live auction whose tail has passed without a bid (LoanBook only, from its
+    /// `foreclose`, which then releases the NFT to the lender).
+    pub fn close_unsold(&mut self, auction_id: U256) -> Result<(), Error> {
+        self.only_loan_book()?;
+        self.require_live(auction_id)?;
+        let end_time = self.auctions.getter(auction_id).end_time();
+        if self.now() < end_time {
+            return Err(Error::NotExpired(LiquidatorNotExpired {
+                auctionId: auction_id,
+                endTime: end_time,
+            }));
+        }
+        let loan_id = self.close(auction_id, CLOSED_UNSOLD)?;
+        log(self.vm(), AuctionClosedUnsold { auctionId: auction_id, loanId: loan_id });
+        Ok(())
+    }
+
+    /// Buys the NFT at the current price if it is at most `max_price`, and returns the price.
+    /// Pulls the price from the caller to the LoanBook (the caller approves the Liquidator;
+    /// the LoanBook's balance must grow by exactly the price), then has the vault release the
+    /// NFT to the caller and the LoanBook settle the loan. The auction is marked sold before
+    /// any external call.
+    pub fn bid(&mut self, auction_id: U256, max_price: U256) -> Result<U256, Error> {
+        let price = self.biddable_price(auction_id)?;
+        if price > max_price {
+            return Err(Error::PriceAboveMax(LiquidatorPriceAboveMax {
+                price,
+                maxPrice: max_price,
+            }));
+        }
+        let bidder = self.vm().msg_sender();
+        let (collection, token_id, currency) = {
+            let a = self.auctions.getter(auction_id);
+            (a.collection.get(), a.token_id.get(), a.currency.get())
+        };
+
+        // Effects: the auction is over before any external call.
+        let loan_id = self.close(auction_id, SOLD)?;
+        {
+            let mut a = self.auctions.setter(auction_id);
+            a.buyer.set(bidder);
+            a.paid.set(price);
+        }
+        log(
+            self.vm(),
+            AuctionSettled { auctionId: auction_id, loanId: loan_id, buyer: bidder, price },
+        );
+
+        // Interactions: payment, NFT, settlement.
+        let loan_book = self.loan_book.get();
+        let vault = self.vault.get();
+        self.pull_payment(currency, bidder, loan_book, price)?;
+        ICollateralVault::new(vault)
+            .release(&mut *self, collection, token_id, bidder)
+            .map_err(call_failed(vault))?;
+        ILoanBook::new(loan_book)
+            .on_auction_settled(&mut *self, loan_id, price, bidder)
+            .map_err(call_failed(loan_book))?;
+        Ok(price)
+    }
+
+    /// The price a bid would pay now. Fails for an unknown, finished or expired auction.
+    pub fn current_price(&self, auction_id: U256) -> Result<U256, Error> {
+        self.biddable_price(auction_id)
+    }
+
+    /// The auction's curve price at block timestamp `timestamp` (a time before the start
+    /// counts as the start), whatever its status: lets a keeper plan when to bid.
+    pub fn price_at(&self, auction_id: U256, timestamp: u64) -> Result<U256, Error> {
+        self.require_known(auction_id)?;
+        self.auctions.getter(auction_id).price_at(timestamp)
+    }
+
+    /// The auction's record: `(loanId, collection, tokenId, currency, debt, startPrice,
+    /// floorPrice, startTime, step, cutBps, tail, status, buyer, paid)`, with status
+    /// 1 Live, 2 Sold, 3 Cancelled, 4 ClosedUnsold. A live auction with
+    /// `now ≥ startTime + tail` is expired: no bids, only `closeUnsold`.
+    pub fn auction(&self, auction_id: U256) -> Result<AuctionView, Error> {
+        self.require_known(auction_id)?;
+        let a = self.auctions.getter(auction_id);
+        Ok((
+            a.loan_id.get(),
+            a.collection.get(),
+            a.token_id.get(),
+            a.currency.get(),
+            a.debt.get(),
+            a.start_price.get(),
+            a.floor_price.get(),
+            a.start_time(),
+            a.step(),
+            a.cut_bps(),
+            a.tail(),
+            a.status(),
+            a.buyer(),
+            a.paid.get(),
+        ))
+    }
+
+    /// Ids of all live auctions (including expired ones awaiting `closeUnsold`), in no
+    /// particular order.
+    pub fn live_auctions(&self) -> Vec<U256> {
+        let count = self.live_count.get();
+        let mut ids = Vec::new();
+        let mut slot = U256::from(1);
+        while slot <= count {
+            ids.push(self.live.get(slot));
+            slot = match slot.checked_add(U256::from(1)) {
+                Some(next) => next,
+                None => break,
+            };
+        }
+        ids
+    }
+
+    /// The last auction id issued (0 before the first auction).
+    pub fn auction_count(&self) -> U256 {
+        self.auction_count.get()
+    }
+
+    /// The live auction of `loan_id`, or 0 if it has none.
+    pub fn auction_of_loan(&self, loan_id: U256) -> U256 {
+        self.loan_auction.get(loan_id)
+    }
+}
+
+#[public]
+impl IOwnable for Liquidator {
+    fn owner(&self) -> Address {
+        self.ownable.owner()
+    }
+
+    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Vec<u8>> {
+        Ok(self.ownable.transfer_ownership(new_owner)?)
+    }
+
+    fn renounce_ownership(&mut self) -> Result<(), Vec<u8>> {
+        Ok(self.ownable.renounce_ownership()?)
+    }
+}
+
+impl Liquidator {
+    /// The block timestamp (in unit tests, shifted by the test clock).
+    fn now(&self) -> u64 {
+        let now = self.vm().block_timestamp();
+        #[cfg(test)]
+        let now = now.saturating_add(tests::clock::offset());
+        now
+    }
+
+    /// Fails unless the caller is the wired LoanBook.
+    fn only_loan_book(&self) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        let loan_book = self.loan_book.get();
+        if loan_book.is_zero() || caller != loan_book {
+            return Err(Error::NotLoanBook(LiquidatorNotLoanBook { caller }));
+        }
+        Ok(())
+    }
+
+    /// Fails unless a wiring slot holding `current` may take `new`: non-zero, never set.
+    fn check_unset(current: Address, new: Address) -> Result<(), Error> {
+        if new.is_zero() {
+            return Err(Error::ZeroAddress(LiquidatorZeroAddress {}));
+        }
+        if !current.is_zero() {
+            return Err(Error::AlreadySet(LiquidatorAlreadySet { current }));
+        }
+        Ok(())
+    }
+
+    /// Fails with [`LiquidatorUnknownAuction`] for an id never issued.
+    fn require_known(&self, auction_id: U256) -> Result<(), Error> {
+        if self.auctions.getter(auction_id).status() == NONE {
+            return Err(unknown(auction_id));
+        }
+        Ok(())
+    }
+
+    /// Fails unless the auction exists and is live (it may be expired).
+    fn require_live(&self, auction_id: U256) -> Result<(), Error> {
+        self.require_known(auction_id)?;
+        let status = self.auctions.getter(auction_id).status();
+        if status != LIVE {
+            return Err(Error::NotLive(LiquidatorNotLive { auctionId: auction_id, status }));
+        }
+        Ok(())
+    }
+
+    /// The price a bid pays now: the auction must be live and not expired; never zero.
+    fn biddable_price(&self, auction_id: U256) -> Result<U256, Error> {
+        self.require_live(auction_id)?;
+        let now = self.now();
+        let a = self.auctions.getter(auction_id);
+        let end_time = a.end_time();
+        if now >= end_time {
+            return Err(Error::Expired(LiquidatorExpired { auctionId: auction_id, endTime: end_time }));
+        }
+        let price = a.price_at(now)?;
+        if price.is_zero() {
+            return Err(Error::ZeroPrice(LiquidatorZeroPrice { auctionId: auction_id }));
+        }
+        Ok(price)
+    }
+
+    /// Appends a new live auction to the live list.
+    fn push_live(&mut self, auction_id: U256) -> Result<(), Error> {
+        let slot = self.live_count.get().checked_add(U256::from(1)).ok_or(
+            Error::from(lien_math::MathError::Overflow),
+        )?;
+        self.live.insert(slot, auction_id);
+        self.live_count.set(slot);
+        self.auctions.setter(auction_id).live_slot.set(slot);
+        Ok(())
+    }
+
+    /// Ends a live auction with `status`: swap-removes it from the live list, clears the
+    /// loan's live auction, and returns the loan id.
+    fn close(&mut self, auction_id: U256, status: u8) -> Result<U256, Error> {
+        let (slot, loan_id) = {
+            let a = self.auctions.getter(auction_id);
+            (a.live_slot.get(), a.loan_id.get())
+        };
+        let count = self.live_count.get();
+        let not_live = || Error::NotLive(LiquidatorNotLive { auctionId: auction_id, status: LIVE });
+        if slot.is_zero() || slot > count {
+            return Err(not_live());
+        }
+        if slot != count {
+            let last_id = self.live.get(count);
+            self.live.insert(slot, last_id);
+            self.auctions.setter(last_id).live_slot.set(slot);
+        }
+        self.live.delete(count);
+        self.live_count.set(count.checked_sub(U256::from(1)).ok_or_else(not_live)?);
+        {
+            let mut a = self.auctions.setter(auction_id);
+            a.live_slot.set(U256::ZERO);
+            a.status.set(alloy_primitives::U8::from(status));
+        }
+        self.loan_auction.delete(loan_id);
+        Ok(loan_id)
+    }
+
+    /// Moves `amount` of `currency` from `from` to `to` with `transferFrom`, and checks that
+    /// `to`'s balance grew by exactly `amount`.
+    fn pull_payment(
+        &mut self,
+        currency: Address,
+        from: Address,
+        to: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
+        let token = IErc20::new(currency);
+        let before = token.balance_of(&*self, to).map_err(call_failed(currency))?;
+        let ok = token
+            .transfer_from(&mut *self, from, to, amount)
+            .map_err(call_failed(currency))?;
+        if !ok {
+            return Err(Error::TransferFailed(LiquidatorTransferFailed { currency }));
+        }
+        let after = token.balance_of(&*self, to).map_err(call_failed(currency))?;
+        let received = after.checked_sub(before).unwrap_or(U256::ZERO);
+        if received != amount {
+            return Err(Error::PaymentMismatch(LiquidatorPaymentMismatch {
+                expected: amount,
+                received,
+            }));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,173 @@
+//! The price curve as the contract serves it: at the start, at each step, within a step, at
+//! and after the tail, at the floor, and at tiny prices.
+
+use alloy_primitives::{Address, U256};
+use motsu::prelude::*;
+
+use super::mocks::{MockErc20, MockLoanBook, MockVault};
+use super::*;
+use crate::errors::*;
+use crate::Liquidator;
+
+#[motsu::test]
+fn price_starts_at_start_and_cuts_once_per_step(
+    liq: Contract<Liquidator>,
+    token: Contract<MockErc20>,
+    vault: Contract<MockVault>,
+    book: Contract<MockLoanBook>,
+    owner: Address,
+    alice: Address,
+) {
+    wire(&liq, &vault, &book, owner);
+    let id = start_default(&liq, &book, &token);
+    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("t=0"), u(START));
+    clock::advance(STEP - 1);
+    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("t=step-1"), u(START));
+
+    // At t = k·step, and all through step k, the price is ⌈start·0.98^k⌉.
+    clock::advance(1);
+    for k in 1..=8u32 {
+        let expected = u(exact_price(START, CUT, k));
+        assert_eq!(liq.sender(alice).current_price(id).motsu_expect("step start"), expected, "step {k}");
+        clock::advance(STEP - 1);
+        assert_eq!(liq.sender(alice).current_price(id).motsu_expect("step end"), expected, "step {k} end");
+        clock::advance(1);
+    }
+    // Hand-checked values of the first steps.
+    assert_eq!(exact_price(START, CUT, 1), 980_000);
+    assert_eq!(exact_price(START, CUT, 2), 960_400);
+    assert_eq!(exact_price(START, CUT, 4), 922_369); // 922_368.16 rounds up
+}
+
+#[motsu::test]
+fn every_caller_sees_the_same_price(
+    liq: Contract<Liquidator>,
+    token: Contract<MockErc20>,
+    vault: Contract<MockVault>,
+    book: Contract<MockLoanBook>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    wire(&liq, &vault, &book, owner);
+    let id = start_default(&liq, &book, &token);
+    clock::advance(5 * STEP + 17);
+    let a = liq.sender(alice).current_price(id).motsu_expect("alice");
+    let b = liq.sender(bob).current_price(id).motsu_expect("bob");
+    let c = liq.sender(book.address()).current_price(id).motsu_expect("loan book");
+    assert_eq!((a, b), (c, c));
+    assert_eq!(a, u(exact_price(START, CUT, 5)));
+    // The planning view agrees with the live price at the same timestamp.
+    let now = 1_735_689_600 + clock::offset();
+    assert_eq!(liq.sender(alice).price_at(id, now).motsu_expect("price_at"), a);
+}
+
+#[motsu::test]
+fn price_never_rises_and_stays_within_floor_and_start(
+    liq: Contract<Liquidator>,
+    token: Contract<MockErc20>,
+    vault: Contract<MockVault>,
+    book: Contract<MockLoanBook>,
+    owner: Address,
+    alice: Address,
+) {
+    wire(&liq, &vault, &book, owner);
+    let floor = 400_000;
+    let id = start_with(&liq, &book, &token, LOAN, START, floor, CUT);
+    let mut last = u(START);
+    let mut elapsed = 0;
+    while elapsed < TAIL {
+        let price = liq.sender(alice).current_price(id).motsu_expect("live price");
+        assert!(price <= last, "rose at t={elapsed}");
+        assert!(price >= u(floor) && price <= u(START), "out of range at t={elapsed}");
+        last = price;
+        clock::advance(97);
+        elapsed += 97;
+    }
+    // 0.98^46 ≈ 0.395 < 0.4: the floor binds long before the 24 h tail (288 steps).
+    assert_eq!(last, u(floor));
+}
+
+#[motsu::test]
+fn tail_ends_bidding_but_not_the_curve(
+    liq: Contract<Liquidator>,
+    token: Contract<MockErc20>,
+    vault: Contract<MockVault>,
+    book: Contract<MockLoanBook>,
+    owner: Address,
+    alice: Address,
+) {
+    wire(&liq, &vault, &book, owner);
+    let start_time = 1_735_689_600 + clock::offset();
+    let id = start_default(&liq, &book, &token);
+    let end_time = start_time + TAIL;
+
+    clock::advance(TAIL - 1);
+    let last_price = liq.sender(alice).current_price(id).motsu_expect("last second");
+    // 86_399 s = 287 full steps (0.98^287 ≈ 0.003): still positive, rounded up.
+    assert_eq!(last_price, liq.sender(alice).price_at(id, end_time - 1).motsu_expect("curve"));
+    assert!(last_price > U256::ZERO && last_price < u(START / 100));
+
+    clock::advance(1);
+    assert_err!(
+        liq.sender(alice).current_price(id),
+        Error::Expired,
+        LiquidatorExpired { auctionId: id, endTime: end_time }
+    );
+    clock::advance(1_000_000);
+    assert_err!(
+        liq.sender(alice).current_price(id),
+        Error::Expired,
+        LiquidatorExpired { auctionId: id, endTime: end_time }
+    );
+    // The curve itself stays defined (step 288 at the tail) for planning views.
+    let at_tail = liq.sender(alice).price_at(id, end_time).motsu_expect("curve at tail");
+    assert!(at_tail <= last_price && at_tail > U256::ZERO);
+    // A time before the start reads as the start.
+    assert_eq!(liq.sender(alice).price_at(id, 0).motsu_expect("before start"), u(START));
+}
+
+#[motsu::test]
+fn tiny_prices_never_round_to_zero(
+    liq: Contract<Liquidator>,
+    token: Contract<MockErc20>,
+    vault: Contract<MockVault>,
+    book: Contract<MockLoanBook>,
+    owner: Address,
+    alice: Address,
+) {
+    wire(&liq, &vault, &book, owner);
+    // Start 3, keep half per step: 3 → 2 (1.5 up) → 1 (0.75 up) → 1 … never 0.
+    let halves = start_with(&liq, &book, &token, 1, 3, 0, 5_000);
+    // Start 1 with the harshest cut (keep 0.01% per step): 1 forever.
+    let harsh = start_with(&liq, &book, &token, 2, 1, 0, 1);
+    let expected = [3u64, 2, 1, 1, 1];
+    for want in expected {
+        assert_eq!(liq.sender(alice).current_price(halves).motsu_expect("halves"), u(want));
+        assert_eq!(liq.sender(alice).current_price(harsh).motsu_expect("harsh"), u(1));
+        clock::advance(STEP);
+    }
+    clock::advance(TAIL - 6 * STEP);
+    assert_eq!(liq.sender(alice).current_price(halves).motsu_expect("near tail"), u(1));
+
+    // A 1-unit payment really moves 1 unit.
+    fund(&token, &liq, alice, 1);
+    assert_eq!(liq.sender(alice).bid(harsh, u(1)).motsu_expect("bid 1"), u(1));
+    assert_eq!(token.sender(alice).balance_of(book.address()), u(1));
+    assert_eq!(token.sender(alice).balance_of(alice), U256::ZERO);
+}
+
+#[motsu::test]
+fn no_decay_auction_holds_its_price(
+    liq: Contract<Liquidator>,
+    token: Contract<MockErc20>,
+    vault: Contract<MockVault>,
+    book: Contract<MockLoanBook>,
+    owner: Address,
+    alice: Address,
+) {
+    wire(&liq, &vault, &book, owner);
+    let id = start_with(&liq, &book, &token, LOAN, START, 0, 10_000);
+    clock::advance(TAIL - 1);
+    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("cut 10_000"), u(START));
+}
