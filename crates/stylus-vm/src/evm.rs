@@ -216,13 +216,14 @@ where
     }
 
     fn run_evm_frame(&mut self) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<CTX>> {
+        let runtime = self.runtime.clone();
         let frame = self.inner.frame_stack.get();
         let ctx = &mut self.inner.ctx;
         let instructions = &self.inner.instruction;
         let mut action = frame.interpreter.run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
         // EIP-3541 as Nitro applies it: 0xEF code is refused unless it is a Stylus program.
         if let (FrameInput::Create(_), InterpreterAction::Return(r)) = (&frame.input, &mut action) {
-            if r.result.is_ok() && r.output.first() == Some(&0xEF) && !is_stylus_program(&r.output) {
+            if r.result.is_ok() && !runtime.params.code_allowed(&r.output) {
                 r.result = InstructionResult::CreateContractStartingWithEF;
             }
         }

@@ -113,6 +113,18 @@ impl StylusParams {
         self.arbos_version < 60
     }
 
+    /// Arbitrum's EIP-3541: new code starting with 0xEF is accepted only when it carries a Stylus
+    /// component prefix — a classic program (`EF F0 00`) or a root (`EF F0 02`), and a fragment
+    /// (`EF F0 01`) from ArbOS 60.
+    pub fn code_allowed(&self, code: &[u8]) -> bool {
+        match code {
+            [0xEF, 0xF0, 0x00, ..] | [0xEF, 0xF0, 0x02, ..] => true,
+            [0xEF, 0xF0, 0x01, ..] => self.arbos_version >= 60,
+            [0xEF, ..] => false,
+            _ => true,
+        }
+    }
+
     /// Gas → ink, saturating.
     pub fn gas_to_ink(&self, gas: u64) -> u64 {
         gas.saturating_mul(u64::from(self.ink_price))
