@@ -7,6 +7,7 @@
 //! 2. plain ETH transfers from K senders in parallel (throughput);
 //! 3. ERC-20 `transfer` from K senders in parallel (our hand-assembled token);
 //! 4. `eth_call` of `balanceOf`, K callers in parallel.
+//!
 //! Each phase is bounded by N requests and 60 seconds. anvil comes from npm (`@foundry-rs/anvil`).
 
 #[path = "../tests/common/mod.rs"]

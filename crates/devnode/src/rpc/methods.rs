@@ -192,7 +192,7 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
         "evm_increaseTime" => {
             p.at_most(1)?;
             let seconds = p.quantity(0, "seconds")?.ok_or_else(|| RpcError::invalid_params("missing seconds"))?;
-            let total = ctx.with_chain(|c| c.increase_time(seconds)).map_err(|e| RpcError::invalid_params(e))?;
+            let total = ctx.with_chain(|c| c.increase_time(seconds)).map_err(RpcError::invalid_params)?;
             Ok(json!(total))
         }
         "evm_setNextBlockTimestamp" => {

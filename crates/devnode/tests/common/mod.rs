@@ -100,6 +100,7 @@ pub fn legacy(signer: &PrivateKeySigner, chain_id: Option<u64>, nonce: u64, to: 
 }
 
 /// Signs and encodes an EIP-1559 transaction.
+#[allow(clippy::too_many_arguments)] // mirrors the transaction's own fields
 pub fn eip1559(signer: &PrivateKeySigner, chain_id: u64, nonce: u64, to: TxKind, value: U256, input: Bytes, gas: u64, max_fee: u128) -> Bytes {
     let tx = TxEip1559 {
         chain_id,
