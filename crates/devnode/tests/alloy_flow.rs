@@ -176,7 +176,12 @@ async fn time_travel_and_snapshots() {
     let r = p.send_transaction(set_tx).await.expect("send").get_receipt().await.expect("receipt");
     let block = p.get_block_by_number(BlockNumberOrTag::Number(r.block_number.expect("n"))).await.expect("b").expect("e");
     assert_eq!(block.header.timestamp, target);
-    let now = p.call(TransactionRequest::default().with_to(store).with_input(timeCall {}.abi_encode())).await.expect("call");
+    // At "latest", eth_call sees the head block's timestamp.
+    let now = p
+        .call(TransactionRequest::default().with_to(store).with_input(timeCall {}.abi_encode()))
+        .block(alloy::eips::BlockId::latest())
+        .await
+        .expect("call");
     assert_eq!(U256::from_be_slice(&now), U256::from(target));
     // A timestamp before the head is refused.
     assert_eq!(rpc_err(&url, "evm_setNextBlockTimestamp", json!([1])).await["code"], -32000);
@@ -335,15 +340,22 @@ async fn all_transaction_types_are_accepted() {
 #[tokio::test]
 async fn interval_mining_batches_transactions() {
     use std::time::Duration;
-    let cfg = stylus_devnode::NodeConfig::ephemeral().with_mining(stylus_devnode::Mining::Interval(Duration::from_millis(300)));
+    let cfg = stylus_devnode::NodeConfig::ephemeral().with_mining(stylus_devnode::Mining::Interval(Duration::from_millis(1000)));
     let node = stylus_devnode::DevNode::start(cfg).await.expect("start");
     let url = node.url().to_string();
     let dev = dev_signer();
-    let mut hashes = Vec::new();
-    for nonce in 0..3 {
-        let raw = eip1559(&dev, CHAIN_ID, nonce, TxKind::Call(Address::repeat_byte(4)), U256::from(1), Bytes::new(), 21_000, BASE_FEE);
-        hashes.push(rpc_ok(&url, "eth_sendRawTransaction", json!([raw])).await);
-    }
+    // One JSON-RPC batch: the three transactions arrive within one sealing interval.
+    let batch: Vec<serde_json::Value> = (0..3u64)
+        .map(|nonce| {
+            let raw = eip1559(&dev, CHAIN_ID, nonce, TxKind::Call(Address::repeat_byte(4)), U256::from(1), Bytes::new(), 21_000, BASE_FEE);
+            json!({ "jsonrpc": "2.0", "id": nonce, "method": "eth_sendRawTransaction", "params": [raw] })
+        })
+        .collect();
+    let (status, body) = raw_post(&url, serde_json::Value::Array(batch).to_string().as_bytes()).await;
+    assert_eq!(status, 200);
+    let replies: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let hashes: Vec<serde_json::Value> = replies.as_array().expect("batch").iter().map(|r| r["result"].clone()).collect();
+    assert!(hashes.iter().all(|h| h.is_string()), "{replies}");
     assert_eq!(nonce_of(&url, DEV_ACCOUNT).await, 3);
     let mut receipts = Vec::new();
     for _ in 0..50 {
@@ -364,7 +376,7 @@ async fn interval_mining_batches_transactions() {
     assert_eq!(qty(&receipts[2]["cumulativeGasUsed"]), 63_000);
     // No empty blocks while idle.
     let n = rpc_ok(&url, "eth_blockNumber", json!([])).await;
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    tokio::time::sleep(Duration::from_millis(2200)).await;
     assert_eq!(rpc_ok(&url, "eth_blockNumber", json!([])).await, n);
     node.stop().await;
 }
