@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use lien_client::{nitro_rules, package};
+use lien_client::{abi, nitro_rules, package};
 
 /// Lien: NFT-backed lending on Arbitrum Stylus.
 #[derive(Parser)]
@@ -25,12 +25,28 @@ enum Command {
         #[arg(long, default_value = "target/stylus")]
         out: PathBuf,
     },
+    /// Export every contract's Solidity interface (from its own code) to abi/<Name>.sol.
+    Abi,
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Package { out } => run_package(&out),
+        Command::Abi => run_abi(),
     }
+}
+
+fn run_abi() -> anyhow::Result<()> {
+    let root = package::workspace_root();
+    let dir = abi::abi_dir(&root);
+    std::fs::create_dir_all(&dir)?;
+    for contract in package::discover_contracts(&root)? {
+        let text = abi::export_abi(&root, &contract)?;
+        let path = dir.join(abi::abi_file_name(&contract.package));
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn run_package(out: &std::path::Path) -> anyhow::Result<()> {

@@ -6,5 +6,7 @@
 //!   contract that would be rejected on chain fails here first.
 #![forbid(unsafe_code)]
 
+pub mod abi;
+pub mod deploy;
 pub mod nitro_rules;
 pub mod package;
