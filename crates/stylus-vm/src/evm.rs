@@ -112,6 +112,11 @@ enum FrameKind {
     System(Address),
 }
 
+/// Stack left before a nested call allocates a new segment.
+const RED_ZONE: usize = 1024 * 1024;
+/// Size of each new stack segment.
+const STACK_SEGMENT: usize = 16 * 1024 * 1024;
+
 /// Code placed at system-contract addresses (what Nitro stores at precompiles).
 pub const SYSTEM_CODE: [u8; 1] = [0xFE];
 
@@ -191,7 +196,9 @@ where
             (parent.depth + 1, parent.interpreter.memory.new_child_context())
         };
         let saved = std::mem::replace(&mut self.inner.frame_stack, FrameStack::new());
-        let result = self.run_loop(FrameInit { depth, memory, frame_input });
+        // Each nested level re-enters revm's frame loop on the Rust stack; grow it on demand so a
+        // 1024-deep Stylus↔Stylus chain fits on any thread.
+        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.run_loop(FrameInit { depth, memory, frame_input }));
         self.inner.frame_stack = saved;
         self.inner.frame_stack.get().interpreter.memory.free_child_context();
         result

@@ -85,7 +85,12 @@ fn val_type(t: Ty) -> ValType {
 impl Runtime {
     /// A runtime with the given chain parameters.
     pub fn new(params: StylusParams) -> Arc<Self> {
-        let engine = Engine::default();
+        // Nitro's depth checker (instrumentation) bounds the stack; wasmi's own limits are set
+        // above anything a program within `max_stack_depth` words can reach.
+        let mut config = wasmi::Config::default();
+        config.set_max_recursion_depth(100_000);
+        config.set_max_stack_height(64 * 1024 * 1024);
+        let engine = Engine::new(&config);
         let mut linker = Linker::<()>::new(&engine);
         for spec in HOOKS {
             let ty = FuncType::new(
