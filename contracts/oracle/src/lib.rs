@@ -1,0 +1,696 @@
+//! `PriceOracle`: Lien's per-collection NFT floor-price aggregator.
+//!
+//! Sources per collection are push **reporters** (addresses that call `postPrice`) and pull
+//! **feeds** (Chainlink `AggregatorV3Interface`). Every read drops zero, future-dated and stale
+//! values, requires a quorum, takes the lower median and flags dispersion; reporters' jumps are
+//! held back until confirmed; a time-weighted average (TWAP) of the aggregate is rolled on every
+//! post and `poke`; an optional L2 sequencer-uptime feed gates everything. `borrowPrice` =
+//! min(spot, TWAP) × multiplier, `liquidationPrice` = TWAP × multiplier, both with a status that
+//! the LoanBook acts on (the views never revert for Stale / NoQuorum / SequencerDown).
+//! The exact pipeline is documented in docs/contracts/oracle.md.
+// The SDK's #[entrypoint] emits an undocumented `user_entrypoint`, hence the allow.
+#![allow(missing_docs)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
+extern crate alloc;
+
+/// A panic traps (the call reverts with no data); no formatting code is linked.
+#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
+
+pub mod aggregate;
+pub mod clock;
+pub mod errors;
+pub mod feed;
+pub mod jump;
+pub mod params;
+pub mod quote;
+pub mod scale;
+pub mod window;
+
+#[cfg(test)]
+mod tests;
+
+use alloy_primitives::{Address, U256, U8, U16, U32, U64};
+use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
+use stylus_sdk::{
+    prelude::*,
+    storage::{
+        StorageAddress, StorageArray, StorageBool, StorageMap, StorageU16, StorageU256, StorageU32,
+        StorageU64, StorageU8, StorageVec,
+    },
+};
+
+use aggregate::{Aggregate, Collector, Observation};
+pub use errors::*;
+use jump::Decision;
+use params::{Params, MAX_DECIMALS, MAX_SOURCES, SEQUENCER_GRACE_BOUNDS};
+use quote::Inputs;
+use scale::{normalize, MAX_PRICE};
+use window::{Accumulator, CHECKPOINTS};
+
+/// Source kinds as stored and emitted.
+pub mod kind {
+    /// Not a source.
+    pub const NONE: u8 = 0;
+    /// A push reporter.
+    pub const REPORTER: u8 = 1;
+    /// A pull feed (AggregatorV3Interface).
+    pub const FEED: u8 = 2;
+}
+
+/// Most `(collection, price)` pairs one `postPrices` call may carry.
+pub const MAX_BATCH: usize = 32;
+/// Largest rarity multiplier, in bps (3×).
+pub const MAX_MULTIPLIER_BPS: u32 = 30_000;
+/// Farthest a multiplier's expiry may lie in the future (365 days).
+pub const MAX_MULTIPLIER_TTL: u64 = 365 * 86_400;
+/// The neutral multiplier (1×).
+pub const ONE_BPS: u32 = 10_000;
+
+/// One source of one collection.
+#[storage]
+pub struct SourceState {
+    kind: StorageU8,
+    feed_decimals: StorageU8,
+    updated_at: StorageU64,
+    pending_since: StorageU64,
+    pending_at: StorageU64,
+    price: StorageU256,
+    pending: StorageU256,
+}
+
+/// A per-token multiplier.
+#[storage]
+pub struct Multiplier {
+    bps: StorageU32,
+    expires_at: StorageU64,
+}
+
+/// Everything the oracle keeps about one collection.
+#[storage]
+pub struct CollectionState {
+    configured: StorageBool,
+    min_sources: StorageU8,
+    decimals: StorageU8,
+    max_jump_bps: StorageU16,
+    max_spread_bps: StorageU16,
+    max_age: StorageU64,
+    confirm_delay: StorageU64,
+    twap_window: StorageU64,
+    twap_start: StorageU64,
+    twap_time: StorageU64,
+    cp_next: StorageU8,
+    twap_price: StorageU256,
+    twap_cum: StorageU256,
+    cp_time: StorageArray<StorageU64, CHECKPOINTS>,
+    cp_cum: StorageArray<StorageU256, CHECKPOINTS>,
+    source_list: StorageVec<StorageAddress>,
+    sources: StorageMap<Address, SourceState>,
+    multipliers: StorageMap<U256, Multiplier>,
+}
+
+/// The oracle's storage.
+#[entrypoint]
+#[storage]
+pub struct PriceOracle {
+    ownable: Ownable,
+    sequencer_feed: StorageAddress,
+    sequencer_grace: StorageU64,
+    collections: StorageMap<Address, CollectionState>,
+}
+
+fn small(x: U64) -> u64 {
+    x.as_limbs()[0]
+}
+
+fn byte(x: U8) -> u8 {
+    x.as_limbs()[0] as u8
+}
+
+fn half(x: U16) -> u16 {
+    x.as_limbs()[0] as u16
+}
+
+fn word32(x: U32) -> u32 {
+    x.as_limbs()[0] as u32
+}
+
+#[public]
+#[implements(IOwnable)]
+impl PriceOracle {
+    /// Sets the owner (Governance after deployment).
+    #[constructor]
+    pub fn constructor(&mut self, owner: Address) -> Result<(), Error> {
+        self.ownable.constructor(owner)?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// Owner only: adds a push reporter for `collection`. Writes the default parameters
+    /// first if the collection has none.
+    pub fn add_reporter(&mut self, collection: Address, reporter: Address) -> Result<(), Error> {
+        self.add_source(collection, reporter, kind::REPORTER, 0)
+    }
+
+    /// Owner only: adds a pull feed for `collection`; reads `decimals()` once (≤ 36), so the
+    /// feed must answer now.
+    pub fn add_feed(&mut self, collection: Address, feed: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if feed.is_zero() {
+            return Err(Error::ZeroAddress(OracleZeroAddress {}));
+        }
+        let decimals = self
+            .read(feed, &feed::DECIMALS)
+            .and_then(|d| feed::decode_decimals(&d))
+            .filter(|d| *d <= MAX_DECIMALS)
+            .ok_or(Error::FeedUnreadable(OracleFeedUnreadable { feed }))?;
+        self.add_source(collection, feed, kind::FEED, decimals)
+    }
+
+    /// Owner only: removes a source (its stored values are erased).
+    pub fn remove_source(&mut self, collection: Address, source: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        let mut c = self.collections.setter(collection);
+        if c.sources.getter(source).kind.get() == U8::ZERO {
+            return Err(Error::UnknownSource(OracleUnknownSource { collection, source }));
+        }
+        let len = c.source_list.len();
+        for i in 0..len {
+            if c.source_list.get(i) == Some(source) {
+                if let Some(last) = c.source_list.get(len - 1) {
+                    if let Some(mut slot) = c.source_list.setter(i) {
+                        slot.set(last);
+                    }
+                }
+                c.source_list.erase_last();
+                break;
+            }
+        }
+        let mut s = c.sources.setter(source);
+        s.kind.set(U8::ZERO);
+        s.feed_decimals.set(U8::ZERO);
+        s.updated_at.set(U64::ZERO);
+        s.pending_since.set(U64::ZERO);
+        s.pending_at.set(U64::ZERO);
+        s.price.set(U256::ZERO);
+        s.pending.set(U256::ZERO);
+        log(self.vm(), SourceRemoved { collection, source });
+        Ok(())
+    }
+
+    /// Owner only: sets a collection's parameters within their hard bounds. The quote
+    /// decimals cannot change once the collection has TWAP history.
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_params(
+        &mut self,
+        collection: Address,
+        min_sources: u8,
+        max_age: u64,
+        max_jump_bps: u16,
+        confirm_delay: u64,
+        max_spread_bps: u16,
+        twap_window: u64,
+        decimals: u8,
+    ) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        let p = Params { min_sources, max_age, max_jump_bps, confirm_delay, max_spread_bps, twap_window, decimals };
+        p.check().map_err(|param| Error::ParamOutOfBounds(OracleParamOutOfBounds { param }))?;
+        let current = self.params_of(collection);
+        let c = self.collections.getter(collection);
+        if c.twap_start.get() != U64::ZERO && current.decimals != decimals {
+            return Err(Error::DecimalsLocked(OracleDecimalsLocked { collection }));
+        }
+        self.write_params(collection, p);
+        Ok(())
+    }
+
+    /// Owner only: sets token `token_id`'s multiplier to `bps` (1..=30_000; 10_000 = 1×)
+    /// until `expires_at` (after now, at most 365 days ahead). After expiry it is 1×.
+    pub fn set_multiplier(
+        &mut self,
+        collection: Address,
+        token_id: U256,
+        bps: u32,
+        expires_at: u64,
+    ) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if bps == 0 || bps > MAX_MULTIPLIER_BPS {
+            return Err(Error::MultiplierOutOfBounds(OracleMultiplierOutOfBounds { bps }));
+        }
+        let now = self.now();
+        if expires_at <= now || expires_at - now > MAX_MULTIPLIER_TTL {
+            return Err(Error::ExpiryOutOfBounds(OracleExpiryOutOfBounds { expiresAt: expires_at }));
+        }
+        let mut c = self.collections.setter(collection);
+        let mut m = c.multipliers.setter(token_id);
+        m.bps.set(U32::from(bps));
+        m.expires_at.set(U64::from(expires_at));
+        log(self.vm(), MultiplierSet { collection, tokenId: token_id, bps, expiresAt: expires_at });
+        Ok(())
+    }
+
+    /// Owner only: sets the L2 sequencer-uptime feed (zero disables the gate) and its grace
+    /// period (60..=86_400 s).
+    pub fn set_sequencer_feed(&mut self, feed: Address, grace: u64) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if grace < SEQUENCER_GRACE_BOUNDS.0 || grace > SEQUENCER_GRACE_BOUNDS.1 {
+            return Err(Error::ParamOutOfBounds(OracleParamOutOfBounds { param: params::index::SEQUENCER_GRACE }));
+        }
+        self.sequencer_feed.set(feed);
+        self.sequencer_grace.set(U64::from(grace));
+        log(self.vm(), SequencerFeedSet { feed, grace });
+        Ok(())
+    }
+
+    // ------------------------------------------------------------------ reporters
+
+    /// A reporter posts `price` (> 0, ≤ 2^128 − 1) for `collection`; then the TWAP is rolled.
+    pub fn post_price(&mut self, collection: Address, price: U256) -> Result<(), Error> {
+        self.post_one(collection, price)
+    }
+
+    /// A reporter posts several prices at once; all-or-nothing, at most 32 pairs.
+    pub fn post_prices(&mut self, collections: Vec<Address>, prices: Vec<U256>) -> Result<(), Error> {
+        if collections.len() != prices.len() {
+            return Err(Error::LengthMismatch(OracleLengthMismatch {
+                collections: U256::from(collections.len()),
+                prices: U256::from(prices.len()),
+            }));
+        }
+        if collections.len() > MAX_BATCH {
+            return Err(Error::BatchTooLarge(OracleBatchTooLarge { length: U256::from(collections.len()) }));
+        }
+        // Every pair is checked before any is applied: a bad pair leaves no partial effect.
+        let reporter = self.vm().msg_sender();
+        for (collection, price) in collections.iter().zip(&prices) {
+            self.check_post(*collection, reporter, *price)?;
+        }
+        for (collection, price) in collections.into_iter().zip(prices) {
+            self.post_one(collection, price)?;
+        }
+        Ok(())
+    }
+
+    /// Anyone: rolls the collection's TWAP with the current sources (pull feeds have no
+    /// other way to reach it).
+    pub fn poke(&mut self, collection: Address) -> Result<(), Error> {
+        self.roll_twap(collection)
+    }
+
+    // ------------------------------------------------------------------ prices
+
+    /// `(min(spot, TWAP) × multiplier, status)`; see the module docs and docs/contracts/oracle.md.
+    pub fn borrow_price(&self, collection: Address, token_id: U256) -> Result<(U256, u8), Error> {
+        let q = self.inputs(collection, token_id)?;
+        Ok((q.borrow_price().map_err(math)?, q.status()))
+    }
+
+    /// `(TWAP × multiplier, status)`.
+    pub fn liquidation_price(&self, collection: Address, token_id: U256) -> Result<(U256, u8), Error> {
+        let q = self.inputs(collection, token_id)?;
+        Ok((q.liquidation_price().map_err(math)?, q.status()))
+    }
+}
+
+// ---------------------------------------------------------------------- inspection
+//
+// Read helpers for tests and host tools. They are deliberately not in the ABI (each public
+// method costs router code; the deployed contract must stay well under 24 KiB compressed):
+// on chain the same facts come from the events.
+
+impl PriceOracle {
+
+    /// The spot aggregate for keepers: `(lowerMedian, min, max, fresh, reporting)`.
+    pub fn spot(&self, collection: Address) -> Result<(U256, U256, U256, u8, u8), Error> {
+        let a = self.aggregate(collection, false)?;
+        Ok((a.median, a.min, a.max, a.fresh, a.reporting))
+    }
+
+    /// `(twap, young, start, lastRoll, lastAggregate)`: the TWAP now (zero without history),
+    /// whether its history is shorter than the window, and the accumulator's state.
+    pub fn twap(&self, collection: Address) -> Result<(U256, bool, u64, u64, U256), Error> {
+        let (twap, young) = self.twap_now(collection)?;
+        let acc = self.accumulator(collection);
+        Ok((twap.unwrap_or_default(), young, acc.start, acc.time, acc.price))
+    }
+
+    /// `(minSources, maxAge, maxJumpBps, confirmDelay, maxSpreadBps, twapWindow, decimals)`
+    /// (the defaults until set).
+    pub fn params(&self, collection: Address) -> (u8, u64, u16, u64, u16, u64, u8) {
+        let p = self.params_of(collection);
+        (p.min_sources, p.max_age, p.max_jump_bps, p.confirm_delay, p.max_spread_bps, p.twap_window, p.decimals)
+    }
+
+    /// The collection's sources, in storage order.
+    pub fn sources(&self, collection: Address) -> Vec<Address> {
+        let c = self.collections.getter(collection);
+        (0..c.source_list.len()).filter_map(|i| c.source_list.get(i)).collect()
+    }
+
+    /// `(kind, price, updatedAt, pending, pendingSince)` of one source (reporter values;
+    /// feeds are read live).
+    pub fn source(&self, collection: Address, source: Address) -> (u8, U256, u64, U256, u64) {
+        let c = self.collections.getter(collection);
+        let s = c.sources.getter(source);
+        (byte(s.kind.get()), s.price.get(), small(s.updated_at.get()), s.pending.get(), small(s.pending_since.get()))
+    }
+
+    /// `(bps, expiresAt, effectiveBps)` of a token's multiplier.
+    pub fn multiplier(&self, collection: Address, token_id: U256) -> (u32, u64, u32) {
+        let (bps, expires_at) = self.raw_multiplier(collection, token_id);
+        (bps, expires_at, effective_multiplier(bps, expires_at, self.now()))
+    }
+
+    /// `(feed, grace, up)`: the sequencer-uptime feed, its grace period and the gate now.
+    pub fn sequencer(&self) -> (Address, u64, bool) {
+        (self.sequencer_feed.get(), small(self.sequencer_grace.get()), self.sequencer_up())
+    }
+}
+
+// ---------------------------------------------------------------------- internals
+
+fn math(_: lien_math::MathError) -> Error {
+    Error::Math(OracleMath {})
+}
+
+fn effective_multiplier(bps: u32, expires_at: u64, now: u64) -> u32 {
+    if bps != 0 && now < expires_at {
+        bps
+    } else {
+        ONE_BPS
+    }
+}
+
+impl PriceOracle {
+    /// Static call with `selector`; `None` when it reverts.
+    fn read(&self, target: Address, selector: &[u8; 4]) -> Option<Vec<u8>> {
+        self.vm().static_call(&self, target, selector).ok()
+    }
+
+    /// `latestRoundData()` of `feed`, `None` when it reverts or returns malformed data.
+    fn round(&self, feed: Address) -> Option<feed::Round> {
+        self.read(feed, &feed::LATEST_ROUND_DATA).and_then(|d| feed::decode_round(&d))
+    }
+
+    fn now(&self) -> u64 {
+        clock::now(self.vm().block_timestamp())
+    }
+
+    fn params_of(&self, collection: Address) -> Params {
+        let c = self.collections.getter(collection);
+        if !c.configured.get() {
+            return params::DEFAULT;
+        }
+        Params {
+            min_sources: byte(c.min_sources.get()),
+            max_age: small(c.max_age.get()),
+            max_jump_bps: half(c.max_jump_bps.get()),
+            confirm_delay: small(c.confirm_delay.get()),
+            max_spread_bps: half(c.max_spread_bps.get()),
+            twap_window: small(c.twap_window.get()),
+            decimals: byte(c.decimals.get()),
+        }
+    }
+
+    fn write_params(&mut self, collection: Address, p: Params) {
+        let mut c = self.collections.setter(collection);
+        c.configured.set(true);
+        c.min_sources.set(U8::from(p.min_sources));
+        c.max_age.set(U64::from(p.max_age));
+        c.max_jump_bps.set(U16::from(p.max_jump_bps));
+        c.confirm_delay.set(U64::from(p.confirm_delay));
+        c.max_spread_bps.set(U16::from(p.max_spread_bps));
+        c.twap_window.set(U64::from(p.twap_window));
+        c.decimals.set(U8::from(p.decimals));
+        log(
+            self.vm(),
+            ParamsSet {
+                collection,
+                minSources: p.min_sources,
+                maxAge: p.max_age,
+                maxJumpBps: p.max_jump_bps,
+                confirmDelay: p.confirm_delay,
+                maxSpreadBps: p.max_spread_bps,
+                twapWindow: p.twap_window,
+                decimals: p.decimals,
+            },
+        );
+    }
+
+    fn add_source(&mut self, collection: Address, source: Address, k: u8, feed_decimals: u8) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if source.is_zero() || collection.is_zero() {
+            return Err(Error::ZeroAddress(OracleZeroAddress {}));
+        }
+        if !self.collections.getter(collection).configured.get() {
+            self.write_params(collection, params::DEFAULT);
+        }
+        let mut c = self.collections.setter(collection);
+        if c.sources.getter(source).kind.get() != U8::ZERO {
+            return Err(Error::SourceExists(OracleSourceExists { collection, source }));
+        }
+        if c.source_list.len() >= MAX_SOURCES {
+            return Err(Error::TooManySources(OracleTooManySources { collection }));
+        }
+        c.source_list.push(source);
+        let mut s = c.sources.setter(source);
+        s.kind.set(U8::from(k));
+        s.feed_decimals.set(U8::from(feed_decimals));
+        log(self.vm(), SourceAdded { collection, source, kind: k, feedDecimals: feed_decimals });
+        Ok(())
+    }
+
+    /// The checks of one post: `reporter` reports for `collection` and `0 < price ≤ MAX_PRICE`.
+    fn check_post(&self, collection: Address, reporter: Address, price: U256) -> Result<(), Error> {
+        if self.collections.getter(collection).sources.getter(reporter).kind.get() != U8::from(kind::REPORTER) {
+            return Err(Error::UnauthorizedReporter(OracleUnauthorizedReporter { collection, reporter }));
+        }
+        if price.is_zero() {
+            return Err(Error::ZeroPrice(OracleZeroPrice { collection }));
+        }
+        if price > MAX_PRICE {
+            return Err(Error::PriceTooLarge(OraclePriceTooLarge { collection, price }));
+        }
+        Ok(())
+    }
+
+    fn post_one(&mut self, collection: Address, price: U256) -> Result<(), Error> {
+        let reporter = self.vm().msg_sender();
+        self.check_post(collection, reporter, price)?;
+        let p = self.params_of(collection);
+        let now = self.now();
+        let mut c = self.collections.setter(collection);
+        let mut s = c.sources.setter(reporter);
+        let accepted = s.price.get();
+        let decision = jump::decide(
+            accepted,
+            s.pending.get(),
+            small(s.pending_since.get()),
+            price,
+            now,
+            p.max_jump_bps,
+            p.confirm_delay,
+        );
+        match decision {
+            Decision::Accept | Decision::Confirm => {
+                s.price.set(price);
+                s.updated_at.set(U64::from(now));
+                s.pending.set(U256::ZERO);
+                s.pending_since.set(U64::ZERO);
+                s.pending_at.set(U64::ZERO);
+                if decision == Decision::Confirm {
+                    log(self.vm(), PriceConfirmed { collection, reporter, price, previous: accepted });
+                } else {
+                    log(self.vm(), PricePosted { collection, reporter, price });
+                }
+            }
+            Decision::Hold { since } => {
+                s.pending.set(price);
+                s.pending_since.set(U64::from(since));
+                s.pending_at.set(U64::from(now));
+                log(self.vm(), PriceHeldBack { collection, reporter, price, accepted, pendingSince: since });
+            }
+        }
+        self.roll_twap(collection)
+    }
+
+    /// Reads one source. `twap_side` picks the value the TWAP uses (the latest post, held back
+    /// or not) instead of the borrow-side value (the accepted one, or a lower held-back one).
+    fn observe(&self, collection: Address, source: Address, twap_side: bool, quote_decimals: u8) -> Observation {
+        let c = self.collections.getter(collection);
+        let s = c.sources.getter(source);
+        let k = byte(s.kind.get());
+        if k == kind::FEED {
+            let feed_decimals = byte(s.feed_decimals.get());
+            return match self.round(source) {
+                Some(r) => Observation {
+                    price: normalize(r.answer, feed_decimals, quote_decimals).unwrap_or_default(),
+                    time: u64::try_from(r.updated_at).unwrap_or(u64::MAX),
+                },
+                None => Observation::default(),
+            };
+        }
+        let accepted = Observation { price: s.price.get(), time: small(s.updated_at.get()) };
+        let pending = Observation { price: s.pending.get(), time: small(s.pending_at.get()) };
+        if pending.price.is_zero() {
+            return accepted;
+        }
+        if twap_side || pending.price < accepted.price {
+            pending
+        } else {
+            accepted
+        }
+    }
+
+    fn aggregate(&self, collection: Address, twap_side: bool) -> Result<Aggregate, Error> {
+        let p = self.params_of(collection);
+        let now = self.now();
+        let list = self.sources(collection);
+        let mut collector = Collector::default();
+        for source in list {
+            collector.push(self.observe(collection, source, twap_side, p.decimals), now, p.max_age);
+        }
+        collector.finish().map_err(math)
+    }
+
+    fn accumulator(&self, collection: Address) -> Accumulator {
+        let c = self.collections.getter(collection);
+        Accumulator {
+            start: small(c.twap_start.get()),
+            time: small(c.twap_time.get()),
+            price: c.twap_price.get(),
+            cum: c.twap_cum.get(),
+        }
+    }
+
+    fn checkpoint_times(&self, collection: Address) -> [u64; CHECKPOINTS] {
+        let c = self.collections.getter(collection);
+        let mut times = [0u64; CHECKPOINTS];
+        for (i, t) in times.iter_mut().enumerate() {
+            *t = c.cp_time.get(i).map(small).unwrap_or(0);
+        }
+        times
+    }
+
+    /// The TWAP now (`None` without history) and whether the history is shorter than the window.
+    fn twap_now(&self, collection: Address) -> Result<(Option<U256>, bool), Error> {
+        let acc = self.accumulator(collection);
+        if acc.start == 0 {
+            return Ok((None, false));
+        }
+        let now = self.now();
+        let window = self.params_of(collection).twap_window;
+        let times = self.checkpoint_times(collection);
+        let Some(i) = window::pick_checkpoint(&times, now, window) else {
+            return Ok((None, false));
+        };
+        let cp_cum = self.collections.getter(collection).cp_cum.get(i).unwrap_or_default();
+        let cp_time = times.get(i).copied().unwrap_or_default();
+        let twap = window::average_since(&acc, cp_time, cp_cum, now).map_err(math)?;
+        Ok((Some(twap), now.saturating_sub(acc.start) < window))
+    }
+
+    /// Accumulates the aggregate in force since the last roll, takes the new TWAP-side
+    /// aggregate when it has quorum, and writes a checkpoint when one is due.
+    fn roll_twap(&mut self, collection: Address) -> Result<(), Error> {
+        let now = self.now();
+        let p = self.params_of(collection);
+        let agg = self.aggregate(collection, true)?;
+        let quorum = agg.fresh >= p.min_sources && agg.fresh > 0;
+        let mut acc = self.accumulator(collection);
+        let times = self.checkpoint_times(collection);
+        let mut c = self.collections.setter(collection);
+        if acc.start == 0 {
+            if !quorum {
+                return Ok(());
+            }
+            acc = Accumulator { start: now, time: now, price: agg.median, cum: U256::ZERO };
+            c.twap_start.set(U64::from(now));
+        } else {
+            let elapsed = now.checked_sub(acc.time).ok_or(Error::Math(OracleMath {}))?;
+            acc.cum = lien_math::twap_accumulate(acc.cum, acc.price, elapsed).map_err(math)?;
+            acc.time = now;
+            if quorum {
+                acc.price = agg.median;
+            }
+        }
+        c.twap_time.set(U64::from(acc.time));
+        c.twap_price.set(acc.price);
+        c.twap_cum.set(acc.cum);
+        let next = usize::from(byte(c.cp_next.get())) % CHECKPOINTS;
+        let newest = times.get((next + CHECKPOINTS - 1) % CHECKPOINTS).copied().unwrap_or_default();
+        if newest == 0 || window::checkpoint_due(newest, now, p.twap_window) {
+            if let Some(mut t) = c.cp_time.setter(next) {
+                t.set(U64::from(now));
+            }
+            if let Some(mut cum) = c.cp_cum.setter(next) {
+                cum.set(acc.cum);
+            }
+            c.cp_next.set(U8::from((next + 1) % CHECKPOINTS));
+        }
+        log(self.vm(), TwapUpdated { collection, price: acc.price, cumulative: acc.cum, fresh: agg.fresh });
+        Ok(())
+    }
+
+    fn raw_multiplier(&self, collection: Address, token_id: U256) -> (u32, u64) {
+        let c = self.collections.getter(collection);
+        let m = c.multipliers.getter(token_id);
+        (word32(m.bps.get()), small(m.expires_at.get()))
+    }
+
+    /// Sequencer gate: up (answer 0), a valid `startedAt` not in the future, and more than
+    /// `grace` seconds since it. A failing read counts as down. No feed: always up.
+    fn sequencer_up(&self) -> bool {
+        let feed = self.sequencer_feed.get();
+        if feed.is_zero() {
+            return true;
+        }
+        let grace = small(self.sequencer_grace.get());
+        let now = self.now();
+        match self.round(feed) {
+            Some(r) => {
+                let Ok(started) = u64::try_from(r.started_at) else { return false };
+                r.answer.is_zero() && started != 0 && started <= now && now - started > grace
+            }
+            None => false,
+        }
+    }
+
+    fn inputs(&self, collection: Address, token_id: U256) -> Result<Inputs, Error> {
+        let p = self.params_of(collection);
+        let spot = self.aggregate(collection, false)?;
+        let (twap, young) = self.twap_now(collection)?;
+        let (bps, expires_at) = self.raw_multiplier(collection, token_id);
+        Ok(Inputs {
+            sequencer_up: self.sequencer_up(),
+            spot,
+            min_sources: p.min_sources,
+            max_spread_bps: p.max_spread_bps,
+            twap,
+            young,
+            multiplier_bps: effective_multiplier(bps, expires_at, self.now()),
+        })
+    }
+}
+
+#[public]
+impl IOwnable for PriceOracle {
+    fn owner(&self) -> Address {
+        self.ownable.owner()
+    }
+
+    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Vec<u8>> {
+        Ok(self.ownable.transfer_ownership(new_owner)?)
+    }
+
+    fn renounce_ownership(&mut self) -> Result<(), Vec<u8>> {
+        Ok(self.ownable.renounce_ownership()?)
+    }
+}

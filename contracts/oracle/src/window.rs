@@ -1,0 +1,106 @@
+//! Reading the TWAP from the accumulator and its ring of checkpoints.
+//!
+//! The accumulator holds `cum` (Σ price × seconds) up to `time`, and `price`, the aggregate
+//! that has held since `time`. Checkpoints `(t, cum_t)` are written at most once per
+//! `window / CHECKPOINTS` seconds, so a burst of posts cannot evict history.
+
+use alloy_primitives::U256;
+use lien_math::{mul_div_down, sub, twap_accumulate, MathError};
+
+/// Size of the checkpoint ring.
+pub const CHECKPOINTS: usize = 12;
+
+/// The accumulator of one collection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Accumulator {
+    /// First accepted aggregate's time; zero = no history.
+    pub start: u64,
+    /// Time of the last roll.
+    pub time: u64,
+    /// Aggregate price in force since `time`.
+    pub price: U256,
+    /// Σ price × seconds up to `time`.
+    pub cum: U256,
+}
+
+/// Which checkpoint the average starts from: the newest one at or before `now − window`,
+/// or, when none is that old, the oldest one (times of zero are empty slots). `None` when
+/// the ring is empty.
+pub fn pick_checkpoint(times: &[u64; CHECKPOINTS], now: u64, window: u64) -> Option<usize> {
+    let target = now.saturating_sub(window);
+    let mut best: Option<(usize, u64)> = None;
+    let mut oldest: Option<(usize, u64)> = None;
+    for (i, &t) in times.iter().enumerate() {
+        if t == 0 || t > now {
+            continue;
+        }
+        if t <= target && best.is_none_or(|(_, b)| t > b) {
+            best = Some((i, t));
+        }
+        if oldest.is_none_or(|(_, o)| t < o) {
+            oldest = Some((i, t));
+        }
+    }
+    best.or(oldest).map(|(i, _)| i)
+}
+
+/// The average price from a checkpoint `(cp_time, cp_cum)` to `now`, rounded down; the
+/// current aggregate when no time has passed since the checkpoint.
+pub fn average_since(acc: &Accumulator, cp_time: u64, cp_cum: U256, now: u64) -> Result<U256, MathError> {
+    let since_roll = now.checked_sub(acc.time).ok_or(MathError::Underflow)?;
+    let cum_now = twap_accumulate(acc.cum, acc.price, since_roll)?;
+    let span = now.checked_sub(cp_time).ok_or(MathError::Underflow)?;
+    if span == 0 {
+        return Ok(acc.price);
+    }
+    // ⌊(cum_now − cp_cum) / span⌋, the same value as `lien_math::twap_average_down`, computed
+    // through the 512-bit mul_div the contract already links (one divider instead of two).
+    mul_div_down(sub(cum_now, cp_cum)?, U256::from(1u64), U256::from(span))
+}
+
+/// Whether a new checkpoint is due: at least `max(window / CHECKPOINTS, 1)` seconds after
+/// the newest one.
+pub fn checkpoint_due(newest: u64, now: u64, window: u64) -> bool {
+    let spacing = (window / CHECKPOINTS as u64).max(1);
+    now.saturating_sub(newest) >= spacing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_newest_old_enough_else_oldest() {
+        let mut t = [0u64; CHECKPOINTS];
+        assert_eq!(pick_checkpoint(&t, 100, 50), None);
+        t[0] = 10;
+        t[1] = 40;
+        t[2] = 70;
+        assert_eq!(pick_checkpoint(&t, 100, 50), Some(1));
+        assert_eq!(pick_checkpoint(&t, 100, 95), Some(0));
+        assert_eq!(pick_checkpoint(&t, 100, 30), Some(2));
+    }
+
+    #[test]
+    fn averages_levels_over_time() {
+        // 100 from t=0 to 60, then 40 from t=60.
+        let acc = Accumulator { start: 1, time: 60, price: U256::from(40), cum: U256::from(6_000) };
+        assert_eq!(average_since(&acc, 0, U256::ZERO, 90), Ok(U256::from(80)));
+        assert_eq!(average_since(&acc, 90, U256::ZERO, 90), Ok(U256::from(40)));
+        assert_eq!(average_since(&acc, 0, U256::ZERO, 59), Err(MathError::Underflow));
+    }
+
+    #[test]
+    fn matches_the_math_crate_average() {
+        let acc = Accumulator { start: 1, time: 50, price: U256::from(7), cum: U256::from(12_345) };
+        let cum_now = twap_accumulate(acc.cum, acc.price, 77).unwrap();
+        assert_eq!(average_since(&acc, 3, U256::from(99), 127), lien_math::twap_average_down(cum_now, U256::from(99), 124));
+    }
+
+    #[test]
+    fn spacing() {
+        assert!(!checkpoint_due(1_000, 1_000 + 7_199, 86_400));
+        assert!(checkpoint_due(1_000, 1_000 + 7_200, 86_400));
+        assert!(checkpoint_due(5, 6, 1));
+    }
+}
