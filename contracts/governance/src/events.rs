@@ -1,5 +1,24 @@
 //! The Governance contract's events: one for every step and every state change.
-use alloy_sol_types::sol;
+use alloc::vec::Vec;
+use alloy_sol_types::{abi::token::WordToken, sol, SolEvent, TopicList};
+use stylus_sdk::prelude::Host;
+
+/// Emits `event` (its topics, then its ABI-encoded data). Unlike the SDK's `log`, it has no
+/// panicking path: topic encoding only fails for a buffer under four topics, which cannot
+/// happen here.
+pub fn emit<E: SolEvent>(vm: &dyn Host, event: E) {
+    let mut topics = [WordToken::default(); 4];
+    if event.encode_topics_raw(&mut topics).is_err() {
+        return;
+    }
+    let count = E::TopicList::COUNT;
+    let mut bytes = Vec::with_capacity(32 * count);
+    for topic in topics.iter().take(count) {
+        bytes.extend_from_slice(topic.as_slice());
+    }
+    event.encode_data_to(&mut bytes);
+    vm.emit_log(&bytes, count);
+}
 
 sol! {
     /// A proposal was created; the proposer's approval is counted at once (see `Approved`).

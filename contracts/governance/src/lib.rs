@@ -9,8 +9,16 @@
 //! else — on any target at once. See docs/contracts/governance.md.
 // The SDK's #[entrypoint] emits an undocumented `user_entrypoint`, hence the allow.
 #![allow(missing_docs)]
-#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
 extern crate alloc;
+
+/// Without `std` there is no panic machinery (and no `core::fmt` pulled in by it): a panic,
+/// which no input can reach, simply traps.
+#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
@@ -104,7 +112,7 @@ impl Governance {
     #[payable]
     pub fn receive(&mut self) -> Result<(), Vec<u8>> {
         let (from, amount) = (self.vm().msg_sender(), self.vm().msg_value());
-        log(self.vm(), Deposited { from, amount });
+        emit(self.vm(), Deposited { from, amount });
         Ok(())
     }
 
@@ -129,10 +137,10 @@ impl Governance {
         p.proposer.set(proposer);
         p.target.set(target);
         p.value.set(value);
-        p.data.set_bytes(&data);
+        p.store_data(&data);
         p.proposed_at.set(U64::from(now));
         p.status.set(U8::from(STATUS_OPEN));
-        log(self.vm(), Proposed { id, proposer, target, value, data: data.0.into() });
+        emit(self.vm(), Proposed { id, proposer, target, value, data: data.0.into() });
         self.record_approval(id, proposer)?;
         Ok(id)
     }
@@ -154,10 +162,10 @@ impl Governance {
         }
         self.approvals.setter(id).setter(owner).set(U32::ZERO);
         let approvals = self.approval_count_internal(id);
-        log(self.vm(), Revoked { id, owner, approvals: U256::from(approvals) });
+        emit(self.vm(), Revoked { id, owner, approvals: U256::from(approvals) });
         if approvals < self.threshold_internal() && self.reached_at(id) != 0 {
             self.proposals.setter(id).reached_at.set(U64::ZERO);
-            log(self.vm(), TimelockReset { id });
+            emit(self.vm(), TimelockReset { id });
         }
         Ok(())
     }
@@ -191,7 +199,7 @@ impl Governance {
         self.proposals.setter(id).status.set(U8::from(STATUS_EXECUTED));
         let (target, value, data) = {
             let p = self.proposals.getter(id);
-            (p.target.get(), p.value.get(), p.data.get_bytes())
+            (p.target.get(), p.value.get(), p.load_data())
         };
         let result = if target == self.vm().contract_address() {
             self.run_self_call(&data)?;
@@ -199,7 +207,7 @@ impl Governance {
         } else {
             self.call_target(target, value, &data)?
         };
-        log(self.vm(), Executed { id, executor });
+        emit(self.vm(), Executed { id, executor });
         Ok(result.into())
     }
 
@@ -215,7 +223,7 @@ impl Governance {
             return Err(Error::NotProposer(GovNotProposer { id, caller }));
         }
         self.proposals.setter(id).status.set(U8::from(STATUS_CANCELLED));
-        log(self.vm(), Cancelled { id, by: caller });
+        emit(self.vm(), Cancelled { id, by: caller });
         Ok(())
     }
 
@@ -236,8 +244,8 @@ impl Governance {
         let call = Call::new();
         self.vm()
             .call(&call, target, &selfcall::pause_calldata())
-            .map_err(|e| Error::PauseFailed(GovPauseFailed { target, reason: Vec::<u8>::from(e).into() }))?;
-        log(self.vm(), GuardianPaused { guardian, target });
+            .map_err(|e| Error::PauseFailed(GovPauseFailed { target, reason: revert_data(e).into() }))?;
+        emit(self.vm(), GuardianPaused { guardian, target });
         Ok(())
     }
 
@@ -303,32 +311,25 @@ impl Governance {
         self.proposal_count.get()
     }
 
-    /// `(proposer, target, value, data, proposedAt, thresholdReachedAt, state)` of proposal
-    /// `id`; `thresholdReachedAt` is 0 while below the threshold; `state` as in `proposalState`.
+    /// Proposal `id` as `(proposer, target, value, data, proposedAt, executableAt, approvals,
+    /// state)`: `executableAt` = time the threshold was reached + the current delay (0 while
+    /// below the threshold; the window closes `EXPIRY_WINDOW` later); `approvals` counts
+    /// current owners only; `state` is 0 Pending, 1 Queued (timelock running), 2 Ready,
+    /// 3 Expired, 4 Executed, 5 Cancelled.
     #[allow(clippy::type_complexity)]
-    pub fn get_proposal(&self, id: U256) -> Result<(Address, Address, U256, Bytes, u64, u64, u8), Error> {
+    pub fn get_proposal(&self, id: U256) -> Result<(Address, Address, U256, Bytes, u64, u64, u8, u8), Error> {
         let state = self.phase(id)? as u8;
         let p = self.proposals.getter(id);
         Ok((
             p.proposer.get(),
             p.target.get(),
             p.value.get(),
-            p.data.get_bytes().into(),
+            p.load_data().into(),
             p.proposed_at.get().as_limbs()[0],
-            p.reached_at.get().as_limbs()[0],
+            self.executable_at_internal(id),
+            self.approval_count_internal(id),
             state,
         ))
-    }
-
-    /// 0 Pending, 1 Queued (timelock running), 2 Ready, 3 Expired, 4 Executed, 5 Cancelled.
-    pub fn proposal_state(&self, id: U256) -> Result<u8, Error> {
-        Ok(self.phase(id)? as u8)
-    }
-
-    /// Approvals of current owners on proposal `id`.
-    pub fn approval_count(&self, id: U256) -> Result<U256, Error> {
-        self.require_exists(id)?;
-        Ok(U256::from(self.approval_count_internal(id)))
     }
 
     /// Whether `owner` is a current owner whose approval of `id` counts.
@@ -336,12 +337,13 @@ impl Governance {
         self.require_exists(id)?;
         Ok(self.has_valid_approval(id, owner))
     }
+}
 
-    /// When proposal `id` becomes executable (threshold time + current delay); 0 if the
-    /// threshold has not been reached.
-    pub fn executable_at(&self, id: U256) -> Result<u64, Error> {
-        self.require_exists(id)?;
-        Ok(self.executable_at_internal(id))
+/// The callee's revert data (a raw call never fails to decode; that case maps to empty data).
+fn revert_data(err: stylus_sdk::stylus_core::calls::errors::Error) -> Vec<u8> {
+    match err {
+        stylus_sdk::stylus_core::calls::errors::Error::Revert(data) => data,
+        stylus_sdk::stylus_core::calls::errors::Error::AbiDecodingFailed(_) => Vec::new(),
     }
 }
 
@@ -466,13 +468,13 @@ impl Governance {
         let gen = self.owner_gen.get(owner);
         self.approvals.setter(id).setter(owner).set(gen);
         let approvals = before.saturating_add(1);
-        log(self.vm(), Approved { id, owner, approvals: U256::from(approvals) });
+        emit(self.vm(), Approved { id, owner, approvals: U256::from(approvals) });
         let threshold = self.threshold_internal();
         if approvals >= threshold && (before < threshold || self.reached_at(id) == 0) {
             let now = clock::now(self.vm());
             self.proposals.setter(id).reached_at.set(U64::from(now));
             let executable_at = now.saturating_add(self.delay_internal());
-            log(self.vm(), ThresholdReached { id, reachedAt: now, executableAt: executable_at });
+            emit(self.vm(), ThresholdReached { id, reachedAt: now, executableAt: executable_at });
         }
         Ok(())
     }
@@ -489,7 +491,7 @@ impl Governance {
         let call = Call::new().value(value);
         self.vm()
             .call(&call, target, data)
-            .map_err(|e| Error::ExecutionFailed(GovExecutionFailed { target, reason: Vec::<u8>::from(e).into() }))
+            .map_err(|e| Error::ExecutionFailed(GovExecutionFailed { target, reason: revert_data(e).into() }))
     }
 
     /// Runs a call addressed to this contract (validated again at execution).
@@ -526,7 +528,7 @@ impl Governance {
         self.owner_gen.insert(owner, gen);
         self.is_owner.insert(owner, true);
         self.owners.push(owner);
-        log(self.vm(), OwnerAdded { owner });
+        emit(self.vm(), OwnerAdded { owner });
         Ok(())
     }
 
@@ -551,7 +553,7 @@ impl Governance {
         }
         self.owners.pop();
         self.is_owner.insert(owner, false);
-        log(self.vm(), OwnerRemoved { owner });
+        emit(self.vm(), OwnerRemoved { owner });
         Ok(())
     }
 
@@ -561,7 +563,7 @@ impl Governance {
         }
         let old = self.threshold_internal();
         self.threshold.set(U8::from(threshold));
-        log(self.vm(), ThresholdChanged { oldThreshold: old, newThreshold: threshold });
+        emit(self.vm(), ThresholdChanged { oldThreshold: old, newThreshold: threshold });
         Ok(())
     }
 
@@ -571,13 +573,13 @@ impl Governance {
         }
         let old = self.delay_internal();
         self.delay.set(U64::from(delay));
-        log(self.vm(), DelayChanged { oldDelay: old, newDelay: delay });
+        emit(self.vm(), DelayChanged { oldDelay: old, newDelay: delay });
         Ok(())
     }
 
     fn set_guardian_internal(&mut self, guardian: Address) {
         let old = self.guardian.get();
         self.guardian.set(guardian);
-        log(self.vm(), GuardianChanged { oldGuardian: old, newGuardian: guardian });
+        emit(self.vm(), GuardianChanged { oldGuardian: old, newGuardian: guardian });
     }
 }

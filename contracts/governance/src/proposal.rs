@@ -1,7 +1,10 @@
 //! Proposal storage and the derived life-cycle phase.
+#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
+use alloy_primitives::{aliases::U64, B256};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageBytes, StorageU256, StorageU64, StorageU8},
+    storage::{StorageAddress, StorageB256, StorageU256, StorageU64, StorageU8, StorageVec},
 };
 
 /// Stored status: no proposal under this id.
@@ -22,8 +25,10 @@ pub struct Proposal {
     pub target: StorageAddress,
     /// Wei forwarded with the call.
     pub value: StorageU256,
-    /// The calldata.
-    pub data: StorageBytes,
+    /// Length of the calldata in bytes.
+    pub data_len: StorageU64,
+    /// The calldata in 32-byte words, the last one zero-padded (written once, at `propose`).
+    pub data: StorageVec<StorageB256>,
     /// Block time of `propose`.
     pub proposed_at: StorageU64,
     /// Block time at which approvals last reached the threshold; 0 while below it.
@@ -48,4 +53,31 @@ pub enum Phase {
     Executed = 4,
     /// [5] Cancelled.
     Cancelled = 5,
+}
+
+impl Proposal {
+    /// Stores `data` as zero-padded 32-byte words (the proposal is fresh: nothing to erase).
+    pub fn store_data(&mut self, data: &[u8]) {
+        self.data_len.set(U64::from(data.len() as u64));
+        for chunk in data.chunks(32) {
+            let mut word = [0u8; 32];
+            for (w, b) in word.iter_mut().zip(chunk) {
+                *w = *b;
+            }
+            self.data.push(B256::from(word));
+        }
+    }
+
+    /// The stored calldata.
+    pub fn load_data(&self) -> Vec<u8> {
+        let len = self.data_len.get().as_limbs()[0] as usize;
+        let mut out = Vec::with_capacity(len);
+        for i in 0..self.data.len() {
+            if let Some(word) = self.data.get(i) {
+                out.extend_from_slice(word.as_slice());
+            }
+        }
+        out.truncate(len);
+        out
+    }
 }

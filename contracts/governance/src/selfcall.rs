@@ -2,7 +2,7 @@
 //! `pause()` calldata. A call to `this` is dispatched internally by `execute` (an external
 //! self-call would be rejected by the SDK's reentrancy guard).
 use alloc::vec::Vec;
-use alloy_primitives::{Address, FixedBytes};
+use alloy_primitives::{Address, FixedBytes, B256};
 use alloy_sol_types::{sol, SolCall};
 
 sol! {
@@ -35,26 +35,27 @@ pub enum SelfCall {
     SetGuardian(Address),
 }
 
-/// Decodes `data` as one of the self-call functions (strict ABI: exact length, clean padding).
-/// `None` for any other selector or malformed arguments.
+/// Decodes `data` as one of the self-call functions: exactly a selector and one ABI word
+/// whose unused high bytes are zero. `None` for any other selector or malformed arguments.
 pub fn decode(data: &[u8]) -> Option<SelfCall> {
-    let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
-    let call = match selector {
-        addOwnerCall::SELECTOR => SelfCall::AddOwner(addOwnerCall::abi_decode(data, true).ok()?.owner),
-        removeOwnerCall::SELECTOR => {
-            SelfCall::RemoveOwner(removeOwnerCall::abi_decode(data, true).ok()?.owner)
-        }
-        setThresholdCall::SELECTOR => {
-            SelfCall::SetThreshold(setThresholdCall::abi_decode(data, true).ok()?.threshold)
-        }
-        setDelayCall::SELECTOR => SelfCall::SetDelay(setDelayCall::abi_decode(data, true).ok()?.delay),
-        setGuardianCall::SELECTOR => {
-            SelfCall::SetGuardian(setGuardianCall::abi_decode(data, true).ok()?.guardian)
-        }
-        _ => return None,
-    };
-    // Exact length: one selector plus one word; reject trailing bytes.
-    (data.len() == 36).then_some(call)
+    if data.len() != 36 {
+        return None;
+    }
+    let (selector, arg) = data.split_at(4);
+    let selector: [u8; 4] = selector.try_into().ok()?;
+    let word: [u8; 32] = arg.try_into().ok()?;
+    // The value occupies the low `width` bytes; everything above must be zero.
+    let fits = |width: usize| word.iter().take(32 - width).all(|b| *b == 0);
+    let address = Address::from_word(B256::from(word));
+    let low8: [u8; 8] = word[24..].try_into().ok()?;
+    match selector {
+        addOwnerCall::SELECTOR if fits(20) => Some(SelfCall::AddOwner(address)),
+        removeOwnerCall::SELECTOR if fits(20) => Some(SelfCall::RemoveOwner(address)),
+        setGuardianCall::SELECTOR if fits(20) => Some(SelfCall::SetGuardian(address)),
+        setThresholdCall::SELECTOR if fits(1) => Some(SelfCall::SetThreshold(word[31])),
+        setDelayCall::SELECTOR if fits(8) => Some(SelfCall::SetDelay(u64::from_be_bytes(low8))),
+        _ => None,
+    }
 }
 
 /// The first four bytes of `data`, zero-padded (for error reporting).
@@ -68,5 +69,5 @@ pub fn selector_of(data: &[u8]) -> FixedBytes<4> {
 
 /// Calldata of `pause()`.
 pub fn pause_calldata() -> Vec<u8> {
-    pauseCall {}.abi_encode()
+    pauseCall::SELECTOR.to_vec()
 }

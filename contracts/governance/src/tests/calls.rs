@@ -24,7 +24,7 @@ fn failed_target_surfaces_its_revert_data(gov: Contract<Governance>, target: Con
         other => panic!("unexpected error {other:?}"),
     }
     // The whole execute reverted: the proposal is still executable, nothing was emitted.
-    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), 2);
+    assert_eq!(state(&gov, id), 2);
     assert!(!gov.emitted(&Executed { id, executor: alice }));
 }
 

@@ -34,7 +34,8 @@ fn max_ltv_changes_only_through_governance_within_target_limits(
     // Listing at 40 %.
     pass(&gov, alice, bob, book.address(), set_ltv(coll, 4_000)).expect("listing");
     assert_eq!(book.sender(alice).max_ltv(coll), 4_000);
-    let listed_at = gov.sender(alice).get_proposal(U256::from(1)).motsu_unwrap().5 + DELAY;
+    // The listing executed exactly at its `executableAt`.
+    let listed_at = eta(&gov, U256::from(1));
 
     // Above the hard bound: rejected by the target, whatever the approvals.
     let err = pass(&gov, alice, bob, book.address(), set_ltv(coll, HARD_MAX_LTV_BPS + 1)).expect_err("bound");

@@ -136,7 +136,7 @@ fn owner_changes_respect_bounds(gov: Contract<Governance>, alice: Address, bob: 
     assert!(matches!(failed(remove_owner(bob)), Error::BadOwnerCount(GovBadOwnerCount { count }) if count == U256::from(1)));
     // A failed execution reverts as a whole: the proposal stays open and ready.
     let id = gov.sender(alice).proposal_count();
-    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), 2);
+    assert_eq!(state(&gov, id), 2);
     assert_eq!(gov.sender(alice).owners(), vec![alice, bob]);
     // More than 16 owners.
     let extra: Vec<Address> = (1..=14).map(Address::repeat_byte).collect();
@@ -175,12 +175,12 @@ fn delay_change_applies_to_queued_proposals(gov: Contract<Governance>, alice: Ad
     deploy(&gov, &[alice, bob], 2, Address::ZERO);
     let queued = propose(&gov, alice, bob, U256::ZERO, Vec::new());
     gov.sender(bob).approve(queued).motsu_unwrap();
-    let eta = gov.sender(alice).executable_at(queued).motsu_unwrap();
+    let first = eta(&gov, queued);
     let change = propose(&gov, alice, gov.address(), U256::ZERO, set_delay(3 * DELAY));
     gov.sender(bob).approve(change).motsu_unwrap();
     advance(DELAY);
     gov.sender(alice).execute(change).motsu_unwrap();
-    assert_eq!(gov.sender(alice).executable_at(queued).motsu_unwrap(), eta + 2 * DELAY);
+    assert_eq!(eta(&gov, queued), first + 2 * DELAY);
     assert!(matches!(gov.sender(alice).execute(queued).map(|_| ()).motsu_unwrap_err(), Error::Timelocked(_)));
 }
 
@@ -198,7 +198,7 @@ fn removed_owners_approvals_stop_counting(
     let id = propose(&gov, carol, target.address(), U256::ZERO, set_ltv(coll, 100));
     gov.sender(bob).approve(id).motsu_unwrap();
     pass(&gov, alice, bob, gov.address(), remove_owner(carol)).expect("passes");
-    assert_eq!(gov.sender(alice).approval_count(id).motsu_unwrap(), U256::from(1));
+    assert_eq!(approvals(&gov, id), U256::from(1));
     assert!(!gov.sender(alice).has_approved(id, carol).motsu_unwrap());
     assert!(matches!(gov.sender(alice).execute(id).map(|_| ()).motsu_unwrap_err(), Error::ThresholdNotMet(_)));
     // Re-adding carol does not revive her old approval (owner generations).
@@ -206,7 +206,7 @@ fn removed_owners_approvals_stop_counting(
     assert!(!gov.sender(alice).has_approved(id, carol).motsu_unwrap());
     // A fresh approval crosses the threshold again and restarts the clock.
     gov.sender(alice).approve(id).motsu_unwrap();
-    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), 1);
+    assert_eq!(state(&gov, id), 1);
     advance(DELAY);
     gov.sender(alice).execute(id).motsu_unwrap();
     assert_eq!(target.sender(alice).max_ltv(coll), 100);
@@ -223,9 +223,9 @@ fn lowered_threshold_starts_the_clock_on_next_approval(gov: Contract<Governance>
     advance(DELAY);
     gov.sender(alice).execute(change).motsu_unwrap();
     // Two approvals now meet the threshold, but no clock was started: still pending.
-    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), 0);
+    assert_eq!(state(&gov, id), 0);
     gov.sender(carol).approve(id).motsu_unwrap();
-    assert_eq!(gov.sender(alice).proposal_state(id).motsu_unwrap(), 1);
+    assert_eq!(state(&gov, id), 1);
 }
 
 #[motsu::test]
