@@ -28,6 +28,7 @@ pub mod clock;
 pub mod errors;
 pub mod feed;
 pub mod jump;
+pub mod packed;
 pub mod params;
 pub mod quote;
 pub mod scale;
@@ -36,19 +37,17 @@ pub mod window;
 #[cfg(test)]
 mod tests;
 
-use alloy_primitives::{Address, U256, U8, U16, U32, U64};
+use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
 use stylus_sdk::{
     prelude::*,
-    storage::{
-        StorageAddress, StorageArray, StorageBool, StorageMap, StorageU16, StorageU256, StorageU32,
-        StorageU64, StorageU8, StorageVec,
-    },
+    storage::{StorageAddress, StorageArray, StorageMap, StorageU256, StorageVec},
 };
 
 use aggregate::{Aggregate, Collector, Observation};
 pub use errors::*;
 use jump::Decision;
+use packed::SourceMeta;
 use params::{Params, MAX_DECIMALS, MAX_SOURCES, SEQUENCER_GRACE_BOUNDS};
 use quote::Inputs;
 use scale::{normalize, MAX_PRICE};
@@ -76,43 +75,31 @@ pub const ONE_BPS: u32 = 10_000;
 /// One source of one collection.
 #[storage]
 pub struct SourceState {
-    kind: StorageU8,
-    feed_decimals: StorageU8,
-    updated_at: StorageU64,
-    pending_since: StorageU64,
-    pending_at: StorageU64,
+    /// [`packed::SourceMeta`].
+    meta: StorageU256,
+    /// A reporter's accepted price (zero = none).
     price: StorageU256,
+    /// A reporter's held-back price (zero = none).
     pending: StorageU256,
-}
-
-/// A per-token multiplier.
-#[storage]
-pub struct Multiplier {
-    bps: StorageU32,
-    expires_at: StorageU64,
 }
 
 /// Everything the oracle keeps about one collection.
 #[storage]
 pub struct CollectionState {
-    configured: StorageBool,
-    min_sources: StorageU8,
-    decimals: StorageU8,
-    max_jump_bps: StorageU16,
-    max_spread_bps: StorageU16,
-    max_age: StorageU64,
-    confirm_delay: StorageU64,
-    twap_window: StorageU64,
-    twap_start: StorageU64,
-    twap_time: StorageU64,
-    cp_next: StorageU8,
+    /// [`packed::pack_params`]; zero until configured.
+    params: StorageU256,
+    /// [`packed::pack_twap`]: start, last roll, next checkpoint slot.
+    twap: StorageU256,
+    /// Aggregate in force since the last roll.
     twap_price: StorageU256,
+    /// Σ price × seconds up to the last roll.
     twap_cum: StorageU256,
-    cp_time: StorageArray<StorageU64, CHECKPOINTS>,
-    cp_cum: StorageArray<StorageU256, CHECKPOINTS>,
+    /// Ring of [`packed::pack_checkpoint`] words.
+    checkpoints: StorageArray<StorageU256, CHECKPOINTS>,
     source_list: StorageVec<StorageAddress>,
     sources: StorageMap<Address, SourceState>,
-    multipliers: StorageMap<U256, Multiplier>,
+    /// [`packed::pack_multiplier`] per token id.
+    multipliers: StorageMap<U256, StorageU256>,
 }
 
 /// The oracle's storage.
@@ -121,24 +108,8 @@ pub struct CollectionState {
 pub struct PriceOracle {
     ownable: Ownable,
     sequencer_feed: StorageAddress,
-    sequencer_grace: StorageU64,
+    sequencer_grace: StorageU256,
     collections: StorageMap<Address, CollectionState>,
-}
-
-fn small(x: U64) -> u64 {
-    x.as_limbs()[0]
-}
-
-fn byte(x: U8) -> u8 {
-    x.as_limbs()[0] as u8
-}
-
-fn half(x: U16) -> u16 {
-    x.as_limbs()[0] as u16
-}
-
-fn word32(x: U32) -> u32 {
-    x.as_limbs()[0] as u32
 }
 
 #[public]
@@ -178,7 +149,7 @@ impl PriceOracle {
     pub fn remove_source(&mut self, collection: Address, source: Address) -> Result<(), Error> {
         self.ownable.only_owner()?;
         let mut c = self.collections.setter(collection);
-        if c.sources.getter(source).kind.get() == U8::ZERO {
+        if SourceMeta::unpack(c.sources.getter(source).meta.get()).kind == kind::NONE {
             return Err(Error::UnknownSource(OracleUnknownSource { collection, source }));
         }
         let len = c.source_list.len();
@@ -194,11 +165,7 @@ impl PriceOracle {
             }
         }
         let mut s = c.sources.setter(source);
-        s.kind.set(U8::ZERO);
-        s.feed_decimals.set(U8::ZERO);
-        s.updated_at.set(U64::ZERO);
-        s.pending_since.set(U64::ZERO);
-        s.pending_at.set(U64::ZERO);
+        s.meta.set(U256::ZERO);
         s.price.set(U256::ZERO);
         s.pending.set(U256::ZERO);
         log(self.vm(), SourceRemoved { collection, source });
@@ -223,8 +190,7 @@ impl PriceOracle {
         let p = Params { min_sources, max_age, max_jump_bps, confirm_delay, max_spread_bps, twap_window, decimals };
         p.check().map_err(|param| Error::ParamOutOfBounds(OracleParamOutOfBounds { param }))?;
         let current = self.params_of(collection);
-        let c = self.collections.getter(collection);
-        if c.twap_start.get() != U64::ZERO && current.decimals != decimals {
+        if self.accumulator(collection).start != 0 && current.decimals != decimals {
             return Err(Error::DecimalsLocked(OracleDecimalsLocked { collection }));
         }
         self.write_params(collection, p);
@@ -249,9 +215,7 @@ impl PriceOracle {
             return Err(Error::ExpiryOutOfBounds(OracleExpiryOutOfBounds { expiresAt: expires_at }));
         }
         let mut c = self.collections.setter(collection);
-        let mut m = c.multipliers.setter(token_id);
-        m.bps.set(U32::from(bps));
-        m.expires_at.set(U64::from(expires_at));
+        c.multipliers.setter(token_id).set(packed::pack_multiplier(bps, expires_at));
         log(self.vm(), MultiplierSet { collection, tokenId: token_id, bps, expiresAt: expires_at });
         Ok(())
     }
@@ -264,7 +228,7 @@ impl PriceOracle {
             return Err(Error::ParamOutOfBounds(OracleParamOutOfBounds { param: params::index::SEQUENCER_GRACE }));
         }
         self.sequencer_feed.set(feed);
-        self.sequencer_grace.set(U64::from(grace));
+        self.sequencer_grace.set(U256::from_limbs([grace, 0, 0, 0]));
         log(self.vm(), SequencerFeedSet { feed, grace });
         Ok(())
     }
@@ -359,7 +323,8 @@ impl PriceOracle {
     pub fn source(&self, collection: Address, source: Address) -> (u8, U256, u64, U256, u64) {
         let c = self.collections.getter(collection);
         let s = c.sources.getter(source);
-        (byte(s.kind.get()), s.price.get(), small(s.updated_at.get()), s.pending.get(), small(s.pending_since.get()))
+        let m = SourceMeta::unpack(s.meta.get());
+        (m.kind, s.price.get(), m.updated_at, s.pending.get(), m.pending_since)
     }
 
     /// `(bps, expiresAt, effectiveBps)` of a token's multiplier.
@@ -370,7 +335,7 @@ impl PriceOracle {
 
     /// `(feed, grace, up)`: the sequencer-uptime feed, its grace period and the gate now.
     pub fn sequencer(&self) -> (Address, u64, bool) {
-        (self.sequencer_feed.get(), small(self.sequencer_grace.get()), self.sequencer_up())
+        (self.sequencer_feed.get(), self.grace(), self.sequencer_up())
     }
 }
 
@@ -404,31 +369,19 @@ impl PriceOracle {
     }
 
     fn params_of(&self, collection: Address) -> Params {
-        let c = self.collections.getter(collection);
-        if !c.configured.get() {
-            return params::DEFAULT;
-        }
-        Params {
-            min_sources: byte(c.min_sources.get()),
-            max_age: small(c.max_age.get()),
-            max_jump_bps: half(c.max_jump_bps.get()),
-            confirm_delay: small(c.confirm_delay.get()),
-            max_spread_bps: half(c.max_spread_bps.get()),
-            twap_window: small(c.twap_window.get()),
-            decimals: byte(c.decimals.get()),
-        }
+        packed::unpack_params(self.collections.getter(collection).params.get()).unwrap_or(params::DEFAULT)
+    }
+
+    fn configured(&self, collection: Address) -> bool {
+        packed::unpack_params(self.collections.getter(collection).params.get()).is_some()
+    }
+
+    fn grace(&self) -> u64 {
+        self.sequencer_grace.get().as_limbs()[0]
     }
 
     fn write_params(&mut self, collection: Address, p: Params) {
-        let mut c = self.collections.setter(collection);
-        c.configured.set(true);
-        c.min_sources.set(U8::from(p.min_sources));
-        c.max_age.set(U64::from(p.max_age));
-        c.max_jump_bps.set(U16::from(p.max_jump_bps));
-        c.confirm_delay.set(U64::from(p.confirm_delay));
-        c.max_spread_bps.set(U16::from(p.max_spread_bps));
-        c.twap_window.set(U64::from(p.twap_window));
-        c.decimals.set(U8::from(p.decimals));
+        self.collections.setter(collection).params.set(packed::pack_params(&p));
         log(
             self.vm(),
             ParamsSet {
@@ -449,27 +402,26 @@ impl PriceOracle {
         if source.is_zero() || collection.is_zero() {
             return Err(Error::ZeroAddress(OracleZeroAddress {}));
         }
-        if !self.collections.getter(collection).configured.get() {
+        if !self.configured(collection) {
             self.write_params(collection, params::DEFAULT);
         }
         let mut c = self.collections.setter(collection);
-        if c.sources.getter(source).kind.get() != U8::ZERO {
+        if SourceMeta::unpack(c.sources.getter(source).meta.get()).kind != kind::NONE {
             return Err(Error::SourceExists(OracleSourceExists { collection, source }));
         }
         if c.source_list.len() >= MAX_SOURCES {
             return Err(Error::TooManySources(OracleTooManySources { collection }));
         }
         c.source_list.push(source);
-        let mut s = c.sources.setter(source);
-        s.kind.set(U8::from(k));
-        s.feed_decimals.set(U8::from(feed_decimals));
+        let meta = SourceMeta { kind: k, feed_decimals, ..SourceMeta::default() };
+        c.sources.setter(source).meta.set(meta.pack());
         log(self.vm(), SourceAdded { collection, source, kind: k, feedDecimals: feed_decimals });
         Ok(())
     }
 
     /// The checks of one post: `reporter` reports for `collection` and `0 < price ≤ MAX_PRICE`.
     fn check_post(&self, collection: Address, reporter: Address, price: U256) -> Result<(), Error> {
-        if self.collections.getter(collection).sources.getter(reporter).kind.get() != U8::from(kind::REPORTER) {
+        if SourceMeta::unpack(self.collections.getter(collection).sources.getter(reporter).meta.get()).kind != kind::REPORTER {
             return Err(Error::UnauthorizedReporter(OracleUnauthorizedReporter { collection, reporter }));
         }
         if price.is_zero() {
@@ -488,23 +440,15 @@ impl PriceOracle {
         let now = self.now();
         let mut c = self.collections.setter(collection);
         let mut s = c.sources.setter(reporter);
+        let mut meta = SourceMeta::unpack(s.meta.get());
         let accepted = s.price.get();
-        let decision = jump::decide(
-            accepted,
-            s.pending.get(),
-            small(s.pending_since.get()),
-            price,
-            now,
-            p.max_jump_bps,
-            p.confirm_delay,
-        );
+        let decision = jump::decide(accepted, s.pending.get(), meta.pending_since, price, now, p.max_jump_bps, p.confirm_delay);
         match decision {
             Decision::Accept | Decision::Confirm => {
                 s.price.set(price);
-                s.updated_at.set(U64::from(now));
                 s.pending.set(U256::ZERO);
-                s.pending_since.set(U64::ZERO);
-                s.pending_at.set(U64::ZERO);
+                meta = SourceMeta { updated_at: now, pending_since: 0, pending_at: 0, ..meta };
+                s.meta.set(meta.pack());
                 if decision == Decision::Confirm {
                     log(self.vm(), PriceConfirmed { collection, reporter, price, previous: accepted });
                 } else {
@@ -513,8 +457,8 @@ impl PriceOracle {
             }
             Decision::Hold { since } => {
                 s.pending.set(price);
-                s.pending_since.set(U64::from(since));
-                s.pending_at.set(U64::from(now));
+                meta = SourceMeta { pending_since: since, pending_at: now, ..meta };
+                s.meta.set(meta.pack());
                 log(self.vm(), PriceHeldBack { collection, reporter, price, accepted, pendingSince: since });
             }
         }
@@ -526,19 +470,18 @@ impl PriceOracle {
     fn observe(&self, collection: Address, source: Address, twap_side: bool, quote_decimals: u8) -> Observation {
         let c = self.collections.getter(collection);
         let s = c.sources.getter(source);
-        let k = byte(s.kind.get());
-        if k == kind::FEED {
-            let feed_decimals = byte(s.feed_decimals.get());
+        let meta = SourceMeta::unpack(s.meta.get());
+        if meta.kind == kind::FEED {
             return match self.round(source) {
                 Some(r) => Observation {
-                    price: normalize(r.answer, feed_decimals, quote_decimals).unwrap_or_default(),
+                    price: normalize(r.answer, meta.feed_decimals, quote_decimals).unwrap_or_default(),
                     time: u64::try_from(r.updated_at).unwrap_or(u64::MAX),
                 },
                 None => Observation::default(),
             };
         }
-        let accepted = Observation { price: s.price.get(), time: small(s.updated_at.get()) };
-        let pending = Observation { price: s.pending.get(), time: small(s.pending_at.get()) };
+        let accepted = Observation { price: s.price.get(), time: meta.updated_at };
+        let pending = Observation { price: s.pending.get(), time: meta.pending_at };
         if pending.price.is_zero() {
             return accepted;
         }
@@ -562,19 +505,18 @@ impl PriceOracle {
 
     fn accumulator(&self, collection: Address) -> Accumulator {
         let c = self.collections.getter(collection);
-        Accumulator {
-            start: small(c.twap_start.get()),
-            time: small(c.twap_time.get()),
-            price: c.twap_price.get(),
-            cum: c.twap_cum.get(),
-        }
+        let (start, time, _) = packed::unpack_twap(c.twap.get());
+        Accumulator { start, time, price: c.twap_price.get(), cum: c.twap_cum.get() }
+    }
+
+    fn checkpoint(&self, collection: Address, i: usize) -> (u64, U256) {
+        packed::unpack_checkpoint(self.collections.getter(collection).checkpoints.get(i).unwrap_or_default())
     }
 
     fn checkpoint_times(&self, collection: Address) -> [u64; CHECKPOINTS] {
-        let c = self.collections.getter(collection);
         let mut times = [0u64; CHECKPOINTS];
         for (i, t) in times.iter_mut().enumerate() {
-            *t = c.cp_time.get(i).map(small).unwrap_or(0);
+            *t = self.checkpoint(collection, i).0;
         }
         times
     }
@@ -591,8 +533,7 @@ impl PriceOracle {
         let Some(i) = window::pick_checkpoint(&times, now, window) else {
             return Ok((None, false));
         };
-        let cp_cum = self.collections.getter(collection).cp_cum.get(i).unwrap_or_default();
-        let cp_time = times.get(i).copied().unwrap_or_default();
+        let (cp_time, cp_cum) = self.checkpoint(collection, i);
         let twap = window::average_since(&acc, cp_time, cp_cum, now).map_err(math)?;
         Ok((Some(twap), now.saturating_sub(acc.start) < window))
     }
@@ -605,14 +546,14 @@ impl PriceOracle {
         let agg = self.aggregate(collection, true)?;
         let quorum = agg.fresh >= p.min_sources && agg.fresh > 0;
         let mut acc = self.accumulator(collection);
-        let times = self.checkpoint_times(collection);
-        let mut c = self.collections.setter(collection);
+        let (_, _, next) = packed::unpack_twap(self.collections.getter(collection).twap.get());
+        let next = (next as usize) % CHECKPOINTS;
+        let newest = self.checkpoint(collection, (next + CHECKPOINTS - 1) % CHECKPOINTS).0;
         if acc.start == 0 {
             if !quorum {
                 return Ok(());
             }
             acc = Accumulator { start: now, time: now, price: agg.median, cum: U256::ZERO };
-            c.twap_start.set(U64::from(now));
         } else {
             let elapsed = now.checked_sub(acc.time).ok_or(Error::Math(OracleMath {}))?;
             acc.cum = lien_math::twap_accumulate(acc.cum, acc.price, elapsed).map_err(math)?;
@@ -621,28 +562,25 @@ impl PriceOracle {
                 acc.price = agg.median;
             }
         }
-        c.twap_time.set(U64::from(acc.time));
+        let due = newest == 0 || window::checkpoint_due(newest, now, p.twap_window);
+        let checkpoint = packed::pack_checkpoint(now, acc.cum).ok_or(Error::Math(OracleMath {}))?;
+        let mut c = self.collections.setter(collection);
         c.twap_price.set(acc.price);
         c.twap_cum.set(acc.cum);
-        let next = usize::from(byte(c.cp_next.get())) % CHECKPOINTS;
-        let newest = times.get((next + CHECKPOINTS - 1) % CHECKPOINTS).copied().unwrap_or_default();
-        if newest == 0 || window::checkpoint_due(newest, now, p.twap_window) {
-            if let Some(mut t) = c.cp_time.setter(next) {
-                t.set(U64::from(now));
+        let mut next_after = next;
+        if due {
+            if let Some(mut slot) = c.checkpoints.setter(next) {
+                slot.set(checkpoint);
             }
-            if let Some(mut cum) = c.cp_cum.setter(next) {
-                cum.set(acc.cum);
-            }
-            c.cp_next.set(U8::from((next + 1) % CHECKPOINTS));
+            next_after = (next + 1) % CHECKPOINTS;
         }
+        c.twap.set(packed::pack_twap(acc.start, acc.time, next_after as u64));
         log(self.vm(), TwapUpdated { collection, price: acc.price, cumulative: acc.cum, fresh: agg.fresh });
         Ok(())
     }
 
     fn raw_multiplier(&self, collection: Address, token_id: U256) -> (u32, u64) {
-        let c = self.collections.getter(collection);
-        let m = c.multipliers.getter(token_id);
-        (word32(m.bps.get()), small(m.expires_at.get()))
+        packed::unpack_multiplier(self.collections.getter(collection).multipliers.get(token_id))
     }
 
     /// Sequencer gate: up (answer 0), a valid `startedAt` not in the future, and more than
@@ -652,7 +590,7 @@ impl PriceOracle {
         if feed.is_zero() {
             return true;
         }
-        let grace = small(self.sequencer_grace.get());
+        let grace = self.grace();
         let now = self.now();
         match self.round(feed) {
             Some(r) => {

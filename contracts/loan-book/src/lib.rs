@@ -1,0 +1,1098 @@
+//! `LoanBook`: Lien's accounting core.
+//!
+//! Lenders escrow funded offers; borrowers take them against an NFT that the
+//! `CollateralVault` locks; loans are repaid by anyone or liquidated (overdue past grace, or
+//! unhealthy by the oracle's liquidation price) into a Dutch auction run by the `Liquidator`,
+//! whose settlement the LoanBook divides by a fixed waterfall into pull-claims. The full
+//! specification is docs/contracts/loan-book.md.
+// The SDK's #[entrypoint] emits an undocumented `user_entrypoint`, hence the allow.
+#![allow(missing_docs)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
+extern crate alloc;
+
+/// Without `std` there is no panic machinery (and less `core::fmt`): a panic, which no input
+/// can reach, simply traps.
+#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
+
+use alloy_primitives::{Address, U256, U64};
+use lien_math::{debt_up, fits_ltv, is_healthy, max_borrow_down, max_debt_down};
+use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64, StorageVec},
+};
+
+pub mod clock;
+mod errors;
+mod interfaces;
+pub mod params;
+pub mod settlement;
+pub mod storage;
+#[cfg(test)]
+mod tests;
+
+pub use errors::*;
+use interfaces::{ICollateralVault, IErc20, ILiquidator, IPriceOracle};
+use params::{ProtocolParams, RiskParams};
+use storage::*;
+
+/// Oracle status `Ok`.
+pub const ORACLE_OK: u8 = 0;
+/// Oracle status `Uncertain`.
+pub const ORACLE_UNCERTAIN: u8 = 1;
+/// Reported status when the oracle call itself failed.
+pub const ORACLE_CALL_FAILED: u8 = 255;
+
+/// The LoanBook's storage.
+#[entrypoint]
+#[storage]
+pub struct LoanBook {
+    ownable: Ownable,
+    vault: StorageAddress,
+    oracle: StorageAddress,
+    liquidator: StorageAddress,
+    paused: StorageBool,
+    max_step_bps: StorageU64,
+    min_change_interval: StorageU64,
+    fee_bps: StorageU64,
+    tip_bps: StorageU64,
+    uncertain_haircut_bps: StorageU64,
+    protocol_last_change: StorageU64,
+    currencies: StorageMap<Address, CurrencyRecord>,
+    collections: StorageMap<Address, CollectionRecord>,
+    offers: StorageMap<U256, OfferRecord>,
+    loans: StorageMap<U256, LoanRecord>,
+    offer_count: StorageU256,
+    loan_count: StorageU256,
+    auction_count: StorageU256,
+    /// `account → currency → amount` withdrawable with `withdraw`.
+    claimable: StorageMap<Address, StorageMap<Address, StorageU256>>,
+    /// `currency → protocol reserve`.
+    reserve: StorageMap<Address, StorageU256>,
+    /// `currency → tokens the book owes` (open escrow + claimable + reserve).
+    held: StorageMap<Address, StorageU256>,
+    borrower_loans: StorageMap<Address, StorageVec<StorageU256>>,
+    lender_loans: StorageMap<Address, StorageVec<StorageU256>>,
+    /// `loan → account → already in lender_loans[account]`.
+    lender_indexed: StorageMap<U256, StorageMap<Address, StorageBool>>,
+}
+
+#[public]
+#[implements(IOwnable)]
+impl LoanBook {
+    /// Sets the owner, the rate limit (fixed for the contract's life) and the protocol
+    /// parameters. Bounds: `1 ≤ maxStepBps ≤ 10000`, `minChangeInterval ≤ 30 days`, see
+    /// `set_protocol_params` for the rest.
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        owner: Address,
+        max_step_bps: u16,
+        min_change_interval: u64,
+        fee_bps: u16,
+        tip_bps: u16,
+        uncertain_haircut_bps: u16,
+    ) -> Result<(), Error> {
+        self.ownable.constructor(owner)?;
+        params::check_rate_limit(max_step_bps, min_change_interval).map_err(Error::bounds)?;
+        let p = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
+        p.check_bounds().map_err(Error::bounds)?;
+        self.max_step_bps.set(U64::from(max_step_bps));
+        self.min_change_interval.set(U64::from(min_change_interval));
+        self.store_protocol(&p);
+        Ok(())
+    }
+
+    // ----- governance -------------------------------------------------------------------
+
+    /// Wires the vault, oracle and liquidator once (owner only; all must be contracts).
+    pub fn set_siblings(&mut self, vault: Address, oracle: Address, liquidator: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if !self.vault.get().is_zero() {
+            return Err(Error::AlreadySet(LoanBookAlreadySet {}));
+        }
+        self.require_code(vault)?;
+        self.require_code(oracle)?;
+        self.require_code(liquidator)?;
+        self.vault.set(vault);
+        self.oracle.set(oracle);
+        self.liquidator.set(liquidator);
+        emit(&SiblingsSet { vault, oracle, liquidator });
+        Ok(())
+    }
+
+    /// Stops `create_offer` and `borrow` (owner only). Nothing else is affected.
+    pub fn pause(&mut self) -> Result<(), Error> {
+        self.set_paused(true)
+    }
+
+    /// Resumes `create_offer` and `borrow` (owner only).
+    pub fn unpause(&mut self) -> Result<(), Error> {
+        self.set_paused(false)
+    }
+
+    /// Lists `currency` (an ERC-20 contract) or updates its keeper-tip cap (owner only).
+    pub fn set_currency(&mut self, currency: Address, tip_cap: U256) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        self.require_code(currency)?;
+        let mut c = self.currencies.setter(currency);
+        c.listed.set(true);
+        c.tip_cap.set(tip_cap);
+        emit(&CurrencySet { currency, tipCap: tip_cap });
+        Ok(())
+    }
+
+    /// Lists `collection` for lending in the listed `currency`, enabled, with parameters
+    /// inside the hard bounds (owner only). Starts the rate-limit interval.
+    #[allow(clippy::too_many_arguments)]
+    pub fn list_collection(
+        &mut self,
+        collection: Address,
+        currency: Address,
+        max_ltv_bps: u16,
+        liq_threshold_bps: u16,
+        liq_penalty_bps: u16,
+        auction_start_bps: u16,
+        auction_cut_bps: u16,
+        max_duration: u64,
+        grace_period: u64,
+        auction_step: u64,
+        auction_tail: u64,
+    ) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        self.require_code(collection)?;
+        if !self.currencies.getter(currency).listed.get() {
+            return Err(Error::CurrencyNotListed(LoanBookCurrencyNotListed { currency }));
+        }
+        if self.collections.getter(collection).listed.get() {
+            return Err(Error::AlreadyListed(LoanBookAlreadyListed { collection }));
+        }
+        let p = RiskParams {
+            max_ltv_bps,
+            liq_threshold_bps,
+            liq_penalty_bps,
+            auction_start_bps,
+            auction_cut_bps,
+            max_duration,
+            grace_period,
+            auction_step,
+            auction_tail,
+        };
+        p.check_bounds().map_err(Error::bounds)?;
+        let now = self.now();
+        let mut c = self.collections.setter(collection);
+        c.listed.set(true);
+        c.enabled.set(true);
+        c.currency.set(currency);
+        c.set_risk(&p);
+        c.last_change.set(U64::from(now));
+        emit(&CollectionListed { collection, currency });
+        self.emit_params(collection, &p);
+        Ok(())
+    }
+
+    /// Changes a listed collection's parameters (owner only): inside the hard bounds, each
+    /// bps field moving by at most `max_step_bps`, at most once per `min_change_interval`.
+    /// Existing loans keep their snapshot.
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_collection_params(
+        &mut self,
+        collection: Address,
+        max_ltv_bps: u16,
+        liq_threshold_bps: u16,
+        liq_penalty_bps: u16,
+        auction_start_bps: u16,
+        auction_cut_bps: u16,
+        max_duration: u64,
+        grace_period: u64,
+        auction_step: u64,
+        auction_tail: u64,
+    ) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        let (old, last) = {
+            let c = self.collections.getter(collection);
+            if !c.listed.get() {
+                return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
+            }
+            (c.risk(), u64_of(c.last_change.get()))
+        };
+        let now = self.rate_limited(last)?;
+        let p = RiskParams {
+            max_ltv_bps,
+            liq_threshold_bps,
+            liq_penalty_bps,
+            auction_start_bps,
+            auction_cut_bps,
+            max_duration,
+            grace_period,
+            auction_step,
+            auction_tail,
+        };
+        p.check_bounds().map_err(Error::bounds)?;
+        p.check_steps(&old, self.max_step()).map_err(|field| Error::StepTooLarge(LoanBookStepTooLarge { field }))?;
+        let mut c = self.collections.setter(collection);
+        c.set_risk(&p);
+        c.last_change.set(U64::from(now));
+        self.emit_params(collection, &p);
+        Ok(())
+    }
+
+    /// Enables or disables new offers and loans on a listed collection (owner only; not
+    /// rate-limited, so it works as an emergency brake). Existing loans are unaffected.
+    pub fn set_collection_enabled(&mut self, collection: Address, enabled: bool) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        let mut c = self.collections.setter(collection);
+        if !c.listed.get() {
+            return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
+        }
+        c.enabled.set(enabled);
+        emit(&CollectionEnabled { collection, enabled });
+        Ok(())
+    }
+
+    /// Sets the protocol fee on interest (≤ 2000), the keeper tip (≤ 500) and the haircut of
+    /// the max LTV on an `Uncertain` price (1000..=10000), rate-limited like the collection
+    /// parameters (owner only).
+    pub fn set_protocol_params(&mut self, fee_bps: u16, tip_bps: u16, uncertain_haircut_bps: u16) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        let now = self.rate_limited(u64_of(self.protocol_last_change.get()))?;
+        let p = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
+        p.check_bounds().map_err(Error::bounds)?;
+        p.check_steps(&self.protocol(), self.max_step())
+            .map_err(|field| Error::StepTooLarge(LoanBookStepTooLarge { field }))?;
+        self.store_protocol(&p);
+        self.protocol_last_change.set(U64::from(now));
+        Ok(())
+    }
+
+    /// Sends `amount` of the reserve to `to` (owner only).
+    pub fn withdraw_reserve(&mut self, currency: Address, amount: U256, to: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if to.is_zero() {
+            return Err(Error::ZeroAddress(LoanBookZeroAddress {}));
+        }
+        if amount.is_zero() {
+            return Err(Error::ZeroAmount(LoanBookZeroAmount {}));
+        }
+        let left = self
+            .reserve
+            .get(currency)
+            .checked_sub(amount)
+            .ok_or(Error::InsufficientReserve(LoanBookInsufficientReserve {}))?;
+        self.reserve.setter(currency).set(left);
+        self.sub_held(currency, amount)?;
+        emit(&ReserveWithdrawn { currency, to, amount });
+        self.push(currency, to, amount)
+    }
+
+    // ----- lenders ---------------------------------------------------------------------
+
+    /// Creates a funded offer and pulls `principal × capacity` of `currency` from the caller
+    /// (who must have approved the LoanBook). `any_token` makes it collection-wide (then
+    /// `token_id` is ignored). Not while paused.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_offer(
+        &mut self,
+        currency: Address,
+        collection: Address,
+        token_id: U256,
+        any_token: bool,
+        principal: U256,
+        apr_bps: u16,
+        duration: u64,
+        expiry: u64,
+        capacity: u64,
+    ) -> Result<U256, Error> {
+        self.not_paused()?;
+        let lender = self.vm().msg_sender();
+        let p = self.usable_collection(collection)?;
+        if self.collections.getter(collection).currency.get() != currency {
+            return Err(Error::WrongCurrency(LoanBookWrongCurrency {}));
+        }
+        if principal.is_zero() {
+            return Err(Error::ZeroAmount(LoanBookZeroAmount {}));
+        }
+        if apr_bps > params::MAX_APR_BPS {
+            return Err(Error::BadApr(LoanBookBadApr {}));
+        }
+        if duration < params::MIN_DURATION || duration > p.max_duration {
+            return Err(Error::BadDuration(LoanBookBadDuration {}));
+        }
+        if expiry <= self.now() {
+            return Err(Error::BadExpiry(LoanBookBadExpiry {}));
+        }
+        if capacity == 0 || capacity > params::MAX_CAPACITY {
+            return Err(Error::BadCapacity(LoanBookBadCapacity {}));
+        }
+        let escrow = principal.checked_mul(U256::from(capacity)).ok_or_else(Error::math)?;
+        let offer_id = next_id(&mut self.offer_count)?;
+        let mut o = self.offers.setter(offer_id);
+        o.lender.set(lender);
+        o.currency.set(currency);
+        o.collection.set(collection);
+        o.token_id.set(token_id);
+        o.any_token.set(any_token);
+        o.open.set(true);
+        o.principal.set(principal);
+        o.apr_bps.set(U64::from(apr_bps));
+        o.duration.set(U64::from(duration));
+        o.expiry.set(U64::from(expiry));
+        o.capacity.set(U64::from(capacity));
+        self.add_held(currency, escrow)?;
+        emit(
+            &OfferCreated {
+                offerId: offer_id,
+                lender,
+                collection,
+                currency,
+                tokenId: token_id,
+                anyToken: any_token,
+                principal,
+                aprBps: apr_bps,
+                duration,
+                expiry,
+                capacity,
+            },
+        );
+        self.pull(currency, lender, escrow)?;
+        Ok(offer_id)
+    }
+
+    /// Closes the caller's offer and refunds the unused escrow to the caller. Works while
+    /// paused and after expiry.
+    pub fn cancel_offer(&mut self, offer_id: U256) -> Result<U256, Error> {
+        let caller = self.vm().msg_sender();
+        let (lender, currency, principal, left) = {
+            let o = self.offers.getter(offer_id);
+            let left = u64_of(o.capacity.get()).saturating_sub(u64_of(o.used.get()));
+            (o.lender.get(), o.currency.get(), o.principal.get(), left)
+        };
+        if lender.is_zero() {
+            return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
+        }
+        if lender != caller {
+            return Err(Error::NotLender(LoanBookNotLender {}));
+        }
+        if !self.offers.getter(offer_id).open.get() {
+            return Err(Error::OfferClosed(LoanBookOfferClosed {}));
+        }
+        let refund = principal.checked_mul(U256::from(left)).ok_or_else(Error::math)?;
+        self.offers.setter(offer_id).open.set(false);
+        self.sub_held(currency, refund)?;
+        emit(&OfferCancelled { offerId: offer_id, refund });
+        self.push(currency, caller, refund)?;
+        Ok(refund)
+    }
+
+    /// Hands the lender position of a running loan (active or in auction) to `to`.
+    pub fn transfer_loan(&mut self, loan_id: U256, to: Address) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        let l = self.load_loan(loan_id)?;
+        if l.lender != caller {
+            return Err(Error::NotLender(LoanBookNotLender {}));
+        }
+        if l.status != ACTIVE && l.status != IN_AUCTION {
+            return Err(Error::status(l.status));
+        }
+        if to.is_zero() {
+            return Err(Error::ZeroAddress(LoanBookZeroAddress {}));
+        }
+        if to == caller || to == l.borrower {
+            return Err(Error::SelfDealing(LoanBookSelfDealing {}));
+        }
+        self.loans.setter(loan_id).lender.set(to);
+        self.index_lender(loan_id, to);
+        emit(&LoanTransferred { loanId: loan_id, from: caller, to });
+        Ok(())
+    }
+
+    /// Sends the caller everything claimable in `currency`.
+    pub fn withdraw(&mut self, currency: Address) -> Result<U256, Error> {
+        let account = self.vm().msg_sender();
+        let amount = self.claimable.getter(account).get(currency);
+        if amount.is_zero() {
+            return Err(Error::NothingToClaim(LoanBookNothingToClaim {}));
+        }
+        self.claimable.setter(account).setter(currency).set(U256::ZERO);
+        self.sub_held(currency, amount)?;
+        emit(&Withdrawn { account, currency, amount });
+        self.push(currency, account, amount)?;
+        Ok(amount)
+    }
+
+    // ----- borrowers -------------------------------------------------------------------
+
+    /// Takes a loan from `offer_id` against `token_id` (approved to the vault): checks the
+    /// offer, the collection, the oracle's borrow price and the max LTV; locks the NFT in the
+    /// vault; pays the principal to the caller. Not while paused.
+    pub fn borrow(&mut self, offer_id: U256, token_id: U256) -> Result<U256, Error> {
+        self.not_paused()?;
+        let borrower = self.vm().msg_sender();
+        let (vault, oracle) = (self.vault.get(), self.oracle.get());
+        if vault.is_zero() {
+            return Err(Error::NotWired(LoanBookNotWired {}));
+        }
+        let now = self.now();
+        let o = self.offers.getter(offer_id);
+        let lender = o.lender.get();
+        if lender.is_zero() {
+            return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
+        }
+        if !o.open.get() {
+            return Err(Error::OfferClosed(LoanBookOfferClosed {}));
+        }
+        if now >= u64_of(o.expiry.get()) {
+            return Err(Error::OfferExpired(LoanBookOfferExpired {}));
+        }
+        if !o.any_token.get() && o.token_id.get() != token_id {
+            return Err(Error::WrongToken(LoanBookWrongToken {}));
+        }
+        if borrower == lender {
+            return Err(Error::SelfDealing(LoanBookSelfDealing {}));
+        }
+        let (currency, collection, principal) = (o.currency.get(), o.collection.get(), o.principal.get());
+        let (apr_bps, duration) = (u16_of(o.apr_bps.get()), u64_of(o.duration.get()));
+        let (capacity, used) = (u64_of(o.capacity.get()), u64_of(o.used.get()).saturating_add(1));
+        let p = self.usable_collection(collection)?;
+        if duration > p.max_duration {
+            return Err(Error::BadDuration(LoanBookBadDuration {}));
+        }
+        let (price, status) = IPriceOracle::new(oracle)
+            .borrow_price(&*self, collection, token_id)
+            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED));
+        let ltv = match status {
+            ORACLE_OK => u64::from(p.max_ltv_bps),
+            ORACLE_UNCERTAIN => {
+                let keep = 10_000u64.saturating_sub(u64::from(u16_of(self.uncertain_haircut_bps.get())));
+                u64::from(p.max_ltv_bps).saturating_mul(keep) / 10_000
+            }
+            other => return Err(Error::OracleUnavailable(LoanBookOracleUnavailable { status: other })),
+        };
+        if !fits_ltv(principal, price, ltv) {
+            let max = max_borrow_down(price, ltv)?;
+            return Err(Error::LtvExceeded(LoanBookLtvExceeded { maxPrincipal: max }));
+        }
+        let due = now.checked_add(duration).ok_or_else(Error::math)?;
+        let loan_id = next_id(&mut self.loan_count)?;
+        {
+            let mut o = self.offers.setter(offer_id);
+            o.used.set(U64::from(used));
+            if used >= capacity {
+                o.open.set(false);
+            }
+        }
+        let proto = self.protocol();
+        let mut l = self.loans.setter(loan_id);
+        l.set_status(ACTIVE);
+        l.borrower.set(borrower);
+        l.lender.set(lender);
+        l.currency.set(currency);
+        l.collection.set(collection);
+        l.token_id.set(token_id);
+        l.principal.set(principal);
+        l.apr_bps.set(U64::from(apr_bps));
+        l.start.set(U64::from(now));
+        l.due.set(U64::from(due));
+        l.grace.set(U64::from(p.grace_period));
+        l.liq_threshold_bps.set(U64::from(p.liq_threshold_bps));
+        l.liq_penalty_bps.set(U64::from(p.liq_penalty_bps));
+        l.fee_bps.set(U64::from(proto.fee_bps));
+        l.tip_bps.set(U64::from(proto.tip_bps));
+        l.auction_start_bps.set(U64::from(p.auction_start_bps));
+        l.auction_cut_bps.set(U64::from(p.auction_cut_bps));
+        l.auction_step.set(U64::from(p.auction_step));
+        l.auction_tail.set(U64::from(p.auction_tail));
+        self.borrower_loans.setter(borrower).push(loan_id);
+        self.index_lender(loan_id, lender);
+        self.sub_held(currency, principal)?;
+        emit(
+            &LoanStarted { loanId: loan_id, offerId: offer_id, borrower, lender, tokenId: token_id, principal, due },
+        );
+        ICollateralVault::new(vault)
+            .lock(&mut *self, collection, token_id, borrower, loan_id)
+            .map_err(|_| Error::call_failed())?;
+        self.push(currency, borrower, principal)?;
+        Ok(loan_id)
+    }
+
+    /// Repays a loan for its borrower (anyone may pay; the caller must have approved the
+    /// LoanBook). Active: principal + interest. In auction: frozen debt + penalty, and the
+    /// auction is cancelled. Works while paused and never reads the oracle. The NFT goes back
+    /// to the borrower; the lender's part becomes claimable. Returns the amount paid.
+    pub fn repay(&mut self, loan_id: U256) -> Result<U256, Error> {
+        let payer = self.vm().msg_sender();
+        let l = self.load_loan(loan_id)?;
+        let (debt, penalty) = match l.status {
+            ACTIVE => (self.accrued(&l)?, U256::ZERO),
+            IN_AUCTION => (l.frozen_debt, settlement::penalty(l.frozen_debt, l.liq_penalty_bps)?),
+            other => return Err(Error::status(other)),
+        };
+        let (to_lender, fee) = settlement::lender_share(debt, l.principal, l.fee_bps)?;
+        let to_reserve = fee.checked_add(penalty).ok_or_else(Error::math)?;
+        let amount = debt.checked_add(penalty).ok_or_else(Error::math)?;
+        self.loans.setter(loan_id).set_status(REPAID);
+        self.credit(l.lender, l.currency, to_lender)?;
+        self.add_reserve(l.currency, to_reserve)?;
+        self.add_held(l.currency, amount)?;
+        emit(&LoanRepaid { loanId: loan_id, payer, amount, toLender: to_lender, toReserve: to_reserve });
+        self.pull(l.currency, payer, amount)?;
+        if l.status == IN_AUCTION {
+            ILiquidator::new(self.liquidator.get())
+                .cancel(&mut *self, l.auction_id)
+                .map_err(|_| Error::call_failed())?;
+        }
+        ICollateralVault::new(self.vault.get())
+            .release(&mut *self, l.collection, l.token_id, l.borrower)
+            .map_err(|_| Error::call_failed())?;
+        Ok(amount)
+    }
+
+    // ----- keepers ---------------------------------------------------------------------
+
+    /// Sends a loan to auction when it is overdue past its grace period, or unhealthy
+    /// (`debt > liq_threshold × liquidation price`, oracle `Ok` or `Uncertain`). Freezes the
+    /// debt, records the caller for the keeper tip and starts the auction. Returns its id.
+    pub fn liquidate(&mut self, loan_id: U256) -> Result<U256, Error> {
+        let keeper = self.vm().msg_sender();
+        let l = self.load_loan(loan_id)?;
+        if l.status != ACTIVE {
+            return Err(Error::status(l.status));
+        }
+        if keeper == l.borrower {
+            return Err(Error::SelfDealing(LoanBookSelfDealing {}));
+        }
+        let debt = self.accrued(&l)?;
+        let overdue = self.now() > l.due.saturating_add(l.grace);
+        let (price, status) = self.liquidation_price(&l);
+        let priced = status <= ORACLE_UNCERTAIN && !price.is_zero();
+        if !overdue {
+            if !priced {
+                return Err(Error::OracleUnavailable(LoanBookOracleUnavailable { status }));
+            }
+            if is_healthy(debt, price, u64::from(l.liq_threshold_bps)) {
+                return Err(Error::NotLiquidatable(LoanBookNotLiquidatable {}));
+            }
+        }
+        // Start price: auction_start × max(liquidation price, frozen debt); the frozen debt
+        // alone when the oracle has no usable price (overdue path).
+        let basis = if priced { price.max(debt) } else { debt };
+        let start_price = lien_math::bps_mul_up(basis, u64::from(l.auction_start_bps))?;
+        let tip_cap = self.currencies.getter(l.currency).tip_cap.get();
+        let tip = settlement::keeper_tip(debt, l.tip_bps, tip_cap)?;
+        let auction_id = next_id(&mut self.auction_count)?;
+        {
+            let mut r = self.loans.setter(loan_id);
+            r.set_status(IN_AUCTION);
+            r.keeper.set(keeper);
+            r.frozen_debt.set(debt);
+            r.tip.set(tip);
+            r.auction_id.set(auction_id);
+        }
+        emit(
+            &LoanLiquidated { loanId: loan_id, keeper, auctionId: auction_id, debt, startPrice: start_price, overdue },
+        );
+        let got = ILiquidator::new(self.liquidator.get())
+            .start_auction(
+                &mut *self,
+                loan_id,
+                l.collection,
+                l.token_id,
+                l.currency,
+                debt,
+                start_price,
+                U256::ZERO,
+                l.auction_step,
+                l.auction_cut_bps,
+                l.auction_tail,
+            )
+            .map_err(|_| Error::call_failed())?;
+        if got != auction_id {
+            return Err(Error::AuctionIdMismatch(LoanBookAuctionIdMismatch { expected: auction_id, got }));
+        }
+        Ok(auction_id)
+    }
+
+    /// Settlement hook (Liquidator only): `proceeds` must already be in the LoanBook's
+    /// balance. Divides them tip → lender → reserve → borrower into pull-claims; a lender
+    /// shortfall is covered from the reserve up to its balance, the rest emitted as `BadDebt`.
+    pub fn on_auction_settled(&mut self, loan_id: U256, proceeds: U256, buyer: Address) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        if caller.is_zero() || caller != self.liquidator.get() {
+            return Err(Error::NotLiquidator(LoanBookNotLiquidator { caller }));
+        }
+        let l = self.load_loan(loan_id)?;
+        if l.status != IN_AUCTION {
+            return Err(Error::status(l.status));
+        }
+        let me = self.vm().contract_address();
+        let balance = IErc20::new(l.currency).balance_of(&*self, me).map_err(|_| Error::call_failed())?;
+        let owed = self.held.get(l.currency).checked_add(proceeds).ok_or_else(Error::math)?;
+        if balance < owed {
+            return Err(Error::SettlementUnfunded(LoanBookSettlementUnfunded {}));
+        }
+        let w = settlement::waterfall(proceeds, l.frozen_debt, l.principal, l.fee_bps, l.liq_penalty_bps, l.tip)?;
+        let reserve = self.reserve.get(l.currency);
+        let cover = w.shortfall.min(reserve);
+        self.loans.setter(loan_id).set_status(LIQUIDATED);
+        self.add_held(l.currency, proceeds)?;
+        self.credit(l.keeper, l.currency, w.tip)?;
+        self.credit(l.lender, l.currency, w.lender.checked_add(cover).ok_or_else(Error::math)?)?;
+        self.credit(l.borrower, l.currency, w.borrower)?;
+        let new_reserve = reserve.checked_sub(cover).and_then(|r| r.checked_add(w.reserve)).ok_or_else(Error::math)?;
+        self.reserve.setter(l.currency).set(new_reserve);
+        emit(
+            &AuctionSettled {
+                loanId: loan_id,
+                buyer,
+                proceeds,
+                tip: w.tip,
+                toLender: w.lender,
+                toReserve: w.reserve,
+                toBorrower: w.borrower,
+            },
+        );
+        if !w.shortfall.is_zero() {
+            let loss = w.shortfall.saturating_sub(cover); // cover ≤ shortfall: exact
+            emit(&BadDebt { loanId: loan_id, currency: l.currency, reserveCover: cover, loss });
+        }
+        Ok(())
+    }
+
+    /// After an auction's tail passed unsold (the Liquidator checks), gives the NFT to the
+    /// current lender. Anyone may call.
+    pub fn foreclose(&mut self, loan_id: U256) -> Result<(), Error> {
+        let l = self.load_loan(loan_id)?;
+        if l.status != IN_AUCTION {
+            return Err(Error::status(l.status));
+        }
+        self.loans.setter(loan_id).set_status(FORECLOSED);
+        emit(&LoanForeclosed { loanId: loan_id, lender: l.lender });
+        ILiquidator::new(self.liquidator.get())
+            .close_unsold(&mut *self, l.auction_id)
+            .map_err(|_| Error::call_failed())?;
+        ICollateralVault::new(self.vault.get())
+            .release(&mut *self, l.collection, l.token_id, l.lender)
+            .map_err(|_| Error::call_failed())
+    }
+
+    // ----- views -----------------------------------------------------------------------
+
+    /// `(borrower, lender, currency, collection, tokenId, principal, aprBps, start, due,
+    /// status, frozenDebt, auctionId, keeper)`.
+    #[allow(clippy::type_complexity)]
+    pub fn loan(
+        &self,
+        loan_id: U256,
+    ) -> Result<(Address, Address, Address, Address, U256, U256, u16, u64, u64, u8, U256, U256, Address), Error> {
+        let l = self.load_loan(loan_id)?;
+        Ok((
+            l.borrower,
+            l.lender,
+            l.currency,
+            l.collection,
+            l.token_id,
+            l.principal,
+            l.apr_bps,
+            l.start,
+            l.due,
+            l.status,
+            l.frozen_debt,
+            l.auction_id,
+            l.keeper,
+        ))
+    }
+
+    /// The loan's snapshot: `(gracePeriod, liqThresholdBps, liqPenaltyBps, feeBps, tipBps,
+    /// auctionStartBps, auctionCutBps, auctionStep, auctionTail, tip)`.
+    #[allow(clippy::type_complexity)]
+    pub fn loan_terms(&self, loan_id: U256) -> Result<(u64, u16, u16, u16, u16, u16, u16, u64, u64, U256), Error> {
+        let l = self.load_loan(loan_id)?;
+        Ok((
+            l.grace,
+            l.liq_threshold_bps,
+            l.liq_penalty_bps,
+            l.fee_bps,
+            l.tip_bps,
+            l.auction_start_bps,
+            l.auction_cut_bps,
+            l.auction_step,
+            l.auction_tail,
+            l.tip,
+        ))
+    }
+
+    /// `(lender, currency, collection, tokenId, anyToken, principal, aprBps, duration,
+    /// expiry, capacity, used, open)`.
+    #[allow(clippy::type_complexity)]
+    pub fn offer(
+        &self,
+        offer_id: U256,
+    ) -> Result<(Address, Address, Address, U256, bool, U256, u16, u64, u64, u64, u64, bool), Error> {
+        let o = self.offers.getter(offer_id);
+        let lender = o.lender.get();
+        if lender.is_zero() {
+            return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
+        }
+        Ok((
+            lender,
+            o.currency.get(),
+            o.collection.get(),
+            o.token_id.get(),
+            o.any_token.get(),
+            o.principal.get(),
+            u16_of(o.apr_bps.get()),
+            u64_of(o.duration.get()),
+            u64_of(o.expiry.get()),
+            u64_of(o.capacity.get()),
+            u64_of(o.used.get()),
+            o.open.get(),
+        ))
+    }
+
+    /// What `repay` would cost now: principal + interest while active, frozen debt + penalty
+    /// in auction, 0 once closed.
+    pub fn debt(&self, loan_id: U256) -> Result<U256, Error> {
+        let l = self.load_loan(loan_id)?;
+        match l.status {
+            ACTIVE => self.accrued(&l),
+            IN_AUCTION => {
+                let penalty = settlement::penalty(l.frozen_debt, l.liq_penalty_bps)?;
+                l.frozen_debt.checked_add(penalty).ok_or_else(Error::math)
+            }
+            _ => Ok(U256::ZERO),
+        }
+    }
+
+    /// An active loan's health: `(healthy, debt, maxDebt, oracleStatus)` with `maxDebt =
+    /// ⌊liquidation price × liqThreshold⌋` (0 when the oracle has no usable price).
+    pub fn health(&self, loan_id: U256) -> Result<(bool, U256, U256, u8), Error> {
+        let l = self.load_loan(loan_id)?;
+        if l.status != ACTIVE {
+            return Err(Error::status(l.status));
+        }
+        let debt = self.accrued(&l)?;
+        let (price, status) = self.liquidation_price(&l);
+        let usable = status <= ORACLE_UNCERTAIN;
+        let price = if usable { price } else { U256::ZERO };
+        let healthy = usable && is_healthy(debt, price, u64::from(l.liq_threshold_bps));
+        Ok((healthy, debt, max_debt_down(price, u64::from(l.liq_threshold_bps))?, status))
+    }
+
+    /// What `account` can withdraw in `currency`.
+    pub fn claimable(&self, account: Address, currency: Address) -> U256 {
+        self.claimable.getter(account).get(currency)
+    }
+
+    /// The protocol reserve in `currency`.
+    pub fn reserve(&self, currency: Address) -> U256 {
+        self.reserve.get(currency)
+    }
+
+    /// What the LoanBook owes in `currency` (open escrow + claimable + reserve); its token
+    /// balance is never below this.
+    pub fn held(&self, currency: Address) -> U256 {
+        self.held.get(currency)
+    }
+
+    /// `(listed, enabled, currency, maxLtvBps, liqThresholdBps, liqPenaltyBps,
+    /// auctionStartBps, auctionCutBps, maxDuration, gracePeriod, auctionStep, auctionTail,
+    /// lastChange)`.
+    #[allow(clippy::type_complexity)]
+    pub fn params(
+        &self,
+        collection: Address,
+    ) -> (bool, bool, Address, u16, u16, u16, u16, u16, u64, u64, u64, u64, u64) {
+        let c = self.collections.getter(collection);
+        let p = c.risk();
+        (
+            c.listed.get(),
+            c.enabled.get(),
+            c.currency.get(),
+            p.max_ltv_bps,
+            p.liq_threshold_bps,
+            p.liq_penalty_bps,
+            p.auction_start_bps,
+            p.auction_cut_bps,
+            p.max_duration,
+            p.grace_period,
+            p.auction_step,
+            p.auction_tail,
+            u64_of(c.last_change.get()),
+        )
+    }
+
+    /// `(feeBps, tipBps, uncertainHaircutBps, maxStepBps, minChangeInterval, lastChange)`.
+    pub fn protocol_params(&self) -> (u16, u16, u16, u16, u64, u64) {
+        let p = self.protocol();
+        (
+            p.fee_bps,
+            p.tip_bps,
+            p.uncertain_haircut_bps,
+            self.max_step(),
+            u64_of(self.min_change_interval.get()),
+            u64_of(self.protocol_last_change.get()),
+        )
+    }
+
+    /// `(listed, tipCap)` of a currency.
+    pub fn currency_info(&self, currency: Address) -> (bool, U256) {
+        let c = self.currencies.getter(currency);
+        (c.listed.get(), c.tip_cap.get())
+    }
+
+    /// `(vault, oracle, liquidator)`.
+    pub fn siblings(&self) -> (Address, Address, Address) {
+        (self.vault.get(), self.oracle.get(), self.liquidator.get())
+    }
+
+    /// Whether new offers and borrowing are paused.
+    pub fn paused(&self) -> bool {
+        self.paused.get()
+    }
+
+    /// `(offers, loans, auctions)` created so far (ids run from 1 to these).
+    pub fn counts(&self) -> (U256, U256, U256) {
+        (self.offer_count.get(), self.loan_count.get(), self.auction_count.get())
+    }
+
+    /// Every loan `account` borrowed, in order.
+    pub fn loans_of_borrower(&self, account: Address) -> Vec<U256> {
+        let list = self.borrower_loans.getter(account);
+        (0..list.len()).filter_map(|i| list.get(i)).collect()
+    }
+
+    /// Every loan whose lender position `account` holds now.
+    pub fn loans_of_lender(&self, account: Address) -> Vec<U256> {
+        let list = self.lender_loans.getter(account);
+        (0..list.len())
+            .filter_map(|i| list.get(i))
+            .filter(|id| self.loans.getter(*id).lender.get() == account)
+            .collect()
+    }
+}
+
+#[public]
+impl IOwnable for LoanBook {
+    fn owner(&self) -> Address {
+        self.ownable.owner()
+    }
+
+    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Vec<u8>> {
+        Ok(self.ownable.transfer_ownership(new_owner)?)
+    }
+
+    fn renounce_ownership(&mut self) -> Result<(), Vec<u8>> {
+        Ok(self.ownable.renounce_ownership()?)
+    }
+}
+
+/// Emits `event` through the raw log host call. The SDK's typed `log` unwraps the topic
+/// encoding, and that `unwrap` alone pulls `core::fmt` (several KB) into the binary.
+fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
+    let mut topics = [alloy_sol_types::abi::token::WordToken::default(); 4];
+    if event.encode_topics_raw(&mut topics).is_ok() {
+        let count = <E::TopicList as alloy_sol_types::TopicList>::COUNT;
+        let topics: Vec<alloy_primitives::B256> = topics.iter().take(count).map(|t| t.0).collect();
+        #[allow(deprecated)] // the replacement goes through the `&dyn Host` vtable
+        let _ = stylus_sdk::evm::raw_log(&topics, &event.encode_data());
+    }
+}
+
+/// Increments a counter and returns the new value (ids start at 1).
+fn next_id(counter: &mut StorageU256) -> Result<U256, Error> {
+    let id = counter.get().checked_add(U256::from(1u8)).ok_or_else(Error::math)?;
+    counter.set(id);
+    Ok(id)
+}
+
+/// Whether a code hash belongs to deployed code (not an empty account, not zero).
+fn has_code(hash: alloy_primitives::B256) -> bool {
+    const EMPTY: alloy_primitives::B256 =
+        alloy_primitives::b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+    !hash.is_zero() && hash != EMPTY
+}
+
+/// Internal helpers (not part of the ABI).
+impl LoanBook {
+    fn now(&self) -> u64 {
+        clock::now(self.vm().block_timestamp())
+    }
+
+    fn require_code(&self, account: Address) -> Result<(), Error> {
+        if account.is_zero() {
+            return Err(Error::ZeroAddress(LoanBookZeroAddress {}));
+        }
+        if !has_code(self.vm().code_hash(account)) {
+            return Err(Error::NoCode(LoanBookNoCode { account }));
+        }
+        Ok(())
+    }
+
+    fn set_paused(&mut self, paused: bool) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if self.paused.get() == paused {
+            return Err(Error::PauseUnchanged(LoanBookPauseUnchanged {}));
+        }
+        self.paused.set(paused);
+        emit(&PausedSet { paused });
+        Ok(())
+    }
+
+    fn not_paused(&self) -> Result<(), Error> {
+        if self.paused.get() {
+            return Err(Error::Paused(LoanBookPaused {}));
+        }
+        Ok(())
+    }
+
+    fn max_step(&self) -> u16 {
+        u16_of(self.max_step_bps.get())
+    }
+
+    fn protocol(&self) -> ProtocolParams {
+        ProtocolParams {
+            fee_bps: u16_of(self.fee_bps.get()),
+            tip_bps: u16_of(self.tip_bps.get()),
+            uncertain_haircut_bps: u16_of(self.uncertain_haircut_bps.get()),
+        }
+    }
+
+    fn store_protocol(&mut self, p: &ProtocolParams) {
+        self.fee_bps.set(U64::from(p.fee_bps));
+        self.tip_bps.set(U64::from(p.tip_bps));
+        self.uncertain_haircut_bps.set(U64::from(p.uncertain_haircut_bps));
+        emit(
+            &ProtocolParamsSet { feeBps: p.fee_bps, tipBps: p.tip_bps, uncertainHaircutBps: p.uncertain_haircut_bps },
+        );
+    }
+
+    /// Fails with `ChangeTooSoon` unless `min_change_interval` passed since `last`; returns now.
+    fn rate_limited(&self, last: u64) -> Result<u64, Error> {
+        let now = self.now();
+        let next = last.saturating_add(u64_of(self.min_change_interval.get()));
+        if now < next {
+            return Err(Error::ChangeTooSoon(LoanBookChangeTooSoon { nextAllowed: next }));
+        }
+        Ok(now)
+    }
+
+    fn emit_params(&self, collection: Address, p: &RiskParams) {
+        emit(
+            &CollectionParamsSet {
+                collection,
+                maxLtvBps: p.max_ltv_bps,
+                liqThresholdBps: p.liq_threshold_bps,
+                liqPenaltyBps: p.liq_penalty_bps,
+                auctionStartBps: p.auction_start_bps,
+                auctionCutBps: p.auction_cut_bps,
+                maxDuration: p.max_duration,
+                gracePeriod: p.grace_period,
+                auctionStep: p.auction_step,
+                auctionTail: p.auction_tail,
+            },
+        );
+    }
+
+    /// The parameters of a listed, enabled collection.
+    fn usable_collection(&self, collection: Address) -> Result<RiskParams, Error> {
+        let c = self.collections.getter(collection);
+        if !c.listed.get() {
+            return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
+        }
+        if !c.enabled.get() {
+            return Err(Error::CollectionDisabled(LoanBookCollectionDisabled { collection }));
+        }
+        Ok(c.risk())
+    }
+
+    fn load_loan(&self, loan_id: U256) -> Result<Loan, Error> {
+        let l = self.loans.getter(loan_id).snapshot();
+        if l.status == NONE {
+            return Err(Error::UnknownLoan(LoanBookUnknownLoan { loanId: loan_id }));
+        }
+        Ok(l)
+    }
+
+    /// Principal + interest up to now, interest stopping at the due time.
+    fn accrued(&self, l: &Loan) -> Result<U256, Error> {
+        let elapsed = self.now().min(l.due).saturating_sub(l.start);
+        Ok(debt_up(l.principal, u64::from(l.apr_bps), elapsed)?)
+    }
+
+    /// The oracle's liquidation price, or `(0, ORACLE_CALL_FAILED)` when the call fails.
+    fn liquidation_price(&self, l: &Loan) -> (U256, u8) {
+        IPriceOracle::new(self.oracle.get())
+            .liquidation_price(self, l.collection, l.token_id)
+            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
+    }
+
+    fn index_lender(&mut self, loan_id: U256, lender: Address) {
+        let mut seen = self.lender_indexed.setter(loan_id);
+        if !seen.get(lender) {
+            seen.setter(lender).set(true);
+            self.lender_loans.setter(lender).push(loan_id);
+        }
+    }
+
+    fn credit(&mut self, account: Address, currency: Address, amount: U256) -> Result<(), Error> {
+        if amount.is_zero() {
+            return Ok(());
+        }
+        let mut slot = self.claimable.setter(account);
+        let new = slot.get(currency).checked_add(amount).ok_or_else(Error::math)?;
+        slot.setter(currency).set(new);
+        Ok(())
+    }
+
+    fn add_reserve(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
+        let new = self.reserve.get(currency).checked_add(amount).ok_or_else(Error::math)?;
+        self.reserve.setter(currency).set(new);
+        Ok(())
+    }
+
+    fn add_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
+        let new = self.held.get(currency).checked_add(amount).ok_or_else(Error::math)?;
+        self.held.setter(currency).set(new);
+        Ok(())
+    }
+
+    fn sub_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
+        let new = self.held.get(currency).checked_sub(amount).ok_or_else(Error::math)?;
+        self.held.setter(currency).set(new);
+        Ok(())
+    }
+
+    /// `transferFrom(from, this, amount)`: must return `true` and raise the balance by exactly
+    /// `amount` (fee-on-transfer tokens fail with `TransferMismatch`).
+    fn pull(&mut self, currency: Address, from: Address, amount: U256) -> Result<(), Error> {
+        let token = IErc20::new(currency);
+        let me = self.vm().contract_address();
+        let before = token.balance_of(&*self, me).map_err(|_| Error::transfer_failed())?;
+        let ok = token.transfer_from(&mut *self, from, me, amount).map_err(|_| Error::transfer_failed())?;
+        if !ok {
+            return Err(Error::transfer_failed());
+        }
+        let after = token.balance_of(&*self, me).map_err(|_| Error::transfer_failed())?;
+        let received = after.checked_sub(before).unwrap_or(U256::ZERO);
+        if received != amount {
+            return Err(Error::TransferMismatch(LoanBookTransferMismatch { expected: amount, received }));
+        }
+        Ok(())
+    }
+
+    /// `transfer(to, amount)`: must return `true`.
+    fn push(&mut self, currency: Address, to: Address, amount: U256) -> Result<(), Error> {
+        let ok = IErc20::new(currency).transfer(&mut *self, to, amount).map_err(|_| Error::transfer_failed())?;
+        if !ok {
+            return Err(Error::transfer_failed());
+        }
+        Ok(())
+    }
+}

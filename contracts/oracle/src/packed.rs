@@ -1,0 +1,132 @@
+//! Storage words: small fields packed into the four 64-bit limbs of one `U256` slot.
+//!
+//! One storage type (`StorageU256`) instead of many small ones keeps the contract small and
+//! makes every record one slot read. Each layout is `[limb0, limb1, limb2, limb3]`.
+
+use alloy_primitives::U256;
+
+use crate::params::Params;
+
+fn word(limbs: [u64; 4]) -> U256 {
+    U256::from_limbs(limbs)
+}
+
+fn limbs(w: U256) -> [u64; 4] {
+    *w.as_limbs()
+}
+
+/// Flag in limb 3 of the parameter word: the collection has been configured.
+const CONFIGURED: u64 = 1 << 48;
+
+/// Parameters: `[max_age, confirm_delay, twap_window, min_sources | decimals << 8 |
+/// max_jump_bps << 16 | max_spread_bps << 32 | configured << 48]`.
+pub fn pack_params(p: &Params) -> U256 {
+    let small = u64::from(p.min_sources)
+        | u64::from(p.decimals) << 8
+        | u64::from(p.max_jump_bps) << 16
+        | u64::from(p.max_spread_bps) << 32
+        | CONFIGURED;
+    word([p.max_age, p.confirm_delay, p.twap_window, small])
+}
+
+/// The parameters in a word, or `None` when the collection was never configured.
+pub fn unpack_params(w: U256) -> Option<Params> {
+    let [max_age, confirm_delay, twap_window, small] = limbs(w);
+    if small & CONFIGURED == 0 {
+        return None;
+    }
+    Some(Params {
+        min_sources: small as u8,
+        decimals: (small >> 8) as u8,
+        max_jump_bps: (small >> 16) as u16,
+        max_spread_bps: (small >> 32) as u16,
+        max_age,
+        confirm_delay,
+        twap_window,
+    })
+}
+
+/// A source's small fields: `[updated_at, pending_since, pending_at, kind | feed_decimals << 8]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SourceMeta {
+    /// When the accepted price was posted (reporters).
+    pub updated_at: u64,
+    /// Start of the current held-back episode (reporters).
+    pub pending_since: u64,
+    /// When the held-back price was last posted (reporters).
+    pub pending_at: u64,
+    /// `kind::REPORTER`, `kind::FEED` or zero.
+    pub kind: u8,
+    /// A feed's `decimals()`.
+    pub feed_decimals: u8,
+}
+
+impl SourceMeta {
+    /// The storage word.
+    pub fn pack(&self) -> U256 {
+        word([self.updated_at, self.pending_since, self.pending_at, u64::from(self.kind) | u64::from(self.feed_decimals) << 8])
+    }
+
+    /// From a storage word.
+    pub fn unpack(w: U256) -> Self {
+        let [updated_at, pending_since, pending_at, small] = limbs(w);
+        Self { updated_at, pending_since, pending_at, kind: small as u8, feed_decimals: (small >> 8) as u8 }
+    }
+}
+
+/// The TWAP's small fields: `[start, time, next checkpoint slot, 0]`.
+pub fn pack_twap(start: u64, time: u64, next: u64) -> U256 {
+    word([start, time, next, 0])
+}
+
+/// `(start, time, next)` from a TWAP word.
+pub fn unpack_twap(w: U256) -> (u64, u64, u64) {
+    let [start, time, next, _] = limbs(w);
+    (start, time, next)
+}
+
+/// A checkpoint `[time, cum limb 0, cum limb 1, cum limb 2]`; `None` if `cum` needs more than
+/// 192 bits (unreachable: prices ≤ 2^128 for less than 2^64 seconds).
+pub fn pack_checkpoint(time: u64, cum: U256) -> Option<U256> {
+    let [c0, c1, c2, c3] = limbs(cum);
+    (c3 == 0).then(|| word([time, c0, c1, c2]))
+}
+
+/// `(time, cum)` from a checkpoint word.
+pub fn unpack_checkpoint(w: U256) -> (u64, U256) {
+    let [time, c0, c1, c2] = limbs(w);
+    (time, word([c0, c1, c2, 0]))
+}
+
+/// A multiplier `[bps, expires_at, 0, 0]`.
+pub fn pack_multiplier(bps: u32, expires_at: u64) -> U256 {
+    word([u64::from(bps), expires_at, 0, 0])
+}
+
+/// `(bps, expires_at)` from a multiplier word.
+pub fn unpack_multiplier(w: U256) -> (u32, u64) {
+    let [bps, expires_at, _, _] = limbs(w);
+    (bps as u32, expires_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::DEFAULT;
+
+    #[test]
+    fn round_trips() {
+        assert_eq!(unpack_params(U256::ZERO), None);
+        assert_eq!(unpack_params(pack_params(&DEFAULT)), Some(DEFAULT));
+        let edge = Params { min_sources: 10, max_age: u64::MAX, max_jump_bps: u16::MAX, confirm_delay: 1,
+            max_spread_bps: u16::MAX, twap_window: 7, decimals: 36 };
+        assert_eq!(unpack_params(pack_params(&edge)), Some(edge));
+        let m = SourceMeta { updated_at: 1, pending_since: u64::MAX, pending_at: 3, kind: 2, feed_decimals: 255 };
+        assert_eq!(SourceMeta::unpack(m.pack()), m);
+        assert_eq!(unpack_twap(pack_twap(5, 6, 11)), (5, 6, 11));
+        let cum = (U256::from(1u64) << 191) + U256::from(9u64);
+        assert_eq!(pack_checkpoint(4, cum).map(unpack_checkpoint), Some((4, cum)));
+        assert_eq!(pack_checkpoint(4, U256::from(1u64) << 192), None);
+        assert_eq!(unpack_multiplier(pack_multiplier(30_000, 99)), (30_000, 99));
+    }
+}

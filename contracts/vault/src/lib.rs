@@ -1,0 +1,229 @@
+//! `CollateralVault`: custody of the NFTs that back Lien loans.
+//!
+//! The vault only holds NFTs and takes instructions from its two operators, wired once by
+//! the owner: the `LoanBook` locks collateral when a loan starts and releases it on repay or
+//! foreclosure; the `Liquidator` releases it to the winning bidder. It never calls back into
+//! any Lien contract. NFTs come in with `transferFrom` (never `safeTransferFrom`, whose
+//! receiver callback would re-enter the vault) and the vault re-checks `ownerOf` before and
+//! after. `onERC721Received` answers the selector but credits nothing, so a spoofed call or
+//! a donation never becomes collateral; the owner may `rescue` any NFT that is not locked.
+// The SDK's #[entrypoint] emits an undocumented `user_entrypoint`, hence the allow.
+#![allow(missing_docs)]
+#![allow(deprecated)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
+extern crate alloc;
+
+/// Without `std` there is no panic machinery (and no `core::fmt` pulled in by it): a panic,
+/// which no input can reach, simply traps.
+#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
+
+use alloy_primitives::{aliases::B32, Address, U256};
+use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
+#[allow(deprecated)] // the free host functions avoid the `&dyn Host` vtable (see docs)
+use stylus_sdk::{
+    abi::Bytes,
+    contract, evm, msg,
+    types::AddressVM,
+    prelude::*,
+    storage::{StorageAddress, StorageMap, StorageU256},
+};
+
+mod errors;
+#[cfg(test)]
+mod tests;
+
+pub use errors::*;
+
+/// `bytes4(keccak256("onERC721Received(address,address,uint256,bytes)"))`.
+pub const ERC721_RECEIVED: B32 = B32::new([0x15, 0x0b, 0x7a, 0x02]);
+
+sol_interface! {
+    /// The two ERC-721 functions the vault uses.
+    interface IErc721Min {
+        function ownerOf(uint256 token_id) external view returns (address);
+        function transferFrom(address from, address to, uint256 token_id) external;
+    }
+}
+
+/// The vault's storage.
+#[entrypoint]
+#[storage]
+pub struct CollateralVault {
+    ownable: Ownable,
+    loan_book: StorageAddress,
+    liquidator: StorageAddress,
+    /// `collection → token id → loan id` (0 = not locked).
+    locked: StorageMap<Address, StorageMap<U256, StorageU256>>,
+}
+
+#[public]
+#[implements(IOwnable)]
+impl CollateralVault {
+    /// Sets the owner (the Governance contract after deployment).
+    #[constructor]
+    pub fn constructor(&mut self, owner: Address) -> Result<(), Error> {
+        Ok(self.ownable.constructor(owner)?)
+    }
+
+    /// Wires the two operators once (owner only); both must be contracts.
+    pub fn set_operators(&mut self, loan_book: Address, liquidator: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if !self.loan_book.get().is_zero() {
+            return Err(Error::AlreadySet(VaultAlreadySet {}));
+        }
+        self.require_code(loan_book)?;
+        self.require_code(liquidator)?;
+        self.loan_book.set(loan_book);
+        self.liquidator.set(liquidator);
+        emit(&OperatorsSet { loanBook: loan_book, liquidator });
+        Ok(())
+    }
+
+    /// Pulls `token_id` of `collection` from `from` and records it as collateral of
+    /// `loan_id` (LoanBook only). The owner of the NFT must have approved the vault.
+    pub fn lock(&mut self, collection: Address, token_id: U256, from: Address, loan_id: U256) -> Result<(), Error> {
+        let caller = msg::sender();
+        if caller != self.loan_book.get() || caller.is_zero() {
+            return Err(Error::Unauthorized(VaultUnauthorized { caller }));
+        }
+        if loan_id.is_zero() {
+            return Err(Error::ZeroLoanId(VaultZeroLoanId {}));
+        }
+        if from.is_zero() {
+            return Err(Error::ZeroAddress(VaultZeroAddress {}));
+        }
+        self.require_code(collection)?;
+        let current = self.locked.getter(collection).get(token_id);
+        if !current.is_zero() {
+            return Err(Error::AlreadyLocked(VaultAlreadyLocked { loanId: current }));
+        }
+        let nft = IErc721Min::new(collection);
+        let me = contract::address();
+        if nft.owner_of(&*self, token_id).map_err(|_| call_failed())? != from {
+            return Err(Error::NotOwner(VaultNotOwner {}));
+        }
+        self.locked.setter(collection).setter(token_id).set(loan_id);
+        emit(&Locked { collection, tokenId: token_id, loanId: loan_id, from });
+        nft.transfer_from(&mut *self, from, me, token_id).map_err(|_| call_failed())?;
+        if nft.owner_of(&*self, token_id).map_err(|_| call_failed())? != me {
+            return Err(Error::NotReceived(VaultNotReceived {}));
+        }
+        Ok(())
+    }
+
+    /// Sends a locked NFT to `to` and clears the lock (LoanBook or Liquidator only).
+    pub fn release(&mut self, collection: Address, token_id: U256, to: Address) -> Result<(), Error> {
+        let caller = msg::sender();
+        if caller.is_zero() || (caller != self.loan_book.get() && caller != self.liquidator.get()) {
+            return Err(Error::Unauthorized(VaultUnauthorized { caller }));
+        }
+        if to.is_zero() {
+            return Err(Error::ZeroAddress(VaultZeroAddress {}));
+        }
+        let loan_id = self.locked.getter(collection).get(token_id);
+        if loan_id.is_zero() {
+            return Err(Error::NotLocked(VaultNotLocked {}));
+        }
+        self.locked.setter(collection).setter(token_id).set(U256::ZERO);
+        emit(&Released { collection, tokenId: token_id, loanId: loan_id, to });
+        self.send(collection, token_id, to)
+    }
+
+    /// Sends an NFT that is *not* locked (a donation or a mistaken transfer) to `to` (owner only).
+    pub fn rescue(&mut self, collection: Address, token_id: U256, to: Address) -> Result<(), Error> {
+        self.ownable.only_owner()?;
+        if to.is_zero() {
+            return Err(Error::ZeroAddress(VaultZeroAddress {}));
+        }
+        let loan_id = self.locked.getter(collection).get(token_id);
+        if !loan_id.is_zero() {
+            return Err(Error::IsLocked(VaultIsLocked { loanId: loan_id }));
+        }
+        self.require_code(collection)?;
+        emit(&Rescued { collection, tokenId: token_id, to });
+        self.send(collection, token_id, to)
+    }
+
+    /// The loan an NFT is locked for, or 0 when it is not locked.
+    pub fn locked_for(&self, collection: Address, token_id: U256) -> U256 {
+        self.locked.getter(collection).get(token_id)
+    }
+
+    /// The LoanBook operator (zero until wired).
+    pub fn loan_book(&self) -> Address {
+        self.loan_book.get()
+    }
+
+    /// The Liquidator operator (zero until wired).
+    pub fn liquidator(&self) -> Address {
+        self.liquidator.get()
+    }
+
+    /// Accepts `safeTransferFrom` deliveries so they do not revert, but records nothing:
+    /// only `lock` creates collateral. Such NFTs can be taken out with `rescue`.
+    #[selector(name = "onERC721Received")]
+    pub fn on_erc721_received(&mut self, operator: Address, from: Address, token_id: U256, data: Bytes) -> B32 {
+        let _ = (operator, from, token_id, data);
+        ERC721_RECEIVED
+    }
+}
+
+#[public]
+impl IOwnable for CollateralVault {
+    fn owner(&self) -> Address {
+        self.ownable.owner()
+    }
+
+    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Vec<u8>> {
+        Ok(self.ownable.transfer_ownership(new_owner)?)
+    }
+
+    fn renounce_ownership(&mut self) -> Result<(), Vec<u8>> {
+        Ok(self.ownable.renounce_ownership()?)
+    }
+}
+
+impl CollateralVault {
+    /// Fails with `VaultNoCode` unless `account` is a deployed contract.
+    fn require_code(&self, account: Address) -> Result<(), Error> {
+        if account.is_zero() {
+            return Err(Error::ZeroAddress(VaultZeroAddress {}));
+        }
+        if !account.has_code() {
+            return Err(Error::NoCode(VaultNoCode { account }));
+        }
+        Ok(())
+    }
+
+    /// `transferFrom(vault, to, token_id)` on `collection`, then checks `ownerOf == to`.
+    fn send(&mut self, collection: Address, token_id: U256, to: Address) -> Result<(), Error> {
+        let nft = IErc721Min::new(collection);
+        let me = contract::address();
+        nft.transfer_from(&mut *self, me, to, token_id).map_err(|_| call_failed())?;
+        if nft.owner_of(&*self, token_id).map_err(|_| call_failed())? != to {
+            return Err(Error::NotReceived(VaultNotReceived {}));
+        }
+        Ok(())
+    }
+}
+
+/// Emits `event` through the raw log host call. The SDK's typed `log` unwraps the topic
+/// encoding, and that `unwrap` alone pulls `core::fmt` (several KB) into the binary.
+fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
+    let mut topics = [alloy_sol_types::abi::token::WordToken::default(); 4];
+    if event.encode_topics_raw(&mut topics).is_ok() {
+        let topics: Vec<alloy_primitives::B256> = topics.iter().take(<E::TopicList as alloy_sol_types::TopicList>::COUNT).map(|t| t.0).collect();
+        let _ = evm::raw_log(&topics, &event.encode_data());
+    }
+}
+
+fn call_failed() -> Error {
+    Error::CallFailed(VaultCallFailed {})
+}
