@@ -11,12 +11,17 @@ pub fn emit<E: SolEvent>(vm: &dyn Host, event: E) {
     if event.encode_topics_raw(&mut topics).is_err() {
         return;
     }
-    let count = E::TopicList::COUNT;
-    let mut bytes = Vec::with_capacity(32 * count);
+    emit_raw(vm, &topics, E::TopicList::COUNT, &event.encode_data());
+}
+
+/// The non-generic half of [`emit`]: concatenates the first `count` topics and the data.
+#[inline(never)]
+fn emit_raw(vm: &dyn Host, topics: &[WordToken; 4], count: usize, data: &[u8]) {
+    let mut bytes = Vec::with_capacity(32 * count + data.len());
     for topic in topics.iter().take(count) {
         bytes.extend_from_slice(topic.as_slice());
     }
-    event.encode_data_to(&mut bytes);
+    bytes.extend_from_slice(data);
     vm.emit_log(&bytes, count);
 }
 

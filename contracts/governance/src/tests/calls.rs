@@ -71,3 +71,20 @@ fn calldata_to_an_address_without_code_is_refused(gov: Contract<Governance>, ali
     let err = gov.sender(bob).execute(id).motsu_unwrap_err();
     assert!(matches!(err, Error::NoCode(GovNoCode { target }) if target == eoa));
 }
+
+#[motsu::test]
+fn plain_value_transfer_with_empty_calldata(gov: Contract<Governance>, other: Contract<Governance>, alice: Address, bob: Address) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    deploy(&other, &[alice], 1, Address::ZERO);
+    alice.fund(U256::from(5));
+    gov.sender_and_value(alice, U256::from(5)).receive().motsu_unwrap();
+    // Empty calldata reaches the recipient's `receive`; no code check applies.
+    let id = propose(&gov, alice, other.address(), U256::from(4), Vec::new());
+    gov.sender(bob).approve(id).motsu_unwrap();
+    advance(DELAY);
+    let out = gov.sender(alice).execute(id).motsu_unwrap();
+    assert!(out.is_empty());
+    other.assert_emitted(&Deposited { from: gov.address(), amount: U256::from(4) });
+    assert_eq!(other.balance(), U256::from(4));
+    assert_eq!(gov.balance(), U256::from(1));
+}

@@ -260,3 +260,19 @@ fn malformed_self_calls_are_refused_at_proposal(gov: Contract<Governance>, alice
     assert!(matches!(refuse(U256::ZERO, data), Error::BadSelfCall(_)));
     assert_eq!(gov.sender(alice).proposal_count(), U256::ZERO);
 }
+
+#[test]
+fn self_call_selectors_match_the_documentation() {
+    use crate::selfcall::pauseCall;
+    let hex = |s: [u8; 4]| s.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let got = [
+        hex(addOwnerCall::SELECTOR),
+        hex(removeOwnerCall::SELECTOR),
+        hex(setThresholdCall::SELECTOR),
+        hex(setDelayCall::SELECTOR),
+        hex(setGuardianCall::SELECTOR),
+        hex(pauseCall::SELECTOR),
+    ];
+    // The values listed in docs/contracts/governance.md.
+    assert_eq!(got, ["7065cb48", "173825d9", "e5a98603", "c1073302", "8a0dac4a", "8456cb59"]);
+}
