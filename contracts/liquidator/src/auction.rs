@@ -3,10 +3,10 @@
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageU16, StorageU256, StorageU64, StorageU8},
+    storage::{StorageAddress, StorageU256},
 };
 
 use crate::errors::Error;
@@ -22,8 +22,43 @@ pub const CANCELLED: u8 = 3;
 /// Status code of an auction closed without a bid after its tail (foreclosure).
 pub const CLOSED_UNSOLD: u8 = 4;
 
+/// The small frozen parameters and the status, packed into one storage word as its four
+/// 64-bit limbs: `[start_time, step, tail, cut_bps | status << 16]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Terms {
+    /// Block timestamp at `start_auction`.
+    pub start_time: u64,
+    /// Seconds per price step.
+    pub step: u64,
+    /// Seconds after `start_time` at which bidding ends.
+    pub tail: u64,
+    /// Fraction of the price kept at each step, in basis points.
+    pub cut_bps: u16,
+    /// One of [`NONE`], [`LIVE`], [`SOLD`], [`CANCELLED`], [`CLOSED_UNSOLD`].
+    pub status: u8,
+}
+
+impl Terms {
+    /// Unpacks a storage word (a zero word is an id never issued: status [`NONE`]).
+    pub fn unpack(word: U256) -> Self {
+        let [start_time, step, tail, last] = *word.as_limbs();
+        Terms { start_time, step, tail, cut_bps: last as u16, status: (last >> 16) as u8 }
+    }
+
+    /// Packs into a storage word.
+    pub fn pack(self) -> U256 {
+        let last = u64::from(self.cut_bps) | (u64::from(self.status) << 16);
+        U256::from_limbs([self.start_time, self.step, self.tail, last])
+    }
+
+    /// The first second at which bids are refused: `start_time + tail` (checked at start).
+    pub fn end_time(self) -> u64 {
+        self.start_time.saturating_add(self.tail)
+    }
+}
+
 /// One auction. The parameters are written once by `start_auction` and never change; only
-/// `status`, `live_slot`, `buyer` and `paid` move afterwards.
+/// the status (in `terms`), `live_slot`, `buyer` and `paid` move afterwards.
 #[storage]
 pub struct Auction {
     /// The LoanBook's loan this auction liquidates.
@@ -40,16 +75,8 @@ pub struct Auction {
     pub(crate) start_price: StorageU256,
     /// The price never goes below this.
     pub(crate) floor_price: StorageU256,
-    /// Block timestamp at `start_auction`.
-    pub(crate) start_time: StorageU64,
-    /// Seconds per price step.
-    pub(crate) step: StorageU64,
-    /// Seconds after `start_time` at which bidding ends.
-    pub(crate) tail: StorageU64,
-    /// Fraction of the price kept at each step, in basis points.
-    pub(crate) cut_bps: StorageU16,
-    /// One of [`NONE`], [`LIVE`], [`SOLD`], [`CANCELLED`], [`CLOSED_UNSOLD`].
-    pub(crate) status: StorageU8,
+    /// [`Terms`], packed.
+    pub(crate) terms: StorageU256,
     /// 1-based position in the live list while live; 0 otherwise.
     pub(crate) live_slot: StorageU256,
     /// The winning bidder (zero unless sold).
@@ -59,53 +86,29 @@ pub struct Auction {
 }
 
 impl Auction {
-    /// The status code (see the constants in this module).
-    pub fn status(&self) -> u8 {
-        self.status.get().as_limbs()[0] as u8
+    /// The frozen small parameters and the status.
+    pub fn terms(&self) -> Terms {
+        Terms::unpack(self.terms.get())
     }
 
-    /// Block timestamp at which the auction started.
-    pub fn start_time(&self) -> u64 {
-        self.start_time.get().as_limbs()[0]
-    }
-
-    /// Seconds per price step.
-    pub fn step(&self) -> u64 {
-        self.step.get().as_limbs()[0]
-    }
-
-    /// Seconds of bidding after the start.
-    pub fn tail(&self) -> u64 {
-        self.tail.get().as_limbs()[0]
-    }
-
-    /// Fraction of the price kept at each step, in basis points.
-    pub fn cut_bps(&self) -> u16 {
-        self.cut_bps.get().as_limbs()[0] as u16
-    }
-
-    /// The first second at which bids are refused: `start_time + tail` (checked at start).
-    pub fn end_time(&self) -> u64 {
-        self.start_time().saturating_add(self.tail())
+    /// Rewrites the status, keeping the frozen parameters.
+    pub fn set_status(&mut self, status: u8) {
+        let terms = Terms { status, ..self.terms() };
+        self.terms.set(terms.pack());
     }
 
     /// The curve price at block timestamp `now`:
     /// `lien_math::auction_price_up(start, floor, cut_bps, step, now − start_time)`.
     /// A `now` before the start counts as the start.
-    pub fn price_at(&self, now: u64) -> Result<U256, Error> {
-        let elapsed = now.saturating_sub(self.start_time());
+    pub fn price_at(&self, terms: Terms, now: u64) -> Result<U256, Error> {
+        let elapsed = now.saturating_sub(terms.start_time);
         let price = lien_math::auction_price_up(
             self.start_price.get(),
             self.floor_price.get(),
-            u64::from(self.cut_bps()),
-            self.step(),
+            u64::from(terms.cut_bps),
+            terms.step,
             elapsed,
         )?;
         Ok(price)
-    }
-
-    /// The winning bidder, zero unless sold.
-    pub fn buyer(&self) -> Address {
-        self.buyer.get()
     }
 }

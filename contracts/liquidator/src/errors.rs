@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use lien_math::MathError;
 use openzeppelin_stylus::access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount};
@@ -39,9 +39,6 @@ sol! {
     /// `startAuction` with `floorPrice > startPrice`.
     #[derive(Debug, PartialEq, Eq)]
     error LiquidatorFloorAboveStart(uint256 floorPrice, uint256 startPrice);
-    /// `startAuction` for a loan that already has a live auction.
-    #[derive(Debug, PartialEq, Eq)]
-    error LiquidatorLoanInAuction(uint256 loanId, uint256 auctionId);
     /// No auction has this id (ids start at 1).
     #[derive(Debug, PartialEq, Eq)]
     error LiquidatorUnknownAuction(uint256 auctionId);
@@ -67,9 +64,9 @@ sol! {
     /// (fee-on-transfer or otherwise misbehaving token).
     #[derive(Debug, PartialEq, Eq)]
     error LiquidatorPaymentMismatch(uint256 expected, uint256 received);
-    /// A call to `target` reverted or returned undecodable data; `reason` is its revert data.
+    /// A call to `target` reverted or returned data that does not decode.
     #[derive(Debug, PartialEq, Eq)]
-    error LiquidatorCallFailed(address target, bytes reason);
+    error LiquidatorCallFailed(address target);
     /// Price arithmetic failed; `code` is 0 Overflow, 1 Underflow, 2 DivisionByZero,
     /// 3 BpsOutOfRange, 4 BadLength.
     #[derive(Debug, PartialEq, Eq)]
@@ -103,8 +100,6 @@ pub enum Error {
     ZeroStartPrice(LiquidatorZeroStartPrice),
     /// See [`LiquidatorFloorAboveStart`].
     FloorAboveStart(LiquidatorFloorAboveStart),
-    /// See [`LiquidatorLoanInAuction`].
-    LoanInAuction(LiquidatorLoanInAuction),
     /// See [`LiquidatorUnknownAuction`].
     UnknownAuction(LiquidatorUnknownAuction),
     /// See [`LiquidatorNotLive`].
@@ -155,17 +150,11 @@ impl From<MathError> for Error {
     }
 }
 
-/// Maps a failed cross-contract call to `target` into [`LiquidatorCallFailed`], keeping the
-/// callee's revert data (empty when the call succeeded but its return data did not decode).
+/// Maps a failed cross-contract call to `target` into [`LiquidatorCallFailed`]. The callee's
+/// revert data is not forwarded (it would cost the `bytes` encoder; see the docs).
 #[allow(deprecated)] // stylus-sdk 0.9's `sol_interface!` still returns `call::Error`
 pub(crate) fn call_failed(target: Address) -> impl FnOnce(stylus_sdk::call::Error) -> Error {
-    move |err| {
-        let reason = match err {
-            stylus_sdk::call::Error::Revert(data) => Bytes::from(data),
-            stylus_sdk::call::Error::AbiDecodingFailed(_) => Bytes::new(),
-        };
-        Error::CallFailed(LiquidatorCallFailed { target, reason })
-    }
+    move |_| Error::CallFailed(LiquidatorCallFailed { target })
 }
 
 /// Shorthand for [`LiquidatorUnknownAuction`].

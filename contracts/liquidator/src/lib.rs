@@ -23,13 +23,13 @@ pub mod interfaces;
 mod tests;
 
 use alloy_primitives::{Address, U256};
-use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
+use openzeppelin_stylus::access::ownable::Ownable;
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageMap, StorageU256},
 };
 
-use crate::auction::{Auction, CANCELLED, CLOSED_UNSOLD, LIVE, NONE, SOLD};
+use crate::auction::{Auction, Terms, CANCELLED, CLOSED_UNSOLD, LIVE, NONE, SOLD};
 use crate::errors::*;
 use crate::events::*;
 use crate::interfaces::{ICollateralVault, IErc20, ILoanBook};
@@ -65,12 +65,9 @@ pub struct Liquidator {
     live: StorageMap<U256, StorageU256>,
     /// Number of live auctions.
     live_count: StorageU256,
-    /// The live auction of a loan, 0 if none.
-    loan_auction: StorageMap<U256, StorageU256>,
 }
 
 #[public]
-#[implements(IOwnable)]
 impl Liquidator {
     /// Sets the owner. The LoanBook and the vault are wired later, once, by the owner.
     #[constructor]
@@ -83,7 +80,7 @@ impl Liquidator {
         self.ownable.only_owner()?;
         Self::check_unset(self.loan_book.get(), loan_book)?;
         self.loan_book.set(loan_book);
-        log(self.vm(), LoanBookSet { loanBook: loan_book });
+        emit(LoanBookSet { loanBook: loan_book });
         Ok(())
     }
 
@@ -92,7 +89,7 @@ impl Liquidator {
         self.ownable.only_owner()?;
         Self::check_unset(self.vault.get(), vault)?;
         self.vault.set(vault);
-        log(self.vm(), VaultSet { vault });
+        emit(VaultSet { vault });
         Ok(())
     }
 
@@ -109,7 +106,7 @@ impl Liquidator {
     /// Starts an auction for `loan_id`'s collateral (LoanBook only) and returns its id.
     /// Bounds: `loan_id > 0`, non-zero collection and currency, `step > 0`,
     /// `0 < cut_bps ≤ 10_000`, `tail > 0` (and `now + tail` fits in `uint64`),
-    /// `start_price > 0`, `floor_price ≤ start_price`, no live auction for the loan.
+    /// `start_price > 0`, `floor_price ≤ start_price`.
     #[allow(clippy::too_many_arguments)] // the ABI is fixed by docs/INTERFACES.md
     pub fn start_auction(
         &mut self,
@@ -154,14 +151,6 @@ impl Liquidator {
                 startPrice: start_price,
             }));
         }
-        let existing = self.loan_auction.get(loan_id);
-        if !existing.is_zero() {
-            return Err(Error::LoanInAuction(LiquidatorLoanInAuction {
-                loanId: loan_id,
-                auctionId: existing,
-            }));
-        }
-
         let auction_id = self.auction_count.get().checked_add(U256::from(1)).ok_or(
             Error::from(lien_math::MathError::Overflow),
         )?;
@@ -175,17 +164,10 @@ impl Liquidator {
             a.debt.set(debt);
             a.start_price.set(start_price);
             a.floor_price.set(floor_price);
-            a.start_time.set(alloy_primitives::U64::from(now));
-            a.step.set(alloy_primitives::U64::from(step));
-            a.tail.set(alloy_primitives::U64::from(tail));
-            a.cut_bps.set(alloy_primitives::U16::from(cut_bps));
-            a.status.set(alloy_primitives::U8::from(LIVE));
+            a.terms.set(Terms { start_time: now, step, tail, cut_bps, status: LIVE }.pack());
         }
         self.push_live(auction_id)?;
-        self.loan_auction.insert(loan_id, auction_id);
-        log(
-            self.vm(),
-            AuctionStarted {
+        emit(AuctionStarted {
                 auctionId: auction_id,
                 loanId: loan_id,
                 collection,
@@ -210,7 +192,7 @@ impl Liquidator {
         self.only_loan_book()?;
         self.require_live(auction_id)?;
         let loan_id = self.close(auction_id, CANCELLED)?;
-        log(self.vm(), AuctionCancelled { auctionId: auction_id, loanId: loan_id });
+        emit(AuctionCancelled { auctionId: auction_id, loanId: loan_id });
         Ok(())
     }
 
@@ -219,7 +201,7 @@ impl Liquidator {
     pub fn close_unsold(&mut self, auction_id: U256) -> Result<(), Error> {
         self.only_loan_book()?;
         self.require_live(auction_id)?;
-        let end_time = self.auctions.getter(auction_id).end_time();
+        let end_time = self.auctions.getter(auction_id).terms().end_time();
         if self.now() < end_time {
             return Err(Error::NotExpired(LiquidatorNotExpired {
                 auctionId: auction_id,
@@ -227,7 +209,7 @@ impl Liquidator {
             }));
         }
         let loan_id = self.close(auction_id, CLOSED_UNSOLD)?;
-        log(self.vm(), AuctionClosedUnsold { auctionId: auction_id, loanId: loan_id });
+        emit(AuctionClosedUnsold { auctionId: auction_id, loanId: loan_id });
         Ok(())
     }
 
@@ -257,9 +239,7 @@ impl Liquidator {
             a.buyer.set(bidder);
             a.paid.set(price);
         }
-        log(
-            self.vm(),
-            AuctionSettled { auctionId: auction_id, loanId: loan_id, buyer: bidder, price },
+        emit(AuctionSettled { auctionId: auction_id, loanId: loan_id, buyer: bidder, price },
         );
 
         // Interactions: payment, NFT, settlement.
@@ -280,13 +260,6 @@ impl Liquidator {
         self.biddable_price(auction_id)
     }
 
-    /// The auction's curve price at block timestamp `timestamp` (a time before the start
-    /// counts as the start), whatever its status: lets a keeper plan when to bid.
-    pub fn price_at(&self, auction_id: U256, timestamp: u64) -> Result<U256, Error> {
-        self.require_known(auction_id)?;
-        self.auctions.getter(auction_id).price_at(timestamp)
-    }
-
     /// The auction's record: `(loanId, collection, tokenId, currency, debt, startPrice,
     /// floorPrice, startTime, step, cutBps, tail, status, buyer, paid)`, with status
     /// 1 Live, 2 Sold, 3 Cancelled, 4 ClosedUnsold. A live auction with
@@ -294,6 +267,7 @@ impl Liquidator {
     pub fn auction(&self, auction_id: U256) -> Result<AuctionView, Error> {
         self.require_known(auction_id)?;
         let a = self.auctions.getter(auction_id);
+        let t = a.terms();
         Ok((
             a.loan_id.get(),
             a.collection.get(),
@@ -302,12 +276,12 @@ impl Liquidator {
             a.debt.get(),
             a.start_price.get(),
             a.floor_price.get(),
-            a.start_time(),
-            a.step(),
-            a.cut_bps(),
-            a.tail(),
-            a.status(),
-            a.buyer(),
+            t.start_time,
+            t.step,
+            t.cut_bps,
+            t.tail,
+            t.status,
+            a.buyer.get(),
             a.paid.get(),
         ))
     }
@@ -333,25 +307,22 @@ impl Liquidator {
         self.auction_count.get()
     }
 
-    /// The live auction of `loan_id`, or 0 if it has none.
-    pub fn auction_of_loan(&self, loan_id: U256) -> U256 {
-        self.loan_auction.get(loan_id)
-    }
-}
-
-#[public]
-impl IOwnable for Liquidator {
-    fn owner(&self) -> Address {
+    /// The owner (Governance after deployment); it can only wire the peers and hand over.
+    pub fn owner(&self) -> Address {
         self.ownable.owner()
     }
 
-    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Vec<u8>> {
+    /// Hands ownership to `new_owner` (owner only, non-zero). There is no renounce.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
         Ok(self.ownable.transfer_ownership(new_owner)?)
     }
+}
 
-    fn renounce_ownership(&mut self) -> Result<(), Vec<u8>> {
-        Ok(self.ownable.renounce_ownership()?)
-    }
+/// Emits `event` through the SDK's static log hook (not `stylus_core::log`, whose `&dyn Host`
+/// argument would pull every host function into the binary through the trait's vtable).
+#[allow(deprecated)]
+fn emit<E: alloy_sol_types::SolEvent>(event: E) {
+    stylus_sdk::evm::log(event);
 }
 
 impl Liquidator {
@@ -386,7 +357,7 @@ impl Liquidator {
 
     /// Fails with [`LiquidatorUnknownAuction`] for an id never issued.
     fn require_known(&self, auction_id: U256) -> Result<(), Error> {
-        if self.auctions.getter(auction_id).status() == NONE {
+        if self.auctions.getter(auction_id).terms().status == NONE {
             return Err(unknown(auction_id));
         }
         Ok(())
@@ -395,7 +366,7 @@ impl Liquidator {
     /// Fails unless the auction exists and is live (it may be expired).
     fn require_live(&self, auction_id: U256) -> Result<(), Error> {
         self.require_known(auction_id)?;
-        let status = self.auctions.getter(auction_id).status();
+        let status = self.auctions.getter(auction_id).terms().status;
         if status != LIVE {
             return Err(Error::NotLive(LiquidatorNotLive { auctionId: auction_id, status }));
         }
@@ -407,11 +378,12 @@ impl Liquidator {
         self.require_live(auction_id)?;
         let now = self.now();
         let a = self.auctions.getter(auction_id);
-        let end_time = a.end_time();
+        let terms = a.terms();
+        let end_time = terms.end_time();
         if now >= end_time {
             return Err(Error::Expired(LiquidatorExpired { auctionId: auction_id, endTime: end_time }));
         }
-        let price = a.price_at(now)?;
+        let price = a.price_at(terms, now)?;
         if price.is_zero() {
             return Err(Error::ZeroPrice(LiquidatorZeroPrice { auctionId: auction_id }));
         }
@@ -451,9 +423,8 @@ impl Liquidator {
         {
             let mut a = self.auctions.setter(auction_id);
             a.live_slot.set(U256::ZERO);
-            a.status.set(alloy_primitives::U8::from(status));
+            a.set_status(status);
         }
-        self.loan_auction.delete(loan_id);
         Ok(loan_id)
     }
 
