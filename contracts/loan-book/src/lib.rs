@@ -107,6 +107,8 @@ impl LoanBook {
         self.max_step_bps.set(U64::from(max_step_bps));
         self.min_change_interval.set(U64::from(min_change_interval));
         self.store_protocol(&p);
+        let now = self.now();
+        self.protocol_last_change.set(U64::from(now));
         Ok(())
     }
 

@@ -421,15 +421,24 @@ fn value_sent_to_non_payable_functions_reverts(caller: Contract<ValueCaller>) {
     let env = Env::new();
     let me = caller.address();
     me.fund(u(10));
+    let typed = alloy_sol_types::SolError::abi_encode(&LoanBookNothingToClaim {});
+    let withdraw = crate::tests::abi::withdrawCall { currency: env.token.address() }.abi_encode();
+    // Without value the call reaches `withdraw` and fails with its typed error ...
+    let (reverted, data) = caller.sender(me).call_with_value(env.book.address(), withdraw.clone().into(), U256::ZERO);
+    assert!(reverted);
+    assert_eq!(data.to_vec(), typed);
+    // ... with value it is refused before the function body runs (the SDK's value guard).
     let calls: [Vec<u8>; 3] = [
-        crate::tests::abi::withdrawCall { currency: env.token.address() }.abi_encode(),
+        withdraw,
         crate::tests::abi::repayCall { loanId: u(1) }.abi_encode(),
         crate::tests::abi::pauseCall {}.abi_encode(),
     ];
     for data in calls {
-        assert!(caller.sender_and_value(me, u(1)).call_with_value(env.book.address(), data.into(), u(1)));
+        let (reverted, out) = caller.sender_and_value(me, u(1)).call_with_value(env.book.address(), data.into(), u(1));
+        assert!(reverted);
+        assert_ne!(out.to_vec(), typed);
+        assert!(!out.starts_with(&[0x11, 0x8c, 0xda, 0xa7]), "not Ownable's error either: the body never ran");
     }
-    // Without value the same path reaches the function and fails with a typed error.
-    let data = crate::tests::abi::withdrawCall { currency: env.token.address() }.abi_encode();
-    assert!(!caller.sender(me).call_with_value(env.book.address(), data.into(), U256::ZERO));
+    assert!(!env.book.sender(env.owner).paused());
+    assert_eq!(env.book.balance(), U256::ZERO);
 }

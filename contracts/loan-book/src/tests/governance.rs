@@ -1,6 +1,7 @@
 //! Construction, wiring, listing, parameter governance and pause.
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
+use openzeppelin_stylus::token::erc20::IErc20;
 
 use super::setup::*;
 use crate::params::{field, DAY};
@@ -23,7 +24,7 @@ fn constructor_checks_its_bounds(book: Contract<LoanBook>, owner: Address) {
     );
     book.sender(owner).constructor(owner, 500, DAY, 1_000, 50, 5_000).motsu_unwrap();
     assert_eq!(book.sender(owner).owner(), owner);
-    assert_eq!(book.sender(owner).protocol_params(), (1_000, 50, 5_000, 500, DAY, 0));
+    assert_eq!(book.sender(owner).protocol_params(), (1_000, 50, 5_000, 500, DAY, crate::clock::now(start_time())));
     book.assert_emitted(&ProtocolParamsSet { feeBps: 1_000, tipBps: 50, uncertainHaircutBps: 5_000 });
 }
 
@@ -212,6 +213,7 @@ fn reserve_withdrawal_is_owner_only_and_bounded() {
     let env = Env::new();
     let loan = env.loan();
     crate::clock::warp(DURATION);
+    env.token.sender(env.borrower).mint(env.borrower, u(UNIT)).motsu_unwrap();
     env.book.sender(env.borrower).repay(loan).motsu_unwrap();
     let token = env.token.address();
     let reserve = env.book.sender(env.owner).reserve(token);

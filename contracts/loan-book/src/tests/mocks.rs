@@ -256,20 +256,28 @@ impl ReentrantReceiver {
 /// Forwards raw calldata with value, as a wallet would (to test non-payable functions).
 #[storage]
 pub struct ValueCaller {
-    last_failed_empty: StorageBool,
+    calls: StorageU256,
 }
 
 unsafe impl TopLevelStorage for ValueCaller {}
 
 #[public]
 impl ValueCaller {
-    /// Calls `target` with `data` and `value`; returns whether it reverted with empty data.
+    /// Calls `target` with `data` and `value`; returns whether it reverted, and the revert
+    /// data (motsu replaces an empty revert with a "function not found" text).
     #[payable]
-    pub fn call_with_value(&mut self, target: Address, data: stylus_sdk::abi::Bytes, value: U256) -> bool {
+    pub fn call_with_value(
+        &mut self,
+        target: Address,
+        data: stylus_sdk::abi::Bytes,
+        value: U256,
+    ) -> (bool, stylus_sdk::abi::Bytes) {
+        self.calls.set(self.calls.get() + U256::from(1));
         #[allow(deprecated)]
         let result = unsafe { RawCall::new_with_value(value).call(target, &data) };
-        let reverted_empty = matches!(result, Err(ref e) if e.is_empty());
-        self.last_failed_empty.set(reverted_empty);
-        reverted_empty
+        match result {
+            Ok(out) => (false, out.into()),
+            Err(err) => (true, err.into()),
+        }
     }
 }
