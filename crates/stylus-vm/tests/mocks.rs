@@ -19,13 +19,15 @@ fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The release wasm of a contract crate, building it when it is missing.
+/// The release wasm of a contract crate of the contracts workspace (contracts/Cargo.toml),
+/// building it into contracts/target when it is missing.
 fn contract_wasm(package: &str, file: &str) -> Vec<u8> {
-    let path = workspace().join("target/wasm32-unknown-unknown/release").join(file);
+    let target = workspace().join("contracts/target");
+    let path = target.join("wasm32-unknown-unknown/release").join(file);
     if !path.exists() {
         let status = Command::new(env!("CARGO"))
-            .current_dir(workspace())
-            .env("CARGO_TARGET_DIR", workspace().join("target"))
+            .current_dir(workspace().join("contracts"))
+            .env("CARGO_TARGET_DIR", &target)
             .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", package])
             .status()
             .expect("cargo runs");
