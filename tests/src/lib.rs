@@ -1,0 +1,103 @@
+//! The end-to-end harness: a node (the embedded dev node, or any node named by
+//! `LIEN_RPC_URL` with a funded key in `LIEN_PRIVATE_KEY`), funded accounts, the packaged
+//! contracts, and time travel where the node supports it.
+#![forbid(unsafe_code)]
+
+use std::sync::OnceLock;
+
+use alloy::{
+    network::{EthereumWallet, TransactionBuilder},
+    primitives::{Address, U256},
+    providers::{DynProvider, Provider, ProviderBuilder},
+    rpc::types::TransactionRequest,
+    signers::local::PrivateKeySigner,
+};
+use lien_client::package::{self, Artifact};
+use stylus_devnode::{DevNode, NodeConfig, DEV_PRIVATE_KEY};
+
+/// A running node and the key that funds everything else.
+pub struct Harness {
+    /// JSON-RPC URL.
+    pub url: String,
+    /// The funder (the Nitro dev account on the dev node).
+    pub funder: PrivateKeySigner,
+    node: Option<DevNode>,
+}
+
+impl Harness {
+    /// Starts an embedded dev node, or connects to `LIEN_RPC_URL` when set.
+    pub async fn start() -> Self {
+        match std::env::var("LIEN_RPC_URL") {
+            Ok(url) => {
+                let key = std::env::var("LIEN_PRIVATE_KEY").unwrap_or_else(|_| DEV_PRIVATE_KEY.to_owned());
+                Self { url, funder: key.parse().expect("LIEN_PRIVATE_KEY"), node: None }
+            }
+            Err(_) => {
+                let node = DevNode::start(NodeConfig::ephemeral()).await.expect("dev node starts");
+                Self { url: node.url().to_owned(), funder: DEV_PRIVATE_KEY.parse().expect("dev key"), node: Some(node) }
+            }
+        }
+    }
+
+    /// Whether the node offers the anvil-style time controls (the embedded dev node does).
+    pub fn can_time_travel(&self) -> bool {
+        self.node.is_some()
+    }
+
+    /// A provider that signs with `signer`.
+    pub fn provider(&self, signer: &PrivateKeySigner) -> DynProvider {
+        ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer.clone()))
+            .connect_http(self.url.parse().expect("url"))
+            .erased()
+    }
+
+    /// A fresh account holding `eth` ether, funded by the funder.
+    pub async fn account(&self, eth: u64) -> PrivateKeySigner {
+        let signer = PrivateKeySigner::random();
+        let tx = TransactionRequest::default()
+            .with_to(signer.address())
+            .with_value(U256::from(eth) * U256::from(10u64).pow(U256::from(18u64)));
+        let receipt = self.provider(&self.funder).send_transaction(tx).await.expect("fund").get_receipt().await.expect("receipt");
+        assert!(receipt.status(), "funding {}", signer.address());
+        signer
+    }
+
+    /// Moves the node's clock forward by `seconds` and mines a block (dev node only).
+    pub async fn increase_time(&self, seconds: u64) {
+        assert!(self.can_time_travel(), "time travel needs the dev node");
+        let p = self.provider(&self.funder);
+        let _: serde_json::Value = p.raw_request("evm_increaseTime".into(), (seconds,)).await.expect("evm_increaseTime");
+        let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("evm_mine");
+    }
+
+    /// The latest block's timestamp.
+    pub async fn now(&self) -> u64 {
+        let p = self.provider(&self.funder);
+        let block = p.get_block_by_number(Default::default()).await.expect("block").expect("latest block");
+        block.header.timestamp
+    }
+}
+
+/// Every contract, packaged once per test process (builds the wasm on first use).
+pub fn artifacts() -> &'static [Artifact] {
+    static ARTIFACTS: OnceLock<Vec<Artifact>> = OnceLock::new();
+    ARTIFACTS.get_or_init(|| {
+        let root = package::workspace_root();
+        let out = package::target_dir(&root).join("stylus-e2e");
+        package::package_all(&root, &out).expect("package the contracts")
+    })
+}
+
+/// The packaged code of one contract.
+pub fn code_of(package_name: &str) -> &'static [u8] {
+    &artifacts().iter().find(|a| a.package == package_name).unwrap_or_else(|| panic!("no artifact {package_name}")).code
+}
+
+/// `amount` whole tokens of 18 decimals.
+pub fn tokens(amount: u64) -> U256 {
+    U256::from(amount) * U256::from(10u64).pow(U256::from(18u64))
+}
+
+/// The zero address, for readability in assertions.
+pub const NOBODY: Address = Address::ZERO;
