@@ -81,7 +81,7 @@ impl Stats {
             self.latencies.get(i).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
         };
         let tps = self.count as f64 / self.elapsed.as_secs_f64().max(1e-9);
-        format!("{name:<34} {:>7} req {:>9.0} /s   p50 {:>7.3} ms   p99 {:>7.3} ms", self.count, tps, pct(0.50), pct(0.99))
+        format!("{name:<36} {:>6} tx/calls {:>8.0} /s   send p50 {:>7.3} ms   p99 {:>7.3} ms", self.count, tps, pct(0.50), pct(0.99))
     }
 }
 
@@ -190,9 +190,18 @@ async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
     let seq: Vec<Bytes> = (0..o.txs as u64)
         .map(|i| eip1559(&dev, chain_id, dev_nonce + i, TxKind::Call(sink), U256::from(1), Bytes::new(), 21_000, MAX_FEE))
         .collect();
+    let start = Instant::now();
     let mut s = run_parallel(url, vec![seq]).await;
+    if !settle(|| async { c.get_balance(sink).await.expect("balance") == U256::from(s.count) }).await {
+        panic!(
+            "not every transfer was mined: sink has {} of {} wei, dev nonce {} (started at {dev_nonce})",
+            c.get_balance(sink).await.expect("balance"),
+            s.count,
+            nonce(&c, DEV_ACCOUNT).await
+        );
+    }
+    s.elapsed = start.elapsed();
     lines.push(s.line("ETH transfer, 1 sender (sequential)"));
-    settle(|| async { c.get_balance(sink).await.expect("balance") == U256::from(s.count) }, "every transfer was mined").await;
 
     // 2. Parallel transfers.
     let per = o.txs / o.senders;
@@ -200,7 +209,13 @@ async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
         .iter()
         .map(|k| (0..per as u64).map(|n| eip1559(k, chain_id, n, TxKind::Call(sink), U256::from(1), Bytes::new(), 21_000, MAX_FEE)).collect())
         .collect();
+    let start = Instant::now();
     let mut s = run_parallel(url, batches).await;
+    let done = U256::from(2 * s.count);
+    if !settle(|| async { c.get_balance(sink).await.expect("balance") >= done }).await {
+        panic!("not every parallel transfer was mined");
+    }
+    s.elapsed = start.elapsed();
     lines.push(s.line(&format!("ETH transfer, {} senders", o.senders)));
 
     // 3. Parallel ERC-20 transfers.
@@ -216,10 +231,14 @@ async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
                 .collect()
         })
         .collect();
+    let start = Instant::now();
     let mut s = run_parallel(url, batches).await;
-    lines.push(s.line(&format!("ERC-20 transfer, {} senders", o.senders)));
     let last = senders[0].address();
-    settle(|| async { nonce(&c, last).await == 2 * per as u64 }, "every ERC-20 transfer was mined").await;
+    if !settle(|| async { nonce(&c, last).await == 2 * per as u64 }).await {
+        panic!("not every ERC-20 transfer was mined: nonce {} of {}", nonce(&c, last).await, 2 * per);
+    }
+    s.elapsed = start.elapsed();
+    lines.push(s.line(&format!("ERC-20 transfer, {} senders", o.senders)));
 
     // 4. eth_call balanceOf.
     let mut s = run_calls(url, token, o.senders, o.txs).await;
@@ -227,19 +246,19 @@ async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
     lines
 }
 
-/// Waits (up to 10 s) until `check` holds: anvil mines asynchronously after accepting a transaction.
-async fn settle<F, Fut>(check: F, what: &str)
+/// Waits (up to 60 s) until `check` holds: anvil mines asynchronously after accepting a transaction.
+async fn settle<F, Fut>(check: F) -> bool
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    for _ in 0..1000 {
+    for _ in 0..6000 {
         if check().await {
-            return;
+            return true;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("not settled: {what}");
+    false
 }
 
 fn free_port() -> u16 {

@@ -1,33 +1,27 @@
 //! The one place where revm is constructed and run.
 //!
 //! Everything else in the node talks to the EVM through [`transact`] (execute and commit) and
-//! [`simulate`] (execute and discard). The EVM is [`DevEvm`], a thin [`EvmTr`] wrapper around
-//! revm's `MainnetEvm`; the Stylus runtime plugs in here by overriding [`EvmTr::frame_run`]
-//! in the same wrapper, so no other module changes when Stylus programs arrive.
-//!
-//! Code-acceptance rule (EIP-3541 as Arbitrum applies it): revm's own 0xEF check is switched
-//! off (`cfg.disable_eip3541`, feature `optional_eip3541`) and re-implemented in
-//! [`DevEvm::frame_run`]: new code that starts with 0xEF is rejected unless it starts with a
-//! Stylus component prefix (`EF F0 00`, `EF F0 01`, `EF F0 02`).
+//! [`simulate`] (execute and discard). The EVM is [`DevEvm`], a thin wrapper around the Stylus
+//! runtime's [`StylusEvm`] (crate `stylus-vm`): revm's mainnet EVM whose frame loop runs
+//! activated Stylus programs (`EF F0 00` code) on wasmi, serves the ArbOS system contracts
+//! (ArbWasm, ArbSys, …, the StylusDeployer) natively, and applies Arbitrum's EIP-3541 rule:
+//! revm's own 0xEF check is switched off (`cfg.disable_eip3541`, feature `optional_eip3541`)
+//! and new code starting with 0xEF is rejected unless it carries a Stylus component prefix
+//! (see [`code_allowed`]).
+
+use std::sync::{Arc, OnceLock};
 
 use revm::{
     context::{
         result::{EVMError, ExecutionResult, InvalidTransaction},
-        BlockEnv, CfgEnv, Context, ContextSetters, ContextTr, JournalTr, TxEnv,
+        BlockEnv, CfgEnv, TxEnv,
     },
     database::{CacheDB, EmptyDB},
-    handler::{
-        evm::{ContextDbError, FrameInitResult, FrameTr},
-        instructions::{EthInstructions, InstructionProvider},
-        EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, Handler, MainnetHandler,
-    },
-    interpreter::{
-        interpreter::EthInterpreter, interpreter_action::FrameInit, InstructionResult,
-        InterpreterAction,
-    },
+    handler::ExecuteEvm,
     primitives::hardfork::SpecId,
-    Database, DatabaseCommit, MainBuilder, MainContext,
+    Database, DatabaseCommit,
 };
+use stylus_vm::{Runtime, StylusEvm, StylusParams};
 
 /// The chain state: revm's in-memory cache over an empty backing store.
 pub type ChainDb = CacheDB<EmptyDB>;
@@ -42,19 +36,20 @@ pub type DevContext<DB> = revm::handler::MainnetContext<DB>;
 /// The error type of one execution.
 pub type ExecError<DB> = EVMError<<DB as Database>::Error, InvalidTransaction>;
 
-/// Stylus code prefixes that Arbitrum accepts as contract code despite EIP-3541.
-pub const STYLUS_PREFIXES: [[u8; 3]; 3] = [[0xEF, 0xF0, 0x00], [0xEF, 0xF0, 0x01], [0xEF, 0xF0, 0x02]];
-
 /// The hard fork the node runs (Nitro dev chains enable every Ethereum fork up to Prague;
 /// Osaka's per-transaction gas cap is not part of Arbitrum).
 pub const SPEC: SpecId = SpecId::PRAGUE;
 
+/// The Stylus runtime shared by every execution: chain parameters (a Nitro dev chain at
+/// ArbOS 40) and the cache of validated, instrumented modules.
+pub fn stylus_runtime() -> Arc<Runtime> {
+    static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
+    RUNTIME.get_or_init(|| Runtime::new(StylusParams::default())).clone()
+}
+
 /// Whether new contract code is acceptable under Arbitrum's version of EIP-3541.
 pub fn code_allowed(code: &[u8]) -> bool {
-    match code.first() {
-        Some(0xEF) => STYLUS_PREFIXES.iter().any(|p| code.starts_with(p)),
-        _ => true,
-    }
+    stylus_runtime().params.code_allowed(code)
 }
 
 /// Execution environment of one transaction: chain configuration and block.
@@ -80,105 +75,27 @@ impl ExecEnv {
     }
 }
 
-/// revm's mainnet EVM plus the node's own frame rules (see the module docs).
+/// revm's mainnet EVM with the Stylus runtime (see the module docs).
 pub struct DevEvm<DB: Database> {
-    /// The wrapped revm EVM; its `EvmTr` methods are delegated to, except `frame_run`.
-    pub inner: revm::handler::MainnetEvm<DevContext<DB>>,
+    /// The Stylus-enabled EVM.
+    pub inner: StylusEvm<DevContext<DB>>,
 }
 
 impl<DB: Database> DevEvm<DB> {
     /// Builds the EVM over `db` for the given environment.
     pub fn new(db: DB, env: &ExecEnv) -> Self {
-        let inner = Context::mainnet()
-            .with_db(db)
-            .with_cfg(env.cfg())
-            .with_block(env.block.clone())
-            .build_mainnet();
-        Self { inner }
+        Self { inner: stylus_vm::build_evm(db, env.block.clone(), env.cfg(), stylus_runtime()) }
     }
 
     /// Runs one transaction through revm's mainnet handler; the state changes stay in the
     /// journal until [`DevEvm::finalize`].
     pub fn run(&mut self, tx: TxEnv) -> Result<ExecutionResult, ExecError<DB>> {
-        self.inner.ctx.set_tx(tx);
-        let mut handler = MainnetHandler::<Self, ExecError<DB>, EthFrame<EthInterpreter>>::default();
-        handler.run(self)
+        self.inner.transact_one(tx)
     }
 
     /// Takes the accumulated state changes out of the journal.
     pub fn finalize(&mut self) -> revm::state::EvmState {
-        self.inner.ctx.journal_mut().finalize()
-    }
-}
-
-impl<DB: Database> EvmTr for DevEvm<DB> {
-    type Context = DevContext<DB>;
-    type Instructions = EthInstructions<EthInterpreter, DevContext<DB>>;
-    type Precompiles = EthPrecompiles;
-    type Frame = EthFrame<EthInterpreter>;
-
-    fn all(
-        &self,
-    ) -> (
-        &Self::Context,
-        &Self::Instructions,
-        &Self::Precompiles,
-        &revm::context_interface::FrameStack<Self::Frame>,
-    ) {
-        self.inner.all()
-    }
-
-    fn all_mut(
-        &mut self,
-    ) -> (
-        &mut Self::Context,
-        &mut Self::Instructions,
-        &mut Self::Precompiles,
-        &mut revm::context_interface::FrameStack<Self::Frame>,
-    ) {
-        self.inner.all_mut()
-    }
-
-    fn frame_init(
-        &mut self,
-        frame_input: FrameInit,
-    ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Self::Context>> {
-        self.inner.frame_init(frame_input)
-    }
-
-    /// Runs the top frame like revm does, then applies Arbitrum's EIP-3541 rule to the code a
-    /// create frame returns.
-    fn frame_run(
-        &mut self,
-    ) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Self::Context>> {
-        let evm = &mut self.inner;
-        let frame = evm.frame_stack.get();
-        let context = &mut evm.ctx;
-        let instructions = &mut evm.instruction;
-        let mut action = frame.interpreter.run_plain(
-            instructions.instruction_table(),
-            instructions.gas_table(),
-            context,
-        );
-        if frame.data.is_create() {
-            if let InterpreterAction::Return(result) = &mut action {
-                if result.result.is_ok() && !code_allowed(&result.output) {
-                    result.result = InstructionResult::CreateContractStartingWithEF;
-                }
-            }
-        }
-        frame.process_next_action(context, action).inspect(|item| {
-            if item.is_result() {
-                frame.set_finished(true);
-            }
-        })
-    }
-
-    fn frame_return_result(
-        &mut self,
-        result: <Self::Frame as FrameTr>::FrameResult,
-    ) -> Result<Option<FrameResult>, ContextDbError<Self::Context>> {
-        self.inner.frame_return_result(result)
+        ExecuteEvm::finalize(&mut self.inner)
     }
 }
 
@@ -256,7 +173,8 @@ mod tests {
         );
         for (nonce, code, ok) in [
             (0u64, &[0xEF, 0xF0, 0x00, 0x00, 0x01][..], true),
-            (1, &[0xEF, 0xF0, 0x01, 0xAA][..], true),
+            // Fragments are accepted from ArbOS 60 only; the node runs ArbOS 40.
+            (1, &[0xEF, 0xF0, 0x01, 0xAA][..], false),
             (2, &[0xEF, 0xF0, 0x02, 0x00][..], true),
             (3, &[0xEF, 0x00, 0x01][..], false),
             (4, &[0xEF][..], false),
