@@ -8,18 +8,12 @@ sol! {
     /// The caller is not a reporter of `collection`.
     #[derive(Debug)]
     error OracleUnauthorizedReporter(address collection, address reporter);
-    /// A posted price of zero.
+    /// A posted price of zero or above 2^128 − 1.
     #[derive(Debug)]
-    error OracleZeroPrice(address collection);
-    /// A posted price above 2^128 − 1.
+    error OracleBadPrice(address collection, uint256 price);
+    /// `postPrices` got arrays of different lengths or more than 32 pairs.
     #[derive(Debug)]
-    error OraclePriceTooLarge(address collection, uint256 price);
-    /// `postPrices` got arrays of different lengths.
-    #[derive(Debug)]
-    error OracleLengthMismatch(uint256 collections, uint256 prices);
-    /// `postPrices` got more than 32 pairs.
-    #[derive(Debug)]
-    error OracleBatchTooLarge(uint256 length);
+    error OracleBadBatch(uint256 collections, uint256 prices);
     /// A parameter outside its hard bounds (`param`: 0 minSources, 1 maxAge, 2 maxJumpBps,
     /// 3 confirmDelay, 4 maxSpreadBps, 5 twapWindow, 6 decimals, 7 sequencer grace).
     #[derive(Debug)]
@@ -42,12 +36,9 @@ sol! {
     /// A feed whose `decimals()` reverted or exceeds 36.
     #[derive(Debug)]
     error OracleFeedUnreadable(address feed);
-    /// A multiplier outside 1..=30_000 bps.
+    /// A multiplier outside 1..=30_000 bps, or an expiry not in (now, now + 365 days].
     #[derive(Debug)]
-    error OracleMultiplierOutOfBounds(uint32 bps);
-    /// A multiplier expiry not in (now, now + 365 days].
-    #[derive(Debug)]
-    error OracleExpiryOutOfBounds(uint64 expiresAt);
+    error OracleBadMultiplier(uint32 bps, uint64 expiresAt);
     /// An arithmetic overflow (unreachable with prices ≤ 2^128 − 1).
     #[derive(Debug)]
     error OracleMath();
@@ -87,14 +78,10 @@ sol! {
 pub enum Error {
     /// See [`OracleUnauthorizedReporter`].
     UnauthorizedReporter(OracleUnauthorizedReporter),
-    /// See [`OracleZeroPrice`].
-    ZeroPrice(OracleZeroPrice),
-    /// See [`OraclePriceTooLarge`].
-    PriceTooLarge(OraclePriceTooLarge),
-    /// See [`OracleLengthMismatch`].
-    LengthMismatch(OracleLengthMismatch),
-    /// See [`OracleBatchTooLarge`].
-    BatchTooLarge(OracleBatchTooLarge),
+    /// See [`OracleBadPrice`].
+    BadPrice(OracleBadPrice),
+    /// See [`OracleBadBatch`].
+    BadBatch(OracleBadBatch),
     /// See [`OracleParamOutOfBounds`].
     ParamOutOfBounds(OracleParamOutOfBounds),
     /// See [`OracleDecimalsLocked`].
@@ -109,10 +96,8 @@ pub enum Error {
     ZeroAddress(OracleZeroAddress),
     /// See [`OracleFeedUnreadable`].
     FeedUnreadable(OracleFeedUnreadable),
-    /// See [`OracleMultiplierOutOfBounds`].
-    MultiplierOutOfBounds(OracleMultiplierOutOfBounds),
-    /// See [`OracleExpiryOutOfBounds`].
-    ExpiryOutOfBounds(OracleExpiryOutOfBounds),
+    /// See [`OracleBadMultiplier`].
+    BadMultiplier(OracleBadMultiplier),
     /// See [`OracleMath`].
     Math(OracleMath),
     /// The caller is not the owner (OpenZeppelin `Ownable`).

@@ -207,12 +207,9 @@ impl PriceOracle {
         expires_at: u64,
     ) -> Result<(), Error> {
         self.ownable.only_owner()?;
-        if bps == 0 || bps > MAX_MULTIPLIER_BPS {
-            return Err(Error::MultiplierOutOfBounds(OracleMultiplierOutOfBounds { bps }));
-        }
         let now = self.now();
-        if expires_at <= now || expires_at - now > MAX_MULTIPLIER_TTL {
-            return Err(Error::ExpiryOutOfBounds(OracleExpiryOutOfBounds { expiresAt: expires_at }));
+        if bps == 0 || bps > MAX_MULTIPLIER_BPS || expires_at <= now || expires_at - now > MAX_MULTIPLIER_TTL {
+            return Err(Error::BadMultiplier(OracleBadMultiplier { bps, expiresAt: expires_at }));
         }
         let mut c = self.collections.setter(collection);
         c.multipliers.setter(token_id).set(packed::pack_multiplier(bps, expires_at));
@@ -242,14 +239,11 @@ impl PriceOracle {
 
     /// A reporter posts several prices at once; all-or-nothing, at most 32 pairs.
     pub fn post_prices(&mut self, collections: Vec<Address>, prices: Vec<U256>) -> Result<(), Error> {
-        if collections.len() != prices.len() {
-            return Err(Error::LengthMismatch(OracleLengthMismatch {
+        if collections.len() != prices.len() || collections.len() > MAX_BATCH {
+            return Err(Error::BadBatch(OracleBadBatch {
                 collections: U256::from(collections.len()),
                 prices: U256::from(prices.len()),
             }));
-        }
-        if collections.len() > MAX_BATCH {
-            return Err(Error::BatchTooLarge(OracleBatchTooLarge { length: U256::from(collections.len()) }));
         }
         // Every pair is checked before any is applied: a bad pair leaves no partial effect.
         let reporter = self.vm().msg_sender();
@@ -424,11 +418,8 @@ impl PriceOracle {
         if SourceMeta::unpack(self.collections.getter(collection).sources.getter(reporter).meta.get()).kind != kind::REPORTER {
             return Err(Error::UnauthorizedReporter(OracleUnauthorizedReporter { collection, reporter }));
         }
-        if price.is_zero() {
-            return Err(Error::ZeroPrice(OracleZeroPrice { collection }));
-        }
-        if price > MAX_PRICE {
-            return Err(Error::PriceTooLarge(OraclePriceTooLarge { collection, price }));
+        if price.is_zero() || price > MAX_PRICE {
+            return Err(Error::BadPrice(OracleBadPrice { collection, price }));
         }
         Ok(())
     }
@@ -495,9 +486,10 @@ impl PriceOracle {
     fn aggregate(&self, collection: Address, twap_side: bool) -> Result<Aggregate, Error> {
         let p = self.params_of(collection);
         let now = self.now();
-        let list = self.sources(collection);
         let mut collector = Collector::default();
-        for source in list {
+        let n = self.collections.getter(collection).source_list.len();
+        for i in 0..n {
+            let source = self.collections.getter(collection).source_list.get(i).unwrap_or_default();
             collector.push(self.observe(collection, source, twap_side, p.decimals), now, p.max_age);
         }
         collector.finish().map_err(math)
