@@ -41,12 +41,17 @@ sol! {
     error VaultCallFailed();
 
     /// The operators were wired.
+    #[derive(Debug)]
+
     event OperatorsSet(address loanBook, address liquidator);
     /// An NFT was locked as collateral of `loanId`.
+    #[derive(Debug)]
     event Locked(address indexed collection, uint256 indexed tokenId, uint256 indexed loanId, address from);
     /// A locked NFT was released to `to`.
+    #[derive(Debug)]
     event Released(address indexed collection, uint256 indexed tokenId, uint256 indexed loanId, address to);
     /// An unlocked NFT was rescued by the owner.
+    #[derive(Debug)]
     event Rescued(address indexed collection, uint256 indexed tokenId, address to);
 }
 
