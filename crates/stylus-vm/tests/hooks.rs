@@ -540,12 +540,16 @@ fn console_hooks_print_on_debug_chains() {
       (import "console" "log_txt" (func $txt (param i32 i32)))
       (import "console" "log_i64" (func $i64 (param i64)))
       (import "console" "tee_i32" (func $tee (param i32) (result i32)))
+      (import "debug" "null_host" (func $null))
+      (import "debug" "start_benchmark" (func $start))
+      (import "debug" "end_benchmark" (func $end))
       (memory (export "memory") 1 1)
       (data (i32.const 0) "hi there")
       (func (export "user_entrypoint") (param $len i32) (result i32)
         (call $txt (i32.const 0) (i32.const 8))
         (call $i64 (i64.const 42))
-        (drop (call $tee (i32.const 7)))
+        (call $start) (call $null) (call $end)
+        (if (i32.ne (call $tee (i32.const 7)) (i32.const 7)) (then unreachable))
         i32.const 0))"#;
     let p = chain.program(src);
     chain.runtime.take_console();
