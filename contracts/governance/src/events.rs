@@ -1,28 +1,66 @@
 //! The Governance contract's events: one for every step and every state change.
 use alloc::vec::Vec;
-use alloy_sol_types::{abi::token::WordToken, sol, SolEvent, TopicList};
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::sol;
 use stylus_sdk::prelude::Host;
 
-/// Emits `event` (its topics, then its ABI-encoded data). Unlike the SDK's `log`, it has no
-/// panicking path: topic encoding only fails for a buffer under four topics, which cannot
-/// happen here.
-pub fn emit<E: SolEvent>(vm: &dyn Host, event: E) {
-    let mut topics = [WordToken::default(); 4];
-    if event.encode_topics_raw(&mut topics).is_err() {
-        return;
-    }
-    emit_raw(vm, &topics, E::TopicList::COUNT, &event.encode_data());
+pub use alloy_sol_types::SolEvent;
+
+/// A static ABI value as one 32-byte word (left-padded, as in topics and event data).
+pub trait Word {
+    /// The value's ABI word.
+    fn word(self) -> B256;
 }
 
-/// The non-generic half of [`emit`]: concatenates the first `count` topics and the data.
-#[inline(never)]
-fn emit_raw(vm: &dyn Host, topics: &[WordToken; 4], count: usize, data: &[u8]) {
-    let mut bytes = Vec::with_capacity(32 * count + data.len());
-    for topic in topics.iter().take(count) {
-        bytes.extend_from_slice(topic.as_slice());
+impl Word for U256 {
+    fn word(self) -> B256 {
+        B256::from(self.to_be_bytes::<32>())
     }
-    bytes.extend_from_slice(data);
-    vm.emit_log(&bytes, count);
+}
+
+impl Word for Address {
+    fn word(self) -> B256 {
+        self.into_word()
+    }
+}
+
+impl Word for u64 {
+    fn word(self) -> B256 {
+        U256::from(self).word()
+    }
+}
+
+impl Word for u8 {
+    fn word(self) -> B256 {
+        U256::from(self).word()
+    }
+}
+
+/// Emits a log: `topics` = the event's `SIGNATURE_HASH` then its indexed values; `data` = its
+/// other (static) values, one word each, in declaration order. Encoding by hand keeps the
+/// per-event generic code of `SolEvent` out of the binary; the unit tests compare every event
+/// with alloy's own encoding (`assert_emitted`).
+pub fn emit(vm: &dyn Host, topics: &[B256], data: &[B256]) {
+    emit_with_bytes(vm, topics, data, None);
+}
+
+/// As [`emit`], with one trailing dynamic `bytes` value after the static `head` words.
+pub fn emit_with_bytes(vm: &dyn Host, topics: &[B256], head: &[B256], tail: Option<&[u8]>) {
+    let mut bytes = Vec::with_capacity(32 * (head.len() + 2) + tail.map_or(0, |t| t.len() + 32));
+    for word in head {
+        bytes.extend_from_slice(word.as_slice());
+    }
+    if let Some(tail) = tail {
+        // Offset of the tail from the start of the data: the head words plus this offset word.
+        let offset = 32u64.saturating_mul(head.len() as u64 + 1);
+        bytes.extend_from_slice(offset.word().as_slice());
+        bytes.extend_from_slice((tail.len() as u64).word().as_slice());
+        bytes.extend_from_slice(tail);
+        let padding = (32 - tail.len() % 32) % 32;
+        bytes.resize(bytes.len() + padding, 0);
+    }
+    // Fails only for more than four topics, which no event here has.
+    let _ = vm.raw_log(topics, &bytes);
 }
 
 sol! {

@@ -112,7 +112,7 @@ impl Governance {
     #[payable]
     pub fn receive(&mut self) -> Result<(), Vec<u8>> {
         let (from, amount) = (self.vm().msg_sender(), self.vm().msg_value());
-        emit(self.vm(), Deposited { from, amount });
+        emit(self.vm(), &[Deposited::SIGNATURE_HASH, from.word()], &[amount.word()]);
         Ok(())
     }
 
@@ -140,7 +140,12 @@ impl Governance {
         p.store_data(&data);
         p.proposed_at.set(U64::from(now));
         p.status.set(U8::from(STATUS_OPEN));
-        emit(self.vm(), Proposed { id, proposer, target, value, data: data.0.into() });
+        emit_with_bytes(
+            self.vm(),
+            &[Proposed::SIGNATURE_HASH, id.word(), proposer.word(), target.word()],
+            &[value.word()],
+            Some(&data),
+        );
         self.record_approval(id, proposer)?;
         Ok(id)
     }
@@ -162,10 +167,10 @@ impl Governance {
         }
         self.approvals.setter(id).setter(owner).set(U32::ZERO);
         let approvals = self.approval_count_internal(id);
-        emit(self.vm(), Revoked { id, owner, approvals: U256::from(approvals) });
+        emit(self.vm(), &[Revoked::SIGNATURE_HASH, id.word(), owner.word()], &[approvals.word()]);
         if approvals < self.threshold_internal() && self.reached_at(id) != 0 {
             self.proposals.setter(id).reached_at.set(U64::ZERO);
-            emit(self.vm(), TimelockReset { id });
+            emit(self.vm(), &[TimelockReset::SIGNATURE_HASH, id.word()], &[]);
         }
         Ok(())
     }
@@ -207,7 +212,7 @@ impl Governance {
         } else {
             self.call_target(target, value, &data)?
         };
-        emit(self.vm(), Executed { id, executor });
+        emit(self.vm(), &[Executed::SIGNATURE_HASH, id.word(), executor.word()], &[]);
         Ok(result.into())
     }
 
@@ -223,7 +228,7 @@ impl Governance {
             return Err(Error::NotProposer(GovNotProposer { id, caller }));
         }
         self.proposals.setter(id).status.set(U8::from(STATUS_CANCELLED));
-        emit(self.vm(), Cancelled { id, by: caller });
+        emit(self.vm(), &[Cancelled::SIGNATURE_HASH, id.word(), caller.word()], &[]);
         Ok(())
     }
 
@@ -245,7 +250,7 @@ impl Governance {
         self.vm()
             .call(&call, target, &selfcall::pause_calldata())
             .map_err(|e| Error::PauseFailed(GovPauseFailed { target, reason: revert_data(e).into() }))?;
-        emit(self.vm(), GuardianPaused { guardian, target });
+        emit(self.vm(), &[GuardianPaused::SIGNATURE_HASH, guardian.word(), target.word()], &[]);
         Ok(())
     }
 
@@ -468,13 +473,13 @@ impl Governance {
         let gen = self.owner_gen.get(owner);
         self.approvals.setter(id).setter(owner).set(gen);
         let approvals = before.saturating_add(1);
-        emit(self.vm(), Approved { id, owner, approvals: U256::from(approvals) });
+        emit(self.vm(), &[Approved::SIGNATURE_HASH, id.word(), owner.word()], &[approvals.word()]);
         let threshold = self.threshold_internal();
         if approvals >= threshold && (before < threshold || self.reached_at(id) == 0) {
             let now = clock::now(self.vm());
             self.proposals.setter(id).reached_at.set(U64::from(now));
             let executable_at = now.saturating_add(self.delay_internal());
-            emit(self.vm(), ThresholdReached { id, reachedAt: now, executableAt: executable_at });
+            emit(self.vm(), &[ThresholdReached::SIGNATURE_HASH, id.word()], &[now.word(), executable_at.word()]);
         }
         Ok(())
     }
@@ -528,7 +533,7 @@ impl Governance {
         self.owner_gen.insert(owner, gen);
         self.is_owner.insert(owner, true);
         self.owners.push(owner);
-        emit(self.vm(), OwnerAdded { owner });
+        emit(self.vm(), &[OwnerAdded::SIGNATURE_HASH, owner.word()], &[]);
         Ok(())
     }
 
@@ -553,7 +558,7 @@ impl Governance {
         }
         self.owners.pop();
         self.is_owner.insert(owner, false);
-        emit(self.vm(), OwnerRemoved { owner });
+        emit(self.vm(), &[OwnerRemoved::SIGNATURE_HASH, owner.word()], &[]);
         Ok(())
     }
 
@@ -563,7 +568,7 @@ impl Governance {
         }
         let old = self.threshold_internal();
         self.threshold.set(U8::from(threshold));
-        emit(self.vm(), ThresholdChanged { oldThreshold: old, newThreshold: threshold });
+        emit(self.vm(), &[ThresholdChanged::SIGNATURE_HASH], &[old.word(), threshold.word()]);
         Ok(())
     }
 
@@ -573,13 +578,13 @@ impl Governance {
         }
         let old = self.delay_internal();
         self.delay.set(U64::from(delay));
-        emit(self.vm(), DelayChanged { oldDelay: old, newDelay: delay });
+        emit(self.vm(), &[DelayChanged::SIGNATURE_HASH], &[old.word(), delay.word()]);
         Ok(())
     }
 
     fn set_guardian_internal(&mut self, guardian: Address) {
         let old = self.guardian.get();
         self.guardian.set(guardian);
-        emit(self.vm(), GuardianChanged { oldGuardian: old, newGuardian: guardian });
+        emit(self.vm(), &[GuardianChanged::SIGNATURE_HASH, old.word(), guardian.word()], &[]);
     }
 }

@@ -2,7 +2,7 @@
 //! `pause()` calldata. A call to `this` is dispatched internally by `execute` (an external
 //! self-call would be rejected by the SDK's reentrancy guard).
 use alloc::vec::Vec;
-use alloy_primitives::{Address, FixedBytes, B256};
+use alloy_primitives::{Address, FixedBytes};
 use alloy_sol_types::{sol, SolCall};
 
 sol! {
@@ -46,7 +46,11 @@ pub fn decode(data: &[u8]) -> Option<SelfCall> {
     let word: [u8; 32] = arg.try_into().ok()?;
     // The value occupies the low `width` bytes; everything above must be zero.
     let fits = |width: usize| word.iter().take(32 - width).all(|b| *b == 0);
-    let address = Address::from_word(B256::from(word));
+    let mut raw = [0u8; 20];
+    for (a, w) in raw.iter_mut().zip(word.iter().skip(12)) {
+        *a = *w;
+    }
+    let address = Address::from(raw);
     let low8: [u8; 8] = word[24..].try_into().ok()?;
     match selector {
         addOwnerCall::SELECTOR if fits(20) => Some(SelfCall::AddOwner(address)),

@@ -263,3 +263,14 @@ fn zero_target_is_rejected(gov: Contract<Governance>, alice: Address, bob: Addre
     assert!(matches!(err, Error::InvalidTarget(GovInvalidTarget { target }) if target.is_zero()));
     assert_eq!(gov.sender(alice).proposal_count(), U256::ZERO);
 }
+
+#[motsu::test]
+fn proposed_event_encodes_every_calldata_length(gov: Contract<Governance>, alice: Address, bob: Address) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    for len in [0usize, 1, 31, 32, 33, 64, 100] {
+        let data: Vec<u8> = (0..len).map(|i| i as u8 ^ 0xa5).collect();
+        let id = propose(&gov, alice, bob, U256::from(len), data.clone());
+        gov.assert_emitted(&Proposed { id, proposer: alice, target: bob, value: U256::from(len), data: data.clone().into() });
+        assert_eq!(gov.sender(alice).get_proposal(id).motsu_unwrap().3 .0, data);
+    }
+}
