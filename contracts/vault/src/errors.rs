@@ -2,7 +2,7 @@
 #![allow(missing_docs)] // sol! items are documented here, in one place, and in docs/contracts/vault.md
 
 use alloy_sol_types::sol;
-use openzeppelin_stylus::access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount};
+use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 use stylus_sdk::prelude::*;
 
 sol! {
@@ -86,11 +86,11 @@ pub enum Error {
     CallFailed(VaultCallFailed),
 }
 
-impl From<ownable::Error> for Error {
-    fn from(e: ownable::Error) -> Self {
+impl From<crate::owner::OwnerError> for Error {
+    fn from(e: crate::owner::OwnerError) -> Self {
         match e {
-            ownable::Error::UnauthorizedAccount(x) => Error::UnauthorizedAccount(x),
-            ownable::Error::InvalidOwner(x) => Error::InvalidOwner(x),
+            crate::owner::OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
+            crate::owner::OwnerError::Invalid(x) => Error::InvalidOwner(x),
         }
     }
 }

@@ -25,7 +25,6 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{aliases::B32, Address, U256};
-use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
 #[allow(deprecated)] // the free host functions avoid the `&dyn Host` vtable (see docs)
 use stylus_sdk::{
     abi::Bytes,
@@ -36,6 +35,7 @@ use stylus_sdk::{
 };
 
 mod errors;
+mod owner;
 #[cfg(test)]
 mod tests;
 
@@ -56,7 +56,7 @@ sol_interface! {
 #[entrypoint]
 #[storage]
 pub struct CollateralVault {
-    ownable: Ownable,
+    owner: StorageAddress,
     loan_book: StorageAddress,
     liquidator: StorageAddress,
     /// `collection → token id → loan id` (0 = not locked).
@@ -64,17 +64,16 @@ pub struct CollateralVault {
 }
 
 #[public]
-#[implements(IOwnable)]
 impl CollateralVault {
     /// Sets the owner (the Governance contract after deployment).
     #[constructor]
     pub fn constructor(&mut self, owner: Address) -> Result<(), Error> {
-        Ok(self.ownable.constructor(owner)?)
+        Ok(owner::set_owner(&mut self.owner, owner, false)?)
     }
 
     /// Wires the two operators once (owner only); both must be contracts.
     pub fn set_operators(&mut self, loan_book: Address, liquidator: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        owner::only_owner(&self.owner, msg::sender())?;
         if !self.loan_book.get().is_zero() {
             return Err(Error::AlreadySet(VaultAlreadySet {}));
         }
@@ -138,7 +137,7 @@ impl CollateralVault {
 
     /// Sends an NFT that is *not* locked (a donation or a mistaken transfer) to `to` (owner only).
     pub fn rescue(&mut self, collection: Address, token_id: U256, to: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        owner::only_owner(&self.owner, msg::sender())?;
         if to.is_zero() {
             return Err(Error::ZeroAddress(VaultZeroAddress {}));
         }
@@ -166,27 +165,29 @@ impl CollateralVault {
         self.liquidator.get()
     }
 
+    /// The owner (the Governance contract after deployment).
+    pub fn owner(&self) -> Address {
+        self.owner.get()
+    }
+
+    /// Hands ownership to `new_owner` (owner only; not zero).
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        owner::only_owner(&self.owner, msg::sender())?;
+        Ok(owner::set_owner(&mut self.owner, new_owner, false)?)
+    }
+
+    /// Leaves the vault without owner for good (owner only): no more rescues.
+    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
+        owner::only_owner(&self.owner, msg::sender())?;
+        Ok(owner::set_owner(&mut self.owner, Address::ZERO, true)?)
+    }
+
     /// Accepts `safeTransferFrom` deliveries so they do not revert, but records nothing:
     /// only `lock` creates collateral. Such NFTs can be taken out with `rescue`.
     #[selector(name = "onERC721Received")]
     pub fn on_erc721_received(&mut self, operator: Address, from: Address, token_id: U256, data: Bytes) -> B32 {
         let _ = (operator, from, token_id, data);
         ERC721_RECEIVED
-    }
-}
-
-#[public]
-impl IOwnable for CollateralVault {
-    fn owner(&self) -> Address {
-        self.ownable.owner()
-    }
-
-    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Vec<u8>> {
-        Ok(self.ownable.transfer_ownership(new_owner)?)
-    }
-
-    fn renounce_ownership(&mut self) -> Result<(), Vec<u8>> {
-        Ok(self.ownable.renounce_ownership()?)
     }
 }
 
@@ -216,7 +217,7 @@ impl CollateralVault {
 
 /// Emits `event` through the raw log host call. The SDK's typed `log` unwraps the topic
 /// encoding, and that `unwrap` alone pulls `core::fmt` (several KB) into the binary.
-fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
+pub(crate) fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
     let mut topics = [alloy_sol_types::abi::token::WordToken::default(); 4];
     if event.encode_topics_raw(&mut topics).is_ok() {
         let topics: Vec<alloy_primitives::B256> = topics.iter().take(<E::TopicList as alloy_sol_types::TopicList>::COUNT).map(|t| t.0).collect();
