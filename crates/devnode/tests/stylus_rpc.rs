@@ -13,7 +13,7 @@ use alloy::{
     providers::Provider,
     rpc::types::TransactionRequest,
     sol,
-    sol_types::{SolCall, SolValue},
+    sol_types::{SolCall, SolError, SolValue},
 };
 use common::{tools, *};
 use serde_json::json;
@@ -108,7 +108,7 @@ async fn stylus_program_deploys_activates_and_runs_over_rpc() {
     let activated = receipt.inner.logs().iter().find(|l| l.address() == ARB_WASM).expect("ProgramActivated");
     assert_eq!(activated.topics()[1], codehash);
     // A second activation reverts ProgramUpToDate already at estimation.
-    let again = TransactionRequest::default().with_to(ARB_WASM).with_input(activateProgramCall { program: prog }.abi_encode()).with_value(U256::from(1));
+    let again = TransactionRequest::default().with_from(DEV_ACCOUNT).with_to(ARB_WASM).with_input(activateProgramCall { program: prog }.abi_encode()).with_value(U256::from(1));
     let err = rpc_err(&url, "eth_estimateGas", json!([again])).await;
     assert_eq!(err["data"], format!("0x{}", hex::encode(ProgramUpToDate::SELECTOR)));
 
