@@ -31,11 +31,11 @@ pub mod selfcall;
 #[cfg(test)]
 mod tests;
 
-use alloy_primitives::{aliases::{U32, U64, U8}, b256, Address, U256};
+use alloy_primitives::{aliases::U64, b256, Address, U256};
 use stylus_sdk::{
     abi::Bytes,
     prelude::*,
-    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU32, StorageU64, StorageU8, StorageVec},
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64, StorageVec},
 };
 
 use stylus_sdk::stylus_core::calls::context::Call;
@@ -68,9 +68,9 @@ pub struct Governance {
     is_owner: StorageMap<Address, StorageBool>,
     /// Generation of each address's latest membership (bumped on every add), so approvals
     /// given during an earlier membership never count again.
-    owner_gen: StorageMap<Address, StorageU32>,
+    owner_gen: StorageMap<Address, StorageU64>,
     /// Approvals needed.
-    threshold: StorageU8,
+    threshold: StorageU64,
     /// Timelock delay in seconds.
     delay: StorageU64,
     /// The pause-only guardian (zero = none).
@@ -80,7 +80,7 @@ pub struct Governance {
     /// Proposals by id.
     proposals: StorageMap<U256, Proposal>,
     /// `approvals[id][owner]` = the owner's generation when it approved; 0 = no approval.
-    approvals: StorageMap<U256, StorageMap<Address, StorageU32>>,
+    approvals: StorageMap<U256, StorageMap<Address, StorageU64>>,
 }
 
 #[public]
@@ -139,7 +139,7 @@ impl Governance {
         p.value.set(value);
         p.store_data(&data);
         p.proposed_at.set(U64::from(now));
-        p.status.set(U8::from(STATUS_OPEN));
+        p.status.set(U64::from(STATUS_OPEN));
         emit_with_bytes(
             self.vm(),
             &[Proposed::SIGNATURE_HASH, id.word(), proposer.word(), target.word()],
@@ -165,7 +165,7 @@ impl Governance {
         if !self.has_valid_approval(id, owner) {
             return Err(Error::NotApproved(GovNotApproved { id, owner }));
         }
-        self.approvals.setter(id).setter(owner).set(U32::ZERO);
+        self.approvals.setter(id).setter(owner).set(U64::ZERO);
         let approvals = self.approval_count_internal(id);
         emit(self.vm(), &[Revoked::SIGNATURE_HASH, id.word(), owner.word()], &[approvals.word()]);
         if approvals < self.threshold_internal() && self.reached_at(id) != 0 {
@@ -201,7 +201,7 @@ impl Governance {
             Phase::Cancelled => return Err(Error::ProposalCancelled(GovProposalCancelled { id })),
         }
         // Effects before the interaction: the proposal is spent even if the target reenters.
-        self.proposals.setter(id).status.set(U8::from(STATUS_EXECUTED));
+        self.proposals.setter(id).status.set(U64::from(STATUS_EXECUTED));
         let (target, value, data) = {
             let p = self.proposals.getter(id);
             (p.target.get(), p.value.get(), p.load_data())
@@ -227,7 +227,7 @@ impl Governance {
         if self.proposals.getter(id).proposer.get() != caller {
             return Err(Error::NotProposer(GovNotProposer { id, caller }));
         }
-        self.proposals.setter(id).status.set(U8::from(STATUS_CANCELLED));
+        self.proposals.setter(id).status.set(U64::from(STATUS_CANCELLED));
         emit(self.vm(), &[Cancelled::SIGNATURE_HASH, id.word(), caller.word()], &[]);
         Ok(())
     }
@@ -399,7 +399,7 @@ impl Governance {
     }
 
     fn require_exists(&self, id: U256) -> Result<(), Error> {
-        if self.proposals.getter(id).status.get() == U8::from(STATUS_NONE) {
+        if self.proposals.getter(id).status.get() == U64::from(STATUS_NONE) {
             return Err(Error::UnknownProposal(GovUnknownProposal { id }));
         }
         Ok(())
@@ -528,7 +528,7 @@ impl Governance {
         let gen = self
             .owner_gen
             .get(owner)
-            .checked_add(U32::from(1))
+            .checked_add(U64::from(1))
             .ok_or(Error::Overflow(GovOverflow {}))?;
         self.owner_gen.insert(owner, gen);
         self.is_owner.insert(owner, true);
@@ -567,7 +567,7 @@ impl Governance {
             return Err(Error::BadThreshold(GovBadThreshold { threshold }));
         }
         let old = self.threshold_internal();
-        self.threshold.set(U8::from(threshold));
+        self.threshold.set(U64::from(threshold));
         emit(self.vm(), &[ThresholdChanged::SIGNATURE_HASH], &[old.word(), threshold.word()]);
         Ok(())
     }

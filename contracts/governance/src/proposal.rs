@@ -4,7 +4,7 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{aliases::U64, B256};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageB256, StorageU256, StorageU64, StorageU8, StorageVec},
+    storage::{StorageAddress, StorageB256, StorageU256, StorageU64, StorageVec},
 };
 
 /// Stored status: no proposal under this id.
@@ -34,7 +34,7 @@ pub struct Proposal {
     /// Block time at which approvals last reached the threshold; 0 while below it.
     pub reached_at: StorageU64,
     /// One of the `STATUS_*` constants.
-    pub status: StorageU8,
+    pub status: StorageU64,
 }
 
 /// The phase of a proposal as seen by `proposalState` (its `uint8` value in brackets).
