@@ -42,7 +42,13 @@ impl Terms {
     /// Unpacks a storage word (a zero word is an id never issued: status [`NONE`]).
     pub fn unpack(word: U256) -> Self {
         let [start_time, step, tail, last] = *word.as_limbs();
-        Terms { start_time, step, tail, cut_bps: last as u16, status: (last >> 16) as u8 }
+        Terms {
+            start_time,
+            step,
+            tail,
+            cut_bps: last as u16,
+            status: (last >> 16) as u8,
+        }
     }
 
     /// Packs into a storage word.
@@ -93,7 +99,10 @@ impl Auction {
 
     /// Rewrites the status, keeping the frozen parameters.
     pub fn set_status(&mut self, status: u8) {
-        let terms = Terms { status, ..self.terms() };
+        let terms = Terms {
+            status,
+            ..self.terms()
+        };
         self.terms.set(terms.pack());
     }
 

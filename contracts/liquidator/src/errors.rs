@@ -159,5 +159,7 @@ pub(crate) fn call_failed(target: Address) -> impl FnOnce(stylus_sdk::call::Erro
 
 /// Shorthand for [`LiquidatorUnknownAuction`].
 pub(crate) fn unknown(auction_id: U256) -> Error {
-    Error::UnknownAuction(LiquidatorUnknownAuction { auctionId: auction_id })
+    Error::UnknownAuction(LiquidatorUnknownAuction {
+        auctionId: auction_id,
+    })
 }

@@ -44,8 +44,22 @@ fn panic(_info: &core::panic::PanicInfo) -> ! {
 
 /// Everything `auction(id)` returns: `(loanId, collection, tokenId, currency, debt,
 /// startPrice, floorPrice, startTime, step, cutBps, tail, status, buyer, paid)`.
-pub type AuctionView =
-    (U256, Address, U256, Address, U256, U256, U256, u64, u64, u16, u64, u8, Address, U256);
+pub type AuctionView = (
+    U256,
+    Address,
+    U256,
+    Address,
+    U256,
+    U256,
+    U256,
+    u64,
+    u64,
+    u16,
+    u64,
+    u8,
+    Address,
+    U256,
+);
 
 /// The Liquidator's storage.
 #[entrypoint]
@@ -80,7 +94,9 @@ impl Liquidator {
         self.ownable.only_owner()?;
         Self::check_unset(self.loan_book.get(), loan_book)?;
         self.loan_book.set(loan_book);
-        emit(LoanBookSet { loanBook: loan_book });
+        emit(LoanBookSet {
+            loanBook: loan_book,
+        });
         Ok(())
     }
 
@@ -151,9 +167,11 @@ impl Liquidator {
                 startPrice: start_price,
             }));
         }
-        let auction_id = self.auction_count.get().checked_add(U256::from(1)).ok_or(
-            Error::from(lien_math::MathError::Overflow),
-        )?;
+        let auction_id = self
+            .auction_count
+            .get()
+            .checked_add(U256::from(1))
+            .ok_or(Error::from(lien_math::MathError::Overflow))?;
         self.auction_count.set(auction_id);
         {
             let mut a = self.auctions.setter(auction_id);
@@ -164,25 +182,33 @@ impl Liquidator {
             a.debt.set(debt);
             a.start_price.set(start_price);
             a.floor_price.set(floor_price);
-            a.terms.set(Terms { start_time: now, step, tail, cut_bps, status: LIVE }.pack());
+            a.terms.set(
+                Terms {
+                    start_time: now,
+                    step,
+                    tail,
+                    cut_bps,
+                    status: LIVE,
+                }
+                .pack(),
+            );
         }
         self.push_live(auction_id)?;
         emit(AuctionStarted {
-                auctionId: auction_id,
-                loanId: loan_id,
-                collection,
-                tokenId: token_id,
-                currency,
-                debt,
-                startPrice: start_price,
-                floorPrice: floor_price,
-                startTime: now,
-                step,
-                cutBps: cut_bps,
-                tail,
-                endTime: end_time,
-            },
-        );
+            auctionId: auction_id,
+            loanId: loan_id,
+            collection,
+            tokenId: token_id,
+            currency,
+            debt,
+            startPrice: start_price,
+            floorPrice: floor_price,
+            startTime: now,
+            step,
+            cutBps: cut_bps,
+            tail,
+            endTime: end_time,
+        });
         Ok(auction_id)
     }
 
@@ -192,7 +218,10 @@ impl Liquidator {
         self.only_loan_book()?;
         self.require_live(auction_id)?;
         let loan_id = self.close(auction_id, CANCELLED)?;
-        emit(AuctionCancelled { auctionId: auction_id, loanId: loan_id });
+        emit(AuctionCancelled {
+            auctionId: auction_id,
+            loanId: loan_id,
+        });
         Ok(())
     }
 
@@ -209,7 +238,10 @@ impl Liquidator {
             }));
         }
         let loan_id = self.close(auction_id, CLOSED_UNSOLD)?;
-        emit(AuctionClosedUnsold { auctionId: auction_id, loanId: loan_id });
+        emit(AuctionClosedUnsold {
+            auctionId: auction_id,
+            loanId: loan_id,
+        });
         Ok(())
     }
 
@@ -239,8 +271,12 @@ impl Liquidator {
             a.buyer.set(bidder);
             a.paid.set(price);
         }
-        emit(AuctionSettled { auctionId: auction_id, loanId: loan_id, buyer: bidder, price },
-        );
+        emit(AuctionSettled {
+            auctionId: auction_id,
+            loanId: loan_id,
+            buyer: bidder,
+            price,
+        });
 
         // Interactions: payment, NFT, settlement.
         let loan_book = self.loan_book.get();
@@ -368,7 +404,10 @@ impl Liquidator {
         self.require_known(auction_id)?;
         let status = self.auctions.getter(auction_id).terms().status;
         if status != LIVE {
-            return Err(Error::NotLive(LiquidatorNotLive { auctionId: auction_id, status }));
+            return Err(Error::NotLive(LiquidatorNotLive {
+                auctionId: auction_id,
+                status,
+            }));
         }
         Ok(())
     }
@@ -381,20 +420,27 @@ impl Liquidator {
         let terms = a.terms();
         let end_time = terms.end_time();
         if now >= end_time {
-            return Err(Error::Expired(LiquidatorExpired { auctionId: auction_id, endTime: end_time }));
+            return Err(Error::Expired(LiquidatorExpired {
+                auctionId: auction_id,
+                endTime: end_time,
+            }));
         }
         let price = a.price_at(terms, now)?;
         if price.is_zero() {
-            return Err(Error::ZeroPrice(LiquidatorZeroPrice { auctionId: auction_id }));
+            return Err(Error::ZeroPrice(LiquidatorZeroPrice {
+                auctionId: auction_id,
+            }));
         }
         Ok(price)
     }
 
     /// Appends a new live auction to the live list.
     fn push_live(&mut self, auction_id: U256) -> Result<(), Error> {
-        let slot = self.live_count.get().checked_add(U256::from(1)).ok_or(
-            Error::from(lien_math::MathError::Overflow),
-        )?;
+        let slot = self
+            .live_count
+            .get()
+            .checked_add(U256::from(1))
+            .ok_or(Error::from(lien_math::MathError::Overflow))?;
         self.live.insert(slot, auction_id);
         self.live_count.set(slot);
         self.auctions.setter(auction_id).live_slot.set(slot);
@@ -409,7 +455,12 @@ impl Liquidator {
             (a.live_slot.get(), a.loan_id.get())
         };
         let count = self.live_count.get();
-        let not_live = || Error::NotLive(LiquidatorNotLive { auctionId: auction_id, status: LIVE });
+        let not_live = || {
+            Error::NotLive(LiquidatorNotLive {
+                auctionId: auction_id,
+                status: LIVE,
+            })
+        };
         if slot.is_zero() || slot > count {
             return Err(not_live());
         }
@@ -419,7 +470,8 @@ impl Liquidator {
             self.auctions.setter(last_id).live_slot.set(slot);
         }
         self.live.delete(count);
-        self.live_count.set(count.checked_sub(U256::from(1)).ok_or_else(not_live)?);
+        self.live_count
+            .set(count.checked_sub(U256::from(1)).ok_or_else(not_live)?);
         {
             let mut a = self.auctions.setter(auction_id);
             a.live_slot.set(U256::ZERO);
@@ -438,14 +490,18 @@ impl Liquidator {
         amount: U256,
     ) -> Result<(), Error> {
         let token = IErc20::new(currency);
-        let before = token.balance_of(&*self, to).map_err(call_failed(currency))?;
+        let before = token
+            .balance_of(&*self, to)
+            .map_err(call_failed(currency))?;
         let ok = token
             .transfer_from(&mut *self, from, to, amount)
             .map_err(call_failed(currency))?;
         if !ok {
             return Err(Error::TransferFailed(LiquidatorTransferFailed { currency }));
         }
-        let after = token.balance_of(&*self, to).map_err(call_failed(currency))?;
+        let after = token
+            .balance_of(&*self, to)
+            .map_err(call_failed(currency))?;
         let received = after.checked_sub(before).unwrap_or(U256::ZERO);
         if received != amount {
             return Err(Error::PaymentMismatch(LiquidatorPaymentMismatch {

@@ -23,7 +23,10 @@ fn assert_untouched(
     funded: u64,
 ) {
     let view = liq.sender(bidder).auction(id).motsu_expect("view");
-    assert_eq!((view.11, view.12, view.13), (LIVE, Address::ZERO, U256::ZERO));
+    assert_eq!(
+        (view.11, view.12, view.13),
+        (LIVE, Address::ZERO, U256::ZERO)
+    );
     assert_eq!(liq.sender(bidder).live_auctions(), vec![id]);
     assert_eq!(token.sender(bidder).balance_of(bidder), u(funded));
     assert_eq!(token.sender(bidder).balance_of(book.address()), U256::ZERO);
@@ -47,7 +50,12 @@ fn bid_at_the_exact_price_settles_everything(
     assert_eq!(price, u(exact_price(START, CUT, 3)));
     fund(&token, &liq, alice, START);
 
-    assert_eq!(liq.sender(alice).bid(id, price).motsu_expect("bid at max == price"), price);
+    assert_eq!(
+        liq.sender(alice)
+            .bid(id, price)
+            .motsu_expect("bid at max == price"),
+        price
+    );
 
     // Money: exactly the price, from the bidder straight to the LoanBook.
     assert_eq!(token.sender(alice).balance_of(book.address()), price);
@@ -62,7 +70,12 @@ fn bid_at_the_exact_price_settles_everything(
     let view = liq.sender(alice).auction(id).motsu_expect("view");
     assert_eq!((view.11, view.12, view.13), (SOLD, alice, price));
     assert!(liq.sender(alice).live_auctions().is_empty());
-    liq.assert_emitted(&AuctionSettled { auctionId: id, loanId: u(LOAN), buyer: alice, price });
+    liq.assert_emitted(&AuctionSettled {
+        auctionId: id,
+        loanId: u(LOAN),
+        buyer: alice,
+        price,
+    });
 }
 
 #[motsu::test]
@@ -80,18 +93,27 @@ fn bid_above_the_max_is_refused(
     assert_err!(
         liq.sender(alice).bid(id, u(START - 1)).motsu_res(),
         Error::PriceAboveMax,
-        LiquidatorPriceAboveMax { price: u(START), maxPrice: u(START - 1) }
+        LiquidatorPriceAboveMax {
+            price: u(START),
+            maxPrice: u(START - 1)
+        }
     );
     assert_err!(
         liq.sender(alice).bid(id, U256::ZERO).motsu_res(),
         Error::PriceAboveMax,
-        LiquidatorPriceAboveMax { price: u(START), maxPrice: U256::ZERO }
+        LiquidatorPriceAboveMax {
+            price: u(START),
+            maxPrice: U256::ZERO
+        }
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
 
     // Once the price has stepped down to the max, the same bid goes through at the price.
     clock::advance(STEP);
-    let paid = liq.sender(alice).bid(id, u(990_000)).motsu_expect("price fell under max");
+    let paid = liq
+        .sender(alice)
+        .bid(id, u(990_000))
+        .motsu_expect("price fell under max");
     assert_eq!(paid, u(980_000));
 }
 
@@ -112,13 +134,19 @@ fn bid_at_and_after_the_tail_is_refused(
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
         Error::Expired,
-        LiquidatorExpired { auctionId: id, endTime: end_time }
+        LiquidatorExpired {
+            auctionId: id,
+            endTime: end_time
+        }
     );
     clock::advance(365 * 86_400);
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
         Error::Expired,
-        LiquidatorExpired { auctionId: id, endTime: end_time }
+        LiquidatorExpired {
+            auctionId: id,
+            endTime: end_time
+        }
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
 }
@@ -137,7 +165,12 @@ fn bid_in_the_last_second_is_accepted(
     fund(&token, &liq, alice, START);
     clock::advance(TAIL - 1);
     let price = liq.sender(alice).current_price(id).motsu_expect("price");
-    assert_eq!(liq.sender(alice).bid(id, u(START)).motsu_expect("last second"), price);
+    assert_eq!(
+        liq.sender(alice)
+            .bid(id, u(START))
+            .motsu_expect("last second"),
+        price
+    );
     assert_eq!(book.sender(alice).settled(), (u(1), u(LOAN), price, alice));
 }
 
@@ -155,17 +188,25 @@ fn second_bid_is_refused(
     let id = start_default(&liq, &book, &token);
     fund(&token, &liq, alice, START);
     fund(&token, &liq, bob, START);
-    liq.sender(alice).bid(id, u(START)).motsu_expect("first bid");
+    liq.sender(alice)
+        .bid(id, u(START))
+        .motsu_expect("first bid");
     for bidder in [bob, alice] {
         assert_err!(
             liq.sender(bidder).bid(id, u(START)).motsu_res(),
             Error::NotLive,
-            LiquidatorNotLive { auctionId: id, status: SOLD }
+            LiquidatorNotLive {
+                auctionId: id,
+                status: SOLD
+            }
         );
         assert_err!(
             liq.sender(bidder).current_price(id),
             Error::NotLive,
-            LiquidatorNotLive { auctionId: id, status: SOLD }
+            LiquidatorNotLive {
+                auctionId: id,
+                status: SOLD
+            }
         );
     }
     assert_eq!(token.sender(bob).balance_of(bob), u(START));
@@ -191,7 +232,9 @@ fn unpaid_bid_reverts_whole(
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
         Error::CallFailed,
-        LiquidatorCallFailed { target: token.address() }
+        LiquidatorCallFailed {
+            target: token.address()
+        }
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
 }
@@ -213,7 +256,10 @@ fn fee_on_transfer_and_false_returning_tokens_are_rejected(
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
         Error::PaymentMismatch,
-        LiquidatorPaymentMismatch { expected: u(START), received: u(START - 1) }
+        LiquidatorPaymentMismatch {
+            expected: u(START),
+            received: u(START - 1)
+        }
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
 
@@ -221,12 +267,16 @@ fn fee_on_transfer_and_false_returning_tokens_are_rejected(
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
         Error::TransferFailed,
-        LiquidatorTransferFailed { currency: token.address() }
+        LiquidatorTransferFailed {
+            currency: token.address()
+        }
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
 
     token.sender(owner).set_mode(mocks::HONEST);
-    liq.sender(alice).bid(id, u(START)).motsu_expect("honest token");
+    liq.sender(alice)
+        .bid(id, u(START))
+        .motsu_expect("honest token");
 }
 
 #[motsu::test]
@@ -246,7 +296,9 @@ fn failing_vault_or_loan_book_reverts_the_bid(
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
         Error::CallFailed,
-        LiquidatorCallFailed { target: vault.address() }
+        LiquidatorCallFailed {
+            target: vault.address()
+        }
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
     vault.sender(owner).set_failing(false);
@@ -255,13 +307,20 @@ fn failing_vault_or_loan_book_reverts_the_bid(
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
         Error::CallFailed,
-        LiquidatorCallFailed { target: book.address() }
+        LiquidatorCallFailed {
+            target: book.address()
+        }
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
     book.sender(owner).set_failing(false);
 
-    liq.sender(alice).bid(id, u(START)).motsu_expect("peers healthy again");
-    assert_eq!(book.sender(alice).settled(), (u(1), u(LOAN), u(START), alice));
+    liq.sender(alice)
+        .bid(id, u(START))
+        .motsu_expect("peers healthy again");
+    assert_eq!(
+        book.sender(alice).settled(),
+        (u(1), u(LOAN), u(START), alice)
+    );
 }
 
 #[motsu::test]
@@ -287,12 +346,28 @@ fn reentrant_bidder_cannot_buy_twice(
 
     // The hook ran once and its bid, made while the outer bid was paying, found the auction
     // already sold (effects come before the payment pull).
-    let expected = LiquidatorNotLive { auctionId: id, status: SOLD }.abi_encode();
-    assert_eq!(attacker.sender(eve).inner(), (u(1), false, stylus_sdk::abi::Bytes::from(expected)));
+    let expected = LiquidatorNotLive {
+        auctionId: id,
+        status: SOLD,
+    }
+    .abi_encode();
+    assert_eq!(
+        attacker.sender(eve).inner(),
+        (u(1), false, stylus_sdk::abi::Bytes::from(expected))
+    );
     // One payment, one release, one settlement.
     assert_eq!(token.sender(eve).balance_of(book.address()), u(START));
-    assert_eq!(token.sender(eve).balance_of(attacker.address()), u(2 * START));
+    assert_eq!(
+        token.sender(eve).balance_of(attacker.address()),
+        u(2 * START)
+    );
     assert_eq!(vault.sender(eve).releases(), u(1));
-    assert_eq!(vault.sender(eve).holder(collection(), u(TOKEN_ID)), attacker.address());
-    assert_eq!(book.sender(eve).settled(), (u(1), u(LOAN), u(START), attacker.address()));
+    assert_eq!(
+        vault.sender(eve).holder(collection(), u(TOKEN_ID)),
+        attacker.address()
+    );
+    assert_eq!(
+        book.sender(eve).settled(),
+        (u(1), u(LOAN), u(START), attacker.address())
+    );
 }

@@ -30,15 +30,40 @@ fn loan_book_cancels_on_repay(
     );
     clock::advance(STEP);
     liq.sender(book.address()).cancel(id).motsu_expect("cancel");
-    liq.assert_emitted(&AuctionCancelled { auctionId: id, loanId: u(LOAN) });
-    assert_eq!(liq.sender(alice).auction(id).motsu_expect("view").11, CANCELLED);
+    liq.assert_emitted(&AuctionCancelled {
+        auctionId: id,
+        loanId: u(LOAN),
+    });
+    assert_eq!(
+        liq.sender(alice).auction(id).motsu_expect("view").11,
+        CANCELLED
+    );
     assert!(liq.sender(alice).live_auctions().is_empty());
 
-    let not_live = LiquidatorNotLive { auctionId: id, status: CANCELLED };
-    assert_err!(liq.sender(alice).bid(id, u(START)).motsu_res(), Error::NotLive, not_live.clone());
-    assert_err!(liq.sender(alice).current_price(id), Error::NotLive, not_live.clone());
-    assert_err!(liq.sender(book.address()).cancel(id), Error::NotLive, not_live.clone());
-    assert_err!(liq.sender(book.address()).close_unsold(id), Error::NotLive, not_live);
+    let not_live = LiquidatorNotLive {
+        auctionId: id,
+        status: CANCELLED,
+    };
+    assert_err!(
+        liq.sender(alice).bid(id, u(START)).motsu_res(),
+        Error::NotLive,
+        not_live.clone()
+    );
+    assert_err!(
+        liq.sender(alice).current_price(id),
+        Error::NotLive,
+        not_live.clone()
+    );
+    assert_err!(
+        liq.sender(book.address()).cancel(id),
+        Error::NotLive,
+        not_live.clone()
+    );
+    assert_err!(
+        liq.sender(book.address()).close_unsold(id),
+        Error::NotLive,
+        not_live
+    );
     assert_eq!(token.sender(alice).balance_of(alice), u(START));
     assert_eq!(vault.sender(alice).releases(), U256::ZERO);
 
@@ -57,8 +82,13 @@ fn cancel_is_allowed_after_the_tail_until_closed(
     wire(&liq, &vault, &book, owner);
     let id = start_default(&liq, &book, &token);
     clock::advance(TAIL + 1);
-    liq.sender(book.address()).cancel(id).motsu_expect("late repay cancels");
-    assert_eq!(liq.sender(owner).auction(id).motsu_expect("view").11, CANCELLED);
+    liq.sender(book.address())
+        .cancel(id)
+        .motsu_expect("late repay cancels");
+    assert_eq!(
+        liq.sender(owner).auction(id).motsu_expect("view").11,
+        CANCELLED
+    );
 }
 
 #[motsu::test]
@@ -79,7 +109,10 @@ fn unsold_auction_closes_only_after_the_tail(
     assert_err!(
         liq.sender(book.address()).close_unsold(id),
         Error::NotExpired,
-        LiquidatorNotExpired { auctionId: id, endTime: end_time }
+        LiquidatorNotExpired {
+            auctionId: id,
+            endTime: end_time
+        }
     );
     clock::advance(1);
     assert_err!(
@@ -89,15 +122,38 @@ fn unsold_auction_closes_only_after_the_tail(
     );
     // Expired but still live: listed, and closable by the LoanBook's foreclose.
     assert_eq!(liq.sender(alice).live_auctions(), vec![id]);
-    liq.sender(book.address()).close_unsold(id).motsu_expect("close unsold");
-    liq.assert_emitted(&AuctionClosedUnsold { auctionId: id, loanId: u(LOAN) });
-    assert_eq!(liq.sender(alice).auction(id).motsu_expect("view").11, CLOSED_UNSOLD);
+    liq.sender(book.address())
+        .close_unsold(id)
+        .motsu_expect("close unsold");
+    liq.assert_emitted(&AuctionClosedUnsold {
+        auctionId: id,
+        loanId: u(LOAN),
+    });
+    assert_eq!(
+        liq.sender(alice).auction(id).motsu_expect("view").11,
+        CLOSED_UNSOLD
+    );
     assert!(liq.sender(alice).live_auctions().is_empty());
 
-    let not_live = LiquidatorNotLive { auctionId: id, status: CLOSED_UNSOLD };
-    assert_err!(liq.sender(alice).bid(id, u(START)).motsu_res(), Error::NotLive, not_live.clone());
-    assert_err!(liq.sender(book.address()).close_unsold(id), Error::NotLive, not_live.clone());
-    assert_err!(liq.sender(book.address()).cancel(id), Error::NotLive, not_live);
+    let not_live = LiquidatorNotLive {
+        auctionId: id,
+        status: CLOSED_UNSOLD,
+    };
+    assert_err!(
+        liq.sender(alice).bid(id, u(START)).motsu_res(),
+        Error::NotLive,
+        not_live.clone()
+    );
+    assert_err!(
+        liq.sender(book.address()).close_unsold(id),
+        Error::NotLive,
+        not_live.clone()
+    );
+    assert_err!(
+        liq.sender(book.address()).cancel(id),
+        Error::NotLive,
+        not_live
+    );
     // The Liquidator moved nothing: the LoanBook releases the NFT to the lender itself.
     assert_eq!(vault.sender(alice).releases(), U256::ZERO);
     assert_eq!(book.sender(alice).settled().0, U256::ZERO);
@@ -116,12 +172,32 @@ fn unknown_ids_are_typed_errors(
     let issued = start_default(&liq, &book, &token);
     for id in [U256::ZERO, issued + u(1), U256::MAX] {
         let unknown = LiquidatorUnknownAuction { auctionId: id };
-        assert_err!(liq.sender(alice).current_price(id), Error::UnknownAuction, unknown.clone());
-        assert_err!(liq.sender(alice).auction(id), Error::UnknownAuction, unknown.clone());
-        assert_err!(liq.sender(alice).bid(id, U256::MAX).motsu_res(), Error::UnknownAuction, unknown.clone());
-        assert_err!(liq.sender(book.address()).cancel(id), Error::UnknownAuction, unknown.clone());
+        assert_err!(
+            liq.sender(alice).current_price(id),
+            Error::UnknownAuction,
+            unknown.clone()
+        );
+        assert_err!(
+            liq.sender(alice).auction(id),
+            Error::UnknownAuction,
+            unknown.clone()
+        );
+        assert_err!(
+            liq.sender(alice).bid(id, U256::MAX).motsu_res(),
+            Error::UnknownAuction,
+            unknown.clone()
+        );
+        assert_err!(
+            liq.sender(book.address()).cancel(id),
+            Error::UnknownAuction,
+            unknown.clone()
+        );
         clock::advance(TAIL);
-        assert_err!(liq.sender(book.address()).close_unsold(id), Error::UnknownAuction, unknown);
+        assert_err!(
+            liq.sender(book.address()).close_unsold(id),
+            Error::UnknownAuction,
+            unknown
+        );
     }
 }
 
@@ -135,22 +211,30 @@ fn live_list_swap_removes(
     alice: Address,
 ) {
     wire(&liq, &vault, &book, owner);
-    let ids: Vec<U256> = (1..=4).map(|loan| start_with(&liq, &book, &token, loan, START, 0, CUT)).collect();
+    let ids: Vec<U256> = (1..=4)
+        .map(|loan| start_with(&liq, &book, &token, loan, START, 0, CUT))
+        .collect();
     assert_eq!(ids, vec![u(1), u(2), u(3), u(4)]);
     assert_eq!(liq.sender(alice).live_auctions(), ids);
 
     // Removing the first moves the last into its slot.
-    liq.sender(book.address()).cancel(u(1)).motsu_expect("cancel 1");
+    liq.sender(book.address())
+        .cancel(u(1))
+        .motsu_expect("cancel 1");
     assert_eq!(liq.sender(alice).live_auctions(), vec![u(4), u(2), u(3)]);
     // Removing the moved one uses its updated slot.
     fund(&token, &liq, alice, START);
     liq.sender(alice).bid(u(4), u(START)).motsu_expect("bid 4");
     assert_eq!(liq.sender(alice).live_auctions(), vec![u(3), u(2)]);
     // Removing the last one needs no move.
-    liq.sender(book.address()).cancel(u(2)).motsu_expect("cancel 2");
+    liq.sender(book.address())
+        .cancel(u(2))
+        .motsu_expect("cancel 2");
     assert_eq!(liq.sender(alice).live_auctions(), vec![u(3)]);
     clock::advance(TAIL);
-    liq.sender(book.address()).close_unsold(u(3)).motsu_expect("close 3");
+    liq.sender(book.address())
+        .close_unsold(u(3))
+        .motsu_expect("close 3");
     assert!(liq.sender(alice).live_auctions().is_empty());
     assert_eq!(liq.sender(alice).auction_count(), u(4));
 }

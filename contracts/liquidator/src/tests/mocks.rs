@@ -63,13 +63,20 @@ impl MockErc20 {
         self.balances.get(account)
     }
 
-    pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Vec<u8>> {
+    pub fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<bool, Vec<u8>> {
         let mode = self.mode.get().as_limbs()[0] as u8;
         if mode == RETURNS_FALSE {
             return Ok(false);
         }
         if mode == CALLS_BACK {
-            ITokenHook::new(from).on_token_pull(&mut *self).map_err(Vec::<u8>::from)?;
+            ITokenHook::new(from)
+                .on_token_pull(&mut *self)
+                .map_err(Vec::<u8>::from)?;
         }
         let spender = self.vm().msg_sender();
         let allowance = self.allowances.getter(from).get(spender);
@@ -81,9 +88,14 @@ impl MockErc20 {
         };
         self.allowances.setter(from).insert(spender, allowance);
         self.balances.insert(from, from_balance);
-        let delivered = if mode == FEE_ON_TRANSFER { value.saturating_sub(U256::from(1)) } else { value };
+        let delivered = if mode == FEE_ON_TRANSFER {
+            value.saturating_sub(U256::from(1))
+        } else {
+            value
+        };
         let to_balance = self.balances.get(to);
-        self.balances.insert(to, to_balance.saturating_add(delivered));
+        self.balances
+            .insert(to, to_balance.saturating_add(delivered));
         Ok(true)
     }
 }
@@ -110,7 +122,12 @@ impl MockVault {
     }
 
     /// `ICollateralVault.release`: only the Liquidator may call it here.
-    pub fn release(&mut self, collection: Address, token_id: U256, to: Address) -> Result<(), Vec<u8>> {
+    pub fn release(
+        &mut self,
+        collection: Address,
+        token_id: U256,
+        to: Address,
+    ) -> Result<(), Vec<u8>> {
         if self.failing.get() {
             return Err(b"vault says no".to_vec());
         }
@@ -156,7 +173,12 @@ impl MockLoanBook {
     }
 
     /// `ILoanBook.onAuctionSettled`: only the Liquidator may call it here.
-    pub fn on_auction_settled(&mut self, loan_id: U256, proceeds: U256, buyer: Address) -> Result<(), Vec<u8>> {
+    pub fn on_auction_settled(
+        &mut self,
+        loan_id: U256,
+        proceeds: U256,
+        buyer: Address,
+    ) -> Result<(), Vec<u8>> {
         if self.failing.get() {
             return Err(b"loan book says no".to_vec());
         }
@@ -164,7 +186,8 @@ impl MockLoanBook {
             return Err(b"not liquidator".to_vec());
         }
         let settlements = self.settlements.get();
-        self.settlements.set(settlements.saturating_add(U256::from(1)));
+        self.settlements
+            .set(settlements.saturating_add(U256::from(1)));
         self.last_loan.set(loan_id);
         self.last_proceeds.set(proceeds);
         self.last_buyer.set(buyer);
@@ -173,7 +196,12 @@ impl MockLoanBook {
 
     /// `(settlements, lastLoanId, lastProceeds, lastBuyer)`.
     pub fn settled(&self) -> (U256, U256, U256, Address) {
-        (self.settlements.get(), self.last_loan.get(), self.last_proceeds.get(), self.last_buyer.get())
+        (
+            self.settlements.get(),
+            self.last_loan.get(),
+            self.last_proceeds.get(),
+            self.last_buyer.get(),
+        )
     }
 }
 
@@ -203,7 +231,9 @@ impl ReentrantBidder {
         self.liquidator.set(liquidator);
         self.auction_id.set(auction_id);
         self.max_price.set(max_price);
-        IApprove::new(token).approve(&mut *self, liquidator, U256::MAX).map_err(Vec::<u8>::from)?;
+        IApprove::new(token)
+            .approve(&mut *self, liquidator, U256::MAX)
+            .map_err(Vec::<u8>::from)?;
         let price = ILiquidatorBid::new(liquidator)
             .bid(&mut *self, auction_id, max_price)
             .map_err(Vec::<u8>::from)?;
@@ -224,7 +254,11 @@ impl ReentrantBidder {
 
     /// `(attempts, innerBidSucceeded, innerRevertData)`.
     pub fn inner(&self) -> (U256, bool, Bytes) {
-        (self.attempts.get(), self.inner_ok.get(), Bytes::from(self.inner_error.get_bytes()))
+        (
+            self.attempts.get(),
+            self.inner_ok.get(),
+            Bytes::from(self.inner_error.get_bytes()),
+        )
     }
 }
 

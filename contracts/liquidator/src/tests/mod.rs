@@ -48,9 +48,15 @@ fn wire(
     owner: Address,
 ) {
     clock::reset();
-    liq.sender(owner).constructor(owner).motsu_expect("constructor");
-    liq.sender(owner).set_loan_book(book.address()).motsu_expect("set loan book");
-    liq.sender(owner).set_vault(vault.address()).motsu_expect("set vault");
+    liq.sender(owner)
+        .constructor(owner)
+        .motsu_expect("constructor");
+    liq.sender(owner)
+        .set_loan_book(book.address())
+        .motsu_expect("set loan book");
+    liq.sender(owner)
+        .set_vault(vault.address())
+        .motsu_expect("set vault");
     vault.sender(owner).set_liquidator(liq.address());
     book.sender(owner).set_liquidator(liq.address());
 }

@@ -20,17 +20,33 @@ fn price_starts_at_start_and_cuts_once_per_step(
 ) {
     wire(&liq, &vault, &book, owner);
     let id = start_default(&liq, &book, &token);
-    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("t=0"), u(START));
+    assert_eq!(
+        liq.sender(alice).current_price(id).motsu_expect("t=0"),
+        u(START)
+    );
     clock::advance(STEP - 1);
-    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("t=step-1"), u(START));
+    assert_eq!(
+        liq.sender(alice).current_price(id).motsu_expect("t=step-1"),
+        u(START)
+    );
 
     // At t = k·step, and all through step k, the price is ⌈start·0.98^k⌉.
     clock::advance(1);
     for k in 1..=8u32 {
         let expected = u(exact_price(START, CUT, k));
-        assert_eq!(liq.sender(alice).current_price(id).motsu_expect("step start"), expected, "step {k}");
+        assert_eq!(
+            liq.sender(alice)
+                .current_price(id)
+                .motsu_expect("step start"),
+            expected,
+            "step {k}"
+        );
         clock::advance(STEP - 1);
-        assert_eq!(liq.sender(alice).current_price(id).motsu_expect("step end"), expected, "step {k} end");
+        assert_eq!(
+            liq.sender(alice).current_price(id).motsu_expect("step end"),
+            expected,
+            "step {k} end"
+        );
         clock::advance(1);
     }
     // Hand-checked values of the first steps.
@@ -54,7 +70,10 @@ fn every_caller_sees_the_same_price(
     clock::advance(5 * STEP + 17);
     let a = liq.sender(alice).current_price(id).motsu_expect("alice");
     let b = liq.sender(bob).current_price(id).motsu_expect("bob");
-    let c = liq.sender(book.address()).current_price(id).motsu_expect("loan book");
+    let c = liq
+        .sender(book.address())
+        .current_price(id)
+        .motsu_expect("loan book");
     assert_eq!((a, b), (c, c));
     assert_eq!(a, u(exact_price(START, CUT, 5)));
 }
@@ -74,9 +93,15 @@ fn price_never_rises_and_stays_within_floor_and_start(
     let mut last = u(START);
     let mut elapsed = 0;
     while elapsed < TAIL {
-        let price = liq.sender(alice).current_price(id).motsu_expect("live price");
+        let price = liq
+            .sender(alice)
+            .current_price(id)
+            .motsu_expect("live price");
         assert!(price <= last, "rose at t={elapsed}");
-        assert!(price >= u(floor) && price <= u(START), "out of range at t={elapsed}");
+        assert!(
+            price >= u(floor) && price <= u(START),
+            "out of range at t={elapsed}"
+        );
         last = price;
         clock::advance(97);
         elapsed += 97;
@@ -100,10 +125,14 @@ fn tail_ends_bidding_but_not_the_curve(
     let end_time = start_time + TAIL;
 
     clock::advance(TAIL - 1);
-    let last_price = liq.sender(alice).current_price(id).motsu_expect("last second");
+    let last_price = liq
+        .sender(alice)
+        .current_price(id)
+        .motsu_expect("last second");
     // 86_399 s = 287 full steps (0.98^287 ≈ 0.003): still positive, rounded up.
     let curve = |elapsed| {
-        lien_math::auction_price_up(u(START), U256::ZERO, u64::from(CUT), STEP, elapsed).expect("curve")
+        lien_math::auction_price_up(u(START), U256::ZERO, u64::from(CUT), STEP, elapsed)
+            .expect("curve")
     };
     assert_eq!(last_price, curve(TAIL - 1));
     assert!(last_price > U256::ZERO && last_price < u(START / 100));
@@ -112,13 +141,19 @@ fn tail_ends_bidding_but_not_the_curve(
     assert_err!(
         liq.sender(alice).current_price(id),
         Error::Expired,
-        LiquidatorExpired { auctionId: id, endTime: end_time }
+        LiquidatorExpired {
+            auctionId: id,
+            endTime: end_time
+        }
     );
     clock::advance(1_000_000);
     assert_err!(
         liq.sender(alice).current_price(id),
         Error::Expired,
-        LiquidatorExpired { auctionId: id, endTime: end_time }
+        LiquidatorExpired {
+            auctionId: id,
+            endTime: end_time
+        }
     );
 }
 
@@ -138,16 +173,32 @@ fn tiny_prices_never_round_to_zero(
     let harsh = start_with(&liq, &book, &token, 2, 1, 0, 1);
     let expected = [3u64, 2, 1, 1, 1];
     for want in expected {
-        assert_eq!(liq.sender(alice).current_price(halves).motsu_expect("halves"), u(want));
-        assert_eq!(liq.sender(alice).current_price(harsh).motsu_expect("harsh"), u(1));
+        assert_eq!(
+            liq.sender(alice)
+                .current_price(halves)
+                .motsu_expect("halves"),
+            u(want)
+        );
+        assert_eq!(
+            liq.sender(alice).current_price(harsh).motsu_expect("harsh"),
+            u(1)
+        );
         clock::advance(STEP);
     }
     clock::advance(TAIL - 6 * STEP);
-    assert_eq!(liq.sender(alice).current_price(halves).motsu_expect("near tail"), u(1));
+    assert_eq!(
+        liq.sender(alice)
+            .current_price(halves)
+            .motsu_expect("near tail"),
+        u(1)
+    );
 
     // A 1-unit payment really moves 1 unit.
     fund(&token, &liq, alice, 1);
-    assert_eq!(liq.sender(alice).bid(harsh, u(1)).motsu_expect("bid 1"), u(1));
+    assert_eq!(
+        liq.sender(alice).bid(harsh, u(1)).motsu_expect("bid 1"),
+        u(1)
+    );
     assert_eq!(token.sender(alice).balance_of(book.address()), u(1));
     assert_eq!(token.sender(alice).balance_of(alice), U256::ZERO);
 }
@@ -164,5 +215,10 @@ fn no_decay_auction_holds_its_price(
     wire(&liq, &vault, &book, owner);
     let id = start_with(&liq, &book, &token, LOAN, START, 0, 10_000);
     clock::advance(TAIL - 1);
-    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("cut 10_000"), u(START));
+    assert_eq!(
+        liq.sender(alice)
+            .current_price(id)
+            .motsu_expect("cut 10_000"),
+        u(START)
+    );
 }

@@ -18,33 +18,65 @@ fn owner_wires_each_peer_once(
     owner: Address,
     mallory: Address,
 ) {
-    liq.sender(owner).constructor(owner).motsu_expect("constructor");
+    liq.sender(owner)
+        .constructor(owner)
+        .motsu_expect("constructor");
     assert_eq!(liq.sender(mallory).owner(), owner);
     assert_eq!(liq.sender(mallory).loan_book(), Address::ZERO);
 
-    let err = liq.sender(mallory).set_loan_book(book.address()).motsu_expect_err("stranger");
-    assert!(matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == mallory));
-    let err = liq.sender(mallory).set_vault(vault.address()).motsu_expect_err("stranger");
-    assert!(matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == mallory));
-    assert_err!(liq.sender(owner).set_loan_book(Address::ZERO), Error::ZeroAddress, LiquidatorZeroAddress {});
-    assert_err!(liq.sender(owner).set_vault(Address::ZERO), Error::ZeroAddress, LiquidatorZeroAddress {});
+    let err = liq
+        .sender(mallory)
+        .set_loan_book(book.address())
+        .motsu_expect_err("stranger");
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == mallory)
+    );
+    let err = liq
+        .sender(mallory)
+        .set_vault(vault.address())
+        .motsu_expect_err("stranger");
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == mallory)
+    );
+    assert_err!(
+        liq.sender(owner).set_loan_book(Address::ZERO),
+        Error::ZeroAddress,
+        LiquidatorZeroAddress {}
+    );
+    assert_err!(
+        liq.sender(owner).set_vault(Address::ZERO),
+        Error::ZeroAddress,
+        LiquidatorZeroAddress {}
+    );
 
-    liq.sender(owner).set_loan_book(book.address()).motsu_expect("set loan book");
-    liq.sender(owner).set_vault(vault.address()).motsu_expect("set vault");
-    liq.assert_emitted(&LoanBookSet { loanBook: book.address() });
-    liq.assert_emitted(&VaultSet { vault: vault.address() });
+    liq.sender(owner)
+        .set_loan_book(book.address())
+        .motsu_expect("set loan book");
+    liq.sender(owner)
+        .set_vault(vault.address())
+        .motsu_expect("set vault");
+    liq.assert_emitted(&LoanBookSet {
+        loanBook: book.address(),
+    });
+    liq.assert_emitted(&VaultSet {
+        vault: vault.address(),
+    });
     assert_eq!(liq.sender(mallory).loan_book(), book.address());
     assert_eq!(liq.sender(mallory).vault(), vault.address());
 
     assert_err!(
         liq.sender(owner).set_loan_book(mallory),
         Error::AlreadySet,
-        LiquidatorAlreadySet { current: book.address() }
+        LiquidatorAlreadySet {
+            current: book.address()
+        }
     );
     assert_err!(
         liq.sender(owner).set_vault(mallory),
         Error::AlreadySet,
-        LiquidatorAlreadySet { current: vault.address() }
+        LiquidatorAlreadySet {
+            current: vault.address()
+        }
     );
     assert_eq!(liq.sender(mallory).loan_book(), book.address());
     assert_eq!(liq.sender(mallory).vault(), vault.address());
@@ -52,22 +84,42 @@ fn owner_wires_each_peer_once(
 
 #[motsu::test]
 fn ownership_moves_only_by_the_owner(liq: Contract<Liquidator>, owner: Address, heir: Address) {
-    liq.sender(owner).constructor(owner).motsu_expect("constructor");
-    let err = liq.sender(heir).transfer_ownership(heir).motsu_expect_err("stranger");
-    assert!(matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == heir));
-    let err = liq.sender(owner).transfer_ownership(Address::ZERO).motsu_expect_err("zero heir");
+    liq.sender(owner)
+        .constructor(owner)
+        .motsu_expect("constructor");
+    let err = liq
+        .sender(heir)
+        .transfer_ownership(heir)
+        .motsu_expect_err("stranger");
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == heir)
+    );
+    let err = liq
+        .sender(owner)
+        .transfer_ownership(Address::ZERO)
+        .motsu_expect_err("zero heir");
     assert!(matches!(err, Error::InvalidOwner(_)));
-    liq.sender(owner).transfer_ownership(heir).motsu_expect("hand over");
+    liq.sender(owner)
+        .transfer_ownership(heir)
+        .motsu_expect("hand over");
     assert_eq!(liq.sender(owner).owner(), heir);
     // The new owner wires; the old one no longer can.
-    let err = liq.sender(owner).set_vault(owner).motsu_expect_err("old owner");
+    let err = liq
+        .sender(owner)
+        .set_vault(owner)
+        .motsu_expect_err("old owner");
     assert!(matches!(err, Error::UnauthorizedAccount(_)));
-    liq.sender(heir).set_vault(heir).motsu_expect("new owner wires");
+    liq.sender(heir)
+        .set_vault(heir)
+        .motsu_expect("new owner wires");
 }
 
 #[motsu::test]
 fn zero_owner_is_refused(liq: Contract<Liquidator>, owner: Address) {
-    let err = liq.sender(owner).constructor(Address::ZERO).motsu_expect_err("zero owner");
+    let err = liq
+        .sender(owner)
+        .constructor(Address::ZERO)
+        .motsu_expect_err("zero owner");
     assert!(matches!(err, Error::InvalidOwner(_)));
 }
 
@@ -80,22 +132,60 @@ fn only_the_loan_book_starts_auctions(
     owner: Address,
     mallory: Address,
 ) {
-    liq.sender(owner).constructor(owner).motsu_expect("constructor");
+    liq.sender(owner)
+        .constructor(owner)
+        .motsu_expect("constructor");
     let start = |sender: Address| {
         liq.sender(sender).start_auction(
-            u(LOAN), collection(), u(TOKEN_ID), token.address(), u(DEBT), u(START), U256::ZERO,
-            STEP, CUT, TAIL,
+            u(LOAN),
+            collection(),
+            u(TOKEN_ID),
+            token.address(),
+            u(DEBT),
+            u(START),
+            U256::ZERO,
+            STEP,
+            CUT,
+            TAIL,
         )
     };
     // Nothing wired: nobody (not even the zero address) is the LoanBook.
-    assert_err!(start(Address::ZERO), Error::NotLoanBook, LiquidatorNotLoanBook { caller: Address::ZERO });
-    assert_err!(start(book.address()), Error::NotLoanBook, LiquidatorNotLoanBook { caller: book.address() });
+    assert_err!(
+        start(Address::ZERO),
+        Error::NotLoanBook,
+        LiquidatorNotLoanBook {
+            caller: Address::ZERO
+        }
+    );
+    assert_err!(
+        start(book.address()),
+        Error::NotLoanBook,
+        LiquidatorNotLoanBook {
+            caller: book.address()
+        }
+    );
 
-    liq.sender(owner).set_loan_book(book.address()).motsu_expect("set loan book");
-    assert_err!(start(book.address()), Error::NotWired, LiquidatorNotWired {});
-    liq.sender(owner).set_vault(vault.address()).motsu_expect("set vault");
-    assert_err!(start(mallory), Error::NotLoanBook, LiquidatorNotLoanBook { caller: mallory });
-    assert_err!(start(owner), Error::NotLoanBook, LiquidatorNotLoanBook { caller: owner });
+    liq.sender(owner)
+        .set_loan_book(book.address())
+        .motsu_expect("set loan book");
+    assert_err!(
+        start(book.address()),
+        Error::NotWired,
+        LiquidatorNotWired {}
+    );
+    liq.sender(owner)
+        .set_vault(vault.address())
+        .motsu_expect("set vault");
+    assert_err!(
+        start(mallory),
+        Error::NotLoanBook,
+        LiquidatorNotLoanBook { caller: mallory }
+    );
+    assert_err!(
+        start(owner),
+        Error::NotLoanBook,
+        LiquidatorNotLoanBook { caller: owner }
+    );
     assert_eq!(liq.sender(mallory).auction_count(), U256::ZERO);
 
     assert_eq!(start(book.address()).motsu_expect("start"), u(1));
@@ -112,13 +202,34 @@ fn start_parameters_are_validated(
     wire(&liq, &vault, &book, owner);
     let cur = token.address();
     #[allow(clippy::type_complexity)]
-    let start = |loan: u64, coll: Address, currency: Address, sp: U256, fp: U256, step: u64, cut: u16, tail: u64| {
-        liq.sender(book.address())
-            .start_auction(u(loan), coll, u(TOKEN_ID), currency, u(DEBT), sp, fp, step, cut, tail)
+    let start = |loan: u64,
+                 coll: Address,
+                 currency: Address,
+                 sp: U256,
+                 fp: U256,
+                 step: u64,
+                 cut: u16,
+                 tail: u64| {
+        liq.sender(book.address()).start_auction(
+            u(loan),
+            coll,
+            u(TOKEN_ID),
+            currency,
+            u(DEBT),
+            sp,
+            fp,
+            step,
+            cut,
+            tail,
+        )
     };
     let (s, c) = (u(START), collection());
 
-    assert_err!(start(0, c, cur, s, U256::ZERO, STEP, CUT, TAIL), Error::ZeroLoanId, LiquidatorZeroLoanId {});
+    assert_err!(
+        start(0, c, cur, s, U256::ZERO, STEP, CUT, TAIL),
+        Error::ZeroLoanId,
+        LiquidatorZeroLoanId {}
+    );
     assert_err!(
         start(LOAN, Address::ZERO, cur, s, U256::ZERO, STEP, CUT, TAIL),
         Error::ZeroAddress,
@@ -129,14 +240,26 @@ fn start_parameters_are_validated(
         Error::ZeroAddress,
         LiquidatorZeroAddress {}
     );
-    assert_err!(start(LOAN, c, cur, s, U256::ZERO, 0, CUT, TAIL), Error::ZeroStep, LiquidatorZeroStep {});
-    assert_err!(start(LOAN, c, cur, s, U256::ZERO, STEP, 0, TAIL), Error::BadCut, LiquidatorBadCut { cutBps: 0 });
+    assert_err!(
+        start(LOAN, c, cur, s, U256::ZERO, 0, CUT, TAIL),
+        Error::ZeroStep,
+        LiquidatorZeroStep {}
+    );
+    assert_err!(
+        start(LOAN, c, cur, s, U256::ZERO, STEP, 0, TAIL),
+        Error::BadCut,
+        LiquidatorBadCut { cutBps: 0 }
+    );
     assert_err!(
         start(LOAN, c, cur, s, U256::ZERO, STEP, 10_001, TAIL),
         Error::BadCut,
         LiquidatorBadCut { cutBps: 10_001 }
     );
-    assert_err!(start(LOAN, c, cur, s, U256::ZERO, STEP, CUT, 0), Error::BadTail, LiquidatorBadTail { tail: 0 });
+    assert_err!(
+        start(LOAN, c, cur, s, U256::ZERO, STEP, CUT, 0),
+        Error::BadTail,
+        LiquidatorBadTail { tail: 0 }
+    );
     assert_err!(
         start(LOAN, c, cur, s, U256::ZERO, STEP, CUT, u64::MAX),
         Error::BadTail,
@@ -150,7 +273,10 @@ fn start_parameters_are_validated(
     assert_err!(
         start(LOAN, c, cur, s, s + u(1), STEP, CUT, TAIL),
         Error::FloorAboveStart,
-        LiquidatorFloorAboveStart { floorPrice: s + u(1), startPrice: s }
+        LiquidatorFloorAboveStart {
+            floorPrice: s + u(1),
+            startPrice: s
+        }
     );
     assert_eq!(liq.sender(owner).auction_count(), U256::ZERO);
     assert!(liq.sender(owner).live_auctions().is_empty());
@@ -191,16 +317,35 @@ fn start_freezes_and_reports_every_parameter(
     let v = liq.sender(anyone).auction(id).motsu_expect("view");
     assert_eq!(
         (v.0, v.1, v.2, v.3, v.4, v.5, v.6),
-        (u(LOAN), collection(), u(TOKEN_ID), token.address(), u(DEBT), u(START), u(1_000))
+        (
+            u(LOAN),
+            collection(),
+            u(TOKEN_ID),
+            token.address(),
+            u(DEBT),
+            u(START),
+            u(1_000)
+        )
     );
     assert_eq!(
         (v.7, v.8, v.9, v.10, v.11, v.12, v.13),
-        (now, STEP, CUT, TAIL, crate::auction::LIVE, Address::ZERO, U256::ZERO)
+        (
+            now,
+            STEP,
+            CUT,
+            TAIL,
+            crate::auction::LIVE,
+            Address::ZERO,
+            U256::ZERO
+        )
     );
     assert_eq!(liq.sender(anyone).live_auctions(), vec![id]);
     assert_eq!(liq.sender(anyone).auction_count(), id);
 
     // The next auction gets the next id.
-    assert_eq!(start_with(&liq, &book, &token, LOAN + 1, START, 0, CUT), u(2));
+    assert_eq!(
+        start_with(&liq, &book, &token, LOAN + 1, START, 0, CUT),
+        u(2)
+    );
     assert_eq!(liq.sender(anyone).live_auctions(), vec![u(1), u(2)]);
 }
