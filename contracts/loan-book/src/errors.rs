@@ -3,7 +3,7 @@
 
 use alloy_sol_types::sol;
 use lien_math::MathError;
-use openzeppelin_stylus::access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount};
+use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
 use stylus_sdk::prelude::*;
@@ -281,11 +281,11 @@ pub enum Error {
     Math(LoanBookMath),
 }
 
-impl From<ownable::Error> for Error {
-    fn from(e: ownable::Error) -> Self {
+impl From<crate::owner::OwnerError> for Error {
+    fn from(e: crate::owner::OwnerError) -> Self {
         match e {
-            ownable::Error::UnauthorizedAccount(x) => Error::UnauthorizedAccount(x),
-            ownable::Error::InvalidOwner(x) => Error::InvalidOwner(x),
+            crate::owner::OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
+            crate::owner::OwnerError::Invalid(x) => Error::InvalidOwner(x),
         }
     }
 }

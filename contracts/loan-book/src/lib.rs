@@ -23,7 +23,6 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256, U64};
 use lien_math::{debt_up, fits_ltv, is_healthy, max_borrow_down, max_debt_down};
-use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64, StorageVec},
@@ -32,6 +31,7 @@ use stylus_sdk::{
 pub mod clock;
 mod errors;
 mod interfaces;
+mod owner;
 pub mod params;
 pub mod settlement;
 pub mod storage;
@@ -54,7 +54,7 @@ pub const ORACLE_CALL_FAILED: u8 = 255;
 #[entrypoint]
 #[storage]
 pub struct LoanBook {
-    ownable: Ownable,
+    owner: StorageAddress,
     vault: StorageAddress,
     oracle: StorageAddress,
     liquidator: StorageAddress,
@@ -85,7 +85,6 @@ pub struct LoanBook {
 }
 
 #[public]
-#[implements(IOwnable)]
 impl LoanBook {
     /// Sets the owner, the rate limit (fixed for the contract's life) and the protocol
     /// parameters. Bounds: `1 ≤ maxStepBps ≤ 10000`, `minChangeInterval ≤ 30 days`, see
@@ -100,7 +99,7 @@ impl LoanBook {
         tip_bps: u16,
         uncertain_haircut_bps: u16,
     ) -> Result<(), Error> {
-        self.ownable.constructor(owner)?;
+        owner::set_owner(&mut self.owner, owner, false)?;
         params::check_rate_limit(max_step_bps, min_change_interval).map_err(Error::bounds)?;
         let p = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
         p.check_bounds().map_err(Error::bounds)?;
@@ -114,9 +113,26 @@ impl LoanBook {
 
     // ----- governance -------------------------------------------------------------------
 
+    /// The owner (the Governance contract after deployment).
+    pub fn owner(&self) -> Address {
+        self.owner.get()
+    }
+
+    /// Hands ownership to `new_owner` (owner only; not zero).
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        self.only_owner()?;
+        Ok(owner::set_owner(&mut self.owner, new_owner, false)?)
+    }
+
+    /// Leaves the LoanBook without owner for good (owner only): parameters freeze.
+    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
+        self.only_owner()?;
+        Ok(owner::set_owner(&mut self.owner, Address::ZERO, true)?)
+    }
+
     /// Wires the vault, oracle and liquidator once (owner only; all must be contracts).
     pub fn set_siblings(&mut self, vault: Address, oracle: Address, liquidator: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         if !self.vault.get().is_zero() {
             return Err(Error::AlreadySet(LoanBookAlreadySet {}));
         }
@@ -142,7 +158,7 @@ impl LoanBook {
 
     /// Lists `currency` (an ERC-20 contract) or updates its keeper-tip cap (owner only).
     pub fn set_currency(&mut self, currency: Address, tip_cap: U256) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         self.require_code(currency)?;
         let mut c = self.currencies.setter(currency);
         c.listed.set(true);
@@ -168,7 +184,7 @@ impl LoanBook {
         auction_step: u64,
         auction_tail: u64,
     ) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         self.require_code(collection)?;
         if !self.currencies.getter(currency).listed.get() {
             return Err(Error::CurrencyNotListed(LoanBookCurrencyNotListed { currency }));
@@ -217,7 +233,7 @@ impl LoanBook {
         auction_step: u64,
         auction_tail: u64,
     ) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         let (old, last) = {
             let c = self.collections.getter(collection);
             if !c.listed.get() {
@@ -249,7 +265,7 @@ impl LoanBook {
     /// Enables or disables new offers and loans on a listed collection (owner only; not
     /// rate-limited, so it works as an emergency brake). Existing loans are unaffected.
     pub fn set_collection_enabled(&mut self, collection: Address, enabled: bool) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         let mut c = self.collections.setter(collection);
         if !c.listed.get() {
             return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
@@ -263,7 +279,7 @@ impl LoanBook {
     /// the max LTV on an `Uncertain` price (1000..=10000), rate-limited like the collection
     /// parameters (owner only).
     pub fn set_protocol_params(&mut self, fee_bps: u16, tip_bps: u16, uncertain_haircut_bps: u16) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         let now = self.rate_limited(u64_of(self.protocol_last_change.get()))?;
         let p = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
         p.check_bounds().map_err(Error::bounds)?;
@@ -276,7 +292,7 @@ impl LoanBook {
 
     /// Sends `amount` of the reserve to `to` (owner only).
     pub fn withdraw_reserve(&mut self, currency: Address, amount: U256, to: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         if to.is_zero() {
             return Err(Error::ZeroAddress(LoanBookZeroAddress {}));
         }
@@ -880,24 +896,9 @@ impl LoanBook {
     }
 }
 
-#[public]
-impl IOwnable for LoanBook {
-    fn owner(&self) -> Address {
-        self.ownable.owner()
-    }
-
-    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Vec<u8>> {
-        Ok(self.ownable.transfer_ownership(new_owner)?)
-    }
-
-    fn renounce_ownership(&mut self) -> Result<(), Vec<u8>> {
-        Ok(self.ownable.renounce_ownership()?)
-    }
-}
-
 /// Emits `event` through the raw log host call. The SDK's typed `log` unwraps the topic
 /// encoding, and that `unwrap` alone pulls `core::fmt` (several KB) into the binary.
-fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
+pub(crate) fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
     let mut topics = [alloy_sol_types::abi::token::WordToken::default(); 4];
     if event.encode_topics_raw(&mut topics).is_ok() {
         let count = <E::TopicList as alloy_sol_types::TopicList>::COUNT;
@@ -937,8 +938,12 @@ impl LoanBook {
         Ok(())
     }
 
+    fn only_owner(&self) -> Result<(), Error> {
+        Ok(owner::only_owner(&self.owner, self.vm().msg_sender())?)
+    }
+
     fn set_paused(&mut self, paused: bool) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         if self.paused.get() == paused {
             return Err(Error::PauseUnchanged(LoanBookPauseUnchanged {}));
         }
