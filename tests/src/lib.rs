@@ -101,3 +101,26 @@ pub fn tokens(amount: u64) -> U256 {
 
 /// The zero address, for readability in assertions.
 pub const NOBODY: Address = Address::ZERO;
+
+/// A deployed protocol plus a currency and a collection listed on it.
+pub struct Deployment {
+    /// Contract addresses.
+    pub addresses: lien_client::protocol::Addresses,
+    /// Gas of each deployment step.
+    pub steps: Vec<lien_client::protocol::Step>,
+}
+
+/// Deploys the whole protocol with the funder as the initial owner (not yet handed over).
+pub async fn deploy_protocol(h: &Harness, gov: &lien_client::protocol::GovernanceSetup) -> Deployment {
+    let provider = h.provider(&h.funder);
+    let (addresses, steps) = lien_client::protocol::deploy_protocol(
+        &provider,
+        h.funder.address(),
+        |name| artifacts().iter().find(|a| a.package == name).map(|a| a.code.as_slice()),
+        gov,
+        lien_client::protocol::RiskSetup::default(),
+    )
+    .await
+    .expect("deploy the protocol");
+    Deployment { addresses, steps }
+}

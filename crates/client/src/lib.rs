@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 
 pub mod abi;
+pub mod bindings;
 pub mod deploy;
 pub mod nitro_rules;
 pub mod package;
+pub mod protocol;

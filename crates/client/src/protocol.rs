@@ -1,0 +1,174 @@
+//! Deployment of the whole protocol: the five contracts, their wiring, and the hand-over of
+//! every setter to Governance, with the gas of each step.
+
+use std::path::Path;
+
+use alloy::{
+    primitives::{Address, U256},
+    providers::Provider,
+    sol_types::{sol_data, SolType, SolValue},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::bindings::{ICollateralVault, ILiquidator, ILoanBook, IOwnable};
+use crate::deploy::{constructor_calldata, deploy_stylus, DeployError};
+
+/// Addresses of a deployment, as written to `deployments/<network>.json`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Addresses {
+    /// Governance multisig (owner of every other contract once handed over).
+    pub governance: Address,
+    /// PriceOracle aggregator.
+    pub oracle: Address,
+    /// CollateralVault (NFT custody).
+    pub vault: Address,
+    /// LoanBook (the accounting core).
+    pub loan_book: Address,
+    /// Dutch-auction Liquidator.
+    pub liquidator: Address,
+}
+
+/// Governance's constructor arguments.
+#[derive(Clone, Debug)]
+pub struct GovernanceSetup {
+    /// The multisig owners.
+    pub owners: Vec<Address>,
+    /// Approvals needed to execute.
+    pub threshold: u8,
+    /// Timelock delay in seconds (≥ 1 h).
+    pub delay: u64,
+    /// The guardian that may pause new borrowing.
+    pub guardian: Address,
+}
+
+/// LoanBook's constructor arguments (DESIGN §10 defaults in [`RiskSetup::default`]).
+#[derive(Clone, Copy, Debug)]
+pub struct RiskSetup {
+    /// Largest move of any bps parameter in one change.
+    pub max_step_bps: u16,
+    /// Shortest time between two changes of a collection's parameters.
+    pub min_change_interval: u64,
+    /// Protocol fee on interest.
+    pub fee_bps: u16,
+    /// Keeper tip on liquidation proceeds.
+    pub tip_bps: u16,
+    /// Max-LTV cut while the oracle is Uncertain.
+    pub uncertain_haircut_bps: u16,
+}
+
+impl Default for RiskSetup {
+    fn default() -> Self {
+        Self { max_step_bps: 1_000, min_change_interval: 86_400, fee_bps: 1_000, tip_bps: 50, uncertain_haircut_bps: 5_000 }
+    }
+}
+
+/// Gas used by one deployment step.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// What was done.
+    pub what: String,
+    /// Gas used by its transaction.
+    pub gas: u64,
+}
+
+/// What can go wrong while deploying the protocol.
+#[derive(Debug, thiserror::Error)]
+pub enum ProtocolError {
+    /// A contract deployment failed.
+    #[error(transparent)]
+    Deploy(#[from] DeployError),
+    /// A wiring or hand-over transaction failed.
+    #[error("{0}: {1}")]
+    Tx(String, String),
+    /// No packaged code for a contract.
+    #[error("no packaged code for {0}")]
+    MissingArtifact(String),
+    /// Writing the deployment file failed.
+    #[error("writing {0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// Sends a contract call and waits for a successful receipt; returns its gas.
+#[macro_export]
+macro_rules! send {
+    ($what:expr, $call:expr) => {{
+        let what: String = $what.into();
+        let pending = $call.send().await.map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
+        let receipt =
+            pending.get_receipt().await.map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
+        if !receipt.status() {
+            return Err($crate::protocol::ProtocolError::Tx(what, "reverted".into()).into());
+        }
+        $crate::protocol::Step { what, gas: receipt.gas_used }
+    }};
+}
+
+/// Deploys the five contracts with `provider`'s wallet (`deployer`) as the initial owner,
+/// and wires them (vault operators, liquidator's loan book and vault, loan book's siblings).
+/// `code` returns the packaged code of a contract package.
+pub async fn deploy_protocol<'a>(
+    provider: &impl Provider,
+    deployer: Address,
+    code: impl Fn(&str) -> Option<&'a [u8]>,
+    governance: &GovernanceSetup,
+    risk: RiskSetup,
+) -> Result<(Addresses, Vec<Step>), ProtocolError> {
+    let mut steps = Vec::new();
+    let get = |name: &str| code(name).ok_or_else(|| ProtocolError::MissingArtifact(name.to_owned()));
+    let owner_only = constructor_calldata(&(deployer,).abi_encode_params());
+
+    let mut deploy = async |name: &str, args| -> Result<Address, ProtocolError> {
+        let d = deploy_stylus(provider, name, get(name)?, Some(args)).await?;
+        steps.push(Step { what: format!("deploy + activate {name}"), gas: d.gas_used });
+        Ok(d.address)
+    };
+    let oracle = deploy("lien-oracle", owner_only.clone()).await?;
+    let vault = deploy("lien-vault", owner_only.clone()).await?;
+    let liquidator = deploy("lien-liquidator", owner_only.clone()).await?;
+    let loan_args = (deployer, risk.max_step_bps, risk.min_change_interval, risk.fee_bps, risk.tip_bps, risk.uncertain_haircut_bps);
+    let loan_book = deploy("lien-loan-book", constructor_calldata(&loan_args.abi_encode_params())).await?;
+    type GovCtor = (sol_data::Array<sol_data::Address>, sol_data::Uint<8>, sol_data::Uint<64>, sol_data::Address);
+    let gov_args = GovCtor::abi_encode_params(&(
+        governance.owners.clone(),
+        governance.threshold,
+        governance.delay,
+        governance.guardian,
+    ));
+    let governance = deploy("lien-governance", constructor_calldata(&gov_args)).await?;
+
+    let vault_c = ICollateralVault::new(vault, provider);
+    steps.push(send!("vault.setOperators", vault_c.setOperators(loan_book, liquidator)));
+    let liq_c = ILiquidator::new(liquidator, provider);
+    steps.push(send!("liquidator.setLoanBook", liq_c.setLoanBook(loan_book)));
+    steps.push(send!("liquidator.setVault", liq_c.setVault(vault)));
+    let book_c = ILoanBook::new(loan_book, provider);
+    steps.push(send!("loanBook.setSiblings", book_c.setSiblings(vault, oracle, liquidator)));
+    Ok((Addresses { governance, oracle, vault, loan_book, liquidator }, steps))
+}
+
+/// Transfers the ownership of the oracle, vault, loan book and liquidator to Governance.
+/// After this no key but Governance's proposals can change the protocol.
+pub async fn hand_over_to_governance(provider: &impl Provider, a: &Addresses) -> Result<Vec<Step>, ProtocolError> {
+    let mut steps = Vec::new();
+    for (name, address) in [("oracle", a.oracle), ("vault", a.vault), ("loanBook", a.loan_book), ("liquidator", a.liquidator)] {
+        let c = IOwnable::new(address, provider);
+        steps.push(send!(format!("{name}.transferOwnership(governance)"), c.transferOwnership(a.governance)));
+    }
+    Ok(steps)
+}
+
+/// Writes `deployments/<network>.json` under `root`.
+pub fn write_deployment(root: &Path, network: &str, chain_id: u64, a: &Addresses) -> Result<(), ProtocolError> {
+    let dir = root.join("deployments");
+    let path = dir.join(format!("{network}.json"));
+    let io = |e| ProtocolError::Io(path.display().to_string(), e);
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let body = serde_json::json!({ "network": network, "chainId": chain_id, "contracts": a });
+    std::fs::write(&path, serde_json::to_string_pretty(&body).unwrap_or_default() + "\n").map_err(io)
+}
+
+/// `amount × 10^decimals`.
+pub fn units(amount: u64, decimals: u8) -> U256 {
+    U256::from(amount) * U256::from(10u64).pow(U256::from(decimals))
+}
