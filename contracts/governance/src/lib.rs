@@ -42,7 +42,9 @@ use stylus_sdk::stylus_core::calls::context::Call;
 
 use crate::errors::*;
 use crate::events::*;
-use crate::proposal::{Phase, Proposal, STATUS_CANCELLED, STATUS_EXECUTED, STATUS_NONE, STATUS_OPEN};
+use crate::proposal::{
+    Phase, Proposal, STATUS_CANCELLED, STATUS_EXECUTED, STATUS_NONE, STATUS_OPEN,
+};
 use crate::selfcall::SelfCall;
 
 /// Most owners the set may hold.
@@ -96,7 +98,9 @@ impl Governance {
         guardian: Address,
     ) -> Result<(), Error> {
         if owners.is_empty() || owners.len() > MAX_OWNERS {
-            return Err(Error::BadOwnerCount(GovBadOwnerCount { count: U256::from(owners.len()) }));
+            return Err(Error::BadOwnerCount(GovBadOwnerCount {
+                count: U256::from(owners.len()),
+            }));
         }
         for owner in owners {
             self.add_owner_internal(owner)?;
@@ -112,7 +116,11 @@ impl Governance {
     #[payable]
     pub fn receive(&mut self) -> Result<(), Vec<u8>> {
         let (from, amount) = (self.vm().msg_sender(), self.vm().msg_value());
-        emit(self.vm(), &[Deposited::SIGNATURE_HASH, from.word()], &[amount.word()]);
+        emit(
+            self.vm(),
+            &[Deposited::SIGNATURE_HASH, from.word()],
+            &[amount.word()],
+        );
         Ok(())
     }
 
@@ -123,8 +131,12 @@ impl Governance {
         if target.is_zero() {
             return Err(Error::InvalidTarget(GovInvalidTarget { target }));
         }
-        if target == self.vm().contract_address() && (!value.is_zero() || selfcall::decode(&data).is_none()) {
-            return Err(Error::BadSelfCall(GovBadSelfCall { selector: selfcall::selector_of(&data) }));
+        if target == self.vm().contract_address()
+            && (!value.is_zero() || selfcall::decode(&data).is_none())
+        {
+            return Err(Error::BadSelfCall(GovBadSelfCall {
+                selector: selfcall::selector_of(&data),
+            }));
         }
         let id = self
             .proposal_count
@@ -142,7 +154,12 @@ impl Governance {
         p.status.set(U64::from(STATUS_OPEN));
         emit_with_bytes(
             self.vm(),
-            &[Proposed::SIGNATURE_HASH, id.word(), proposer.word(), target.word()],
+            &[
+                Proposed::SIGNATURE_HASH,
+                id.word(),
+                proposer.word(),
+                target.word(),
+            ],
             &[value.word()],
             Some(&data),
         );
@@ -167,7 +184,11 @@ impl Governance {
         }
         self.approvals.setter(id).setter(owner).set(U64::ZERO);
         let approvals = self.approval_count_internal(id);
-        emit(self.vm(), &[Revoked::SIGNATURE_HASH, id.word(), owner.word()], &[approvals.word()]);
+        emit(
+            self.vm(),
+            &[Revoked::SIGNATURE_HASH, id.word(), owner.word()],
+            &[approvals.word()],
+        );
         if approvals < self.threshold_internal() && self.reached_at(id) != 0 {
             self.proposals.setter(id).reached_at.set(U64::ZERO);
             emit(self.vm(), &[TimelockReset::SIGNATURE_HASH, id.word()], &[]);
@@ -191,17 +212,28 @@ impl Governance {
                 }))
             }
             Phase::Queued => {
-                return Err(Error::Timelocked(GovTimelocked { id, executableAt: self.executable_at_internal(id) }))
+                return Err(Error::Timelocked(GovTimelocked {
+                    id,
+                    executableAt: self.executable_at_internal(id),
+                }))
             }
             Phase::Expired => {
-                let expired_at = self.executable_at_internal(id).saturating_add(EXPIRY_WINDOW);
-                return Err(Error::Expired(GovExpired { id, expiredAt: expired_at }));
+                let expired_at = self
+                    .executable_at_internal(id)
+                    .saturating_add(EXPIRY_WINDOW);
+                return Err(Error::Expired(GovExpired {
+                    id,
+                    expiredAt: expired_at,
+                }));
             }
             Phase::Executed => return Err(Error::AlreadyExecuted(GovAlreadyExecuted { id })),
             Phase::Cancelled => return Err(Error::ProposalCancelled(GovProposalCancelled { id })),
         }
         // Effects before the interaction: the proposal is spent even if the target reenters.
-        self.proposals.setter(id).status.set(U64::from(STATUS_EXECUTED));
+        self.proposals
+            .setter(id)
+            .status
+            .set(U64::from(STATUS_EXECUTED));
         let (target, value, data) = {
             let p = self.proposals.getter(id);
             (p.target.get(), p.value.get(), p.load_data())
@@ -212,7 +244,11 @@ impl Governance {
         } else {
             self.call_target(target, value, &data)?
         };
-        emit(self.vm(), &[Executed::SIGNATURE_HASH, id.word(), executor.word()], &[]);
+        emit(
+            self.vm(),
+            &[Executed::SIGNATURE_HASH, id.word(), executor.word()],
+            &[],
+        );
         Ok(result.into())
     }
 
@@ -227,8 +263,15 @@ impl Governance {
         if self.proposals.getter(id).proposer.get() != caller {
             return Err(Error::NotProposer(GovNotProposer { id, caller }));
         }
-        self.proposals.setter(id).status.set(U64::from(STATUS_CANCELLED));
-        emit(self.vm(), &[Cancelled::SIGNATURE_HASH, id.word(), caller.word()], &[]);
+        self.proposals
+            .setter(id)
+            .status
+            .set(U64::from(STATUS_CANCELLED));
+        emit(
+            self.vm(),
+            &[Cancelled::SIGNATURE_HASH, id.word(), caller.word()],
+            &[],
+        );
         Ok(())
     }
 
@@ -249,8 +292,21 @@ impl Governance {
         let call = Call::new();
         self.vm()
             .call(&call, target, &selfcall::pause_calldata())
-            .map_err(|e| Error::PauseFailed(GovPauseFailed { target, reason: revert_data(e).into() }))?;
-        emit(self.vm(), &[GuardianPaused::SIGNATURE_HASH, guardian.word(), target.word()], &[]);
+            .map_err(|e| {
+                Error::PauseFailed(GovPauseFailed {
+                    target,
+                    reason: revert_data(e).into(),
+                })
+            })?;
+        emit(
+            self.vm(),
+            &[
+                GuardianPaused::SIGNATURE_HASH,
+                guardian.word(),
+                target.word(),
+            ],
+            &[],
+        );
         Ok(())
     }
 
@@ -288,7 +344,9 @@ impl Governance {
 
     /// The current owners.
     pub fn owners(&self) -> Vec<Address> {
-        (0..self.owners.len()).filter_map(|i| self.owners.get(i)).collect()
+        (0..self.owners.len())
+            .filter_map(|i| self.owners.get(i))
+            .collect()
     }
 
     /// Whether `account` is a current owner.
@@ -322,7 +380,10 @@ impl Governance {
     /// current owners only; `state` is 0 Pending, 1 Queued (timelock running), 2 Ready,
     /// 3 Expired, 4 Executed, 5 Cancelled.
     #[allow(clippy::type_complexity)]
-    pub fn get_proposal(&self, id: U256) -> Result<(Address, Address, U256, Bytes, u64, u64, u8, u8), Error> {
+    pub fn get_proposal(
+        &self,
+        id: U256,
+    ) -> Result<(Address, Address, U256, Bytes, u64, u64, u8, u8), Error> {
         let state = self.phase(id)? as u8;
         let p = self.proposals.getter(id);
         Ok((
@@ -415,7 +476,8 @@ impl Governance {
         if status == STATUS_CANCELLED {
             return Ok(Phase::Cancelled);
         }
-        if self.reached_at(id) == 0 || self.approval_count_internal(id) < self.threshold_internal() {
+        if self.reached_at(id) == 0 || self.approval_count_internal(id) < self.threshold_internal()
+        {
             return Ok(Phase::Pending);
         }
         let now = clock::now(self.vm());
@@ -436,7 +498,9 @@ impl Governance {
             Phase::Cancelled => Err(Error::ProposalCancelled(GovProposalCancelled { id })),
             Phase::Expired => Err(Error::Expired(GovExpired {
                 id,
-                expiredAt: self.executable_at_internal(id).saturating_add(EXPIRY_WINDOW),
+                expiredAt: self
+                    .executable_at_internal(id)
+                    .saturating_add(EXPIRY_WINDOW),
             })),
             _ => Ok(()),
         }
@@ -473,13 +537,21 @@ impl Governance {
         let gen = self.owner_gen.get(owner);
         self.approvals.setter(id).setter(owner).set(gen);
         let approvals = before.saturating_add(1);
-        emit(self.vm(), &[Approved::SIGNATURE_HASH, id.word(), owner.word()], &[approvals.word()]);
+        emit(
+            self.vm(),
+            &[Approved::SIGNATURE_HASH, id.word(), owner.word()],
+            &[approvals.word()],
+        );
         let threshold = self.threshold_internal();
         if approvals >= threshold && (before < threshold || self.reached_at(id) == 0) {
             let now = clock::now(self.vm());
             self.proposals.setter(id).reached_at.set(U64::from(now));
             let executable_at = now.saturating_add(self.delay_internal());
-            emit(self.vm(), &[ThresholdReached::SIGNATURE_HASH, id.word()], &[now.word(), executable_at.word()]);
+            emit(
+                self.vm(),
+                &[ThresholdReached::SIGNATURE_HASH, id.word()],
+                &[now.word(), executable_at.word()],
+            );
         }
         Ok(())
     }
@@ -488,15 +560,21 @@ impl Governance {
     fn call_target(&mut self, target: Address, value: U256, data: &[u8]) -> Result<Vec<u8>, Error> {
         let balance = self.vm().balance(self.vm().contract_address());
         if value > balance {
-            return Err(Error::InsufficientBalance(GovInsufficientBalance { balance, needed: value }));
+            return Err(Error::InsufficientBalance(GovInsufficientBalance {
+                balance,
+                needed: value,
+            }));
         }
         if !data.is_empty() && !self.has_code(target) {
             return Err(Error::NoCode(GovNoCode { target }));
         }
         let call = Call::new().value(value);
-        self.vm()
-            .call(&call, target, data)
-            .map_err(|e| Error::ExecutionFailed(GovExecutionFailed { target, reason: revert_data(e).into() }))
+        self.vm().call(&call, target, data).map_err(|e| {
+            Error::ExecutionFailed(GovExecutionFailed {
+                target,
+                reason: revert_data(e).into(),
+            })
+        })
     }
 
     /// Runs a call addressed to this contract (validated again at execution).
@@ -510,7 +588,9 @@ impl Governance {
                 self.set_guardian_internal(g);
                 Ok(())
             }
-            None => Err(Error::BadSelfCall(GovBadSelfCall { selector: selfcall::selector_of(data) })),
+            None => Err(Error::BadSelfCall(GovBadSelfCall {
+                selector: selfcall::selector_of(data),
+            })),
         }
     }
 
@@ -523,7 +603,9 @@ impl Governance {
         }
         let count = self.owners.len().saturating_add(1);
         if count > MAX_OWNERS {
-            return Err(Error::BadOwnerCount(GovBadOwnerCount { count: U256::from(count) }));
+            return Err(Error::BadOwnerCount(GovBadOwnerCount {
+                count: U256::from(count),
+            }));
         }
         let gen = self
             .owner_gen
@@ -544,7 +626,9 @@ impl Governance {
         let len = self.owners.len();
         let remaining = len.saturating_sub(1);
         if remaining < usize::from(self.threshold_internal()) {
-            return Err(Error::BadOwnerCount(GovBadOwnerCount { count: U256::from(remaining) }));
+            return Err(Error::BadOwnerCount(GovBadOwnerCount {
+                count: U256::from(remaining),
+            }));
         }
         // Swap with the last entry, then pop.
         let last = self.owners.get(remaining).unwrap_or_default();
@@ -558,7 +642,11 @@ impl Governance {
         }
         self.owners.pop();
         self.is_owner.insert(owner, false);
-        emit(self.vm(), &[OwnerRemoved::SIGNATURE_HASH, owner.word()], &[]);
+        emit(
+            self.vm(),
+            &[OwnerRemoved::SIGNATURE_HASH, owner.word()],
+            &[],
+        );
         Ok(())
     }
 
@@ -568,7 +656,11 @@ impl Governance {
         }
         let old = self.threshold_internal();
         self.threshold.set(U64::from(threshold));
-        emit(self.vm(), &[ThresholdChanged::SIGNATURE_HASH], &[old.word(), threshold.word()]);
+        emit(
+            self.vm(),
+            &[ThresholdChanged::SIGNATURE_HASH],
+            &[old.word(), threshold.word()],
+        );
         Ok(())
     }
 
@@ -578,13 +670,21 @@ impl Governance {
         }
         let old = self.delay_internal();
         self.delay.set(U64::from(delay));
-        emit(self.vm(), &[DelayChanged::SIGNATURE_HASH], &[old.word(), delay.word()]);
+        emit(
+            self.vm(),
+            &[DelayChanged::SIGNATURE_HASH],
+            &[old.word(), delay.word()],
+        );
         Ok(())
     }
 
     fn set_guardian_internal(&mut self, guardian: Address) {
         let old = self.guardian.get();
         self.guardian.set(guardian);
-        emit(self.vm(), &[GuardianChanged::SIGNATURE_HASH, old.word(), guardian.word()], &[]);
+        emit(
+            self.vm(),
+            &[GuardianChanged::SIGNATURE_HASH, old.word(), guardian.word()],
+            &[],
+        );
     }
 }

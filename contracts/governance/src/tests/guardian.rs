@@ -8,41 +8,91 @@ use super::mock_target::{unpauseCall, MockNotOwner, MockRiskTarget};
 use crate::{errors::*, events::*, Governance};
 
 #[motsu::test]
-fn guardian_pauses_at_once(gov: Contract<Governance>, target: Contract<MockRiskTarget>, alice: Address, bob: Address, guard: Address) {
+fn guardian_pauses_at_once(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    guard: Address,
+) {
     deploy(&gov, &[alice, bob], 2, guard);
     deploy_target(&target, &gov);
-    gov.sender(guard).guardian_pause(target.address()).motsu_unwrap();
+    gov.sender(guard)
+        .guardian_pause(target.address())
+        .motsu_unwrap();
     assert!(target.sender(alice).paused());
-    gov.assert_emitted(&GuardianPaused { guardian: guard, target: target.address() });
+    gov.assert_emitted(&GuardianPaused {
+        guardian: guard,
+        target: target.address(),
+    });
     // Unpausing takes a full proposal.
-    pass(&gov, alice, bob, target.address(), unpauseCall {}.abi_encode()).expect("unpause");
+    pass(
+        &gov,
+        alice,
+        bob,
+        target.address(),
+        unpauseCall {}.abi_encode(),
+    )
+    .expect("unpause");
     assert!(!target.sender(alice).paused());
 }
 
 #[motsu::test]
-fn only_the_guardian_may_pause(gov: Contract<Governance>, target: Contract<MockRiskTarget>, alice: Address, bob: Address, guard: Address, mallory: Address) {
+fn only_the_guardian_may_pause(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    guard: Address,
+    mallory: Address,
+) {
     deploy(&gov, &[alice, bob], 2, guard);
     deploy_target(&target, &gov);
     for caller in [alice, mallory] {
-        let err = gov.sender(caller).guardian_pause(target.address()).motsu_unwrap_err();
+        let err = gov
+            .sender(caller)
+            .guardian_pause(target.address())
+            .motsu_unwrap_err();
         assert!(matches!(err, Error::NotGuardian(GovNotGuardian { caller: c }) if c == caller));
     }
     assert!(!target.sender(alice).paused());
     // The guardian has no owner powers.
-    let err = gov.sender(guard).propose(target.address(), U256::ZERO, unpauseCall {}.abi_encode().into()).motsu_unwrap_err();
+    let err = gov
+        .sender(guard)
+        .propose(
+            target.address(),
+            U256::ZERO,
+            unpauseCall {}.abi_encode().into(),
+        )
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotOwner(_)));
 }
 
 #[motsu::test]
-fn without_a_guardian_nobody_pauses(gov: Contract<Governance>, target: Contract<MockRiskTarget>, alice: Address, bob: Address) {
+fn without_a_guardian_nobody_pauses(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+) {
     deploy(&gov, &[alice, bob], 2, Address::ZERO);
     deploy_target(&target, &gov);
-    let err = gov.sender(alice).guardian_pause(target.address()).motsu_unwrap_err();
+    let err = gov
+        .sender(alice)
+        .guardian_pause(target.address())
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotGuardian(_)));
 }
 
 #[motsu::test]
-fn guardian_targets_are_checked(gov: Contract<Governance>, target: Contract<MockRiskTarget>, alice: Address, guard: Address, eoa: Address, other: Address) {
+fn guardian_targets_are_checked(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    guard: Address,
+    eoa: Address,
+    other: Address,
+) {
     deploy(&gov, &[alice], 1, guard);
     for bad in [Address::ZERO, gov.address()] {
         let err = gov.sender(guard).guardian_pause(bad).motsu_unwrap_err();
@@ -52,11 +102,20 @@ fn guardian_targets_are_checked(gov: Contract<Governance>, target: Contract<Mock
     assert!(matches!(err, Error::NoCode(GovNoCode { target }) if target == eoa));
     // A target Governance does not own refuses; its revert data is passed through.
     target.sender(other).init(other, MAX_STEP_BPS, MIN_INTERVAL);
-    let err = gov.sender(guard).guardian_pause(target.address()).motsu_unwrap_err();
+    let err = gov
+        .sender(guard)
+        .guardian_pause(target.address())
+        .motsu_unwrap_err();
     match err {
         Error::PauseFailed(GovPauseFailed { target: t, reason }) => {
             assert_eq!(t, target.address());
-            assert_eq!(reason.to_vec(), MockNotOwner { caller: gov.address() }.abi_encode());
+            assert_eq!(
+                reason.to_vec(),
+                MockNotOwner {
+                    caller: gov.address()
+                }
+                .abi_encode()
+            );
         }
         other => panic!("unexpected error {other:?}"),
     }

@@ -24,7 +24,9 @@ pub fn deploy(gov: &Contract<Governance>, owners: &[Address], threshold: u8, gua
 
 /// Deploys the mock target owned by `gov`.
 pub fn deploy_target(target: &Contract<MockRiskTarget>, gov: &Contract<Governance>) {
-    target.sender(gov.address()).init(gov.address(), MAX_STEP_BPS, MIN_INTERVAL);
+    target
+        .sender(gov.address())
+        .init(gov.address(), MAX_STEP_BPS, MIN_INTERVAL);
 }
 
 /// Moves the test clock forward.
@@ -33,8 +35,16 @@ pub fn advance(secs: u64) {
 }
 
 /// Proposal from `proposer`.
-pub fn propose(gov: &Contract<Governance>, proposer: Address, target: Address, value: U256, data: Vec<u8>) -> U256 {
-    gov.sender(proposer).propose(target, value, Bytes::from(data)).motsu_unwrap()
+pub fn propose(
+    gov: &Contract<Governance>,
+    proposer: Address,
+    target: Address,
+    value: U256,
+    data: Vec<u8>,
+) -> U256 {
+    gov.sender(proposer)
+        .propose(target, value, Bytes::from(data))
+        .motsu_unwrap()
 }
 
 /// Proposes as `a`, approves as `b`, waits out the delay and executes as `a`.

@@ -30,8 +30,18 @@ fn propose_counts_as_the_proposers_approval(
     let id = propose(&gov, alice, target.address(), U256::ZERO, data.clone());
     assert_eq!(id, U256::from(1));
     assert_eq!(gov.sender(bob).proposal_count(), U256::from(1));
-    gov.assert_emitted(&Proposed { id, proposer: alice, target: target.address(), value: U256::ZERO, data: data.clone().into() });
-    gov.assert_emitted(&Approved { id, owner: alice, approvals: U256::from(1) });
+    gov.assert_emitted(&Proposed {
+        id,
+        proposer: alice,
+        target: target.address(),
+        value: U256::ZERO,
+        data: data.clone().into(),
+    });
+    gov.assert_emitted(&Approved {
+        id,
+        owner: alice,
+        approvals: U256::from(1),
+    });
     assert!(gov.sender(bob).has_approved(id, alice).motsu_unwrap());
     assert!(!gov.sender(bob).has_approved(id, bob).motsu_unwrap());
     assert_eq!(approvals(&gov, id), U256::from(1));
@@ -39,23 +49,46 @@ fn propose_counts_as_the_proposers_approval(
     assert_eq!(eta(&gov, id), 0);
     let (proposer, tgt, value, stored, proposed_at, executable_at, count, phase) =
         gov.sender(bob).get_proposal(id).motsu_unwrap();
-    assert_eq!((proposer, tgt, value, stored.0, executable_at, count, phase), (alice, target.address(), U256::ZERO, data, 0, 1, PENDING));
+    assert_eq!(
+        (proposer, tgt, value, stored.0, executable_at, count, phase),
+        (alice, target.address(), U256::ZERO, data, 0, 1, PENDING)
+    );
     assert!(proposed_at > 0);
     // The second approval reaches the threshold and starts the clock.
     gov.sender(bob).approve(id).motsu_unwrap();
-    gov.assert_emitted(&Approved { id, owner: bob, approvals: U256::from(2) });
+    gov.assert_emitted(&Approved {
+        id,
+        owner: bob,
+        approvals: U256::from(2),
+    });
     let (.., executable_at, count, phase) = gov.sender(bob).get_proposal(id).motsu_unwrap();
     assert_eq!((count, phase), (2, QUEUED));
     // No time passed in between: the clock started at the proposal's own timestamp.
     assert_eq!(executable_at, proposed_at + DELAY);
-    gov.assert_emitted(&ThresholdReached { id, reachedAt: proposed_at, executableAt: proposed_at + DELAY });
+    gov.assert_emitted(&ThresholdReached {
+        id,
+        reachedAt: proposed_at,
+        executableAt: proposed_at + DELAY,
+    });
 }
 
 #[motsu::test]
-fn threshold_of_one_starts_the_clock_at_proposal(gov: Contract<Governance>, target: Contract<MockRiskTarget>, alice: Address, bob: Address, coll: Address) {
+fn threshold_of_one_starts_the_clock_at_proposal(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    coll: Address,
+) {
     deploy(&gov, &[alice, bob], 1, Address::ZERO);
     deploy_target(&target, &gov);
-    let id = propose(&gov, alice, target.address(), U256::ZERO, set_ltv(coll, 1_000));
+    let id = propose(
+        &gov,
+        alice,
+        target.address(),
+        U256::ZERO,
+        set_ltv(coll, 1_000),
+    );
     assert_eq!(state(&gov, id), QUEUED);
     advance(DELAY);
     gov.sender(bob).execute(id).motsu_unwrap();
@@ -63,15 +96,26 @@ fn threshold_of_one_starts_the_clock_at_proposal(gov: Contract<Governance>, targ
 }
 
 #[motsu::test]
-fn non_owners_cannot_act(gov: Contract<Governance>, alice: Address, bob: Address, mallory: Address) {
+fn non_owners_cannot_act(
+    gov: Contract<Governance>,
+    alice: Address,
+    bob: Address,
+    mallory: Address,
+) {
     deploy(&gov, &[alice, bob], 2, Address::ZERO);
-    let err = gov.sender(mallory).propose(alice, U256::ZERO, Bytes::from(Vec::new())).motsu_unwrap_err();
+    let err = gov
+        .sender(mallory)
+        .propose(alice, U256::ZERO, Bytes::from(Vec::new()))
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NotOwner(GovNotOwner { caller }) if caller == mallory));
     let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
     for err in [
         gov.sender(mallory).approve(id).motsu_unwrap_err(),
         gov.sender(mallory).revoke(id).motsu_unwrap_err(),
-        gov.sender(mallory).execute(id).map(|_| ()).motsu_unwrap_err(),
+        gov.sender(mallory)
+            .execute(id)
+            .map(|_| ())
+            .motsu_unwrap_err(),
         gov.sender(mallory).cancel(id).motsu_unwrap_err(),
     ] {
         assert!(matches!(err, Error::NotOwner(GovNotOwner { caller }) if caller == mallory));
@@ -80,14 +124,23 @@ fn non_owners_cannot_act(gov: Contract<Governance>, alice: Address, bob: Address
 }
 
 #[motsu::test]
-fn double_approval_is_rejected(gov: Contract<Governance>, alice: Address, bob: Address, carol: Address) {
+fn double_approval_is_rejected(
+    gov: Contract<Governance>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
     deploy(&gov, &[alice, bob, carol], 3, Address::ZERO);
     let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
     let err = gov.sender(alice).approve(id).motsu_unwrap_err();
-    assert!(matches!(err, Error::AlreadyApproved(GovAlreadyApproved { id: i, owner }) if i == id && owner == alice));
+    assert!(
+        matches!(err, Error::AlreadyApproved(GovAlreadyApproved { id: i, owner }) if i == id && owner == alice)
+    );
     gov.sender(bob).approve(id).motsu_unwrap();
     let err = gov.sender(bob).approve(id).motsu_unwrap_err();
-    assert!(matches!(err, Error::AlreadyApproved(GovAlreadyApproved { owner, .. }) if owner == bob));
+    assert!(
+        matches!(err, Error::AlreadyApproved(GovAlreadyApproved { owner, .. }) if owner == bob)
+    );
     assert_eq!(approvals(&gov, id), U256::from(2));
 }
 
@@ -102,19 +155,32 @@ fn execution_waits_for_threshold_and_delay(
 ) {
     deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
     deploy_target(&target, &gov);
-    let id = propose(&gov, alice, target.address(), U256::ZERO, set_ltv(coll, 3_000));
+    let id = propose(
+        &gov,
+        alice,
+        target.address(),
+        U256::ZERO,
+        set_ltv(coll, 3_000),
+    );
     // Threshold not met.
     let err = gov.sender(alice).execute(id).motsu_unwrap_err();
-    assert!(matches!(err, Error::ThresholdNotMet(GovThresholdNotMet { approvals, threshold: 2, .. }) if approvals == U256::from(1)));
+    assert!(
+        matches!(err, Error::ThresholdNotMet(GovThresholdNotMet { approvals, threshold: 2, .. }) if approvals == U256::from(1))
+    );
     // Time alone does not help.
     advance(DELAY * 2);
-    assert!(matches!(gov.sender(alice).execute(id).motsu_unwrap_err(), Error::ThresholdNotMet(_)));
+    assert!(matches!(
+        gov.sender(alice).execute(id).motsu_unwrap_err(),
+        Error::ThresholdNotMet(_)
+    ));
     gov.sender(carol).approve(id).motsu_unwrap();
     let first = eta(&gov, id);
     // Early execution.
     advance(DELAY - 1);
     let err = gov.sender(alice).execute(id).motsu_unwrap_err();
-    assert!(matches!(err, Error::Timelocked(GovTimelocked { executableAt, .. }) if executableAt == first));
+    assert!(
+        matches!(err, Error::Timelocked(GovTimelocked { executableAt, .. }) if executableAt == first)
+    );
     assert_eq!(target.sender(alice).max_ltv(coll), 0);
     advance(1);
     assert_eq!(state(&gov, id), READY);
@@ -127,9 +193,18 @@ fn execution_waits_for_threshold_and_delay(
     let err = gov.sender(alice).execute(id).motsu_unwrap_err();
     assert!(matches!(err, Error::AlreadyExecuted(GovAlreadyExecuted { id: i }) if i == id));
     // Executed proposals take no more approvals, revokes or cancels.
-    assert!(matches!(gov.sender(bob).approve(id).motsu_unwrap_err(), Error::AlreadyExecuted(_)));
-    assert!(matches!(gov.sender(bob).revoke(id).motsu_unwrap_err(), Error::AlreadyExecuted(_)));
-    assert!(matches!(gov.sender(alice).cancel(id).motsu_unwrap_err(), Error::AlreadyExecuted(_)));
+    assert!(matches!(
+        gov.sender(bob).approve(id).motsu_unwrap_err(),
+        Error::AlreadyExecuted(_)
+    ));
+    assert!(matches!(
+        gov.sender(bob).revoke(id).motsu_unwrap_err(),
+        Error::AlreadyExecuted(_)
+    ));
+    assert!(matches!(
+        gov.sender(alice).cancel(id).motsu_unwrap_err(),
+        Error::AlreadyExecuted(_)
+    ));
 }
 
 #[motsu::test]
@@ -143,31 +218,52 @@ fn revoke_below_threshold_resets_the_clock(
 ) {
     deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
     deploy_target(&target, &gov);
-    let id = propose(&gov, alice, target.address(), U256::ZERO, set_ltv(coll, 2_000));
+    let id = propose(
+        &gov,
+        alice,
+        target.address(),
+        U256::ZERO,
+        set_ltv(coll, 2_000),
+    );
     gov.sender(bob).approve(id).motsu_unwrap();
     let first_eta = eta(&gov, id);
     advance(DELAY - 10);
     gov.sender(bob).revoke(id).motsu_unwrap();
-    gov.assert_emitted(&Revoked { id, owner: bob, approvals: U256::from(1) });
+    gov.assert_emitted(&Revoked {
+        id,
+        owner: bob,
+        approvals: U256::from(1),
+    });
     gov.assert_emitted(&TimelockReset { id });
     assert_eq!(state(&gov, id), PENDING);
     assert_eq!(eta(&gov, id), 0);
     assert!(!gov.sender(alice).has_approved(id, bob).motsu_unwrap());
     // A revoked approval does not count: the old deadline passes, still not executable.
     advance(20);
-    assert!(matches!(gov.sender(alice).execute(id).motsu_unwrap_err(), Error::ThresholdNotMet(_)));
+    assert!(matches!(
+        gov.sender(alice).execute(id).motsu_unwrap_err(),
+        Error::ThresholdNotMet(_)
+    ));
     // Reaching the threshold again restarts the full delay.
     gov.sender(carol).approve(id).motsu_unwrap();
     let second_eta = eta(&gov, id);
     assert_eq!(second_eta, first_eta + DELAY + 10);
-    assert!(matches!(gov.sender(alice).execute(id).motsu_unwrap_err(), Error::Timelocked(_)));
+    assert!(matches!(
+        gov.sender(alice).execute(id).motsu_unwrap_err(),
+        Error::Timelocked(_)
+    ));
     advance(DELAY);
     gov.sender(alice).execute(id).motsu_unwrap();
     assert_eq!(target.sender(alice).max_ltv(coll), 2_000);
 }
 
 #[motsu::test]
-fn revoke_above_threshold_keeps_the_clock(gov: Contract<Governance>, alice: Address, bob: Address, carol: Address) {
+fn revoke_above_threshold_keeps_the_clock(
+    gov: Contract<Governance>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
     deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
     let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
     gov.sender(bob).approve(id).motsu_unwrap();
@@ -203,7 +299,13 @@ fn proposals_expire_after_the_window(
 ) {
     deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
     deploy_target(&target, &gov);
-    let id = propose(&gov, alice, target.address(), U256::ZERO, set_ltv(coll, 2_000));
+    let id = propose(
+        &gov,
+        alice,
+        target.address(),
+        U256::ZERO,
+        set_ltv(coll, 2_000),
+    );
     gov.sender(bob).approve(id).motsu_unwrap();
     let first = eta(&gov, id);
     advance(DELAY + EXPIRY_WINDOW - 1);
@@ -214,8 +316,14 @@ fn proposals_expire_after_the_window(
     let err = gov.sender(alice).execute(id).motsu_unwrap_err();
     assert!(matches!(err, Error::Expired(GovExpired { expiredAt, .. }) if expiredAt == expired_at));
     // Expired proposals cannot be revived by approve or revoke.
-    assert!(matches!(gov.sender(carol).approve(id).motsu_unwrap_err(), Error::Expired(_)));
-    assert!(matches!(gov.sender(bob).revoke(id).motsu_unwrap_err(), Error::Expired(_)));
+    assert!(matches!(
+        gov.sender(carol).approve(id).motsu_unwrap_err(),
+        Error::Expired(_)
+    ));
+    assert!(matches!(
+        gov.sender(bob).revoke(id).motsu_unwrap_err(),
+        Error::Expired(_)
+    ));
     assert_eq!(target.sender(alice).max_ltv(coll), 0);
     // The proposer may still cancel it.
     gov.sender(alice).cancel(id).motsu_unwrap();
@@ -245,32 +353,61 @@ fn only_the_proposer_cancels(gov: Contract<Governance>, alice: Address, bob: Add
 fn unknown_proposals_are_rejected(gov: Contract<Governance>, alice: Address, bob: Address) {
     deploy(&gov, &[alice, bob], 2, Address::ZERO);
     let id = U256::from(7);
-    let is_unknown = |e: Error| matches!(e, Error::UnknownProposal(GovUnknownProposal { id: i }) if i == id);
+    let is_unknown =
+        |e: Error| matches!(e, Error::UnknownProposal(GovUnknownProposal { id: i }) if i == id);
     assert!(is_unknown(gov.sender(alice).approve(id).motsu_unwrap_err()));
     assert!(is_unknown(gov.sender(alice).revoke(id).motsu_unwrap_err()));
-    assert!(is_unknown(gov.sender(alice).execute(id).map(|_| ()).motsu_unwrap_err()));
+    assert!(is_unknown(
+        gov.sender(alice).execute(id).map(|_| ()).motsu_unwrap_err()
+    ));
     assert!(is_unknown(gov.sender(alice).cancel(id).motsu_unwrap_err()));
-    assert!(is_unknown(gov.sender(alice).get_proposal(id).map(|_| ()).motsu_unwrap_err()));
-    assert!(is_unknown(gov.sender(alice).has_approved(id, alice).map(|_| ()).motsu_unwrap_err()));
+    assert!(is_unknown(
+        gov.sender(alice)
+            .get_proposal(id)
+            .map(|_| ())
+            .motsu_unwrap_err()
+    ));
+    assert!(is_unknown(
+        gov.sender(alice)
+            .has_approved(id, alice)
+            .map(|_| ())
+            .motsu_unwrap_err()
+    ));
     // Id 0 never exists.
-    assert!(matches!(gov.sender(alice).approve(U256::ZERO).motsu_unwrap_err(), Error::UnknownProposal(_)));
+    assert!(matches!(
+        gov.sender(alice).approve(U256::ZERO).motsu_unwrap_err(),
+        Error::UnknownProposal(_)
+    ));
 }
 
 #[motsu::test]
 fn zero_target_is_rejected(gov: Contract<Governance>, alice: Address, bob: Address) {
     deploy(&gov, &[alice, bob], 2, Address::ZERO);
-    let err = gov.sender(alice).propose(Address::ZERO, U256::ZERO, Bytes::from(Vec::new())).motsu_unwrap_err();
+    let err = gov
+        .sender(alice)
+        .propose(Address::ZERO, U256::ZERO, Bytes::from(Vec::new()))
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidTarget(GovInvalidTarget { target }) if target.is_zero()));
     assert_eq!(gov.sender(alice).proposal_count(), U256::ZERO);
 }
 
 #[motsu::test]
-fn proposed_event_encodes_every_calldata_length(gov: Contract<Governance>, alice: Address, bob: Address) {
+fn proposed_event_encodes_every_calldata_length(
+    gov: Contract<Governance>,
+    alice: Address,
+    bob: Address,
+) {
     deploy(&gov, &[alice, bob], 2, Address::ZERO);
     for len in [0usize, 1, 31, 32, 33, 64, 100] {
         let data: Vec<u8> = (0..len).map(|i| i as u8 ^ 0xa5).collect();
         let id = propose(&gov, alice, bob, U256::from(len), data.clone());
-        gov.assert_emitted(&Proposed { id, proposer: alice, target: bob, value: U256::from(len), data: data.clone().into() });
+        gov.assert_emitted(&Proposed {
+            id,
+            proposer: alice,
+            target: bob,
+            value: U256::from(len),
+            data: data.clone().into(),
+        });
         assert_eq!(gov.sender(alice).get_proposal(id).motsu_unwrap().3 .0, data);
     }
 }

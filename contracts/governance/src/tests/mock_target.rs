@@ -3,7 +3,10 @@
 //! that always reverts with a custom error.
 #[allow(unused_imports)] // the SDK macros expand to code that names `Vec`
 use alloc::vec::Vec;
-use alloy_primitives::{aliases::{U16, U64}, Address, U256};
+use alloy_primitives::{
+    aliases::{U16, U64},
+    Address, U256,
+};
 use alloy_sol_types::sol;
 use stylus_sdk::{
     prelude::*,
@@ -76,19 +79,28 @@ impl MockRiskTarget {
     pub fn set_max_ltv(&mut self, collection: Address, bps: u16) -> Result<(), MockError> {
         self.only_owner()?;
         if bps > HARD_MAX_LTV_BPS {
-            return Err(MockError::LtvTooHigh(MockLtvTooHigh { bps, max: HARD_MAX_LTV_BPS }));
+            return Err(MockError::LtvTooHigh(MockLtvTooHigh {
+                bps,
+                max: HARD_MAX_LTV_BPS,
+            }));
         }
         let now = clock::now(self.vm());
         let last = self.last_change.get(collection).to::<u64>();
         if last != 0 {
             let next = last + self.min_interval.get().to::<u64>();
             if now < next {
-                return Err(MockError::TooSoon(MockTooSoon { nextAllowedAt: next }));
+                return Err(MockError::TooSoon(MockTooSoon {
+                    nextAllowedAt: next,
+                }));
             }
             let from = self.max_ltv.get(collection).to::<u16>();
             let max_step = self.max_step_bps.get().to::<u16>();
             if from.abs_diff(bps) > max_step {
-                return Err(MockError::StepTooLarge(MockStepTooLarge { from, to: bps, maxStep: max_step }));
+                return Err(MockError::StepTooLarge(MockStepTooLarge {
+                    from,
+                    to: bps,
+                    maxStep: max_step,
+                }));
             }
         }
         self.max_ltv.insert(collection, U16::from(bps));
@@ -135,7 +147,9 @@ impl MockRiskTarget {
 
     /// Always reverts with `MockAlwaysFails(42)`.
     pub fn always_fails(&mut self) -> Result<(), MockError> {
-        Err(MockError::AlwaysFails(MockAlwaysFails { code: U256::from(42) }))
+        Err(MockError::AlwaysFails(MockAlwaysFails {
+            code: U256::from(42),
+        }))
     }
 }
 
@@ -148,4 +162,3 @@ impl MockRiskTarget {
         Ok(())
     }
 }
-
