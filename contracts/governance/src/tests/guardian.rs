@@ -121,3 +121,27 @@ fn guardian_targets_are_checked(
     }
     assert!(!target.sender(other).paused());
 }
+
+#[motsu::test]
+fn a_new_guardian_replaces_the_old_one(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    guard: Address,
+    guard2: Address,
+) {
+    deploy(&gov, &[alice, bob], 2, guard);
+    deploy_target(&target, &gov);
+    let data = crate::selfcall::setGuardianCall { guardian: guard2 }.abi_encode();
+    pass(&gov, alice, bob, gov.address(), data).expect("set guardian");
+    let err = gov
+        .sender(guard)
+        .guardian_pause(target.address())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotGuardian(GovNotGuardian { caller }) if caller == guard));
+    gov.sender(guard2)
+        .guardian_pause(target.address())
+        .motsu_unwrap();
+    assert!(target.sender(alice).paused());
+}

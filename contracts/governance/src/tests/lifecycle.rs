@@ -411,3 +411,42 @@ fn proposed_event_encodes_every_calldata_length(
         assert_eq!(gov.sender(alice).get_proposal(id).motsu_unwrap().3 .0, data);
     }
 }
+
+#[motsu::test]
+fn revoke_while_ready_stops_execution(gov: Contract<Governance>, alice: Address, bob: Address) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    let id = propose(&gov, alice, bob, U256::ZERO, Vec::new());
+    gov.sender(bob).approve(id).motsu_unwrap();
+    advance(DELAY);
+    assert_eq!(state(&gov, id), READY);
+    gov.sender(bob).revoke(id).motsu_unwrap();
+    assert_eq!(state(&gov, id), PENDING);
+    assert!(matches!(
+        gov.sender(alice).execute(id).motsu_unwrap_err(),
+        Error::ThresholdNotMet(_)
+    ));
+    // Approving again restarts the full delay.
+    gov.sender(bob).approve(id).motsu_unwrap();
+    assert!(matches!(
+        gov.sender(alice).execute(id).motsu_unwrap_err(),
+        Error::Timelocked(_)
+    ));
+}
+
+#[motsu::test]
+fn a_removed_proposer_can_no_longer_cancel(
+    gov: Contract<Governance>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
+    deploy(&gov, &[alice, bob, carol], 2, Address::ZERO);
+    let id = propose(&gov, carol, bob, U256::ZERO, Vec::new());
+    let data =
+        alloy_sol_types::SolCall::abi_encode(&crate::selfcall::removeOwnerCall { owner: carol });
+    pass(&gov, alice, bob, gov.address(), data).expect("remove carol");
+    let err = gov.sender(carol).cancel(id).motsu_unwrap_err();
+    assert!(matches!(err, Error::NotOwner(GovNotOwner { caller }) if caller == carol));
+    assert_eq!(state(&gov, id), PENDING);
+    assert_eq!(approvals(&gov, id), U256::ZERO);
+}
