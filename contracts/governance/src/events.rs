@@ -46,18 +46,20 @@ pub fn emit(vm: &dyn Host, topics: &[B256], data: &[B256]) {
 
 /// As [`emit`], with one trailing dynamic `bytes` value after the static `head` words.
 pub fn emit_with_bytes(vm: &dyn Host, topics: &[B256], head: &[B256], tail: Option<&[u8]>) {
-    let mut bytes = Vec::with_capacity(32 * (head.len() + 2) + tail.map_or(0, |t| t.len() + 32));
+    let tail_len = tail.map_or(0, |t| t.len().saturating_add(64));
+    let mut bytes = Vec::with_capacity(head.len().saturating_mul(32).saturating_add(tail_len));
     for word in head {
         bytes.extend_from_slice(word.as_slice());
     }
     if let Some(tail) = tail {
         // Offset of the tail from the start of the data: the head words plus this offset word.
-        let offset = 32u64.saturating_mul(head.len() as u64 + 1);
+        let offset = (head.len() as u64).saturating_add(1).saturating_mul(32);
         bytes.extend_from_slice(offset.word().as_slice());
         bytes.extend_from_slice((tail.len() as u64).word().as_slice());
         bytes.extend_from_slice(tail);
+        // Zero-pad the tail to a whole number of words (`% 32` keeps both operands below 32).
         let padding = (32 - tail.len() % 32) % 32;
-        bytes.resize(bytes.len() + padding, 0);
+        bytes.resize(bytes.len().saturating_add(padding), 0);
     }
     // Fails only for more than four topics, which no event here has.
     let _ = vm.raw_log(topics, &bytes);

@@ -87,7 +87,7 @@ impl MockRiskTarget {
         let now = clock::now(self.vm());
         let last = self.last_change.get(collection).to::<u64>();
         if last != 0 {
-            let next = last + self.min_interval.get().to::<u64>();
+            let next = last.saturating_add(self.min_interval.get().to::<u64>());
             if now < next {
                 return Err(MockError::TooSoon(MockTooSoon {
                     nextAllowedAt: next,
@@ -136,7 +136,7 @@ impl MockRiskTarget {
     /// Accepts ETH and records the running total.
     #[payable]
     pub fn deposit(&mut self) {
-        let total = self.deposited.get() + self.vm().msg_value();
+        let total = self.deposited.get().saturating_add(self.vm().msg_value());
         self.deposited.set(total);
     }
 
