@@ -385,18 +385,16 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
                 }
             }
             Payload::UnknownSection { id, .. } => return Err(ValidationError::UnknownSection(*id)),
-            Payload::CustomSection(c) => {
-                if c.name() == "name" {
-                    if let wasmparser::KnownCustom::Name(names) = c.as_known() {
-                        for n in names {
-                            if let Ok(wasmparser::Name::Module { name, .. }) = n {
-                                if name.len() > limits::MAX_NAME_LEN {
-                                    return Err(ValidationError::Limit {
-                                        what: "module name length",
-                                        count: name.len() as u64,
-                                        limit: limits::MAX_NAME_LEN as u64,
-                                    });
-                                }
+            Payload::CustomSection(c) if c.name() == "name" => {
+                if let wasmparser::KnownCustom::Name(names) = c.as_known() {
+                    for n in names {
+                        if let Ok(wasmparser::Name::Module { name, .. }) = n {
+                            if name.len() > limits::MAX_NAME_LEN {
+                                return Err(ValidationError::Limit {
+                                    what: "module name length",
+                                    count: name.len() as u64,
+                                    limit: limits::MAX_NAME_LEN as u64,
+                                });
                             }
                         }
                     }

@@ -246,7 +246,9 @@ where
             );
             return Ok(Reply::Revert(e, activated.gas));
         }
-        let refund = call.value - fee;
+        let Some(refund) = call.value.checked_sub(fee) else {
+            return Ok(Reply::RevertAllGas(Bytes::new()));
+        };
         let j = self.inner.ctx.journal_mut();
         if !fee.is_zero() {
             j.load_account(NETWORK_FEE_ACCOUNT).map_err(ContextError::Db)?;

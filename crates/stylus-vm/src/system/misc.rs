@@ -82,8 +82,6 @@ where
             let Ok(n) = abi::uint_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
             let hash = revm::interpreter::Host::block_hash(ctx, n.saturating_to()).unwrap_or_default();
             Reply::Ok(abi::encode_words(&[hash]), 0)
-        } else if sel == selector("isTopLevelCall()") {
-            Reply::Ok(word(0), 0)
         } else if sel == selector("getStorageGasAvailable()") {
             Reply::Ok(word(0), 0)
         } else {
