@@ -55,7 +55,8 @@ pub struct NodeConfig {
 
 /// 1 ether in wei.
 pub fn ether(n: u64) -> U256 {
-    U256::from(n) * U256::from(1_000_000_000_000_000_000u64)
+    // u64::MAX × 10^18 < 2^256: saturation never triggers, it only keeps the multiplication checked.
+    U256::from(n).saturating_mul(U256::from(1_000_000_000_000_000_000u64))
 }
 
 impl Default for NodeConfig {

@@ -131,7 +131,7 @@ impl Chain {
     pub fn pending_block(&self) -> (u64, u64) {
         match &self.state.open {
             Some(open) => (open.number, open.timestamp),
-            None => (self.head().header.number + 1, self.state.clock.peek(self.head().header.timestamp)),
+            None => (self.head().header.number.saturating_add(1), self.state.clock.peek(self.head().header.timestamp)),
         }
     }
 

@@ -337,8 +337,9 @@ impl Chain {
             return Err(RpcError::invalid_params("reward percentiles must be ascending values in [0, 100]"));
         }
         let newest = self.resolve_number(newest).min(self.head().header.number);
-        let count = count.min(MAX_FEE_HISTORY).min(newest + 1);
-        let oldest = newest + 1 - count;
+        let available = newest.saturating_add(1);
+        let count = count.min(MAX_FEE_HISTORY).min(available);
+        let oldest = available.saturating_sub(count);
         let mut gas_used_ratio = Vec::new();
         let mut reward = Vec::new();
         for n in oldest..=newest {
@@ -350,7 +351,7 @@ impl Chain {
         }
         let base = u128::from(BASE_FEE_WEI);
         Ok(FeeHistory {
-            base_fee_per_gas: vec![base; gas_used_ratio.len() + 1],
+            base_fee_per_gas: vec![base; gas_used_ratio.len().saturating_add(1)],
             gas_used_ratio,
             base_fee_per_blob_gas: Vec::new(),
             blob_gas_used_ratio: Vec::new(),

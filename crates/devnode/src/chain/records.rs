@@ -68,7 +68,7 @@ impl TxRecord {
                 block_timestamp: Some(timestamp),
                 transaction_hash: Some(self.tx.hash),
                 transaction_index: Some(self.index),
-                log_index: Some(self.receipt.first_log_index + i as u64),
+                log_index: Some(self.receipt.first_log_index.saturating_add(i as u64)),
                 removed: false,
             })
             .collect()
