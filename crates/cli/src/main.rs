@@ -24,6 +24,9 @@ enum Command {
         /// Where to write `<contract>.wasm` and `<contract>.code`.
         #[arg(long, default_value = "target/stylus")]
         out: PathBuf,
+        /// Only these contract packages (e.g. `-p lien-loan-book`); all when omitted.
+        #[arg(short = 'p', long = "package")]
+        only: Vec<String>,
     },
     /// Export every contract's Solidity interface (from its own code) to abi/<Name>.sol.
     Abi,
@@ -31,7 +34,7 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Package { out } => run_package(&out),
+        Command::Package { out, only } => run_package(&out, &only),
         Command::Abi => run_abi(),
     }
 }
@@ -49,10 +52,10 @@ fn run_abi() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_package(out: &std::path::Path) -> anyhow::Result<()> {
+fn run_package(out: &std::path::Path, only: &[String]) -> anyhow::Result<()> {
     let root = package::workspace_root();
     let out = if out.is_absolute() { out.to_owned() } else { root.join(out) };
-    let artifacts = package::package_all(&root, &out).context("packaging the contracts")?;
+    let artifacts = package::package_some(&root, &out, only).context("packaging the contracts")?;
     print!("{}", package::size_table(&artifacts));
     println!("artifacts written to {}", out.display());
     let mut broken = false;

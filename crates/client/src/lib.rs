@@ -12,3 +12,4 @@ pub mod deploy;
 pub mod nitro_rules;
 pub mod package;
 pub mod protocol;
+pub mod story;

@@ -4,7 +4,9 @@
 //! 2. re-encode the module instruction by instruction (clears the over-long encodings rustc's
 //!    precompiled std leaves behind, which Nitro reads as reference types) and drop every
 //!    custom section (names, producers, target features);
-//! 3. brotli at quality 11; 4. prefix `EF F0 00 00` (Stylus, dictionary 0).
+//! 3. binaryen's `wasm-opt -Oz` with only the features Nitro accepts (a quarter to a third
+//!    off the raw module), then re-encode and strip once more;
+//! 4. brotli at quality 11; 5. prefix `EF F0 00 00` (Stylus, dictionary 0).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -181,9 +183,64 @@ pub fn compress_with_prefix(wasm: &[u8]) -> Vec<u8> {
     code
 }
 
-/// Turns a raw rustc module into an [`Artifact`].
-pub fn package_module(package: &str, raw: &[u8]) -> Result<Artifact, PackageError> {
-    let wasm = reencode_stripped(package, raw)?;
+/// The binaryen release whose `wasm-opt` the pipeline uses (from the npm registry).
+pub const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Path of `wasm-opt`: `$LIEN_WASM_OPT` if set, else binaryen from npm under `<root>/.tools`,
+/// installed there (pinned to [`BINARYEN_VERSION`]) on first use.
+pub fn wasm_opt(root: &Path) -> Result<PathBuf, PackageError> {
+    if let Some(path) = std::env::var_os("LIEN_WASM_OPT") {
+        return Ok(PathBuf::from(path));
+    }
+    let tools = root.join(".tools");
+    let bin = tools.join("node_modules/.bin/wasm-opt");
+    let version_ok = std::fs::read_to_string(tools.join("node_modules/binaryen/package.json"))
+        .is_ok_and(|pkg| pkg.contains(&format!("\"version\": \"{BINARYEN_VERSION}\"")));
+    if bin.exists() && version_ok {
+        return Ok(bin);
+    }
+    std::fs::create_dir_all(&tools).map_err(|source| PackageError::Io { path: tools.clone(), source })?;
+    let status = Command::new("npm")
+        .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&tools)
+        .arg(format!("binaryen@{BINARYEN_VERSION}"))
+        .status()
+        .map_err(|e| PackageError::Cargo(format!("npm (needed to install binaryen's wasm-opt): {e}")))?;
+    if !status.success() || !bin.exists() {
+        return Err(PackageError::Cargo(format!("npm install binaryen@{BINARYEN_VERSION} failed ({status})")));
+    }
+    Ok(bin)
+}
+
+/// Runs `wasm-opt -Oz` restricted to the features Nitro accepts (MVP + bulk memory, sign
+/// extension, mutable globals, saturating float-to-int), dropping debug info and producers.
+pub fn optimize(wasm_opt: &Path, name: &str, wasm: &[u8]) -> Result<Vec<u8>, PackageError> {
+    let dir = std::env::temp_dir().join(format!("lien-wasm-opt-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|source| PackageError::Io { path: dir.clone(), source })?;
+    let (input, output) = (dir.join("in.wasm"), dir.join("out.wasm"));
+    std::fs::write(&input, wasm).map_err(|source| PackageError::Io { path: input.clone(), source })?;
+    let result = Command::new(wasm_opt)
+        .arg(&input)
+        .args(["-Oz", "--mvp-features", "--enable-bulk-memory", "--enable-sign-ext"])
+        .args(["--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--strip-debug", "--strip-producers", "-o"])
+        .arg(&output)
+        .output();
+    let optimized = match result {
+        Ok(out) if out.status.success() => std::fs::read(&output).map_err(|source| PackageError::Io { path: output.clone(), source }),
+        Ok(out) => Err(PackageError::Reencode { name: name.to_owned(), reason: String::from_utf8_lossy(&out.stderr).into_owned() }),
+        Err(e) => Err(PackageError::Cargo(format!("running {}: {e}", wasm_opt.display()))),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    optimized
+}
+
+/// Turns a raw rustc module into an [`Artifact`]: re-encode and strip, `wasm-opt -Oz`
+/// (when `wasm_opt` is given), re-encode and strip again, compress and prefix.
+pub fn package_module(package: &str, raw: &[u8], wasm_opt: Option<&Path>) -> Result<Artifact, PackageError> {
+    let mut wasm = reencode_stripped(package, raw)?;
+    if let Some(tool) = wasm_opt {
+        wasm = reencode_stripped(package, &optimize(tool, package, &wasm)?)?;
+    }
     let code = compress_with_prefix(&wasm);
     Ok(Artifact { package: package.to_owned(), wasm, code })
 }
@@ -191,8 +248,21 @@ pub fn package_module(package: &str, raw: &[u8]) -> Result<Artifact, PackageErro
 /// Builds and packages every contract of the workspace at `root`; writes
 /// `<out_dir>/<package>.wasm` (the module) and `<out_dir>/<package>.code` (deployable code).
 pub fn package_all(root: &Path, out_dir: &Path) -> Result<Vec<Artifact>, PackageError> {
-    let crates = discover_contracts(root)?;
+    package_some(root, out_dir, &[])
+}
+
+/// As [`package_all`], restricted to the named packages (all when `only` is empty).
+pub fn package_some(root: &Path, out_dir: &Path, only: &[String]) -> Result<Vec<Artifact>, PackageError> {
+    let mut crates = discover_contracts(root)?;
+    if !only.is_empty() {
+        let unknown: Vec<&String> = only.iter().filter(|o| !crates.iter().any(|c| &c.package == *o)).collect();
+        if !unknown.is_empty() {
+            return Err(PackageError::Cargo(format!("no contract package named {unknown:?}")));
+        }
+        crates.retain(|c| only.contains(&c.package));
+    }
     build_wasm(root, &crates)?;
+    let tool = wasm_opt(root)?;
     let wasm_dir = target_dir(root).join("wasm32-unknown-unknown/release");
     std::fs::create_dir_all(out_dir)
         .map_err(|source| PackageError::Io { path: out_dir.to_owned(), source })?;
@@ -200,7 +270,7 @@ pub fn package_all(root: &Path, out_dir: &Path) -> Result<Vec<Artifact>, Package
     for c in &crates {
         let path = wasm_dir.join(format!("{}.wasm", c.lib_name));
         let raw = std::fs::read(&path).map_err(|source| PackageError::Io { path, source })?;
-        let artifact = package_module(&c.package, &raw)?;
+        let artifact = package_module(&c.package, &raw, Some(&tool))?;
         for (ext, bytes) in [("wasm", &artifact.wasm), ("code", &artifact.code)] {
             let path = out_dir.join(format!("{}.{ext}", c.package));
             std::fs::write(&path, bytes).map_err(|source| PackageError::Io { path, source })?;

@@ -24,6 +24,20 @@ fn every_contract_packages_within_limits_and_passes_nitro_rules() {
 }
 
 #[test]
+fn wasm_opt_shrinks_and_keeps_the_module_valid() {
+    let root = package::workspace_root();
+    let mock = package::ContractCrate { package: "lien-mock-feed".into(), lib_name: "lien_mock_feed".into() };
+    package::build_wasm(&root, std::slice::from_ref(&mock)).expect("build");
+    let raw = std::fs::read(package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_feed.wasm")).expect("raw");
+    let plain = package::package_module("lien-mock-feed", &raw, None).expect("plain");
+    let tool = package::wasm_opt(&root).expect("wasm-opt");
+    let optimized = package::package_module("lien-mock-feed", &raw, Some(&tool)).expect("optimized");
+    assert_eq!(nitro_rules::check(&optimized.wasm), vec![]);
+    assert!(optimized.code.len() < plain.code.len(), "{} !< {}", optimized.code.len(), plain.code.len());
+    println!("lien-mock-feed: {} -> {} bytes compressed with wasm-opt", plain.code.len(), optimized.code.len());
+}
+
+#[test]
 fn raw_rustc_output_needs_the_reencode() {
     // The precompiled std of rustc 1.95 leaves an over-long call_indirect table index that a
     // validator without reference types rejects; the re-encode is what makes it pass.
@@ -33,7 +47,7 @@ fn raw_rustc_output_needs_the_reencode() {
     let path = package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_token.wasm");
     let raw = std::fs::read(path).expect("raw module");
     let before = nitro_rules::check(&raw);
-    let after = nitro_rules::check(&package::package_module("lien-mock-token", &raw).expect("package").wasm);
+    let after = nitro_rules::check(&package::package_module("lien-mock-token", &raw, None).expect("package").wasm);
     assert!(matches!(before.first(), Some(nitro_rules::Violation::Invalid(_))), "raw module passed: {before:?}");
     assert_eq!(after, vec![]);
 }
