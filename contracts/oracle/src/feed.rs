@@ -19,31 +19,36 @@ pub struct Round {
     pub updated_at: U256,
 }
 
-fn word(data: &[u8], i: usize) -> Option<U256> {
+fn word(data: &[u8], i: usize) -> Option<[u8; 32]> {
     let start = i.checked_mul(32)?;
-    let bytes = data.get(start..start.checked_add(32)?)?;
-    U256::try_from_be_slice(bytes)
+    data.get(start..start.checked_add(32)?)?.try_into().ok()
+}
+
+/// Whether an ABI word holds a `uint80` (its top 22 bytes are zero).
+fn is_uint80(w: &[u8; 32]) -> bool {
+    w.iter().take(22).all(|b| *b == 0)
 }
 
 /// Decodes `(uint80, int256, uint256, uint256, uint80)`; `None` unless exactly five words
 /// with both round ids below 2^80.
 pub fn decode_round(data: &[u8]) -> Option<Round> {
-    if data.len() != 5 * 32 {
+    if data.len() != 5 * 32 || !is_uint80(&word(data, 0)?) || !is_uint80(&word(data, 4)?) {
         return None;
     }
-    let limit = U256::from(1u64) << 80;
-    if word(data, 0)? >= limit || word(data, 4)? >= limit {
-        return None;
-    }
-    Some(Round { answer: I256::from_raw(word(data, 1)?), started_at: word(data, 2)?, updated_at: word(data, 3)? })
+    Some(Round {
+        answer: I256::from_raw(U256::from_be_bytes(word(data, 1)?)),
+        started_at: U256::from_be_bytes(word(data, 2)?),
+        updated_at: U256::from_be_bytes(word(data, 3)?),
+    })
 }
 
 /// Decodes a `uint8` return; `None` unless exactly one word below 256.
 pub fn decode_decimals(data: &[u8]) -> Option<u8> {
-    if data.len() != 32 {
+    let w = word(data, 0)?;
+    if data.len() != 32 || w.iter().take(31).any(|b| *b != 0) {
         return None;
     }
-    u8::try_from(word(data, 0)?).ok()
+    Some(w[31])
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
 
+pub mod abi;
 pub mod aggregate;
 pub mod clock;
 pub mod errors;
@@ -37,11 +38,13 @@ pub mod window;
 #[cfg(test)]
 mod tests;
 
-use alloy_primitives::{Address, U256};
+use abi::{num, topic};
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolEvent;
 use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageArray, StorageMap, StorageU256, StorageVec},
+    storage::{StorageAddress, StorageArray, StorageMap, StorageU256},
 };
 
 use aggregate::{Aggregate, Collector, Observation};
@@ -96,7 +99,8 @@ pub struct CollectionState {
     twap_cum: StorageU256,
     /// Ring of [`packed::pack_checkpoint`] words.
     checkpoints: StorageArray<StorageU256, CHECKPOINTS>,
-    source_list: StorageVec<StorageAddress>,
+    /// Sources in slots `0..n`, zero after (sources are never the zero address).
+    source_list: StorageArray<StorageAddress, MAX_SOURCES>,
     sources: StorageMap<Address, SourceState>,
     /// [`packed::pack_multiplier`] per token id.
     multipliers: StorageMap<U256, StorageU256>,
@@ -148,27 +152,28 @@ impl PriceOracle {
     /// Owner only: removes a source (its stored values are erased).
     pub fn remove_source(&mut self, collection: Address, source: Address) -> Result<(), Error> {
         self.ownable.only_owner()?;
-        let mut c = self.collections.setter(collection);
-        if SourceMeta::unpack(c.sources.getter(source).meta.get()).kind == kind::NONE {
+        if self.kind_of(collection, source) == kind::NONE {
             return Err(Error::UnknownSource(OracleUnknownSource { collection, source }));
         }
-        let len = c.source_list.len();
-        for i in 0..len {
+        // Move the last source into the removed one's slot and clear the last slot.
+        let n = self.source_count(collection);
+        let mut c = self.collections.setter(collection);
+        let last = c.source_list.get(n.saturating_sub(1)).unwrap_or_default();
+        for i in 0..n {
             if c.source_list.get(i) == Some(source) {
-                if let Some(last) = c.source_list.get(len - 1) {
-                    if let Some(mut slot) = c.source_list.setter(i) {
-                        slot.set(last);
-                    }
+                if let Some(mut slot) = c.source_list.setter(i) {
+                    slot.set(last);
                 }
-                c.source_list.erase_last();
-                break;
             }
+        }
+        if let Some(mut slot) = c.source_list.setter(n.saturating_sub(1)) {
+            slot.set(Address::ZERO);
         }
         let mut s = c.sources.setter(source);
         s.meta.set(U256::ZERO);
         s.price.set(U256::ZERO);
         s.pending.set(U256::ZERO);
-        log(self.vm(), SourceRemoved { collection, source });
+        self.emit(&[SourceRemoved::SIGNATURE_HASH, topic(collection), topic(source)], &[]);
         Ok(())
     }
 
@@ -213,7 +218,7 @@ impl PriceOracle {
         }
         let mut c = self.collections.setter(collection);
         c.multipliers.setter(token_id).set(packed::pack_multiplier(bps, expires_at));
-        log(self.vm(), MultiplierSet { collection, tokenId: token_id, bps, expiresAt: expires_at });
+        self.emit(&[MultiplierSet::SIGNATURE_HASH, topic(collection), token_id.into()], &[num(bps.into()), num(expires_at)]);
         Ok(())
     }
 
@@ -226,7 +231,7 @@ impl PriceOracle {
         }
         self.sequencer_feed.set(feed);
         self.sequencer_grace.set(U256::from_limbs([grace, 0, 0, 0]));
-        log(self.vm(), SequencerFeedSet { feed, grace });
+        self.emit(&[SequencerFeedSet::SIGNATURE_HASH, topic(feed)], &[num(grace)]);
         Ok(())
     }
 
@@ -309,7 +314,7 @@ impl PriceOracle {
     /// The collection's sources, in storage order.
     pub fn sources(&self, collection: Address) -> Vec<Address> {
         let c = self.collections.getter(collection);
-        (0..c.source_list.len()).filter_map(|i| c.source_list.get(i)).collect()
+        (0..self.source_count(collection)).filter_map(|i| c.source_list.get(i)).collect()
     }
 
     /// `(kind, price, updatedAt, pending, pendingSince)` of one source (reporter values;
@@ -348,6 +353,11 @@ fn effective_multiplier(bps: u32, expires_at: u64, now: u64) -> u32 {
 }
 
 impl PriceOracle {
+    /// Emits an event given its topics (signature hash first) and data words.
+    fn emit(&self, topics: &[B256], data: &[U256]) {
+        self.vm().emit_log(&abi::log_data(topics, data), topics.len());
+    }
+
     /// Static call with `selector`; `None` when it reverts.
     fn read(&self, target: Address, selector: &[u8; 4]) -> Option<Vec<u8>> {
         self.vm().static_call(&self, target, selector).ok()
@@ -356,6 +366,17 @@ impl PriceOracle {
     /// `latestRoundData()` of `feed`, `None` when it reverts or returns malformed data.
     fn round(&self, feed: Address) -> Option<feed::Round> {
         self.read(feed, &feed::LATEST_ROUND_DATA).and_then(|d| feed::decode_round(&d))
+    }
+
+    /// The kind of `source` for `collection` (`kind::NONE` if it is not a source).
+    fn kind_of(&self, collection: Address, source: Address) -> u8 {
+        SourceMeta::unpack(self.collections.getter(collection).sources.getter(source).meta.get()).kind
+    }
+
+    /// Number of sources (the index of the first empty slot).
+    fn source_count(&self, collection: Address) -> usize {
+        let c = self.collections.getter(collection);
+        (0..MAX_SOURCES).find(|&i| c.source_list.get(i).unwrap_or_default().is_zero()).unwrap_or(MAX_SOURCES)
     }
 
     fn now(&self) -> u64 {
@@ -376,19 +397,16 @@ impl PriceOracle {
 
     fn write_params(&mut self, collection: Address, p: Params) {
         self.collections.setter(collection).params.set(packed::pack_params(&p));
-        log(
-            self.vm(),
-            ParamsSet {
-                collection,
-                minSources: p.min_sources,
-                maxAge: p.max_age,
-                maxJumpBps: p.max_jump_bps,
-                confirmDelay: p.confirm_delay,
-                maxSpreadBps: p.max_spread_bps,
-                twapWindow: p.twap_window,
-                decimals: p.decimals,
-            },
-        );
+        let data = [
+            num(p.min_sources.into()),
+            num(p.max_age),
+            num(p.max_jump_bps.into()),
+            num(p.confirm_delay),
+            num(p.max_spread_bps.into()),
+            num(p.twap_window),
+            num(p.decimals.into()),
+        ];
+        self.emit(&[ParamsSet::SIGNATURE_HASH, topic(collection)], &data);
     }
 
     fn add_source(&mut self, collection: Address, source: Address, k: u8, feed_decimals: u8) -> Result<(), Error> {
@@ -399,23 +417,24 @@ impl PriceOracle {
         if !self.configured(collection) {
             self.write_params(collection, params::DEFAULT);
         }
-        let mut c = self.collections.setter(collection);
-        if SourceMeta::unpack(c.sources.getter(source).meta.get()).kind != kind::NONE {
+        if self.kind_of(collection, source) != kind::NONE {
             return Err(Error::SourceExists(OracleSourceExists { collection, source }));
         }
-        if c.source_list.len() >= MAX_SOURCES {
+        let n = self.source_count(collection);
+        let mut c = self.collections.setter(collection);
+        let Some(mut slot) = c.source_list.setter(n) else {
             return Err(Error::TooManySources(OracleTooManySources { collection }));
-        }
-        c.source_list.push(source);
+        };
+        slot.set(source);
         let meta = SourceMeta { kind: k, feed_decimals, ..SourceMeta::default() };
         c.sources.setter(source).meta.set(meta.pack());
-        log(self.vm(), SourceAdded { collection, source, kind: k, feedDecimals: feed_decimals });
+        self.emit(&[SourceAdded::SIGNATURE_HASH, topic(collection), topic(source)], &[num(k.into()), num(feed_decimals.into())]);
         Ok(())
     }
 
     /// The checks of one post: `reporter` reports for `collection` and `0 < price ≤ MAX_PRICE`.
     fn check_post(&self, collection: Address, reporter: Address, price: U256) -> Result<(), Error> {
-        if SourceMeta::unpack(self.collections.getter(collection).sources.getter(reporter).meta.get()).kind != kind::REPORTER {
+        if self.kind_of(collection, reporter) != kind::REPORTER {
             return Err(Error::UnauthorizedReporter(OracleUnauthorizedReporter { collection, reporter }));
         }
         if price.is_zero() || price > MAX_PRICE {
@@ -441,16 +460,16 @@ impl PriceOracle {
                 meta = SourceMeta { updated_at: now, pending_since: 0, pending_at: 0, ..meta };
                 s.meta.set(meta.pack());
                 if decision == Decision::Confirm {
-                    log(self.vm(), PriceConfirmed { collection, reporter, price, previous: accepted });
+                    self.emit(&[PriceConfirmed::SIGNATURE_HASH, topic(collection), topic(reporter)], &[price, accepted]);
                 } else {
-                    log(self.vm(), PricePosted { collection, reporter, price });
+                    self.emit(&[PricePosted::SIGNATURE_HASH, topic(collection), topic(reporter)], &[price]);
                 }
             }
             Decision::Hold { since } => {
                 s.pending.set(price);
                 meta = SourceMeta { pending_since: since, pending_at: now, ..meta };
                 s.meta.set(meta.pack());
-                log(self.vm(), PriceHeldBack { collection, reporter, price, accepted, pendingSince: since });
+                self.emit(&[PriceHeldBack::SIGNATURE_HASH, topic(collection), topic(reporter)], &[price, accepted, num(since)]);
             }
         }
         self.roll_twap(collection)
@@ -487,8 +506,7 @@ impl PriceOracle {
         let p = self.params_of(collection);
         let now = self.now();
         let mut collector = Collector::default();
-        let n = self.collections.getter(collection).source_list.len();
-        for i in 0..n {
+        for i in 0..self.source_count(collection) {
             let source = self.collections.getter(collection).source_list.get(i).unwrap_or_default();
             collector.push(self.observe(collection, source, twap_side, p.decimals), now, p.max_age);
         }
@@ -567,7 +585,7 @@ impl PriceOracle {
             next_after = (next + 1) % CHECKPOINTS;
         }
         c.twap.set(packed::pack_twap(acc.start, acc.time, next_after as u64));
-        log(self.vm(), TwapUpdated { collection, price: acc.price, cumulative: acc.cum, fresh: agg.fresh });
+        self.emit(&[TwapUpdated::SIGNATURE_HASH, topic(collection)], &[acc.price, acc.cum, num(agg.fresh.into())]);
         Ok(())
     }
 

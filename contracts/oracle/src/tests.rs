@@ -84,6 +84,12 @@ fn ok_after_a_full_window(oracle: Contract<PriceOracle>, owner: Address, a: Addr
     assert_eq!(liquidation(&oracle, a), (u(1_000), status::OK));
     assert_eq!(oracle.sender(a).spot(collection()).expect("spot"), (u(1_000), u(1_000), u(1_000), 3, 3));
     oracle.assert_emitted(&PricePosted { collection: collection(), reporter: c, price: u(1_000) });
+    oracle.assert_emitted(&TwapUpdated {
+        collection: collection(),
+        price: u(1_000),
+        cumulative: u(1_000 * DAY),
+        fresh: 3,
+    });
 }
 
 #[motsu::test]
