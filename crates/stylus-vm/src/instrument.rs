@@ -35,6 +35,7 @@ struct Meter<'i> {
     globals_done: bool,
     exports_done: bool,
     body: u32,
+    wrapped: bool,
 }
 
 impl Meter<'_> {
@@ -170,7 +171,12 @@ impl Meter<'_> {
                     }
                 }
                 Operator::Return => self.stack_leave(f, words),
-                Operator::End if *depth == 0 => self.stack_leave(f, words),
+                Operator::End if *depth == 0 => {
+                    if self.wrapped {
+                        f.instruction(&I::End);
+                    }
+                    self.stack_leave(f, words)
+                }
                 _ => {}
             }
             if let Operator::End = op {
@@ -255,8 +261,22 @@ impl Reencode for Meter<'_> {
     ) -> Result<(), reencode::Error<Self::Error>> {
         let words = self.info.frame_words.get(self.body as usize).copied().unwrap_or(0);
         self.body += 1;
+        let results = self.info.func_results.get(self.body as usize - 1).cloned().unwrap_or_default();
+        // Wrap the body in a block so that a branch to the function's own label (an implicit
+        // return) still passes the stack restore. Multi-value results keep the plain body.
+        let wrapper = match results.as_slice() {
+            [] => Some(wasm_encoder::BlockType::Empty),
+            [t] => Some(wasm_encoder::BlockType::Result(
+                RoundtripReencoder.val_type(*t).map_err(|e| reencode::Error::UserError(e.to_string()))?,
+            )),
+            _ => None,
+        };
         let mut f = self.new_function_with_parsed_locals(&func)?;
         self.stack_enter(&mut f, words);
+        if let Some(bt) = wrapper {
+            f.instruction(&I::Block(bt));
+        }
+        self.wrapped = wrapper.is_some();
         let mut reader = func.get_operators_reader()?;
         let mut block: Vec<Operator<'_>> = Vec::new();
         let mut depth = 0u32;
@@ -279,7 +299,7 @@ impl Reencode for Meter<'_> {
 /// Rewrites a validated module with the ink meter, depth checker and heap-bound calls.
 pub fn instrument(wasm: &[u8], info: &ModuleInfo) -> Result<Vec<u8>, InstrumentError> {
     let globals_base = u32::try_from(info.globals).map_err(|e| InstrumentError(e.to_string()))?;
-    let mut meter = Meter { info, globals_base, globals_done: false, exports_done: false, body: 0 };
+    let mut meter = Meter { info, globals_base, globals_done: false, exports_done: false, body: 0, wrapped: false };
     let mut module = wasm_encoder::Module::new();
     meter
         .parse_core_module(&mut module, Parser::new(0), wasm)

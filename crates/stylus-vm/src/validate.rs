@@ -152,6 +152,8 @@ pub struct ModuleInfo {
     pub total_ops: u64,
     /// Per defined function: its frame size in words (operand stack + locals + 4).
     pub frame_words: Vec<u32>,
+    /// Per defined function: its result types.
+    pub func_results: Vec<Vec<ValType>>,
     /// Function index of `vm_hooks.pay_for_memory_grow`, if imported.
     pub pay_for_memory_grow: Option<u32>,
     /// Number of params of each type index (for call_indirect pricing).
@@ -329,7 +331,10 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
             }
             Payload::FunctionSection(reader) => {
                 for t in reader.clone() {
-                    func_type_idx.push(t.map_err(inv)?);
+                    let t = t.map_err(inv)?;
+                    func_type_idx.push(t);
+                    let results = func_types.get(t as usize).map(|f| f.results().to_vec()).unwrap_or_default();
+                    info.func_results.push(results);
                 }
                 info.funcs = u64::from(reader.count());
                 limit("functions", info.funcs, limits::MAX_FUNCTIONS as u64)?;

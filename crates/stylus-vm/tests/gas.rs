@@ -131,3 +131,22 @@ fn storage_hostio_gas() {
     assert!((gl - gb).abs_diff(2105 + 2) <= 2, "load {gl} base {gb}");
     assert!((gs - gb).abs_diff(22_100 + 10) <= 3, "store {gs} base {gb}");
 }
+
+#[test]
+fn branching_to_the_function_label_restores_the_stack_budget() {
+    // $f leaves through `br 0` at its top level (an implicit return). 100,000 calls of a
+    // 5-word frame exceed the 262,144-word budget unless every exit gives the words back.
+    let mut chain = Chain::new();
+    let src = r#"(module
+      (memory (export "memory") 1 1)
+      (func $f (param i32) (result i32) (local.get 0) (br 0))
+      (func (export "user_entrypoint") (param $len i32) (result i32) (local $i i32)
+        (local.set $i (i32.const 100000))
+        (loop $l
+          (local.set $i (i32.sub (call $f (local.get $i)) (i32.const 1)))
+          (br_if $l (local.get $i)))
+        i32.const 0))"#;
+    let p = chain.program(src);
+    let r = chain.send(DEV, TxKind::Call(p), Default::default(), U256::ZERO, 29_000_000);
+    assert!(r.is_success(), "{r:?}");
+}
