@@ -1,6 +1,8 @@
 //! `lien`: the command-line front end of the Lien protocol.
 #![forbid(unsafe_code)]
 
+mod demo;
+
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -30,10 +32,15 @@ enum Command {
     },
     /// Export every contract's Solidity interface (from its own code) to abi/<Name>.sol.
     Abi,
+    /// Start the embedded dev node, deploy the protocol and run a whole loan lifecycle with
+    /// several accounts; print a summary with the gas of every step.
+    Demo,
 }
 
-fn main() -> anyhow::Result<()> {
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::Demo => demo::run().await,
         Command::Package { out, only } => run_package(&out, &only),
         Command::Abi => run_abi(),
     }
