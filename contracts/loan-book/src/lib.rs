@@ -21,11 +21,11 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::{Address, U256, U64};
+use alloy_primitives::{Address, U256};
 use lien_math::{debt_up, fits_ltv, is_healthy, max_borrow_down, max_debt_down};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageU64, StorageVec},
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageVec},
 };
 
 pub mod clock;
@@ -58,13 +58,7 @@ pub struct LoanBook {
     vault: StorageAddress,
     oracle: StorageAddress,
     liquidator: StorageAddress,
-    paused: StorageBool,
-    max_step_bps: StorageU64,
-    min_change_interval: StorageU64,
-    fee_bps: StorageU64,
-    tip_bps: StorageU64,
-    uncertain_haircut_bps: StorageU64,
-    protocol_last_change: StorageU64,
+    config: ConfigRecord,
     currencies: StorageMap<Address, CurrencyRecord>,
     collections: StorageMap<Address, CollectionRecord>,
     offers: StorageMap<U256, OfferRecord>,
@@ -101,13 +95,11 @@ impl LoanBook {
     ) -> Result<(), Error> {
         owner::set_owner(&mut self.owner, owner, false)?;
         params::check_rate_limit(max_step_bps, min_change_interval).map_err(Error::bounds)?;
-        let p = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
-        p.check_bounds().map_err(Error::bounds)?;
-        self.max_step_bps.set(U64::from(max_step_bps));
-        self.min_change_interval.set(U64::from(min_change_interval));
-        self.store_protocol(&p);
-        let now = self.now();
-        self.protocol_last_change.set(U64::from(now));
+        let protocol = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
+        protocol.check_bounds().map_err(Error::bounds)?;
+        let last_change = self.now();
+        self.config.put(&Config { protocol, max_step_bps, min_change_interval, last_change, paused: false });
+        emit_protocol(&protocol);
         Ok(())
     }
 
@@ -160,9 +152,8 @@ impl LoanBook {
     pub fn set_currency(&mut self, currency: Address, tip_cap: U256) -> Result<(), Error> {
         self.only_owner()?;
         self.require_code(currency)?;
-        let mut c = self.currencies.setter(currency);
-        c.listed.set(true);
-        c.tip_cap.set(tip_cap);
+        let stored = tip_cap.checked_add(U256::from(1u8)).ok_or_else(Error::math)?;
+        self.currencies.setter(currency).tip_cap_plus_one.set(stored);
         emit(&CurrencySet { currency, tipCap: tip_cap });
         Ok(())
     }
@@ -186,13 +177,13 @@ impl LoanBook {
     ) -> Result<(), Error> {
         self.only_owner()?;
         self.require_code(collection)?;
-        if !self.currencies.getter(currency).listed.get() {
+        if !self.currencies.getter(currency).get().0 {
             return Err(Error::CurrencyNotListed(LoanBookCurrencyNotListed { currency }));
         }
-        if self.collections.getter(collection).listed.get() {
+        if self.collections.getter(collection).fetch().listed {
             return Err(Error::AlreadyListed(LoanBookAlreadyListed { collection }));
         }
-        let p = RiskParams {
+        let risk = RiskParams {
             max_ltv_bps,
             liq_threshold_bps,
             liq_penalty_bps,
@@ -203,16 +194,11 @@ impl LoanBook {
             auction_step,
             auction_tail,
         };
-        p.check_bounds().map_err(Error::bounds)?;
-        let now = self.now();
-        let mut c = self.collections.setter(collection);
-        c.listed.set(true);
-        c.enabled.set(true);
-        c.currency.set(currency);
-        c.set_risk(&p);
-        c.last_change.set(U64::from(now));
+        risk.check_bounds().map_err(Error::bounds)?;
+        let c = Collection { listed: true, enabled: true, currency, risk, last_change: self.now() };
+        self.collections.setter(collection).put(&c);
         emit(&CollectionListed { collection, currency });
-        self.emit_params(collection, &p);
+        emit_params(collection, &risk);
         Ok(())
     }
 
@@ -234,15 +220,13 @@ impl LoanBook {
         auction_tail: u64,
     ) -> Result<(), Error> {
         self.only_owner()?;
-        let (old, last) = {
-            let c = self.collections.getter(collection);
-            if !c.listed.get() {
-                return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
-            }
-            (c.risk(), u64_of(c.last_change.get()))
-        };
-        let now = self.rate_limited(last)?;
-        let p = RiskParams {
+        let mut c = self.collections.getter(collection).fetch();
+        if !c.listed {
+            return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
+        }
+        let config = self.config.fetch();
+        let now = self.rate_limited(c.last_change, &config)?;
+        let risk = RiskParams {
             max_ltv_bps,
             liq_threshold_bps,
             liq_penalty_bps,
@@ -253,12 +237,13 @@ impl LoanBook {
             auction_step,
             auction_tail,
         };
-        p.check_bounds().map_err(Error::bounds)?;
-        p.check_steps(&old, self.max_step()).map_err(|field| Error::StepTooLarge(LoanBookStepTooLarge { field }))?;
-        let mut c = self.collections.setter(collection);
-        c.set_risk(&p);
-        c.last_change.set(U64::from(now));
-        self.emit_params(collection, &p);
+        risk.check_bounds().map_err(Error::bounds)?;
+        risk.check_steps(&c.risk, config.max_step_bps)
+            .map_err(|field| Error::StepTooLarge(LoanBookStepTooLarge { field }))?;
+        c.risk = risk;
+        c.last_change = now;
+        self.collections.setter(collection).put(&c);
+        emit_params(collection, &risk);
         Ok(())
     }
 
@@ -266,11 +251,12 @@ impl LoanBook {
     /// rate-limited, so it works as an emergency brake). Existing loans are unaffected.
     pub fn set_collection_enabled(&mut self, collection: Address, enabled: bool) -> Result<(), Error> {
         self.only_owner()?;
-        let mut c = self.collections.setter(collection);
-        if !c.listed.get() {
+        let mut c = self.collections.getter(collection).fetch();
+        if !c.listed {
             return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
         }
-        c.enabled.set(enabled);
+        c.enabled = enabled;
+        self.collections.setter(collection).put(&c);
         emit(&CollectionEnabled { collection, enabled });
         Ok(())
     }
@@ -280,13 +266,17 @@ impl LoanBook {
     /// parameters (owner only).
     pub fn set_protocol_params(&mut self, fee_bps: u16, tip_bps: u16, uncertain_haircut_bps: u16) -> Result<(), Error> {
         self.only_owner()?;
-        let now = self.rate_limited(u64_of(self.protocol_last_change.get()))?;
-        let p = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
-        p.check_bounds().map_err(Error::bounds)?;
-        p.check_steps(&self.protocol(), self.max_step())
+        let mut config = self.config.fetch();
+        let now = self.rate_limited(config.last_change, &config)?;
+        let protocol = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
+        protocol.check_bounds().map_err(Error::bounds)?;
+        protocol
+            .check_steps(&config.protocol, config.max_step_bps)
             .map_err(|field| Error::StepTooLarge(LoanBookStepTooLarge { field }))?;
-        self.store_protocol(&p);
-        self.protocol_last_change.set(U64::from(now));
+        config.protocol = protocol;
+        config.last_change = now;
+        self.config.put(&config);
+        emit_protocol(&protocol);
         Ok(())
     }
 
@@ -330,8 +320,8 @@ impl LoanBook {
     ) -> Result<U256, Error> {
         self.not_paused()?;
         let lender = self.vm().msg_sender();
-        let p = self.usable_collection(collection)?;
-        if self.collections.getter(collection).currency.get() != currency {
+        let c = self.usable_collection(collection)?;
+        if c.currency != currency {
             return Err(Error::WrongCurrency(LoanBookWrongCurrency {}));
         }
         if principal.is_zero() {
@@ -340,7 +330,7 @@ impl LoanBook {
         if apr_bps > params::MAX_APR_BPS {
             return Err(Error::BadApr(LoanBookBadApr {}));
         }
-        if duration < params::MIN_DURATION || duration > p.max_duration {
+        if duration < params::MIN_DURATION || duration > c.risk.max_duration {
             return Err(Error::BadDuration(LoanBookBadDuration {}));
         }
         if expiry <= self.now() {
@@ -351,34 +341,35 @@ impl LoanBook {
         }
         let escrow = principal.checked_mul(U256::from(capacity)).ok_or_else(Error::math)?;
         let offer_id = next_id(&mut self.offer_count)?;
-        let mut o = self.offers.setter(offer_id);
-        o.lender.set(lender);
-        o.currency.set(currency);
-        o.collection.set(collection);
-        o.token_id.set(token_id);
-        o.any_token.set(any_token);
-        o.open.set(true);
-        o.principal.set(principal);
-        o.apr_bps.set(U64::from(apr_bps));
-        o.duration.set(U64::from(duration));
-        o.expiry.set(U64::from(expiry));
-        o.capacity.set(U64::from(capacity));
+        let offer = Offer {
+            lender,
+            currency,
+            collection,
+            token_id,
+            principal,
+            any_token,
+            open: true,
+            apr_bps,
+            duration,
+            expiry,
+            capacity: capacity as u32, // ≤ MAX_CAPACITY
+            used: 0,
+        };
+        self.offers.setter(offer_id).put(&offer);
         self.add_held(currency, escrow)?;
-        emit(
-            &OfferCreated {
-                offerId: offer_id,
-                lender,
-                collection,
-                currency,
-                tokenId: token_id,
-                anyToken: any_token,
-                principal,
-                aprBps: apr_bps,
-                duration,
-                expiry,
-                capacity,
-            },
-        );
+        emit(&OfferCreated {
+            offerId: offer_id,
+            lender,
+            collection,
+            currency,
+            tokenId: token_id,
+            anyToken: any_token,
+            principal,
+            aprBps: apr_bps,
+            duration,
+            expiry,
+            capacity,
+        });
         self.pull(currency, lender, escrow)?;
         Ok(offer_id)
     }
@@ -387,22 +378,21 @@ impl LoanBook {
     /// paused and after expiry.
     pub fn cancel_offer(&mut self, offer_id: U256) -> Result<U256, Error> {
         let caller = self.vm().msg_sender();
-        let (lender, currency, principal, left) = {
-            let o = self.offers.getter(offer_id);
-            let left = u64_of(o.capacity.get()).saturating_sub(u64_of(o.used.get()));
-            (o.lender.get(), o.currency.get(), o.principal.get(), left)
-        };
-        if lender.is_zero() {
+        let mut o = self.offers.getter(offer_id).fetch();
+        if o.lender.is_zero() {
             return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
         }
-        if lender != caller {
+        if o.lender != caller {
             return Err(Error::NotLender(LoanBookNotLender {}));
         }
-        if !self.offers.getter(offer_id).open.get() {
+        if !o.open {
             return Err(Error::OfferClosed(LoanBookOfferClosed {}));
         }
-        let refund = principal.checked_mul(U256::from(left)).ok_or_else(Error::math)?;
-        self.offers.setter(offer_id).open.set(false);
+        let left = o.capacity.saturating_sub(o.used);
+        let refund = o.principal.checked_mul(U256::from(left)).ok_or_else(Error::math)?;
+        o.open = false;
+        self.offers.setter(offer_id).set_terms(&o);
+        let currency = o.currency;
         self.sub_held(currency, refund)?;
         emit(&OfferCancelled { offerId: offer_id, refund });
         self.push(currency, caller, refund)?;
@@ -425,7 +415,7 @@ impl LoanBook {
         if to == caller || to == l.borrower {
             return Err(Error::SelfDealing(LoanBookSelfDealing {}));
         }
-        self.loans.setter(loan_id).lender.set(to);
+        self.loans.setter(loan_id).set_lender(to);
         self.index_lender(loan_id, to);
         emit(&LoanTransferred { loanId: loan_id, from: caller, to });
         Ok(())
@@ -458,75 +448,76 @@ impl LoanBook {
             return Err(Error::NotWired(LoanBookNotWired {}));
         }
         let now = self.now();
-        let o = self.offers.getter(offer_id);
-        let lender = o.lender.get();
-        if lender.is_zero() {
+        let mut o = self.offers.getter(offer_id).fetch();
+        if o.lender.is_zero() {
             return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
         }
-        if !o.open.get() {
+        if !o.open {
             return Err(Error::OfferClosed(LoanBookOfferClosed {}));
         }
-        if now >= u64_of(o.expiry.get()) {
+        if now >= o.expiry {
             return Err(Error::OfferExpired(LoanBookOfferExpired {}));
         }
-        if !o.any_token.get() && o.token_id.get() != token_id {
+        if !o.any_token && o.token_id != token_id {
             return Err(Error::WrongToken(LoanBookWrongToken {}));
         }
-        if borrower == lender {
+        if borrower == o.lender {
             return Err(Error::SelfDealing(LoanBookSelfDealing {}));
         }
-        let (currency, collection, principal) = (o.currency.get(), o.collection.get(), o.principal.get());
-        let (apr_bps, duration) = (u16_of(o.apr_bps.get()), u64_of(o.duration.get()));
-        let (capacity, used) = (u64_of(o.capacity.get()), u64_of(o.used.get()).saturating_add(1));
-        let p = self.usable_collection(collection)?;
-        if duration > p.max_duration {
+        let risk = self.usable_collection(o.collection)?.risk;
+        if o.duration > risk.max_duration {
             return Err(Error::BadDuration(LoanBookBadDuration {}));
         }
+        let config = self.config.fetch();
         let (price, status) = IPriceOracle::new(oracle)
-            .borrow_price(&*self, collection, token_id)
+            .borrow_price(&*self, o.collection, token_id)
             .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED));
         let ltv = match status {
-            ORACLE_OK => u64::from(p.max_ltv_bps),
+            ORACLE_OK => u64::from(risk.max_ltv_bps),
             ORACLE_UNCERTAIN => {
-                let keep = 10_000u64.saturating_sub(u64::from(u16_of(self.uncertain_haircut_bps.get())));
-                u64::from(p.max_ltv_bps).saturating_mul(keep) / 10_000
+                let keep = 10_000u64.saturating_sub(u64::from(config.protocol.uncertain_haircut_bps));
+                u64::from(risk.max_ltv_bps).saturating_mul(keep) / 10_000
             }
             other => return Err(Error::OracleUnavailable(LoanBookOracleUnavailable { status: other })),
         };
-        if !fits_ltv(principal, price, ltv) {
+        if !fits_ltv(o.principal, price, ltv) {
             let max = max_borrow_down(price, ltv)?;
             return Err(Error::LtvExceeded(LoanBookLtvExceeded { maxPrincipal: max }));
         }
-        let due = now.checked_add(duration).ok_or_else(Error::math)?;
+        let due = now.checked_add(o.duration).ok_or_else(Error::math)?;
         let loan_id = next_id(&mut self.loan_count)?;
-        {
-            let mut o = self.offers.setter(offer_id);
-            o.used.set(U64::from(used));
-            if used >= capacity {
-                o.open.set(false);
-            }
+        o.used = o.used.saturating_add(1);
+        if o.used >= o.capacity {
+            o.open = false;
         }
-        let proto = self.protocol();
-        let mut l = self.loans.setter(loan_id);
-        l.set_status(ACTIVE);
-        l.borrower.set(borrower);
-        l.lender.set(lender);
-        l.currency.set(currency);
-        l.collection.set(collection);
-        l.token_id.set(token_id);
-        l.principal.set(principal);
-        l.apr_bps.set(U64::from(apr_bps));
-        l.start.set(U64::from(now));
-        l.due.set(U64::from(due));
-        l.grace.set(U64::from(p.grace_period));
-        l.liq_threshold_bps.set(U64::from(p.liq_threshold_bps));
-        l.liq_penalty_bps.set(U64::from(p.liq_penalty_bps));
-        l.fee_bps.set(U64::from(proto.fee_bps));
-        l.tip_bps.set(U64::from(proto.tip_bps));
-        l.auction_start_bps.set(U64::from(p.auction_start_bps));
-        l.auction_cut_bps.set(U64::from(p.auction_cut_bps));
-        l.auction_step.set(U64::from(p.auction_step));
-        l.auction_tail.set(U64::from(p.auction_tail));
+        self.offers.setter(offer_id).set_terms(&o);
+        let loan = Loan {
+            status: ACTIVE,
+            borrower,
+            lender: o.lender,
+            currency: o.currency,
+            collection: o.collection,
+            token_id,
+            principal: o.principal,
+            apr_bps: o.apr_bps,
+            start: now,
+            due,
+            grace: risk.grace_period,
+            liq_threshold_bps: risk.liq_threshold_bps,
+            liq_penalty_bps: risk.liq_penalty_bps,
+            fee_bps: config.protocol.fee_bps,
+            tip_bps: config.protocol.tip_bps,
+            auction_start_bps: risk.auction_start_bps,
+            auction_cut_bps: risk.auction_cut_bps,
+            auction_step: risk.auction_step,
+            auction_tail: risk.auction_tail,
+            keeper: Address::ZERO,
+            frozen_debt: U256::ZERO,
+            tip: U256::ZERO,
+            auction_id: U256::ZERO,
+        };
+        self.loans.setter(loan_id).store_new(&loan);
+        let (lender, currency, collection, principal) = (o.lender, o.currency, o.collection, o.principal);
         self.borrower_loans.setter(borrower).push(loan_id);
         self.index_lender(loan_id, lender);
         self.sub_held(currency, principal)?;
@@ -602,17 +593,10 @@ impl LoanBook {
         // alone when the oracle has no usable price (overdue path).
         let basis = if priced { price.max(debt) } else { debt };
         let start_price = lien_math::bps_mul_up(basis, u64::from(l.auction_start_bps))?;
-        let tip_cap = self.currencies.getter(l.currency).tip_cap.get();
+        let tip_cap = self.currencies.getter(l.currency).get().1;
         let tip = settlement::keeper_tip(debt, l.tip_bps, tip_cap)?;
         let auction_id = next_id(&mut self.auction_count)?;
-        {
-            let mut r = self.loans.setter(loan_id);
-            r.set_status(IN_AUCTION);
-            r.keeper.set(keeper);
-            r.frozen_debt.set(debt);
-            r.tip.set(tip);
-            r.auction_id.set(auction_id);
-        }
+        self.loans.setter(loan_id).store_liquidation(keeper, debt, tip, auction_id);
         emit(
             &LoanLiquidated { loanId: loan_id, keeper, auctionId: auction_id, debt, startPrice: start_price, overdue },
         );
@@ -753,24 +737,23 @@ impl LoanBook {
         &self,
         offer_id: U256,
     ) -> Result<(Address, Address, Address, U256, bool, U256, u16, u64, u64, u64, u64, bool), Error> {
-        let o = self.offers.getter(offer_id);
-        let lender = o.lender.get();
-        if lender.is_zero() {
+        let o = self.offers.getter(offer_id).fetch();
+        if o.lender.is_zero() {
             return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
         }
         Ok((
-            lender,
-            o.currency.get(),
-            o.collection.get(),
-            o.token_id.get(),
-            o.any_token.get(),
-            o.principal.get(),
-            u16_of(o.apr_bps.get()),
-            u64_of(o.duration.get()),
-            u64_of(o.expiry.get()),
-            u64_of(o.capacity.get()),
-            u64_of(o.used.get()),
-            o.open.get(),
+            o.lender,
+            o.currency,
+            o.collection,
+            o.token_id,
+            o.any_token,
+            o.principal,
+            o.apr_bps,
+            o.duration,
+            o.expiry,
+            u64::from(o.capacity),
+            u64::from(o.used),
+            o.open,
         ))
     }
 
@@ -827,12 +810,12 @@ impl LoanBook {
         &self,
         collection: Address,
     ) -> (bool, bool, Address, u16, u16, u16, u16, u16, u64, u64, u64, u64, u64) {
-        let c = self.collections.getter(collection);
-        let p = c.risk();
+        let c = self.collections.getter(collection).fetch();
+        let p = c.risk;
         (
-            c.listed.get(),
-            c.enabled.get(),
-            c.currency.get(),
+            c.listed,
+            c.enabled,
+            c.currency,
             p.max_ltv_bps,
             p.liq_threshold_bps,
             p.liq_penalty_bps,
@@ -842,27 +825,20 @@ impl LoanBook {
             p.grace_period,
             p.auction_step,
             p.auction_tail,
-            u64_of(c.last_change.get()),
+            c.last_change,
         )
     }
 
     /// `(feeBps, tipBps, uncertainHaircutBps, maxStepBps, minChangeInterval, lastChange)`.
     pub fn protocol_params(&self) -> (u16, u16, u16, u16, u64, u64) {
-        let p = self.protocol();
-        (
-            p.fee_bps,
-            p.tip_bps,
-            p.uncertain_haircut_bps,
-            self.max_step(),
-            u64_of(self.min_change_interval.get()),
-            u64_of(self.protocol_last_change.get()),
-        )
+        let c = self.config.fetch();
+        let p = c.protocol;
+        (p.fee_bps, p.tip_bps, p.uncertain_haircut_bps, c.max_step_bps, c.min_change_interval, c.last_change)
     }
 
     /// `(listed, tipCap)` of a currency.
     pub fn currency_info(&self, currency: Address) -> (bool, U256) {
-        let c = self.currencies.getter(currency);
-        (c.listed.get(), c.tip_cap.get())
+        self.currencies.getter(currency).get()
     }
 
     /// `(vault, oracle, liquidator)`.
@@ -872,7 +848,7 @@ impl LoanBook {
 
     /// Whether new offers and borrowing are paused.
     pub fn paused(&self) -> bool {
-        self.paused.get()
+        self.config.fetch().paused
     }
 
     /// `(offers, loans, auctions)` created so far (ids run from 1 to these).
@@ -891,7 +867,7 @@ impl LoanBook {
         let list = self.lender_loans.getter(account);
         (0..list.len())
             .filter_map(|i| list.get(i))
-            .filter(|id| self.loans.getter(*id).lender.get() == account)
+            .filter(|id| self.loans.getter(*id).lender() == account)
             .collect()
     }
 }
@@ -906,6 +882,27 @@ pub(crate) fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
         #[allow(deprecated)] // the replacement goes through the `&dyn Host` vtable
         let _ = stylus_sdk::evm::raw_log(&topics, &event.encode_data());
     }
+}
+
+/// Emits `ProtocolParamsSet`.
+fn emit_protocol(p: &ProtocolParams) {
+    emit(&ProtocolParamsSet { feeBps: p.fee_bps, tipBps: p.tip_bps, uncertainHaircutBps: p.uncertain_haircut_bps });
+}
+
+/// Emits `CollectionParamsSet`.
+fn emit_params(collection: Address, p: &RiskParams) {
+    emit(&CollectionParamsSet {
+        collection,
+        maxLtvBps: p.max_ltv_bps,
+        liqThresholdBps: p.liq_threshold_bps,
+        liqPenaltyBps: p.liq_penalty_bps,
+        auctionStartBps: p.auction_start_bps,
+        auctionCutBps: p.auction_cut_bps,
+        maxDuration: p.max_duration,
+        gracePeriod: p.grace_period,
+        auctionStep: p.auction_step,
+        auctionTail: p.auction_tail,
+    });
 }
 
 /// Increments a counter and returns the new value (ids start at 1).
@@ -944,83 +941,47 @@ impl LoanBook {
 
     fn set_paused(&mut self, paused: bool) -> Result<(), Error> {
         self.only_owner()?;
-        if self.paused.get() == paused {
+        let mut config = self.config.fetch();
+        if config.paused == paused {
             return Err(Error::PauseUnchanged(LoanBookPauseUnchanged {}));
         }
-        self.paused.set(paused);
+        config.paused = paused;
+        self.config.put(&config);
         emit(&PausedSet { paused });
         Ok(())
     }
 
     fn not_paused(&self) -> Result<(), Error> {
-        if self.paused.get() {
+        if self.config.fetch().paused {
             return Err(Error::Paused(LoanBookPaused {}));
         }
         Ok(())
     }
 
-    fn max_step(&self) -> u16 {
-        u16_of(self.max_step_bps.get())
-    }
-
-    fn protocol(&self) -> ProtocolParams {
-        ProtocolParams {
-            fee_bps: u16_of(self.fee_bps.get()),
-            tip_bps: u16_of(self.tip_bps.get()),
-            uncertain_haircut_bps: u16_of(self.uncertain_haircut_bps.get()),
-        }
-    }
-
-    fn store_protocol(&mut self, p: &ProtocolParams) {
-        self.fee_bps.set(U64::from(p.fee_bps));
-        self.tip_bps.set(U64::from(p.tip_bps));
-        self.uncertain_haircut_bps.set(U64::from(p.uncertain_haircut_bps));
-        emit(
-            &ProtocolParamsSet { feeBps: p.fee_bps, tipBps: p.tip_bps, uncertainHaircutBps: p.uncertain_haircut_bps },
-        );
-    }
-
     /// Fails with `ChangeTooSoon` unless `min_change_interval` passed since `last`; returns now.
-    fn rate_limited(&self, last: u64) -> Result<u64, Error> {
+    fn rate_limited(&self, last: u64, config: &Config) -> Result<u64, Error> {
         let now = self.now();
-        let next = last.saturating_add(u64_of(self.min_change_interval.get()));
+        let next = last.saturating_add(config.min_change_interval);
         if now < next {
             return Err(Error::ChangeTooSoon(LoanBookChangeTooSoon { nextAllowed: next }));
         }
         Ok(now)
     }
 
-    fn emit_params(&self, collection: Address, p: &RiskParams) {
-        emit(
-            &CollectionParamsSet {
-                collection,
-                maxLtvBps: p.max_ltv_bps,
-                liqThresholdBps: p.liq_threshold_bps,
-                liqPenaltyBps: p.liq_penalty_bps,
-                auctionStartBps: p.auction_start_bps,
-                auctionCutBps: p.auction_cut_bps,
-                maxDuration: p.max_duration,
-                gracePeriod: p.grace_period,
-                auctionStep: p.auction_step,
-                auctionTail: p.auction_tail,
-            },
-        );
-    }
-
-    /// The parameters of a listed, enabled collection.
-    fn usable_collection(&self, collection: Address) -> Result<RiskParams, Error> {
-        let c = self.collections.getter(collection);
-        if !c.listed.get() {
+    /// A listed, enabled collection.
+    fn usable_collection(&self, collection: Address) -> Result<Collection, Error> {
+        let c = self.collections.getter(collection).fetch();
+        if !c.listed {
             return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
         }
-        if !c.enabled.get() {
+        if !c.enabled {
             return Err(Error::CollectionDisabled(LoanBookCollectionDisabled { collection }));
         }
-        Ok(c.risk())
+        Ok(c)
     }
 
     fn load_loan(&self, loan_id: U256) -> Result<Loan, Error> {
-        let l = self.loans.getter(loan_id).snapshot();
+        let l = self.loans.getter(loan_id).fetch();
         if l.status == NONE {
             return Err(Error::UnknownLoan(LoanBookUnknownLoan { loanId: loan_id }));
         }

@@ -1,7 +1,6 @@
 //! Construction, wiring, listing, parameter governance and pause.
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
-use openzeppelin_stylus::token::erc20::IErc20;
 
 use super::setup::*;
 use crate::params::{field, DAY};
