@@ -177,25 +177,17 @@ impl PriceOracle {
         Ok(())
     }
 
-    /// Owner only: sets a collection's parameters within their hard bounds. The quote
-    /// decimals cannot change once the collection has TWAP history.
-    #[allow(clippy::too_many_arguments)]
-    pub fn set_params(
-        &mut self,
-        collection: Address,
-        min_sources: u8,
-        max_age: u64,
-        max_jump_bps: u16,
-        confirm_delay: u64,
-        max_spread_bps: u16,
-        twap_window: u64,
-        decimals: u8,
-    ) -> Result<(), Error> {
+    /// Owner only: sets a collection's parameters, packed into one word (like Aave's
+    /// reserve-configuration bitmap; see [`packed::params_word`]): bits 0–63 `maxAge`,
+    /// 64–127 `confirmDelay`, 128–191 `twapWindow`, 192–199 `minSources`, 200–207 `decimals`,
+    /// 208–223 `maxJumpBps`, 224–239 `maxSpreadBps`, 240–255 zero. Each must lie within its hard
+    /// bounds; the quote decimals cannot change once the collection has TWAP history.
+    pub fn set_params(&mut self, collection: Address, params: U256) -> Result<(), Error> {
         self.ownable.only_owner()?;
-        let p = Params { min_sources, max_age, max_jump_bps, confirm_delay, max_spread_bps, twap_window, decimals };
+        let p = packed::params_from_word(params)
+            .ok_or(Error::ParamOutOfBounds(OracleParamOutOfBounds { param: params::index::RESERVED }))?;
         p.check().map_err(|param| Error::ParamOutOfBounds(OracleParamOutOfBounds { param }))?;
-        let current = self.params_of(collection);
-        if self.accumulator(collection).start != 0 && current.decimals != decimals {
+        if self.accumulator(collection).start != 0 && self.params_of(collection).decimals != p.decimals {
             return Err(Error::DecimalsLocked(OracleDecimalsLocked { collection }));
         }
         self.write_params(collection, p);
@@ -224,14 +216,15 @@ impl PriceOracle {
 
     /// Owner only: sets the L2 sequencer-uptime feed (zero disables the gate) and its grace
     /// period (60..=86_400 s).
-    pub fn set_sequencer_feed(&mut self, feed: Address, grace: u64) -> Result<(), Error> {
+    pub fn set_sequencer_feed(&mut self, feed: Address, grace: U256) -> Result<(), Error> {
         self.ownable.only_owner()?;
-        if grace < SEQUENCER_GRACE_BOUNDS.0 || grace > SEQUENCER_GRACE_BOUNDS.1 {
+        let (lo, hi) = SEQUENCER_GRACE_BOUNDS;
+        if grace < num(lo) || grace > num(hi) {
             return Err(Error::ParamOutOfBounds(OracleParamOutOfBounds { param: params::index::SEQUENCER_GRACE }));
         }
         self.sequencer_feed.set(feed);
-        self.sequencer_grace.set(U256::from_limbs([grace, 0, 0, 0]));
-        self.emit(&[SequencerFeedSet::SIGNATURE_HASH, topic(feed)], &[num(grace)]);
+        self.sequencer_grace.set(grace);
+        self.emit(&[SequencerFeedSet::SIGNATURE_HASH, topic(feed)], &[grace]);
         Ok(())
     }
 

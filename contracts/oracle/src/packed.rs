@@ -29,6 +29,21 @@ pub fn pack_params(p: &Params) -> U256 {
     word([p.max_age, p.confirm_delay, p.twap_window, small])
 }
 
+/// The external `setParams` word of `p`: the storage layout without the configured flag.
+pub fn params_word(p: &Params) -> U256 {
+    let [a, b, c, d] = limbs(pack_params(p));
+    word([a, b, c, d & !CONFIGURED])
+}
+
+/// The parameters in an external `setParams` word; `None` if bits 240–255 are not zero.
+pub fn params_from_word(w: U256) -> Option<Params> {
+    let [a, b, c, d] = limbs(w);
+    if d >> 48 != 0 {
+        return None;
+    }
+    unpack_params(word([a, b, c, d | CONFIGURED]))
+}
+
 /// The parameters in a word, or `None` when the collection was never configured.
 pub fn unpack_params(w: U256) -> Option<Params> {
     let [max_age, confirm_delay, twap_window, small] = limbs(w);
@@ -128,5 +143,16 @@ mod tests {
         assert_eq!(pack_checkpoint(4, cum).map(unpack_checkpoint), Some((4, cum)));
         assert_eq!(pack_checkpoint(4, U256::from(1u64) << 192), None);
         assert_eq!(unpack_multiplier(pack_multiplier(30_000, 99)), (30_000, 99));
+        assert_eq!(params_from_word(params_word(&edge)), Some(edge));
+        assert_eq!(params_from_word(params_word(&DEFAULT) | (U256::from(1u64) << 240)), None);
+        // The documented bit positions.
+        let w = params_word(&DEFAULT);
+        assert_eq!(w & U256::from(u64::MAX), U256::from(DEFAULT.max_age));
+        assert_eq!((w >> 64) & U256::from(u64::MAX), U256::from(DEFAULT.confirm_delay));
+        assert_eq!((w >> 128) & U256::from(u64::MAX), U256::from(DEFAULT.twap_window));
+        assert_eq!((w >> 192) & U256::from(0xffu64), U256::from(DEFAULT.min_sources));
+        assert_eq!((w >> 200) & U256::from(0xffu64), U256::from(DEFAULT.decimals));
+        assert_eq!((w >> 208) & U256::from(0xffffu64), U256::from(DEFAULT.max_jump_bps));
+        assert_eq!(w >> 224, U256::from(DEFAULT.max_spread_bps));
     }
 }

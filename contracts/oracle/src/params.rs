@@ -51,6 +51,8 @@ pub mod index {
     pub const DECIMALS: u8 = 6;
     /// The sequencer grace period of `setSequencerFeed`.
     pub const SEQUENCER_GRACE: u8 = 7;
+    /// Reserved bits 240–255 of the `setParams` word are not zero.
+    pub const RESERVED: u8 = 8;
 }
 
 /// Bounds of the sequencer grace period, in seconds.

@@ -15,6 +15,12 @@ fn u(x: u64) -> U256 {
     U256::from(x)
 }
 
+/// The `setParams` word of (minSources, maxAge, maxJumpBps, confirmDelay, maxSpreadBps,
+/// twapWindow, decimals).
+fn pw(min_sources: u8, max_age: u64, max_jump_bps: u16, confirm_delay: u64, max_spread_bps: u16, twap_window: u64, decimals: u8) -> U256 {
+    packed::params_word(&params::Params { min_sources, max_age, max_jump_bps, confirm_delay, max_spread_bps, twap_window, decimals })
+}
+
 fn collection() -> Address {
     Address::with_last_byte(0xC0)
 }
@@ -60,7 +66,7 @@ fn liquidation(oracle: &Contract<PriceOracle>, who: Address) -> (U256, u8) {
 }
 
 fn loose_jumps(oracle: &Contract<PriceOracle>, owner: Address, min_sources: u8) {
-    oracle.sender(owner).set_params(collection(), min_sources, HOUR, 10_000, 1_800, 1_500, DAY, 18).expect("params");
+    oracle.sender(owner).set_params(collection(), pw(min_sources, HOUR, 10_000, 1_800, 1_500, DAY, 18)).expect("params");
 }
 
 fn new_feed(feed: &Contract<MockFeed>, owner: Address, decimals: u8) {
@@ -163,11 +169,11 @@ fn quorum_edges(oracle: Contract<PriceOracle>, owner: Address, a: Address, b: Ad
     oracle.sender(c).post_price(collection(), u(1_000)).expect("post");
     assert_eq!(borrow(&oracle, a), (u(1_000), status::UNCERTAIN), "3 of 3, young TWAP");
     // Quorum of 1: a single source suffices; quorum above the source count never does.
-    oracle.sender(owner).set_params(collection(), 1, HOUR, 2_000, 1_800, 1_500, DAY, 18).expect("params");
+    oracle.sender(owner).set_params(collection(), pw(1, HOUR, 2_000, 1_800, 1_500, DAY, 18)).expect("params");
     clock::advance(DAY);
     oracle.sender(a).post_price(collection(), u(1_000)).expect("post");
     assert_eq!(borrow(&oracle, a), (u(1_000), status::OK));
-    oracle.sender(owner).set_params(collection(), 4, HOUR, 2_000, 1_800, 1_500, DAY, 18).expect("params");
+    oracle.sender(owner).set_params(collection(), pw(4, HOUR, 2_000, 1_800, 1_500, DAY, 18)).expect("params");
     post_all(&oracle, &rs, 1_000);
     assert_eq!(borrow(&oracle, a), (U256::ZERO, status::NO_QUORUM));
     assert_eq!(liquidation(&oracle, a), (u(1_000), status::NO_QUORUM));
@@ -307,7 +313,7 @@ fn sequencer_gate(oracle: Contract<PriceOracle>, seq: Contract<MockFeed>, owner:
     new_feed(&seq, owner, 0);
     let t = now();
     seq.sender(owner).set_round(I256::ZERO, u(t - 2 * HOUR), u(t)).expect("round");
-    oracle.sender(owner).set_sequencer_feed(seq.address(), HOUR).expect("set feed");
+    oracle.sender(owner).set_sequencer_feed(seq.address(), u(HOUR)).expect("set feed");
     oracle.assert_emitted(&SequencerFeedSet { feed: seq.address(), grace: HOUR });
     assert_eq!(borrow(&oracle, a), (u(1_000), status::OK));
     // Down.
@@ -331,9 +337,9 @@ fn sequencer_gate(oracle: Contract<PriceOracle>, seq: Contract<MockFeed>, owner:
     seq.sender(owner).set_reverting(true).expect("revert");
     assert_eq!(borrow(&oracle, a).1, status::SEQUENCER_DOWN);
     // Disabled gate.
-    oracle.sender(owner).set_sequencer_feed(Address::ZERO, HOUR).expect("disable");
+    oracle.sender(owner).set_sequencer_feed(Address::ZERO, u(HOUR)).expect("disable");
     assert_eq!(borrow(&oracle, a).1, status::OK);
-    let err = oracle.sender(owner).set_sequencer_feed(seq.address(), 59).expect_err("grace bound");
+    let err = oracle.sender(owner).set_sequencer_feed(seq.address(), u(59)).expect_err("grace bound");
     assert!(matches!(err, Error::ParamOutOfBounds(OracleParamOutOfBounds { param: 7 })));
 }
 
@@ -416,7 +422,7 @@ fn pull_feeds_zero_stale_future_and_reverting(
     assert_eq!(borrow(&oracle, anyone), (U256::ZERO, status::NO_QUORUM));
     oracle.sender(anyone).poke(collection()).expect("poke survives a reverting feed");
     // With a quorum of two the remaining feeds carry the price.
-    oracle.sender(owner).set_params(collection(), 2, HOUR, 2_000, 1_800, 1_500, DAY, 18).expect("params");
+    oracle.sender(owner).set_params(collection(), pw(2, HOUR, 2_000, 1_800, 1_500, DAY, 18)).expect("params");
     assert_eq!(borrow(&oracle, anyone), (u(1_000) * u(wad), status::OK));
     // A feed whose decimals() fails cannot be added.
     let err = oracle.sender(owner).add_feed(other_collection(), f1.address()).expect_err("unreadable");
@@ -426,7 +432,7 @@ fn pull_feeds_zero_stale_future_and_reverting(
 #[motsu::test]
 fn mixed_reporters_and_feeds(oracle: Contract<PriceOracle>, f1: Contract<MockFeed>, owner: Address, a: Address, b: Address) {
     deploy(&oracle, owner, &[a, b]);
-    oracle.sender(owner).set_params(collection(), 3, HOUR, 2_000, 1_800, 1_500, DAY, 0).expect("whole units");
+    oracle.sender(owner).set_params(collection(), pw(3, HOUR, 2_000, 1_800, 1_500, DAY, 0)).expect("whole units");
     new_feed(&f1, owner, 2);
     set_feed(&f1, owner, 1_050_00, now());
     oracle.sender(owner).add_feed(collection(), f1.address()).expect("add feed");
@@ -486,9 +492,9 @@ fn configuration_is_owner_only(oracle: Contract<PriceOracle>, owner: Address, ev
     assert!(unauthorized(oracle.sender(eve).add_reporter(c, eve).expect_err("add reporter")));
     assert!(unauthorized(oracle.sender(eve).add_feed(c, eve).expect_err("add feed")));
     assert!(unauthorized(oracle.sender(eve).remove_source(c, eve).expect_err("remove")));
-    assert!(unauthorized(oracle.sender(eve).set_params(c, 3, HOUR, 2_000, 1_800, 1_500, DAY, 18).expect_err("params")));
+    assert!(unauthorized(oracle.sender(eve).set_params(c, pw(3, HOUR, 2_000, 1_800, 1_500, DAY, 18)).expect_err("params")));
     assert!(unauthorized(oracle.sender(eve).set_multiplier(c, u(1), 10_000, now() + 1).expect_err("multiplier")));
-    assert!(unauthorized(oracle.sender(eve).set_sequencer_feed(eve, HOUR).expect_err("sequencer")));
+    assert!(unauthorized(oracle.sender(eve).set_sequencer_feed(eve, u(HOUR)).expect_err("sequencer")));
     assert_eq!(oracle.sender(eve).owner(), owner);
 }
 
@@ -505,11 +511,13 @@ fn params_defaults_bounds_and_locked_decimals(oracle: Contract<PriceOracle>, own
     let defaults = (d.min_sources, d.max_age, d.max_jump_bps, d.confirm_delay, d.max_spread_bps, d.twap_window, d.decimals);
     assert_eq!(oracle.sender(a).params(collection()), defaults);
     assert_eq!(defaults, (3, HOUR, 2_000, 1_800, 1_500, DAY, 18));
-    let err = oracle.sender(owner).set_params(collection(), 0, HOUR, 2_000, 1_800, 1_500, DAY, 18).expect_err("min 0");
+    let err = oracle.sender(owner).set_params(collection(), pw(0, HOUR, 2_000, 1_800, 1_500, DAY, 18)).expect_err("min 0");
     assert!(matches!(err, Error::ParamOutOfBounds(OracleParamOutOfBounds { param: 0 })));
-    let err = oracle.sender(owner).set_params(collection(), 3, HOUR, 2_000, 1_800, 1_500, 599, 18).expect_err("window");
+    let err = oracle.sender(owner).set_params(collection(), pw(3, HOUR, 2_000, 1_800, 1_500, 599, 18)).expect_err("window");
     assert!(matches!(err, Error::ParamOutOfBounds(OracleParamOutOfBounds { param: 5 })));
-    oracle.sender(owner).set_params(collection(), 1, 600, 500, 60, 300, 3_600, 6).expect("set");
+    let err = oracle.sender(owner).set_params(collection(), pw(1, 600, 500, 60, 300, 3_600, 6) | (U256::from(1u64) << 255)).expect_err("reserved");
+    assert!(matches!(err, Error::ParamOutOfBounds(OracleParamOutOfBounds { param: 8 })));
+    oracle.sender(owner).set_params(collection(), pw(1, 600, 500, 60, 300, 3_600, 6)).expect("set");
     oracle.assert_emitted(&ParamsSet {
         collection: collection(),
         minSources: 1,
@@ -524,9 +532,9 @@ fn params_defaults_bounds_and_locked_decimals(oracle: Contract<PriceOracle>, own
     oracle.sender(owner).add_reporter(collection(), a).expect("add");
     assert_eq!(oracle.sender(a).params(collection()).0, 1, "adding a source keeps set params");
     oracle.sender(a).post_price(collection(), u(5)).expect("post starts the TWAP");
-    let err = oracle.sender(owner).set_params(collection(), 1, 600, 500, 60, 300, 3_600, 18).expect_err("locked");
+    let err = oracle.sender(owner).set_params(collection(), pw(1, 600, 500, 60, 300, 3_600, 18)).expect_err("locked");
     assert!(matches!(err, Error::DecimalsLocked(_)));
-    oracle.sender(owner).set_params(collection(), 2, 600, 500, 60, 300, 3_600, 6).expect("same decimals");
+    oracle.sender(owner).set_params(collection(), pw(2, 600, 500, 60, 300, 3_600, 6)).expect("same decimals");
 }
 
 #[motsu::test]
