@@ -442,3 +442,84 @@ fn value_sent_to_non_payable_functions_reverts(caller: Contract<ValueCaller>) {
     assert!(!env.book.sender(env.owner).paused());
     assert_eq!(env.book.balance(), U256::ZERO);
 }
+
+#[motsu::test]
+fn uncertain_prices_still_allow_health_liquidation() {
+    let env = Env::new();
+    let loan = env.loan();
+    env.oracle.sender(env.owner).set(u(PRICE), 1, u(5 * UNIT), 1);
+    let (healthy, debt, max_debt, status) = env.book.sender(env.owner).health(loan).motsu_unwrap();
+    assert_eq!((healthy, debt, max_debt, status), (false, u(PRINCIPAL), u(3_250_000), 1));
+    env.book.sender(env.keeper).liquidate(loan).motsu_unwrap();
+    assert_eq!(env.book.sender(env.owner).counts(), (u(1), u(1), u(1)));
+}
+
+#[motsu::test]
+fn lender_lists_do_not_repeat_positions_that_come_back() {
+    let env = Env::new();
+    let loan = env.loan();
+    let other = Address::repeat_byte(0x42);
+    env.book.sender(env.lender).transfer_loan(loan, other).motsu_unwrap();
+    env.book.sender(other).transfer_loan(loan, env.lender).motsu_unwrap();
+    assert_eq!(env.book.sender(env.owner).loans_of_lender(env.lender), vec![loan]);
+    assert!(env.book.sender(env.owner).loans_of_lender(other).is_empty());
+}
+
+#[motsu::test]
+fn ownership_moves_and_can_be_renounced() {
+    let env = Env::new();
+    let gov = Address::repeat_byte(0x60);
+    expect_err!(env.book.sender(env.lender).transfer_ownership(gov), Error::UnauthorizedAccount(_));
+    expect_err!(env.book.sender(env.owner).transfer_ownership(Address::ZERO), Error::InvalidOwner(_));
+    env.book.sender(env.owner).transfer_ownership(gov).motsu_unwrap();
+    assert_eq!(env.book.sender(env.owner).owner(), gov);
+    env.book.assert_emitted(&openzeppelin_stylus::access::ownable::OwnershipTransferred {
+        previous_owner: env.owner,
+        new_owner: gov,
+    });
+    expect_err!(env.book.sender(env.owner).pause(), Error::UnauthorizedAccount(_));
+    env.book.sender(gov).renounce_ownership().motsu_unwrap();
+    assert_eq!(env.book.sender(gov).owner(), Address::ZERO);
+    expect_err!(env.book.sender(gov).pause(), Error::UnauthorizedAccount(_));
+}
+
+#[motsu::test]
+fn tip_caps_at_u256_max_overflow_cleanly() {
+    let env = Env::new();
+    expect_err!(env.book.sender(env.owner).set_currency(env.token.address(), U256::MAX), Error::Math(_));
+    env.book.sender(env.owner).set_currency(env.token.address(), U256::MAX - u(1)).motsu_unwrap();
+    assert_eq!(env.book.sender(env.owner).currency_info(env.token.address()), (true, U256::MAX - u(1)));
+}
+
+#[motsu::test]
+fn a_token_that_refuses_payouts_fails_the_whole_call(bad: Contract<lien_mock_false_token::FalseToken>) {
+    let env = Env::new();
+    let nft2 = Contract::<lien_mock_nft::MockNft>::new();
+    env.book.sender(env.owner).set_currency(bad.address(), u(1)).motsu_unwrap();
+    env.book
+        .sender(env.owner)
+        .list_collection(nft2.address(), bad.address(), 4_000, 6_500, 800, 13_000, 9_800, 90 * DAY, DAY, 300, DAY)
+        .motsu_unwrap();
+    bad.sender(env.lender).mint(env.lender, u(PRINCIPAL)).motsu_unwrap();
+    bad.sender(env.lender).approve(env.book.address(), U256::MAX);
+    nft2.sender(env.borrower).mint(env.borrower, u(1)).unwrap();
+    nft2.sender(env.borrower).set_approval_for_all(env.vault.address(), true).unwrap();
+    let offer = env
+        .book
+        .sender(env.lender)
+        .create_offer(bad.address(), nft2.address(), u(1), false, u(PRINCIPAL), APR, DURATION, start_time() + DAY, 1)
+        .motsu_unwrap();
+    bad.sender(env.owner).set_failing(true);
+    expect_err!(env.book.sender(env.borrower).borrow(offer, u(1)), Error::TransferFailed(_));
+    assert_eq!(nft2.sender(env.owner).owner_of(u(1)).unwrap(), env.borrower, "nothing moved");
+    bad.sender(env.owner).set_failing(false);
+    let loan = env.book.sender(env.borrower).borrow(offer, u(1)).motsu_unwrap();
+    bad.sender(env.borrower).approve(env.book.address(), U256::MAX);
+    env.book.sender(env.borrower).repay(loan).motsu_unwrap();
+    // A refused withdrawal keeps the claim.
+    bad.sender(env.owner).set_failing(true);
+    expect_err!(env.book.sender(env.lender).withdraw(bad.address()), Error::TransferFailed(_));
+    assert_eq!(env.book.sender(env.owner).claimable(env.lender, bad.address()), u(PRINCIPAL));
+    bad.sender(env.owner).set_failing(false);
+    assert_eq!(env.book.sender(env.lender).withdraw(bad.address()).motsu_unwrap(), u(PRINCIPAL));
+}
