@@ -203,7 +203,8 @@ mod tests {
 
     #[test]
     fn each_bound_names_its_field() {
-        let cases: [(fn(&mut RiskParams), u8); 13] = [
+        type Case = (fn(&mut RiskParams), u8);
+        let cases: [Case; 13] = [
             (|p| p.max_ltv_bps = 0, field::MAX_LTV),
             (|p| p.max_ltv_bps = MAX_LTV_BPS + 1, field::MAX_LTV),
             (|p| p.liq_threshold_bps = p.max_ltv_bps, field::LIQ_THRESHOLD),
