@@ -66,6 +66,9 @@ pub mod kind {
     pub const FEED: u8 = 2;
 }
 
+/// Gas given to each feed call (`decimals`, `latestRoundData`); a Chainlink aggregator proxy
+/// answers in well under 30k.
+pub const FEED_CALL_GAS: u64 = 100_000;
 /// Most `(collection, price)` pairs one `postPrices` call may carry.
 pub const MAX_BATCH: usize = 32;
 /// Largest rarity multiplier, in bps (3×).
@@ -352,8 +355,11 @@ impl PriceOracle {
     }
 
     /// Static call with `selector`; `None` when it reverts.
+    /// The call gets at most [`FEED_CALL_GAS`], so a broken or hostile feed cannot consume the
+    /// caller's gas and make the price views revert.
     fn read(&self, target: Address, selector: &[u8; 4]) -> Option<Vec<u8>> {
-        self.vm().static_call(&self, target, selector).ok()
+        let ctx = stylus_sdk::stylus_core::calls::context::Call::new().gas(FEED_CALL_GAS);
+        self.vm().static_call(&ctx, target, selector).ok()
     }
 
     /// `latestRoundData()` of `feed`, `None` when it reverts or returns malformed data.

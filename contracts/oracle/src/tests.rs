@@ -392,14 +392,14 @@ fn pull_feeds_zero_stale_future_and_reverting(
     let feeds = [&f1, &f2, &f3];
     for f in feeds {
         new_feed(f, owner, 8);
-        set_feed(f, owner, 1_000_00000000, now());
+        set_feed(f, owner, 1_000 * 100_000_000, now());
         oracle.sender(owner).add_feed(collection(), f.address()).expect("add feed");
     }
     oracle.assert_emitted(&SourceAdded { collection: collection(), source: f3.address(), kind: kind::FEED, feedDecimals: 8 });
     oracle.sender(anyone).poke(collection()).expect("poke");
     clock::advance(DAY);
     for f in feeds {
-        set_feed(f, owner, 1_000_00000000, now());
+        set_feed(f, owner, 1_000 * 100_000_000, now());
     }
     oracle.sender(anyone).poke(collection()).expect("poke");
     let wad = 1_000_000_000_000_000_000u64;
@@ -411,13 +411,13 @@ fn pull_feeds_zero_stale_future_and_reverting(
     set_feed(&f1, owner, -1, now());
     assert_eq!(borrow(&oracle, anyone).1, status::NO_QUORUM);
     // Stale: still reporting, not fresh.
-    set_feed(&f1, owner, 1_000_00000000, now() - HOUR - 1);
+    set_feed(&f1, owner, 1_000 * 100_000_000, now() - HOUR - 1);
     assert_eq!(borrow(&oracle, anyone), (U256::ZERO, status::STALE));
     // Future-dated: not a value.
-    set_feed(&f1, owner, 1_000_00000000, now() + 1);
+    set_feed(&f1, owner, 1_000 * 100_000_000, now() + 1);
     assert_eq!(borrow(&oracle, anyone).1, status::NO_QUORUM);
     // Reverting: a missing source, the view itself does not revert.
-    set_feed(&f1, owner, 1_000_00000000, now());
+    set_feed(&f1, owner, 1_000 * 100_000_000, now());
     f1.sender(owner).set_reverting(true).expect("revert");
     assert_eq!(borrow(&oracle, anyone), (U256::ZERO, status::NO_QUORUM));
     oracle.sender(anyone).poke(collection()).expect("poke survives a reverting feed");
@@ -434,7 +434,7 @@ fn mixed_reporters_and_feeds(oracle: Contract<PriceOracle>, f1: Contract<MockFee
     deploy(&oracle, owner, &[a, b]);
     oracle.sender(owner).set_params(collection(), pw(3, HOUR, 2_000, 1_800, 1_500, DAY, 0)).expect("whole units");
     new_feed(&f1, owner, 2);
-    set_feed(&f1, owner, 1_050_00, now());
+    set_feed(&f1, owner, 1_050 * 100, now());
     oracle.sender(owner).add_feed(collection(), f1.address()).expect("add feed");
     post_all(&oracle, &[a, b], 1_000);
     assert_eq!(oracle.sender(a).spot(collection()).expect("spot"), (u(1_000), u(1_000), u(1_050), 3, 3));
