@@ -270,3 +270,28 @@ fn stylus_deployer_deploys_activates_initialises_and_refunds() {
     let r = chain.call_value(STYLUS_DEPLOYER, &encode_deploy(&init_code, &[], U256::from(1), B256::repeat_byte(4)), common::ether(1));
     assert_eq!(&reverted(&r)[..], &selector("InitValueButNotInitData()"));
 }
+
+#[test]
+fn state_changing_system_methods_are_refused_in_static_calls() {
+    let mut chain = Chain::new();
+    let p = chain.deploy_wasm(&wat::parse_str(noop()).unwrap());
+    // A Stylus program static-calls ArbWasm.activateProgram: the call fails and nothing is recorded.
+    let imports = [io(), hook("static_call_contract", "(param i32 i32 i32 i64 i32) (result i32)")].join("\n");
+    let caller = chain.program(&prog(
+        &imports,
+        r#"i32.const 0 call $read_args
+        (i32.store8 (i32.const 4095) (call $static_call_contract (i32.const 0) (i32.const 20) (i32.sub (local.get $len) (i32.const 20)) (i64.const 5000000) (i32.const 4000)))
+        (call $write_result (i32.const 4095) (i32.const 1))
+        i32.const 0"#,
+    ));
+    let mut data = ARB_WASM.to_vec();
+    data.extend_from_slice(&selector("activateProgram(address)"));
+    data.extend_from_slice(p.into_word().as_slice());
+    assert_eq!(ok(&chain.call(caller, &data)).as_ref(), &[2]);
+    let codehash = keccak256(chain.code(p));
+    assert_eq!(&reverted(&codehash_version(&mut chain, codehash))[..], &err_sel("ProgramNotActivated()"));
+    // View methods work in a static call.
+    let mut data = ARB_WASM.to_vec();
+    data.extend_from_slice(&selector("stylusVersion()"));
+    assert_eq!(ok(&chain.call(caller, &data)).as_ref(), &[0]);
+}

@@ -54,6 +54,24 @@ impl Reply {
     }
 }
 
+/// Whether a system-contract method writes state (and so is refused in a static context).
+fn mutates(addr: Address, sel: [u8; 4]) -> bool {
+    use crate::abi::selector;
+    match addr {
+        ARB_WASM => sel == selector("activateProgram(address)") || sel == selector("codehashKeepalive(bytes32)"),
+        ARB_WASM_CACHE => [
+            "cacheCodehash(bytes32)",
+            "cacheProgram(address)",
+            "evictCodehash(bytes32)",
+        ]
+        .iter()
+        .any(|m| sel == selector(m)),
+        ARB_OWNER | ARB_DEBUG => true,
+        STYLUS_DEPLOYER => sel == selector("deploy(bytes,bytes,uint256,bytes32)"),
+        _ => false,
+    }
+}
+
 impl<CTX> StylusEvm<CTX>
 where
     CTX: ContextTr + revm::interpreter::Host,
@@ -66,6 +84,11 @@ where
         }
         let sel = [call.input[0], call.input[1], call.input[2], call.input[3]];
         let args = &call.input[4..];
+        if call.is_static && mutates(addr, sel) {
+            // Nitro: a non-view precompile method in a static context is a write-protection
+            // error, which consumes all gas.
+            return Ok(NativeOutcome::halt(InstructionResult::StateChangeDuringStaticCall));
+        }
         let reply = match addr {
             ARB_WASM => self.arb_wasm(call, sel, args)?,
             ARB_WASM_CACHE => self.arb_wasm_cache(call, sel, args)?,
