@@ -41,7 +41,7 @@ mod tests;
 use abi::{num, topic};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
-use openzeppelin_stylus::access::ownable::{IOwnable, Ownable};
+use openzeppelin_stylus::access::ownable::Ownable;
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageArray, StorageMap, StorageU256},
@@ -120,13 +120,23 @@ pub struct PriceOracle {
 }
 
 #[public]
-#[implements(IOwnable)]
 impl PriceOracle {
     /// Sets the owner (Governance after deployment).
     #[constructor]
     pub fn constructor(&mut self, owner: Address) -> Result<(), Error> {
         self.ownable.constructor(owner)?;
         Ok(())
+    }
+
+    /// The owner (OpenZeppelin `Ownable`).
+    pub fn owner(&self) -> Address {
+        self.ownable.owner()
+    }
+
+    /// Owner only: hands ownership to `new_owner` (not zero). There is deliberately no
+    /// `renounceOwnership`: an ownerless oracle could never be reconfigured.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        Ok(self.ownable.transfer_ownership(new_owner)?)
     }
 
     // ------------------------------------------------------------------ governance
@@ -624,20 +634,5 @@ impl PriceOracle {
             young,
             multiplier_bps: effective_multiplier(bps, expires_at, self.now()),
         })
-    }
-}
-
-#[public]
-impl IOwnable for PriceOracle {
-    fn owner(&self) -> Address {
-        self.ownable.owner()
-    }
-
-    fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Vec<u8>> {
-        Ok(self.ownable.transfer_ownership(new_owner)?)
-    }
-
-    fn renounce_ownership(&mut self) -> Result<(), Vec<u8>> {
-        Ok(self.ownable.renounce_ownership()?)
     }
 }

@@ -573,3 +573,21 @@ fn source_management(oracle: Contract<PriceOracle>, owner: Address, a: Address, 
     oracle.sender(owner).add_reporter(collection(), b).expect("re-add");
     assert_eq!(oracle.sender(a).source(collection(), b), (kind::REPORTER, U256::ZERO, 0, U256::ZERO, 0));
 }
+
+#[motsu::test]
+fn ownership_moves_to_governance(oracle: Contract<PriceOracle>, owner: Address, governance: Address, eve: Address) {
+    deploy(&oracle, owner, &[]);
+    let err = oracle.sender(eve).transfer_ownership(eve).expect_err("not owner");
+    assert!(matches!(err, Error::UnauthorizedAccount(_)));
+    let err = oracle.sender(owner).transfer_ownership(Address::ZERO).expect_err("zero owner");
+    assert!(matches!(err, Error::InvalidOwner(_)));
+    oracle.sender(owner).transfer_ownership(governance).expect("transfer");
+    oracle.assert_emitted(&openzeppelin_stylus::access::ownable::OwnershipTransferred {
+        previous_owner: owner,
+        new_owner: governance,
+    });
+    assert_eq!(oracle.sender(eve).owner(), governance);
+    let err = oracle.sender(owner).add_reporter(collection(), eve).expect_err("old owner");
+    assert!(matches!(err, Error::UnauthorizedAccount(_)));
+    oracle.sender(governance).add_reporter(collection(), eve).expect("new owner configures");
+}
