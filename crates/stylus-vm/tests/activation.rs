@@ -295,3 +295,34 @@ fn state_changing_system_methods_are_refused_in_static_calls() {
     data.extend_from_slice(&selector("stylusVersion()"));
     assert_eq!(ok(&chain.call(caller, &data)).as_ref(), &[0]);
 }
+
+fn advance_days(chain: &mut Chain, days: u64) {
+    use revm::handler::ExecuteEvm;
+    let mut block = chain.evm.inner.ctx.block.clone();
+    block.timestamp += U256::from(days * 24 * 3600);
+    block.number += U256::from(1);
+    chain.evm.set_block(block);
+}
+
+#[test]
+fn keepalive_and_expiry() {
+    let mut chain = Chain::new();
+    let p = chain.program(&noop());
+    let codehash = keccak256(chain.code(p));
+    // After 31 days a keepalive is allowed and restarts the clock.
+    advance_days(&mut chain, 40);
+    assert!(chain.call(ARB_WASM, &with_word("codehashKeepalive(bytes32)", codehash)).is_success());
+    let left = abi::uint_arg(&ok(&chain.call(ARB_WASM, &with_word("programTimeLeft(address)", p.into_word()))), 0).unwrap();
+    assert_eq!(left, U256::from(365 * 24 * 3600));
+    // 366 days later the program has expired: calls fail with all gas, queries say ProgramExpired.
+    advance_days(&mut chain, 366);
+    let out = reverted(&codehash_version(&mut chain, codehash));
+    assert_eq!(&out[..4], &err_sel("ProgramExpired(uint64)"));
+    assert_eq!(abi::uint_arg(&out[4..], 0).unwrap(), U256::from(366 * 24 * 3600));
+    let r = chain.send(DEV, TxKind::Call(p), Bytes::new(), U256::ZERO, 300_000);
+    assert!(matches!(r, ExecutionResult::Halt { .. }));
+    assert_eq!(gas_used(&r), 300_000);
+    // An expired program can be activated again.
+    assert!(chain.activate(p).is_success());
+    assert!(chain.call(p, &[]).is_success());
+}
