@@ -1,7 +1,20 @@
 //! `lien`: the command-line front end of the Lien protocol.
 #![forbid(unsafe_code)]
 
+mod borrower;
+mod calldata;
+mod ctx;
+mod decide;
 mod demo;
+mod deploy;
+mod gov;
+mod input;
+mod keeper;
+mod lender;
+mod mock;
+mod node;
+mod oracle;
+mod revert;
 
 use std::path::PathBuf;
 
@@ -13,6 +26,8 @@ use lien_client::{abi, nitro_rules, package};
 #[derive(Parser)]
 #[command(name = "lien", version, about)]
 struct Cli {
+    #[command(flatten)]
+    globals: ctx::Globals,
     #[command(subcommand)]
     command: Command,
 }
@@ -35,15 +50,63 @@ enum Command {
     /// Start the embedded dev node, deploy the protocol and run a whole loan lifecycle with
     /// several accounts; print a summary with the gas of every step.
     Demo,
+    /// Run the embedded stylus-devnode in the foreground (Ctrl-C stops it).
+    Node {
+        /// Port on 127.0.0.1.
+        #[arg(long, default_value_t = stylus_devnode::config::DEFAULT_PORT)]
+        port: u16,
+        /// Seal a block every N ms instead of one block per transaction.
+        #[arg(long)]
+        block_time_ms: Option<u64>,
+        /// Fund an account at genesis: ADDRESS or ADDRESS:ETHER (default 1000). Repeatable.
+        #[arg(long, value_name = "ADDRESS[:ETHER]")]
+        fund: Vec<String>,
+    },
+    /// Package and deploy the protocol, wire it, hand it over to Governance and write
+    /// deployments/<network>.json.
+    Deploy(deploy::DeployOpts),
+    /// Lender actions: offer, cancel, withdraw, claimable, transfer.
+    #[command(subcommand)]
+    Lender(lender::LenderCmd),
+    /// Borrower actions: borrow, repay, debt, loans, health.
+    #[command(subcommand)]
+    Borrower(borrower::BorrowerCmd),
+    /// Governance: propose, approve, revoke, execute, cancel, show.
+    #[command(subcommand)]
+    Gov(gov::GovCmd),
+    /// Oracle: post prices (arguments or CSV), read prices.
+    #[command(subcommand)]
+    Oracle(oracle::OracleCmd),
+    /// Watch loans, warn, liquidate, and optionally bid on auctions.
+    Keeper(keeper::KeeperOpts),
+    /// Local helpers for the mock token and collection of a `--with-mocks` deployment.
+    #[command(subcommand)]
+    Mock(mock::MockCmd),
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
-        Command::Demo => demo::run().await,
-        Command::Package { out, only } => run_package(&out, &only),
-        Command::Abi => run_abi(),
-    }
+    let cli = Cli::parse();
+    let g = &cli.globals;
+    let onchain = match cli.command {
+        Command::Demo => return demo::run().await,
+        Command::Package { out, only } => return run_package(&out, &only),
+        Command::Abi => return run_abi(),
+        Command::Node { port, block_time_ms, fund } => node::run(port, block_time_ms, &fund).await,
+        Command::Deploy(opts) => deploy::run(&g.connect()?, opts).await,
+        Command::Lender(cmd) => lender::run(&g.connect()?, cmd).await,
+        Command::Borrower(cmd) => borrower::run(&g.connect()?, cmd).await,
+        Command::Gov(cmd) => gov::run(&g.connect()?, cmd).await,
+        Command::Oracle(cmd) => oracle::run(&g.connect()?, cmd).await,
+        Command::Keeper(opts) => keeper::run(&g.connect()?, opts).await,
+        Command::Mock(cmd) => mock::run(&g.connect()?, cmd).await,
+    };
+    onchain.map_err(|e| match e {
+        ctx::CliError::Rpc(what, msg) if msg.contains("error sending request") || msg.contains("onnection refused") => {
+            anyhow::anyhow!("{what}: cannot reach {} (start a node with `lien node`, or pass --rpc-url): {msg}", g.rpc_url)
+        }
+        other => other.into(),
+    })
 }
 
 fn run_abi() -> anyhow::Result<()> {

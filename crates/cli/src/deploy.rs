@@ -1,0 +1,188 @@
+//! `lien deploy`: package, deploy, wire, hand over to Governance, write the deployment file.
+
+use std::path::{Path, PathBuf};
+
+use alloy::{
+    primitives::Address,
+    providers::Provider,
+};
+use lien_client::{
+    bindings::{ILoanBook, IPriceOracle},
+    deploy::deploy_stylus,
+    package,
+    protocol::{self, GovernanceSetup, OracleParams, RiskSetup, Step},
+};
+
+use crate::ctx::{CliError, CliResult, Ctx, Deployment, Mocks};
+use crate::input::{parse_address, parse_amount};
+use crate::tx;
+
+/// Deployment options.
+#[derive(Clone, Debug, clap::Args)]
+pub struct DeployOpts {
+    /// Network name: the file written is deployments/<network>.json (unless --deployment).
+    #[arg(long, default_value = "devnode")]
+    pub network: String,
+    /// Governance owners, comma-separated (default: the signer alone).
+    #[arg(long, value_delimiter = ',')]
+    pub owners: Vec<String>,
+    /// Approvals needed to execute a proposal (default: 2 with several owners, else 1).
+    #[arg(long)]
+    pub threshold: Option<u8>,
+    /// Timelock in seconds (at least 3600).
+    #[arg(long, default_value = "3600")]
+    pub delay: u64,
+    /// Guardian allowed to pause borrowing (default: the signer).
+    #[arg(long)]
+    pub guardian: Option<String>,
+    /// Use already packaged `<package>.code` files from this folder instead of building.
+    #[arg(long)]
+    pub code_dir: Option<PathBuf>,
+    /// Also deploy a mock ERC-20 and ERC-721, list them (LTV 40%, liquidation 65%) with the
+    /// given reporters (default: the signer) before the hand-over. For local use.
+    #[arg(long)]
+    pub with_mocks: bool,
+    /// Oracle reporters of the mock collection, comma-separated (quorum = their number).
+    #[arg(long, value_delimiter = ',', requires = "with_mocks")]
+    pub reporters: Vec<String>,
+}
+
+/// The packages deployed by `lien deploy` (the mocks only with --with-mocks).
+const PROTOCOL: [&str; 5] = ["lien-oracle", "lien-vault", "lien-liquidator", "lien-loan-book", "lien-governance"];
+const MOCKS: [&str; 2] = ["lien-mock-token", "lien-mock-nft"];
+
+fn load_code(dir: &Path, names: &[&str]) -> CliResult<Vec<(String, Vec<u8>)>> {
+    names
+        .iter()
+        .map(|n| {
+            let path = dir.join(format!("{n}.code"));
+            std::fs::read(&path)
+                .map(|code| ((*n).to_owned(), code))
+                .map_err(|e| CliError::Missing(format!("no packaged code at {} ({e}); run `lien package` first", path.display())))
+        })
+        .collect()
+}
+
+fn build_code(names: &[&str]) -> CliResult<Vec<(String, Vec<u8>)>> {
+    let root = package::workspace_root();
+    println!("packaging the contracts …");
+    let only: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
+    let artifacts = package::package_some(&root, &root.join("target/stylus"), &only).map_err(anyhow::Error::from)?;
+    print!("{}", package::size_table(&artifacts));
+    package::check_limits(&artifacts).map_err(anyhow::Error::from)?;
+    Ok(artifacts.into_iter().map(|a| (a.package, a.code)).collect())
+}
+
+fn print_steps(steps: &[Step]) -> u64 {
+    let mut total = 0u64;
+    for s in steps {
+        println!("{:<58} {:>10}", s.what, s.gas);
+        total = total.saturating_add(s.gas);
+    }
+    total
+}
+
+/// The oracle parameters of the mock collection: quorum of the reporters, 1 h maximum age and
+/// TWAP window, 20% jump breaker confirmed after 10 min, 15% spread, 18 decimals.
+fn mock_oracle_params(quorum: u8) -> OracleParams {
+    OracleParams {
+        min_sources: quorum,
+        max_age: 3_600,
+        max_jump_bps: 2_000,
+        confirm_delay: 600,
+        max_spread_bps: 1_500,
+        twap_window: 3_600,
+        decimals: 18,
+    }
+}
+
+/// Runs `lien deploy`.
+pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
+    let owners: Vec<Address> = if opts.owners.is_empty() {
+        vec![ctx.me]
+    } else {
+        opts.owners.iter().map(|o| parse_address(o)).collect::<Result<_, _>>()?
+    };
+    let threshold = opts.threshold.unwrap_or(if owners.len() > 1 { 2 } else { 1 });
+    if threshold == 0 || usize::from(threshold) > owners.len() {
+        return Err(CliError::Missing(format!("--threshold {threshold} must be between 1 and the {} owners", owners.len())));
+    }
+    if opts.delay < 3_600 {
+        return Err(CliError::Missing("--delay must be at least 3600 seconds".into()));
+    }
+    let guardian = match &opts.guardian {
+        Some(g) => parse_address(g)?,
+        None => ctx.me,
+    };
+    let reporters: Vec<Address> = if opts.reporters.is_empty() {
+        vec![ctx.me]
+    } else {
+        opts.reporters.iter().map(|r| parse_address(r)).collect::<Result<_, _>>()?
+    };
+    if reporters.len() > 10 {
+        return Err(CliError::Missing("at most 10 reporters".into()));
+    }
+    let mut names: Vec<&str> = PROTOCOL.to_vec();
+    if opts.with_mocks {
+        names.extend(MOCKS);
+    }
+    let code = match &opts.code_dir {
+        Some(dir) => load_code(dir, &names)?,
+        None => build_code(&names)?,
+    };
+    let get = |n: &str| code.iter().find(|(p, _)| p == n).map(|(_, c)| c.as_slice());
+    let chain_id = ctx.provider.get_chain_id().await.map_err(|e| CliError::Rpc("chain id".into(), e.to_string()))?;
+    let setup = GovernanceSetup { owners, threshold, delay: opts.delay, guardian };
+    let (addresses, mut steps) = protocol::deploy_protocol(&ctx.provider, ctx.me, get, &setup, RiskSetup::default())
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut mocks = None;
+    if opts.with_mocks {
+        let missing = |n: &str| CliError::Missing(format!("no packaged code for {n}"));
+        let token = deploy_stylus(&ctx.provider, MOCKS[0], get(MOCKS[0]).ok_or_else(|| missing(MOCKS[0]))?, None)
+            .await
+            .map_err(anyhow::Error::from)?;
+        steps.push(Step { what: "deploy + activate mock currency".into(), gas: token.gas_used });
+        let nft = deploy_stylus(&ctx.provider, MOCKS[1], get(MOCKS[1]).ok_or_else(|| missing(MOCKS[1]))?, None)
+            .await
+            .map_err(anyhow::Error::from)?;
+        steps.push(Step { what: "deploy + activate mock collection".into(), gas: nft.gas_used });
+        let (currency, collection) = (token.address, nft.address);
+        let oracle = IPriceOracle::new(addresses.oracle, &ctx.provider);
+        let quorum = u8::try_from(reporters.len()).map_err(|_| CliError::Overflow("quorum"))?;
+        let gas = tx!(format!("oracle.setParams (quorum {quorum}, TWAP 1 h)"), oracle.setParams(collection, protocol::oracle_params_word(&mock_oracle_params(quorum))));
+        steps.push(Step { what: "oracle.setParams".into(), gas });
+        for r in &reporters {
+            let gas = tx!(format!("oracle.addReporter {r}"), oracle.addReporter(collection, *r));
+            steps.push(Step { what: format!("oracle.addReporter {r}"), gas });
+        }
+        let book = ILoanBook::new(addresses.loan_book, &ctx.provider);
+        let tip_cap = parse_amount("5", 18)?;
+        let gas = tx!("loanBook.setCurrency", book.setCurrency(currency, tip_cap));
+        steps.push(Step { what: "loanBook.setCurrency (tip cap 5)".into(), gas });
+        let gas = tx!(
+            "loanBook.listCollection",
+            book.listCollection(collection, currency, 4_000, 6_500, 800, 13_000, 9_800, 90 * 86_400, 86_400, 300, 86_400)
+        );
+        steps.push(Step { what: "loanBook.listCollection (LTV 40%, liq 65%)".into(), gas });
+        mocks = Some(Mocks { currency, collection });
+    }
+    steps.extend(protocol::hand_over_to_governance(&ctx.provider, &addresses).await.map_err(anyhow::Error::from)?);
+    let deployment = Deployment { network: opts.network.clone(), chain_id, contracts: addresses, mocks };
+    let path = ctx.globals.deployment_path(&opts.network);
+    deployment.save(&path)?;
+    println!("\n{:<58} {:>10}", "step", "gas");
+    let total = print_steps(&steps);
+    println!("{:<58} {:>10}\n", "total", total);
+    println!("governance  {}", addresses.governance);
+    println!("oracle      {}", addresses.oracle);
+    println!("vault       {}", addresses.vault);
+    println!("loan book   {}", addresses.loan_book);
+    println!("liquidator  {}", addresses.liquidator);
+    if let Some(m) = mocks {
+        println!("currency    {} (mock, mintable)", m.currency);
+        println!("collection  {} (mock, mintable)", m.collection);
+    }
+    println!("wrote {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! `lien lender …`: offers, cancellations, withdrawals, loan transfers.
+
+use alloy::primitives::{Address, U256};
+use clap::Subcommand;
+use lien_client::bindings::{ILoanBook, IERC20};
+
+use crate::ctx::{call_err, CliError, CliResult, Ctx};
+use crate::input::{format_amount, parse_address, parse_amount, parse_duration, parse_u256};
+use crate::tx;
+
+/// Lender commands.
+#[derive(Debug, Subcommand)]
+pub enum LenderCmd {
+    /// Create a funded offer (approves exactly principal × capacity to the loan book).
+    Offer {
+        /// Collection accepted as collateral (default: the deployment's mock collection).
+        #[arg(long)]
+        collection: Option<String>,
+        /// Only this token id (any token of the collection when omitted).
+        #[arg(long)]
+        token: Option<String>,
+        /// Principal per loan, in whole tokens (e.g. 12.5).
+        #[arg(long)]
+        principal: String,
+        /// Yearly interest in basis points.
+        #[arg(long, default_value = "1000")]
+        apr_bps: u16,
+        /// Loan duration (seconds or 30d, 12h …).
+        #[arg(long, default_value = "30d")]
+        duration: String,
+        /// How long the offer stays open (from now).
+        #[arg(long, default_value = "30d")]
+        expires_in: String,
+        /// Number of loans the offer can fund.
+        #[arg(long, default_value = "1")]
+        capacity: u64,
+    },
+    /// Cancel an open offer and get the unused escrow back.
+    Cancel {
+        /// Offer id.
+        offer: String,
+    },
+    /// Withdraw everything claimable in a currency (default: the mock currency).
+    Withdraw {
+        /// Currency address.
+        #[arg(long)]
+        currency: Option<String>,
+    },
+    /// Show what an account can withdraw.
+    Claimable {
+        /// Currency address (default: the mock currency).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Account (default: the signer).
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Transfer the lender's position in a loan.
+    Transfer {
+        /// Loan id.
+        loan: String,
+        /// New lender.
+        to: String,
+    },
+}
+
+/// The currency from `--currency`, else the deployment's mock currency.
+pub fn currency_or_mock(ctx: &Ctx, currency: Option<&str>) -> CliResult<Address> {
+    match currency {
+        Some(c) => Ok(parse_address(c)?),
+        None => Ok(ctx.deployment()?.mocks()?.currency),
+    }
+}
+
+/// The collection from `--collection`, else the deployment's mock collection.
+pub fn collection_or_mock(ctx: &Ctx, collection: Option<&str>) -> CliResult<Address> {
+    match collection {
+        Some(c) => Ok(parse_address(c)?),
+        None => Ok(ctx.deployment()?.mocks()?.collection),
+    }
+}
+
+/// Approves exactly `amount` of `token` to `spender` unless the allowance already covers it.
+pub async fn ensure_allowance(ctx: &Ctx, token: Address, spender: Address, amount: U256) -> CliResult<()> {
+    let erc20 = IERC20::new(token, &ctx.provider);
+    let allowance = erc20.allowance(ctx.me, spender).call().await.map_err(call_err("allowance"))?;
+    if allowance >= amount {
+        return Ok(());
+    }
+    let balance = erc20.balanceOf(ctx.me).call().await.map_err(call_err("balanceOf"))?;
+    if balance < amount {
+        let d = ctx.decimals(token).await;
+        return Err(CliError::Missing(format!(
+            "balance {} of {token} is below the {} needed",
+            format_amount(balance, d),
+            format_amount(amount, d)
+        )));
+    }
+    tx!(format!("approve {} to {spender}", format_amount(amount, ctx.decimals(token).await)), erc20.approve(spender, amount));
+    Ok(())
+}
+
+/// Runs a lender command.
+pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
+    let d = ctx.deployment()?;
+    let book = ILoanBook::new(d.contracts.loan_book, &ctx.provider);
+    match cmd {
+        LenderCmd::Offer { collection, token, principal, apr_bps, duration, expires_in, capacity } => {
+            let collection = collection_or_mock(ctx, collection.as_deref())?;
+            let params = book.params(collection).call().await.map_err(call_err("params"))?;
+            if !params._0 {
+                return Err(CliError::Missing(format!("collection {collection} is not listed on the loan book")));
+            }
+            let currency = params._2;
+            let decimals = ctx.decimals(currency).await;
+            let principal = parse_amount(&principal, decimals)?;
+            let (token_id, any) = match token {
+                Some(t) => (parse_u256(&t, "token id")?, false),
+                None => (U256::ZERO, true),
+            };
+            let duration = parse_duration(&duration)?;
+            let expiry = ctx.now().await?.checked_add(parse_duration(&expires_in)?).ok_or(CliError::Overflow("expiry"))?;
+            let escrow = principal.checked_mul(U256::from(capacity)).ok_or(CliError::Overflow("escrow"))?;
+            ensure_allowance(ctx, currency, d.contracts.loan_book, escrow).await?;
+            let call = book.createOffer(currency, collection, token_id, any, principal, apr_bps, duration, expiry, capacity);
+            let id = call.call().await.map_err(call_err("createOffer"))?;
+            tx!(format!("createOffer {id}"), call);
+            println!("offer {id}: {} per loan × {capacity}, {apr_bps} bps APR, {duration} s", format_amount(principal, decimals));
+        }
+        LenderCmd::Cancel { offer } => {
+            let id = parse_u256(&offer, "offer id")?;
+            let counts = book.counts().call().await.map_err(call_err("counts"))?;
+            if id.is_zero() || id > counts._0 {
+                return Err(CliError::UnknownOffer(id, counts._0));
+            }
+            let call = book.cancelOffer(id);
+            let refund = call.call().await.map_err(call_err("cancelOffer"))?;
+            tx!(format!("cancelOffer {id}"), call);
+            println!("refunded {refund}");
+        }
+        LenderCmd::Withdraw { currency } => {
+            let currency = currency_or_mock(ctx, currency.as_deref())?;
+            let call = book.withdraw(currency);
+            let amount = call.call().await.map_err(call_err("withdraw"))?;
+            tx!("withdraw", call);
+            println!("withdrew {}", format_amount(amount, ctx.decimals(currency).await));
+        }
+        LenderCmd::Claimable { currency, account } => {
+            let currency = currency_or_mock(ctx, currency.as_deref())?;
+            let account = match account {
+                Some(a) => parse_address(&a)?,
+                None => ctx.me,
+            };
+            let amount = book.claimable(account, currency).call().await.map_err(call_err("claimable"))?;
+            println!("{}", format_amount(amount, ctx.decimals(currency).await));
+        }
+        LenderCmd::Transfer { loan, to } => {
+            let id = crate::borrower::known_loan(&book, &loan).await?;
+            let to = parse_address(&to)?;
+            tx!(format!("transferLoan {id} to {to}"), book.transferLoan(id, to));
+        }
+    }
+    Ok(())
+}
