@@ -1,12 +1,16 @@
 //! The oracle's custom errors and events.
 
+#[cfg(not(feature = "export-abi"))]
 use alloc::vec::Vec;
 
-use alloy_sol_types::{sol, SolError};
+use alloy_sol_types::sol;
+#[cfg(not(feature = "export-abi"))]
+use alloy_sol_types::SolError;
 use openzeppelin_stylus::access::ownable;
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
 
+#[cfg(not(feature = "export-abi"))]
 use crate::abi::{addr, error_data, num};
 
 sol! {
@@ -154,6 +158,7 @@ impl From<Error> for Vec<u8> {
 mod tests {
     use super::*;
     use alloy_primitives::{Address, U256};
+    use alloy_sol_types::SolError;
 
     #[test]
     fn revert_data_is_the_abi_encoding() {
