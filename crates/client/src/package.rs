@@ -55,6 +55,8 @@ pub struct ContractCrate {
     pub package: String,
     /// Library name of the produced `.wasm`, e.g. `lien_loan_book`.
     pub lib_name: String,
+    /// Folder of the crate relative to `contracts/`, e.g. `loan-book` or `mocks/nft`.
+    pub dir: String,
 }
 
 /// One packaged contract.
@@ -125,9 +127,11 @@ pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageErro
             let is_cdylib =
                 target["crate_types"].as_array().into_iter().flatten().any(|k| k == "cdylib");
             if is_cdylib {
+                let dir = manifest.parent().and_then(|d| d.strip_prefix(&contracts_dir).ok());
                 found.push(ContractCrate {
                     package: package["name"].as_str().unwrap_or_default().to_owned(),
                     lib_name: target["name"].as_str().unwrap_or_default().replace('-', "_"),
+                    dir: dir.map(|d| d.display().to_string()).unwrap_or_default(),
                 });
             }
         }
@@ -136,21 +140,24 @@ pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageErro
     Ok(found)
 }
 
-/// Builds the given contract crates for wasm32 in release, in one cargo invocation.
+/// Builds the given contract crates for wasm32 in release, one cargo invocation per crate:
+/// built together, cargo would unify features across them (openzeppelin-stylus turns on
+/// alloy-primitives' software keccak, which would then bloat every contract by ~1.2 KB and
+/// replace the native keccak hostio).
 pub fn build_wasm(root: &Path, crates: &[ContractCrate]) -> Result<(), PackageError> {
-    let mut cmd = cargo();
-    cmd.current_dir(root)
-        .args(["build", "--locked", "--release", "--target", "wasm32-unknown-unknown", "--manifest-path"])
-        .arg(contracts_manifest(root));
     for c in crates {
-        cmd.args(["-p", &c.package]);
+        let status = cargo()
+            .current_dir(root)
+            .args(["build", "--locked", "--release", "--target", "wasm32-unknown-unknown", "--manifest-path"])
+            .arg(contracts_manifest(root))
+            .args(["-p", &c.package])
+            .status()
+            .map_err(|e| PackageError::Cargo(format!("build: {e}")))?;
+        if !status.success() {
+            return Err(PackageError::Cargo(format!("build of {} failed ({status})", c.package)));
+        }
     }
-    let status = cmd.status().map_err(|e| PackageError::Cargo(format!("build: {e}")))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(PackageError::Cargo(format!("build of the contracts failed ({status})")))
-    }
+    Ok(())
 }
 
 /// Re-encodes `wasm` instruction by instruction and drops every custom section.

@@ -172,3 +172,32 @@ pub fn write_deployment(root: &Path, network: &str, chain_id: u64, a: &Addresses
 pub fn units(amount: u64, decimals: u8) -> U256 {
     U256::from(amount) * U256::from(10u64).pow(U256::from(decimals))
 }
+
+/// A collection's oracle parameters (see docs/contracts/oracle.md for bounds).
+#[derive(Clone, Copy, Debug)]
+pub struct OracleParams {
+    /// Quorum of fresh sources.
+    pub min_sources: u8,
+    /// Largest age of a fresh value, seconds.
+    pub max_age: u64,
+    /// Jump breaker threshold.
+    pub max_jump_bps: u16,
+    /// Delay before a held-back jump can be confirmed, seconds.
+    pub confirm_delay: u64,
+    /// Dispersion above which the status is Uncertain.
+    pub max_spread_bps: u16,
+    /// TWAP window, seconds.
+    pub twap_window: u64,
+    /// Decimals of the quote currency.
+    pub decimals: u8,
+}
+
+/// The single word `setParams` takes: bits 0–63 maxAge, 64–127 confirmDelay, 128–191
+/// twapWindow, 192–199 minSources, 200–207 decimals, 208–223 maxJumpBps, 224–239 maxSpreadBps.
+pub fn oracle_params_word(p: &OracleParams) -> U256 {
+    let top = u64::from(p.min_sources)
+        | u64::from(p.decimals) << 8
+        | u64::from(p.max_jump_bps) << 16
+        | u64::from(p.max_spread_bps) << 32;
+    U256::from_limbs([p.max_age, p.confirm_delay, p.twap_window, top])
+}

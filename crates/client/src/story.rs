@@ -156,7 +156,16 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
 
     // bootstrap listing by the deployer, then everything is handed to Governance
     let oracle = IPriceOracle::new(a.oracle, &dp);
-    s.record(ch, send!("oracle.setParams (quorum 3, TWAP 1 h)", oracle.setParams(collection, 3, 3_600, 2_000, 600, 1_500, 3_600, 18)));
+    let params = protocol::OracleParams {
+        min_sources: 3,
+        max_age: 3_600,
+        max_jump_bps: 2_000,
+        confirm_delay: 600,
+        max_spread_bps: 1_500,
+        twap_window: 3_600,
+        decimals: 18,
+    };
+    s.record(ch, send!("oracle.setParams (quorum 3, TWAP 1 h)", oracle.setParams(collection, protocol::oracle_params_word(&params))));
     for r in &reporters {
         s.record(ch, send!(format!("oracle.addReporter ({})", r.name), oracle.addReporter(collection, r.address())));
     }

@@ -26,7 +26,7 @@ fn every_contract_packages_within_limits_and_passes_nitro_rules() {
 #[test]
 fn wasm_opt_shrinks_and_keeps_the_module_valid() {
     let root = package::workspace_root();
-    let mock = package::ContractCrate { package: "lien-mock-feed".into(), lib_name: "lien_mock_feed".into() };
+    let mock = package::ContractCrate { package: "lien-mock-feed".into(), lib_name: "lien_mock_feed".into(), dir: "mocks/feed".into() };
     package::build_wasm(&root, std::slice::from_ref(&mock)).expect("build");
     let raw = std::fs::read(package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_feed.wasm")).expect("raw");
     let plain = package::package_module("lien-mock-feed", &raw, None).expect("plain");
@@ -42,7 +42,7 @@ fn raw_rustc_output_needs_the_reencode() {
     // The precompiled std of rustc 1.95 leaves an over-long call_indirect table index that a
     // validator without reference types rejects; the re-encode is what makes it pass.
     let root = package::workspace_root();
-    let mock = package::ContractCrate { package: "lien-mock-token".into(), lib_name: "lien_mock_token".into() };
+    let mock = package::ContractCrate { package: "lien-mock-token".into(), lib_name: "lien_mock_token".into(), dir: "mocks/token".into() };
     package::build_wasm(&root, std::slice::from_ref(&mock)).expect("build");
     let path = package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_token.wasm");
     let raw = std::fs::read(path).expect("raw module");
