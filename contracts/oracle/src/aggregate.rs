@@ -60,12 +60,21 @@ impl Collector {
         let n = self.n_fresh;
         let fresh = self.fresh.get_mut(..n).ok_or(MathError::BadLength)?;
         if fresh.is_empty() {
-            return Ok(Aggregate { reporting: self.reporting, ..Aggregate::default() });
+            return Ok(Aggregate {
+                reporting: self.reporting,
+                ..Aggregate::default()
+            });
         }
         let median = lower_median(fresh)?; // sorts `fresh` ascending
         let min = fresh.first().copied().unwrap_or_default();
         let max = fresh.last().copied().unwrap_or_default();
-        Ok(Aggregate { fresh: n as u8, reporting: self.reporting, median, min, max })
+        Ok(Aggregate {
+            fresh: n as u8,
+            reporting: self.reporting,
+            median,
+            min,
+            max,
+        })
     }
 }
 
@@ -74,18 +83,31 @@ mod tests {
     use super::*;
 
     fn obs(p: u64, t: u64) -> Observation {
-        Observation { price: U256::from(p), time: t }
+        Observation {
+            price: U256::from(p),
+            time: t,
+        }
     }
 
     #[test]
     fn filters_zero_future_and_stale() {
         let mut c = Collector::default();
-        for o in [obs(100, 1_000), obs(0, 1_000), obs(90, 1_001), obs(80, 0), obs(70, 399), obs(120, 400)] {
+        for o in [
+            obs(100, 1_000),
+            obs(0, 1_000),
+            obs(90, 1_001),
+            obs(80, 0),
+            obs(70, 399),
+            obs(120, 400),
+        ] {
             c.push(o, 1_000, 600);
         }
         let a = c.finish().unwrap();
         assert_eq!((a.fresh, a.reporting), (2, 3));
-        assert_eq!((a.median, a.min, a.max), (U256::from(100), U256::from(100), U256::from(120)));
+        assert_eq!(
+            (a.median, a.min, a.max),
+            (U256::from(100), U256::from(100), U256::from(120))
+        );
     }
 
     #[test]
@@ -95,7 +117,10 @@ mod tests {
             c.push(obs(p, 5), 5, 10);
         }
         let a = c.finish().unwrap();
-        assert_eq!((a.median, a.min, a.max, a.fresh), (U256::from(20), U256::from(10), U256::from(40), 4));
+        assert_eq!(
+            (a.median, a.min, a.max, a.fresh),
+            (U256::from(20), U256::from(10), U256::from(40), 4)
+        );
         assert_eq!(Collector::default().finish().unwrap(), Aggregate::default());
     }
 }

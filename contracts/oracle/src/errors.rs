@@ -130,26 +130,45 @@ impl From<ownable::Error> for Error {
 impl From<Error> for Vec<u8> {
     fn from(e: Error) -> Vec<u8> {
         match e {
-            Error::UnauthorizedReporter(x) => {
-                error_data(OracleUnauthorizedReporter::SELECTOR, &[addr(x.collection), addr(x.reporter)])
+            Error::UnauthorizedReporter(x) => error_data(
+                OracleUnauthorizedReporter::SELECTOR,
+                &[addr(x.collection), addr(x.reporter)],
+            ),
+            Error::BadPrice(x) => {
+                error_data(OracleBadPrice::SELECTOR, &[addr(x.collection), x.price])
             }
-            Error::BadPrice(x) => error_data(OracleBadPrice::SELECTOR, &[addr(x.collection), x.price]),
             Error::BadBatch(x) => error_data(OracleBadBatch::SELECTOR, &[x.collections, x.prices]),
-            Error::ParamOutOfBounds(x) => error_data(OracleParamOutOfBounds::SELECTOR, &[num(x.param.into())]),
-            Error::DecimalsLocked(x) => error_data(OracleDecimalsLocked::SELECTOR, &[addr(x.collection)]),
-            Error::SourceExists(x) => error_data(OracleSourceExists::SELECTOR, &[addr(x.collection), addr(x.source)]),
-            Error::UnknownSource(x) => error_data(OracleUnknownSource::SELECTOR, &[addr(x.collection), addr(x.source)]),
-            Error::TooManySources(x) => error_data(OracleTooManySources::SELECTOR, &[addr(x.collection)]),
+            Error::ParamOutOfBounds(x) => {
+                error_data(OracleParamOutOfBounds::SELECTOR, &[num(x.param.into())])
+            }
+            Error::DecimalsLocked(x) => {
+                error_data(OracleDecimalsLocked::SELECTOR, &[addr(x.collection)])
+            }
+            Error::SourceExists(x) => error_data(
+                OracleSourceExists::SELECTOR,
+                &[addr(x.collection), addr(x.source)],
+            ),
+            Error::UnknownSource(x) => error_data(
+                OracleUnknownSource::SELECTOR,
+                &[addr(x.collection), addr(x.source)],
+            ),
+            Error::TooManySources(x) => {
+                error_data(OracleTooManySources::SELECTOR, &[addr(x.collection)])
+            }
             Error::ZeroAddress(_) => error_data(OracleZeroAddress::SELECTOR, &[]),
             Error::FeedUnreadable(x) => error_data(OracleFeedUnreadable::SELECTOR, &[addr(x.feed)]),
-            Error::BadMultiplier(x) => {
-                error_data(OracleBadMultiplier::SELECTOR, &[num(x.bps.into()), num(x.expiresAt)])
-            }
+            Error::BadMultiplier(x) => error_data(
+                OracleBadMultiplier::SELECTOR,
+                &[num(x.bps.into()), num(x.expiresAt)],
+            ),
             Error::Math(_) => error_data(OracleMath::SELECTOR, &[]),
-            Error::UnauthorizedAccount(x) => {
-                error_data(ownable::OwnableUnauthorizedAccount::SELECTOR, &[addr(x.account)])
+            Error::UnauthorizedAccount(x) => error_data(
+                ownable::OwnableUnauthorizedAccount::SELECTOR,
+                &[addr(x.account)],
+            ),
+            Error::InvalidOwner(x) => {
+                error_data(ownable::OwnableInvalidOwner::SELECTOR, &[addr(x.owner)])
             }
-            Error::InvalidOwner(x) => error_data(ownable::OwnableInvalidOwner::SELECTOR, &[addr(x.owner)]),
         }
     }
 }
@@ -166,20 +185,106 @@ mod tests {
         let b = Address::with_last_byte(0xBB);
         let p = U256::from(123_456u64);
         let cases: Vec<(Error, Vec<u8>)> = vec![
-            (Error::UnauthorizedReporter(OracleUnauthorizedReporter { collection: a, reporter: b }), OracleUnauthorizedReporter { collection: a, reporter: b }.abi_encode()),
-            (Error::BadPrice(OracleBadPrice { collection: a, price: p }), OracleBadPrice { collection: a, price: p }.abi_encode()),
-            (Error::BadBatch(OracleBadBatch { collections: p, prices: U256::from(3u64) }), OracleBadBatch { collections: p, prices: U256::from(3u64) }.abi_encode()),
-            (Error::ParamOutOfBounds(OracleParamOutOfBounds { param: 7 }), OracleParamOutOfBounds { param: 7 }.abi_encode()),
-            (Error::DecimalsLocked(OracleDecimalsLocked { collection: a }), OracleDecimalsLocked { collection: a }.abi_encode()),
-            (Error::SourceExists(OracleSourceExists { collection: a, source: b }), OracleSourceExists { collection: a, source: b }.abi_encode()),
-            (Error::UnknownSource(OracleUnknownSource { collection: b, source: a }), OracleUnknownSource { collection: b, source: a }.abi_encode()),
-            (Error::TooManySources(OracleTooManySources { collection: a }), OracleTooManySources { collection: a }.abi_encode()),
-            (Error::ZeroAddress(OracleZeroAddress {}), OracleZeroAddress {}.abi_encode()),
-            (Error::FeedUnreadable(OracleFeedUnreadable { feed: b }), OracleFeedUnreadable { feed: b }.abi_encode()),
-            (Error::BadMultiplier(OracleBadMultiplier { bps: 30_001, expiresAt: 99 }), OracleBadMultiplier { bps: 30_001, expiresAt: 99 }.abi_encode()),
+            (
+                Error::UnauthorizedReporter(OracleUnauthorizedReporter {
+                    collection: a,
+                    reporter: b,
+                }),
+                OracleUnauthorizedReporter {
+                    collection: a,
+                    reporter: b,
+                }
+                .abi_encode(),
+            ),
+            (
+                Error::BadPrice(OracleBadPrice {
+                    collection: a,
+                    price: p,
+                }),
+                OracleBadPrice {
+                    collection: a,
+                    price: p,
+                }
+                .abi_encode(),
+            ),
+            (
+                Error::BadBatch(OracleBadBatch {
+                    collections: p,
+                    prices: U256::from(3u64),
+                }),
+                OracleBadBatch {
+                    collections: p,
+                    prices: U256::from(3u64),
+                }
+                .abi_encode(),
+            ),
+            (
+                Error::ParamOutOfBounds(OracleParamOutOfBounds { param: 7 }),
+                OracleParamOutOfBounds { param: 7 }.abi_encode(),
+            ),
+            (
+                Error::DecimalsLocked(OracleDecimalsLocked { collection: a }),
+                OracleDecimalsLocked { collection: a }.abi_encode(),
+            ),
+            (
+                Error::SourceExists(OracleSourceExists {
+                    collection: a,
+                    source: b,
+                }),
+                OracleSourceExists {
+                    collection: a,
+                    source: b,
+                }
+                .abi_encode(),
+            ),
+            (
+                Error::UnknownSource(OracleUnknownSource {
+                    collection: b,
+                    source: a,
+                }),
+                OracleUnknownSource {
+                    collection: b,
+                    source: a,
+                }
+                .abi_encode(),
+            ),
+            (
+                Error::TooManySources(OracleTooManySources { collection: a }),
+                OracleTooManySources { collection: a }.abi_encode(),
+            ),
+            (
+                Error::ZeroAddress(OracleZeroAddress {}),
+                OracleZeroAddress {}.abi_encode(),
+            ),
+            (
+                Error::FeedUnreadable(OracleFeedUnreadable { feed: b }),
+                OracleFeedUnreadable { feed: b }.abi_encode(),
+            ),
+            (
+                Error::BadMultiplier(OracleBadMultiplier {
+                    bps: 30_001,
+                    expiresAt: 99,
+                }),
+                OracleBadMultiplier {
+                    bps: 30_001,
+                    expiresAt: 99,
+                }
+                .abi_encode(),
+            ),
             (Error::Math(OracleMath {}), OracleMath {}.abi_encode()),
-            (Error::UnauthorizedAccount(ownable::OwnableUnauthorizedAccount { account: a }), ownable::OwnableUnauthorizedAccount { account: a }.abi_encode()),
-            (Error::InvalidOwner(ownable::OwnableInvalidOwner { owner: Address::ZERO }), ownable::OwnableInvalidOwner { owner: Address::ZERO }.abi_encode()),
+            (
+                Error::UnauthorizedAccount(ownable::OwnableUnauthorizedAccount { account: a }),
+                ownable::OwnableUnauthorizedAccount { account: a }.abi_encode(),
+            ),
+            (
+                Error::InvalidOwner(ownable::OwnableInvalidOwner {
+                    owner: Address::ZERO,
+                }),
+                ownable::OwnableInvalidOwner {
+                    owner: Address::ZERO,
+                }
+                .abi_encode(),
+            ),
         ];
         for (e, expected) in cases {
             let name = alloc::format!("{e:?}");

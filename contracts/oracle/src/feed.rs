@@ -71,7 +71,10 @@ mod tests {
         d[95] = 5;
         d[127] = 9;
         let r = decode_round(&d).unwrap();
-        assert_eq!((r.answer, r.started_at, r.updated_at), (I256::MINUS_ONE, U256::from(5), U256::from(9)));
+        assert_eq!(
+            (r.answer, r.started_at, r.updated_at),
+            (I256::MINUS_ONE, U256::from(5), U256::from(9))
+        );
         assert_eq!(decode_round(&d[..128]), None);
         d[21] = 1; // round id ≥ 2^80
         assert_eq!(decode_round(&d), None);

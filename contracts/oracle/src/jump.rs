@@ -21,7 +21,11 @@ pub enum Decision {
 /// Whether `price` lies within `bps` of `reference` (`|price − reference| × 10_000 ≤
 /// reference × bps`, decided exactly). A zero reference is never "within".
 pub fn within(price: U256, reference: U256, bps: u16) -> bool {
-    let (lo, hi) = if price < reference { (price, reference) } else { (reference, price) };
+    let (lo, hi) = if price < reference {
+        (price, reference)
+    } else {
+        (reference, price)
+    };
     match spread_bps_up(lo, hi, reference) {
         Ok(spread) => spread <= U256::from(bps),
         Err(_) => false,
@@ -52,7 +56,9 @@ pub fn decide(
         if now >= pending_since.saturating_add(confirm_delay) {
             return Decision::Confirm;
         }
-        return Decision::Hold { since: pending_since };
+        return Decision::Hold {
+            since: pending_since,
+        };
     }
     Decision::Hold { since: now }
 }
@@ -76,12 +82,33 @@ mod tests {
 
     #[test]
     fn episodes() {
-        assert_eq!(decide(U256::ZERO, U256::ZERO, 0, u(500), 10, 2_000, 60), Decision::Accept);
-        assert_eq!(decide(u(100), U256::ZERO, 0, u(119), 10, 2_000, 60), Decision::Accept);
-        assert_eq!(decide(u(100), U256::ZERO, 0, u(150), 10, 2_000, 60), Decision::Hold { since: 10 });
-        assert_eq!(decide(u(100), u(150), 10, u(155), 69, 2_000, 60), Decision::Hold { since: 10 });
-        assert_eq!(decide(u(100), u(150), 10, u(155), 70, 2_000, 60), Decision::Confirm);
-        assert_eq!(decide(u(100), u(150), 10, u(300), 70, 2_000, 60), Decision::Hold { since: 70 });
-        assert_eq!(decide(u(100), u(150), 10, u(101), 70, 2_000, 60), Decision::Accept);
+        assert_eq!(
+            decide(U256::ZERO, U256::ZERO, 0, u(500), 10, 2_000, 60),
+            Decision::Accept
+        );
+        assert_eq!(
+            decide(u(100), U256::ZERO, 0, u(119), 10, 2_000, 60),
+            Decision::Accept
+        );
+        assert_eq!(
+            decide(u(100), U256::ZERO, 0, u(150), 10, 2_000, 60),
+            Decision::Hold { since: 10 }
+        );
+        assert_eq!(
+            decide(u(100), u(150), 10, u(155), 69, 2_000, 60),
+            Decision::Hold { since: 10 }
+        );
+        assert_eq!(
+            decide(u(100), u(150), 10, u(155), 70, 2_000, 60),
+            Decision::Confirm
+        );
+        assert_eq!(
+            decide(u(100), u(150), 10, u(300), 70, 2_000, 60),
+            Decision::Hold { since: 70 }
+        );
+        assert_eq!(
+            decide(u(100), u(150), 10, u(101), 70, 2_000, 60),
+            Decision::Accept
+        );
     }
 }

@@ -13,7 +13,7 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
 extern crate alloc;
 
-/// A panic traps (the call reverts with no data); no formatting code is linked.
+/// A panic traps: the call reverts with no data (and std's panic machinery stays out).
 #[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
@@ -166,7 +166,10 @@ impl PriceOracle {
     pub fn remove_source(&mut self, collection: Address, source: Address) -> Result<(), Error> {
         self.ownable.only_owner()?;
         if self.kind_of(collection, source) == kind::NONE {
-            return Err(Error::UnknownSource(OracleUnknownSource { collection, source }));
+            return Err(Error::UnknownSource(OracleUnknownSource {
+                collection,
+                source,
+            }));
         }
         // Move the last source into the removed one's slot and clear the last slot.
         let n = self.source_count(collection);
@@ -186,7 +189,14 @@ impl PriceOracle {
         s.meta.set(U256::ZERO);
         s.price.set(U256::ZERO);
         s.pending.set(U256::ZERO);
-        self.emit(&[SourceRemoved::SIGNATURE_HASH, topic(collection), topic(source)], &[]);
+        self.emit(
+            &[
+                SourceRemoved::SIGNATURE_HASH,
+                topic(collection),
+                topic(source),
+            ],
+            &[],
+        );
         Ok(())
     }
 
@@ -197,10 +207,16 @@ impl PriceOracle {
     /// bounds; the quote decimals cannot change once the collection has TWAP history.
     pub fn set_params(&mut self, collection: Address, params: U256) -> Result<(), Error> {
         self.ownable.only_owner()?;
-        let p = packed::params_from_word(params)
-            .ok_or(Error::ParamOutOfBounds(OracleParamOutOfBounds { param: params::index::RESERVED }))?;
-        p.check().map_err(|param| Error::ParamOutOfBounds(OracleParamOutOfBounds { param }))?;
-        if self.accumulator(collection).start != 0 && self.params_of(collection).decimals != p.decimals {
+        let p = packed::params_from_word(params).ok_or(Error::ParamOutOfBounds(
+            OracleParamOutOfBounds {
+                param: params::index::RESERVED,
+            },
+        ))?;
+        p.check()
+            .map_err(|param| Error::ParamOutOfBounds(OracleParamOutOfBounds { param }))?;
+        if self.accumulator(collection).start != 0
+            && self.params_of(collection).decimals != p.decimals
+        {
             return Err(Error::DecimalsLocked(OracleDecimalsLocked { collection }));
         }
         self.write_params(collection, p);
@@ -218,12 +234,28 @@ impl PriceOracle {
     ) -> Result<(), Error> {
         self.ownable.only_owner()?;
         let now = self.now();
-        if bps == 0 || bps > MAX_MULTIPLIER_BPS || expires_at <= now || expires_at - now > MAX_MULTIPLIER_TTL {
-            return Err(Error::BadMultiplier(OracleBadMultiplier { bps, expiresAt: expires_at }));
+        if bps == 0
+            || bps > MAX_MULTIPLIER_BPS
+            || expires_at <= now
+            || expires_at - now > MAX_MULTIPLIER_TTL
+        {
+            return Err(Error::BadMultiplier(OracleBadMultiplier {
+                bps,
+                expiresAt: expires_at,
+            }));
         }
         let mut c = self.collections.setter(collection);
-        c.multipliers.setter(token_id).set(packed::pack_multiplier(bps, expires_at));
-        self.emit(&[MultiplierSet::SIGNATURE_HASH, topic(collection), token_id.into()], &[num(bps.into()), num(expires_at)]);
+        c.multipliers
+            .setter(token_id)
+            .set(packed::pack_multiplier(bps, expires_at));
+        self.emit(
+            &[
+                MultiplierSet::SIGNATURE_HASH,
+                topic(collection),
+                token_id.into(),
+            ],
+            &[num(bps.into()), num(expires_at)],
+        );
         Ok(())
     }
 
@@ -233,7 +265,9 @@ impl PriceOracle {
         self.ownable.only_owner()?;
         let (lo, hi) = SEQUENCER_GRACE_BOUNDS;
         if grace < num(lo) || grace > num(hi) {
-            return Err(Error::ParamOutOfBounds(OracleParamOutOfBounds { param: params::index::SEQUENCER_GRACE }));
+            return Err(Error::ParamOutOfBounds(OracleParamOutOfBounds {
+                param: params::index::SEQUENCER_GRACE,
+            }));
         }
         self.sequencer_feed.set(feed);
         self.sequencer_grace.set(grace);
@@ -249,7 +283,11 @@ impl PriceOracle {
     }
 
     /// A reporter posts several prices at once; all-or-nothing, at most 32 pairs.
-    pub fn post_prices(&mut self, collections: Vec<Address>, prices: Vec<U256>) -> Result<(), Error> {
+    pub fn post_prices(
+        &mut self,
+        collections: Vec<Address>,
+        prices: Vec<U256>,
+    ) -> Result<(), Error> {
         if collections.len() != prices.len() || collections.len() > MAX_BATCH {
             return Err(Error::BadBatch(OracleBadBatch {
                 collections: U256::from(collections.len()),
@@ -282,7 +320,11 @@ impl PriceOracle {
     }
 
     /// `(TWAP × multiplier, status)`.
-    pub fn liquidation_price(&self, collection: Address, token_id: U256) -> Result<(U256, u8), Error> {
+    pub fn liquidation_price(
+        &self,
+        collection: Address,
+        token_id: U256,
+    ) -> Result<(U256, u8), Error> {
         let q = self.inputs(collection, token_id)?;
         Ok((q.liquidation_price().map_err(math)?, q.status()))
     }
@@ -295,7 +337,6 @@ impl PriceOracle {
 // on chain the same facts come from the events.
 
 impl PriceOracle {
-
     /// The spot aggregate for keepers: `(lowerMedian, min, max, fresh, reporting)`.
     pub fn spot(&self, collection: Address) -> Result<(U256, U256, U256, u8, u8), Error> {
         let a = self.aggregate(collection, false)?;
@@ -307,20 +348,36 @@ impl PriceOracle {
     pub fn twap(&self, collection: Address) -> Result<(U256, bool, u64, u64, U256), Error> {
         let (twap, young) = self.twap_now(collection)?;
         let acc = self.accumulator(collection);
-        Ok((twap.unwrap_or_default(), young, acc.start, acc.time, acc.price))
+        Ok((
+            twap.unwrap_or_default(),
+            young,
+            acc.start,
+            acc.time,
+            acc.price,
+        ))
     }
 
     /// `(minSources, maxAge, maxJumpBps, confirmDelay, maxSpreadBps, twapWindow, decimals)`
     /// (the defaults until set).
     pub fn params(&self, collection: Address) -> (u8, u64, u16, u64, u16, u64, u8) {
         let p = self.params_of(collection);
-        (p.min_sources, p.max_age, p.max_jump_bps, p.confirm_delay, p.max_spread_bps, p.twap_window, p.decimals)
+        (
+            p.min_sources,
+            p.max_age,
+            p.max_jump_bps,
+            p.confirm_delay,
+            p.max_spread_bps,
+            p.twap_window,
+            p.decimals,
+        )
     }
 
     /// The collection's sources, in storage order.
     pub fn sources(&self, collection: Address) -> Vec<Address> {
         let c = self.collections.getter(collection);
-        (0..self.source_count(collection)).filter_map(|i| c.source_list.get(i)).collect()
+        (0..self.source_count(collection))
+            .filter_map(|i| c.source_list.get(i))
+            .collect()
     }
 
     /// `(kind, price, updatedAt, pending, pendingSince)` of one source (reporter values;
@@ -329,13 +386,23 @@ impl PriceOracle {
         let c = self.collections.getter(collection);
         let s = c.sources.getter(source);
         let m = SourceMeta::unpack(s.meta.get());
-        (m.kind, s.price.get(), m.updated_at, s.pending.get(), m.pending_since)
+        (
+            m.kind,
+            s.price.get(),
+            m.updated_at,
+            s.pending.get(),
+            m.pending_since,
+        )
     }
 
     /// `(bps, expiresAt, effectiveBps)` of a token's multiplier.
     pub fn multiplier(&self, collection: Address, token_id: U256) -> (u32, u64, u32) {
         let (bps, expires_at) = self.raw_multiplier(collection, token_id);
-        (bps, expires_at, effective_multiplier(bps, expires_at, self.now()))
+        (
+            bps,
+            expires_at,
+            effective_multiplier(bps, expires_at, self.now()),
+        )
     }
 
     /// `(feed, grace, up)`: the sequencer-uptime feed, its grace period and the gate now.
@@ -361,7 +428,8 @@ fn effective_multiplier(bps: u32, expires_at: u64, now: u64) -> u32 {
 impl PriceOracle {
     /// Emits an event given its topics (signature hash first) and data words.
     fn emit(&self, topics: &[B256], data: &[U256]) {
-        self.vm().emit_log(&abi::log_data(topics, data), topics.len());
+        self.vm()
+            .emit_log(&abi::log_data(topics, data), topics.len());
     }
 
     /// Static call with `selector`; `None` when it reverts.
@@ -374,18 +442,29 @@ impl PriceOracle {
 
     /// `latestRoundData()` of `feed`, `None` when it reverts or returns malformed data.
     fn round(&self, feed: Address) -> Option<feed::Round> {
-        self.read(feed, &feed::LATEST_ROUND_DATA).and_then(|d| feed::decode_round(&d))
+        self.read(feed, &feed::LATEST_ROUND_DATA)
+            .and_then(|d| feed::decode_round(&d))
     }
 
     /// The kind of `source` for `collection` (`kind::NONE` if it is not a source).
     fn kind_of(&self, collection: Address, source: Address) -> u8 {
-        SourceMeta::unpack(self.collections.getter(collection).sources.getter(source).meta.get()).kind
+        SourceMeta::unpack(
+            self.collections
+                .getter(collection)
+                .sources
+                .getter(source)
+                .meta
+                .get(),
+        )
+        .kind
     }
 
     /// Number of sources (the index of the first empty slot).
     fn source_count(&self, collection: Address) -> usize {
         let c = self.collections.getter(collection);
-        (0..MAX_SOURCES).find(|&i| c.source_list.get(i).unwrap_or_default().is_zero()).unwrap_or(MAX_SOURCES)
+        (0..MAX_SOURCES)
+            .find(|&i| c.source_list.get(i).unwrap_or_default().is_zero())
+            .unwrap_or(MAX_SOURCES)
     }
 
     fn now(&self) -> u64 {
@@ -393,7 +472,8 @@ impl PriceOracle {
     }
 
     fn params_of(&self, collection: Address) -> Params {
-        packed::unpack_params(self.collections.getter(collection).params.get()).unwrap_or(params::DEFAULT)
+        packed::unpack_params(self.collections.getter(collection).params.get())
+            .unwrap_or(params::DEFAULT)
     }
 
     fn configured(&self, collection: Address) -> bool {
@@ -405,7 +485,10 @@ impl PriceOracle {
     }
 
     fn write_params(&mut self, collection: Address, p: Params) {
-        self.collections.setter(collection).params.set(packed::pack_params(&p));
+        self.collections
+            .setter(collection)
+            .params
+            .set(packed::pack_params(&p));
         let data = [
             num(p.min_sources.into()),
             num(p.max_age),
@@ -418,7 +501,13 @@ impl PriceOracle {
         self.emit(&[ParamsSet::SIGNATURE_HASH, topic(collection)], &data);
     }
 
-    fn add_source(&mut self, collection: Address, source: Address, k: u8, feed_decimals: u8) -> Result<(), Error> {
+    fn add_source(
+        &mut self,
+        collection: Address,
+        source: Address,
+        k: u8,
+        feed_decimals: u8,
+    ) -> Result<(), Error> {
         self.ownable.only_owner()?;
         if source.is_zero() || collection.is_zero() {
             return Err(Error::ZeroAddress(OracleZeroAddress {}));
@@ -427,7 +516,10 @@ impl PriceOracle {
             self.write_params(collection, params::DEFAULT);
         }
         if self.kind_of(collection, source) != kind::NONE {
-            return Err(Error::SourceExists(OracleSourceExists { collection, source }));
+            return Err(Error::SourceExists(OracleSourceExists {
+                collection,
+                source,
+            }));
         }
         let n = self.source_count(collection);
         let mut c = self.collections.setter(collection);
@@ -435,16 +527,30 @@ impl PriceOracle {
             return Err(Error::TooManySources(OracleTooManySources { collection }));
         };
         slot.set(source);
-        let meta = SourceMeta { kind: k, feed_decimals, ..SourceMeta::default() };
+        let meta = SourceMeta {
+            kind: k,
+            feed_decimals,
+            ..SourceMeta::default()
+        };
         c.sources.setter(source).meta.set(meta.pack());
-        self.emit(&[SourceAdded::SIGNATURE_HASH, topic(collection), topic(source)], &[num(k.into()), num(feed_decimals.into())]);
+        self.emit(
+            &[
+                SourceAdded::SIGNATURE_HASH,
+                topic(collection),
+                topic(source),
+            ],
+            &[num(k.into()), num(feed_decimals.into())],
+        );
         Ok(())
     }
 
     /// The checks of one post: `reporter` reports for `collection` and `0 < price ≤ MAX_PRICE`.
     fn check_post(&self, collection: Address, reporter: Address, price: U256) -> Result<(), Error> {
         if self.kind_of(collection, reporter) != kind::REPORTER {
-            return Err(Error::UnauthorizedReporter(OracleUnauthorizedReporter { collection, reporter }));
+            return Err(Error::UnauthorizedReporter(OracleUnauthorizedReporter {
+                collection,
+                reporter,
+            }));
         }
         if price.is_zero() || price > MAX_PRICE {
             return Err(Error::BadPrice(OracleBadPrice { collection, price }));
@@ -461,24 +567,62 @@ impl PriceOracle {
         let mut s = c.sources.setter(reporter);
         let mut meta = SourceMeta::unpack(s.meta.get());
         let accepted = s.price.get();
-        let decision = jump::decide(accepted, s.pending.get(), meta.pending_since, price, now, p.max_jump_bps, p.confirm_delay);
+        let decision = jump::decide(
+            accepted,
+            s.pending.get(),
+            meta.pending_since,
+            price,
+            now,
+            p.max_jump_bps,
+            p.confirm_delay,
+        );
         match decision {
             Decision::Accept | Decision::Confirm => {
                 s.price.set(price);
                 s.pending.set(U256::ZERO);
-                meta = SourceMeta { updated_at: now, pending_since: 0, pending_at: 0, ..meta };
+                meta = SourceMeta {
+                    updated_at: now,
+                    pending_since: 0,
+                    pending_at: 0,
+                    ..meta
+                };
                 s.meta.set(meta.pack());
                 if decision == Decision::Confirm {
-                    self.emit(&[PriceConfirmed::SIGNATURE_HASH, topic(collection), topic(reporter)], &[price, accepted]);
+                    self.emit(
+                        &[
+                            PriceConfirmed::SIGNATURE_HASH,
+                            topic(collection),
+                            topic(reporter),
+                        ],
+                        &[price, accepted],
+                    );
                 } else {
-                    self.emit(&[PricePosted::SIGNATURE_HASH, topic(collection), topic(reporter)], &[price]);
+                    self.emit(
+                        &[
+                            PricePosted::SIGNATURE_HASH,
+                            topic(collection),
+                            topic(reporter),
+                        ],
+                        &[price],
+                    );
                 }
             }
             Decision::Hold { since } => {
                 s.pending.set(price);
-                meta = SourceMeta { pending_since: since, pending_at: now, ..meta };
+                meta = SourceMeta {
+                    pending_since: since,
+                    pending_at: now,
+                    ..meta
+                };
                 s.meta.set(meta.pack());
-                self.emit(&[PriceHeldBack::SIGNATURE_HASH, topic(collection), topic(reporter)], &[price, accepted, num(since)]);
+                self.emit(
+                    &[
+                        PriceHeldBack::SIGNATURE_HASH,
+                        topic(collection),
+                        topic(reporter),
+                    ],
+                    &[price, accepted, num(since)],
+                );
             }
         }
         self.roll_twap(collection)
@@ -486,21 +630,34 @@ impl PriceOracle {
 
     /// Reads one source. `twap_side` picks the value the TWAP uses (the latest post, held back
     /// or not) instead of the borrow-side value (the accepted one, or a lower held-back one).
-    fn observe(&self, collection: Address, source: Address, twap_side: bool, quote_decimals: u8) -> Observation {
+    fn observe(
+        &self,
+        collection: Address,
+        source: Address,
+        twap_side: bool,
+        quote_decimals: u8,
+    ) -> Observation {
         let c = self.collections.getter(collection);
         let s = c.sources.getter(source);
         let meta = SourceMeta::unpack(s.meta.get());
         if meta.kind == kind::FEED {
             return match self.round(source) {
                 Some(r) => Observation {
-                    price: normalize(r.answer, meta.feed_decimals, quote_decimals).unwrap_or_default(),
+                    price: normalize(r.answer, meta.feed_decimals, quote_decimals)
+                        .unwrap_or_default(),
                     time: u64::try_from(r.updated_at).unwrap_or(u64::MAX),
                 },
                 None => Observation::default(),
             };
         }
-        let accepted = Observation { price: s.price.get(), time: meta.updated_at };
-        let pending = Observation { price: s.pending.get(), time: meta.pending_at };
+        let accepted = Observation {
+            price: s.price.get(),
+            time: meta.updated_at,
+        };
+        let pending = Observation {
+            price: s.pending.get(),
+            time: meta.pending_at,
+        };
         if pending.price.is_zero() {
             return accepted;
         }
@@ -516,8 +673,17 @@ impl PriceOracle {
         let now = self.now();
         let mut collector = Collector::default();
         for i in 0..self.source_count(collection) {
-            let source = self.collections.getter(collection).source_list.get(i).unwrap_or_default();
-            collector.push(self.observe(collection, source, twap_side, p.decimals), now, p.max_age);
+            let source = self
+                .collections
+                .getter(collection)
+                .source_list
+                .get(i)
+                .unwrap_or_default();
+            collector.push(
+                self.observe(collection, source, twap_side, p.decimals),
+                now,
+                p.max_age,
+            );
         }
         collector.finish().map_err(math)
     }
@@ -525,11 +691,22 @@ impl PriceOracle {
     fn accumulator(&self, collection: Address) -> Accumulator {
         let c = self.collections.getter(collection);
         let (start, time, _) = packed::unpack_twap(c.twap.get());
-        Accumulator { start, time, price: c.twap_price.get(), cum: c.twap_cum.get() }
+        Accumulator {
+            start,
+            time,
+            price: c.twap_price.get(),
+            cum: c.twap_cum.get(),
+        }
     }
 
     fn checkpoint(&self, collection: Address, i: usize) -> (u64, U256) {
-        packed::unpack_checkpoint(self.collections.getter(collection).checkpoints.get(i).unwrap_or_default())
+        packed::unpack_checkpoint(
+            self.collections
+                .getter(collection)
+                .checkpoints
+                .get(i)
+                .unwrap_or_default(),
+        )
     }
 
     fn checkpoint_times(&self, collection: Address) -> [u64; CHECKPOINTS] {
@@ -567,14 +744,23 @@ impl PriceOracle {
         let mut acc = self.accumulator(collection);
         let (_, _, next) = packed::unpack_twap(self.collections.getter(collection).twap.get());
         let next = (next as usize) % CHECKPOINTS;
-        let newest = self.checkpoint(collection, (next + CHECKPOINTS - 1) % CHECKPOINTS).0;
+        let newest = self
+            .checkpoint(collection, (next + CHECKPOINTS - 1) % CHECKPOINTS)
+            .0;
         if acc.start == 0 {
             if !quorum {
                 return Ok(());
             }
-            acc = Accumulator { start: now, time: now, price: agg.median, cum: U256::ZERO };
+            acc = Accumulator {
+                start: now,
+                time: now,
+                price: agg.median,
+                cum: U256::ZERO,
+            };
         } else {
-            let elapsed = now.checked_sub(acc.time).ok_or(Error::Math(OracleMath {}))?;
+            let elapsed = now
+                .checked_sub(acc.time)
+                .ok_or(Error::Math(OracleMath {}))?;
             acc.cum = lien_math::twap_accumulate(acc.cum, acc.price, elapsed).map_err(math)?;
             acc.time = now;
             if quorum {
@@ -593,13 +779,22 @@ impl PriceOracle {
             }
             next_after = (next + 1) % CHECKPOINTS;
         }
-        c.twap.set(packed::pack_twap(acc.start, acc.time, next_after as u64));
-        self.emit(&[TwapUpdated::SIGNATURE_HASH, topic(collection)], &[acc.price, acc.cum, num(agg.fresh.into())]);
+        c.twap
+            .set(packed::pack_twap(acc.start, acc.time, next_after as u64));
+        self.emit(
+            &[TwapUpdated::SIGNATURE_HASH, topic(collection)],
+            &[acc.price, acc.cum, num(agg.fresh.into())],
+        );
         Ok(())
     }
 
     fn raw_multiplier(&self, collection: Address, token_id: U256) -> (u32, u64) {
-        packed::unpack_multiplier(self.collections.getter(collection).multipliers.get(token_id))
+        packed::unpack_multiplier(
+            self.collections
+                .getter(collection)
+                .multipliers
+                .get(token_id),
+        )
     }
 
     /// Sequencer gate: up (answer 0), a valid `startedAt` not in the future, and more than
@@ -613,7 +808,9 @@ impl PriceOracle {
         let now = self.now();
         match self.round(feed) {
             Some(r) => {
-                let Ok(started) = u64::try_from(r.started_at) else { return false };
+                let Ok(started) = u64::try_from(r.started_at) else {
+                    return false;
+                };
                 r.answer.is_zero() && started != 0 && started <= now && now - started > grace
             }
             None => false,

@@ -79,13 +79,24 @@ pub struct SourceMeta {
 impl SourceMeta {
     /// The storage word.
     pub fn pack(&self) -> U256 {
-        word([self.updated_at, self.pending_since, self.pending_at, u64::from(self.kind) | u64::from(self.feed_decimals) << 8])
+        word([
+            self.updated_at,
+            self.pending_since,
+            self.pending_at,
+            u64::from(self.kind) | u64::from(self.feed_decimals) << 8,
+        ])
     }
 
     /// From a storage word.
     pub fn unpack(w: U256) -> Self {
         let [updated_at, pending_since, pending_at, small] = limbs(w);
-        Self { updated_at, pending_since, pending_at, kind: small as u8, feed_decimals: (small >> 8) as u8 }
+        Self {
+            updated_at,
+            pending_since,
+            pending_at,
+            kind: small as u8,
+            feed_decimals: (small >> 8) as u8,
+        }
     }
 }
 
@@ -133,26 +144,60 @@ mod tests {
     fn round_trips() {
         assert_eq!(unpack_params(U256::ZERO), None);
         assert_eq!(unpack_params(pack_params(&DEFAULT)), Some(DEFAULT));
-        let edge = Params { min_sources: 10, max_age: u64::MAX, max_jump_bps: u16::MAX, confirm_delay: 1,
-            max_spread_bps: u16::MAX, twap_window: 7, decimals: 36 };
+        let edge = Params {
+            min_sources: 10,
+            max_age: u64::MAX,
+            max_jump_bps: u16::MAX,
+            confirm_delay: 1,
+            max_spread_bps: u16::MAX,
+            twap_window: 7,
+            decimals: 36,
+        };
         assert_eq!(unpack_params(pack_params(&edge)), Some(edge));
-        let m = SourceMeta { updated_at: 1, pending_since: u64::MAX, pending_at: 3, kind: 2, feed_decimals: 255 };
+        let m = SourceMeta {
+            updated_at: 1,
+            pending_since: u64::MAX,
+            pending_at: 3,
+            kind: 2,
+            feed_decimals: 255,
+        };
         assert_eq!(SourceMeta::unpack(m.pack()), m);
         assert_eq!(unpack_twap(pack_twap(5, 6, 11)), (5, 6, 11));
         let cum = (U256::from(1u64) << 191) + U256::from(9u64);
-        assert_eq!(pack_checkpoint(4, cum).map(unpack_checkpoint), Some((4, cum)));
+        assert_eq!(
+            pack_checkpoint(4, cum).map(unpack_checkpoint),
+            Some((4, cum))
+        );
         assert_eq!(pack_checkpoint(4, U256::from(1u64) << 192), None);
         assert_eq!(unpack_multiplier(pack_multiplier(30_000, 99)), (30_000, 99));
         assert_eq!(params_from_word(params_word(&edge)), Some(edge));
-        assert_eq!(params_from_word(params_word(&DEFAULT) | (U256::from(1u64) << 240)), None);
+        assert_eq!(
+            params_from_word(params_word(&DEFAULT) | (U256::from(1u64) << 240)),
+            None
+        );
         // The documented bit positions.
         let w = params_word(&DEFAULT);
         assert_eq!(w & U256::from(u64::MAX), U256::from(DEFAULT.max_age));
-        assert_eq!((w >> 64) & U256::from(u64::MAX), U256::from(DEFAULT.confirm_delay));
-        assert_eq!((w >> 128) & U256::from(u64::MAX), U256::from(DEFAULT.twap_window));
-        assert_eq!((w >> 192) & U256::from(0xffu64), U256::from(DEFAULT.min_sources));
-        assert_eq!((w >> 200) & U256::from(0xffu64), U256::from(DEFAULT.decimals));
-        assert_eq!((w >> 208) & U256::from(0xffffu64), U256::from(DEFAULT.max_jump_bps));
+        assert_eq!(
+            (w >> 64) & U256::from(u64::MAX),
+            U256::from(DEFAULT.confirm_delay)
+        );
+        assert_eq!(
+            (w >> 128) & U256::from(u64::MAX),
+            U256::from(DEFAULT.twap_window)
+        );
+        assert_eq!(
+            (w >> 192) & U256::from(0xffu64),
+            U256::from(DEFAULT.min_sources)
+        );
+        assert_eq!(
+            (w >> 200) & U256::from(0xffu64),
+            U256::from(DEFAULT.decimals)
+        );
+        assert_eq!(
+            (w >> 208) & U256::from(0xffffu64),
+            U256::from(DEFAULT.max_jump_bps)
+        );
         assert_eq!(w >> 224, U256::from(DEFAULT.max_spread_bps));
     }
 }

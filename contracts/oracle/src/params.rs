@@ -98,24 +98,103 @@ mod tests {
     fn defaults_are_inside_and_each_bound_is_enforced() {
         assert_eq!(DEFAULT.check(), Ok(()));
         let cases: [(Params, u8); 12] = [
-            (Params { min_sources: 0, ..DEFAULT }, index::MIN_SOURCES),
-            (Params { min_sources: 11, ..DEFAULT }, index::MIN_SOURCES),
-            (Params { max_age: 59, ..DEFAULT }, index::MAX_AGE),
-            (Params { max_age: 172_801, ..DEFAULT }, index::MAX_AGE),
-            (Params { max_jump_bps: 99, ..DEFAULT }, index::MAX_JUMP),
-            (Params { max_jump_bps: 10_001, ..DEFAULT }, index::MAX_JUMP),
-            (Params { confirm_delay: 59, ..DEFAULT }, index::CONFIRM_DELAY),
-            (Params { max_spread_bps: 99, ..DEFAULT }, index::MAX_SPREAD),
-            (Params { max_spread_bps: 10_001, ..DEFAULT }, index::MAX_SPREAD),
-            (Params { twap_window: 599, ..DEFAULT }, index::TWAP_WINDOW),
-            (Params { twap_window: 604_801, ..DEFAULT }, index::TWAP_WINDOW),
-            (Params { decimals: 37, ..DEFAULT }, index::DECIMALS),
+            (
+                Params {
+                    min_sources: 0,
+                    ..DEFAULT
+                },
+                index::MIN_SOURCES,
+            ),
+            (
+                Params {
+                    min_sources: 11,
+                    ..DEFAULT
+                },
+                index::MIN_SOURCES,
+            ),
+            (
+                Params {
+                    max_age: 59,
+                    ..DEFAULT
+                },
+                index::MAX_AGE,
+            ),
+            (
+                Params {
+                    max_age: 172_801,
+                    ..DEFAULT
+                },
+                index::MAX_AGE,
+            ),
+            (
+                Params {
+                    max_jump_bps: 99,
+                    ..DEFAULT
+                },
+                index::MAX_JUMP,
+            ),
+            (
+                Params {
+                    max_jump_bps: 10_001,
+                    ..DEFAULT
+                },
+                index::MAX_JUMP,
+            ),
+            (
+                Params {
+                    confirm_delay: 59,
+                    ..DEFAULT
+                },
+                index::CONFIRM_DELAY,
+            ),
+            (
+                Params {
+                    max_spread_bps: 99,
+                    ..DEFAULT
+                },
+                index::MAX_SPREAD,
+            ),
+            (
+                Params {
+                    max_spread_bps: 10_001,
+                    ..DEFAULT
+                },
+                index::MAX_SPREAD,
+            ),
+            (
+                Params {
+                    twap_window: 599,
+                    ..DEFAULT
+                },
+                index::TWAP_WINDOW,
+            ),
+            (
+                Params {
+                    twap_window: 604_801,
+                    ..DEFAULT
+                },
+                index::TWAP_WINDOW,
+            ),
+            (
+                Params {
+                    decimals: 37,
+                    ..DEFAULT
+                },
+                index::DECIMALS,
+            ),
         ];
         for (p, i) in cases {
             assert_eq!(p.check(), Err(i), "{p:?}");
         }
-        let edges = Params { min_sources: 10, max_age: 60, max_jump_bps: 10_000, confirm_delay: 86_400,
-            max_spread_bps: 100, twap_window: 604_800, decimals: 36 };
+        let edges = Params {
+            min_sources: 10,
+            max_age: 60,
+            max_jump_bps: 10_000,
+            confirm_delay: 86_400,
+            max_spread_bps: 100,
+            twap_window: 604_800,
+            decimals: 36,
+        };
         assert_eq!(edges.check(), Ok(()));
     }
 }

@@ -75,11 +75,17 @@ impl Inputs {
     /// `min(spot, TWAP) × multiplier`, where spot is the lower median, or the lowest fresh
     /// value when the sources are dispersed. Zero without quorum or without a TWAP.
     pub fn borrow_price(&self) -> Result<U256, MathError> {
-        let Some(twap) = self.twap else { return Ok(U256::ZERO) };
+        let Some(twap) = self.twap else {
+            return Ok(U256::ZERO);
+        };
         if !self.quorum() {
             return Ok(U256::ZERO);
         }
-        let spot = if self.dispersed() { self.spot.min } else { self.spot.median };
+        let spot = if self.dispersed() {
+            self.spot.min
+        } else {
+            self.spot.median
+        };
         bps_mul_down(spot.min(twap), self.multiplier_bps.into())
     }
 
@@ -97,7 +103,13 @@ mod tests {
     use super::*;
 
     fn agg(fresh: u8, reporting: u8, median: u64, min: u64, max: u64) -> Aggregate {
-        Aggregate { fresh, reporting, median: U256::from(median), min: U256::from(min), max: U256::from(max) }
+        Aggregate {
+            fresh,
+            reporting,
+            median: U256::from(median),
+            min: U256::from(min),
+            max: U256::from(max),
+        }
     }
 
     fn base() -> Inputs {
@@ -115,26 +127,97 @@ mod tests {
     #[test]
     fn statuses_in_priority_order() {
         assert_eq!(base().status(), status::OK);
-        assert_eq!(Inputs { young: true, ..base() }.status(), status::UNCERTAIN);
-        assert_eq!(Inputs { spot: agg(3, 3, 100, 80, 116), ..base() }.status(), status::UNCERTAIN);
-        assert_eq!(Inputs { spot: agg(3, 3, 100, 85, 100), ..base() }.status(), status::OK);
-        assert_eq!(Inputs { twap: None, ..base() }.status(), status::NO_QUORUM);
-        assert_eq!(Inputs { spot: agg(2, 3, 100, 95, 105), ..base() }.status(), status::STALE);
-        assert_eq!(Inputs { spot: agg(2, 2, 100, 95, 105), ..base() }.status(), status::NO_QUORUM);
-        assert_eq!(Inputs { sequencer_up: false, spot: agg(0, 0, 0, 0, 0), ..base() }.status(), status::SEQUENCER_DOWN);
+        assert_eq!(
+            Inputs {
+                young: true,
+                ..base()
+            }
+            .status(),
+            status::UNCERTAIN
+        );
+        assert_eq!(
+            Inputs {
+                spot: agg(3, 3, 100, 80, 116),
+                ..base()
+            }
+            .status(),
+            status::UNCERTAIN
+        );
+        assert_eq!(
+            Inputs {
+                spot: agg(3, 3, 100, 85, 100),
+                ..base()
+            }
+            .status(),
+            status::OK
+        );
+        assert_eq!(
+            Inputs {
+                twap: None,
+                ..base()
+            }
+            .status(),
+            status::NO_QUORUM
+        );
+        assert_eq!(
+            Inputs {
+                spot: agg(2, 3, 100, 95, 105),
+                ..base()
+            }
+            .status(),
+            status::STALE
+        );
+        assert_eq!(
+            Inputs {
+                spot: agg(2, 2, 100, 95, 105),
+                ..base()
+            }
+            .status(),
+            status::NO_QUORUM
+        );
+        assert_eq!(
+            Inputs {
+                sequencer_up: false,
+                spot: agg(0, 0, 0, 0, 0),
+                ..base()
+            }
+            .status(),
+            status::SEQUENCER_DOWN
+        );
     }
 
     #[test]
     fn prices() {
         assert_eq!(base().borrow_price(), Ok(U256::from(98)));
         assert_eq!(base().liquidation_price(), Ok(U256::from(98)));
-        let dispersed = Inputs { spot: agg(3, 3, 100, 80, 130), ..base() };
+        let dispersed = Inputs {
+            spot: agg(3, 3, 100, 80, 130),
+            ..base()
+        };
         assert_eq!(dispersed.borrow_price(), Ok(U256::from(80)));
-        let rare = Inputs { multiplier_bps: 15_000, ..base() };
-        assert_eq!((rare.borrow_price(), rare.liquidation_price()), (Ok(U256::from(147)), Ok(U256::from(147))));
-        let thin = Inputs { spot: agg(2, 3, 100, 95, 105), ..base() };
-        assert_eq!((thin.borrow_price(), thin.liquidation_price()), (Ok(U256::ZERO), Ok(U256::from(98))));
-        let fresh_start = Inputs { twap: None, ..base() };
-        assert_eq!((fresh_start.borrow_price(), fresh_start.liquidation_price()), (Ok(U256::ZERO), Ok(U256::ZERO)));
+        let rare = Inputs {
+            multiplier_bps: 15_000,
+            ..base()
+        };
+        assert_eq!(
+            (rare.borrow_price(), rare.liquidation_price()),
+            (Ok(U256::from(147)), Ok(U256::from(147)))
+        );
+        let thin = Inputs {
+            spot: agg(2, 3, 100, 95, 105),
+            ..base()
+        };
+        assert_eq!(
+            (thin.borrow_price(), thin.liquidation_price()),
+            (Ok(U256::ZERO), Ok(U256::from(98)))
+        );
+        let fresh_start = Inputs {
+            twap: None,
+            ..base()
+        };
+        assert_eq!(
+            (fresh_start.borrow_price(), fresh_start.liquidation_price()),
+            (Ok(U256::ZERO), Ok(U256::ZERO))
+        );
     }
 }

@@ -27,7 +27,12 @@ pub fn normalize(answer: I256, feed_decimals: u8, quote_decimals: u8) -> Option<
         raw.checked_mul(pow10(quote_decimals - feed_decimals)?)?
     } else {
         // Through the 512-bit mul_div the contract already links, not a second 256-bit divider.
-        mul_div_down(raw, U256::from(1u64), pow10(feed_decimals - quote_decimals)?).ok()?
+        mul_div_down(
+            raw,
+            U256::from(1u64),
+            pow10(feed_decimals - quote_decimals)?,
+        )
+        .ok()?
     };
     (!scaled.is_zero() && scaled <= MAX_PRICE).then_some(scaled)
 }
@@ -42,7 +47,10 @@ mod tests {
 
     #[test]
     fn scales_both_ways_and_rejects_bad_answers() {
-        assert_eq!(normalize(i(12_345_678_900), 8, 18), Some(U256::from(123_456_789_000_000_000_000u128)));
+        assert_eq!(
+            normalize(i(12_345_678_900), 8, 18),
+            Some(U256::from(123_456_789_000_000_000_000u128))
+        );
         assert_eq!(normalize(i(1_999), 3, 0), Some(U256::from(1)));
         assert_eq!(normalize(i(999), 3, 0), None);
         assert_eq!(normalize(i(0), 8, 18), None);

@@ -46,7 +46,12 @@ pub fn pick_checkpoint(times: &[u64; CHECKPOINTS], now: u64, window: u64) -> Opt
 
 /// The average price from a checkpoint `(cp_time, cp_cum)` to `now`, rounded down; the
 /// current aggregate when no time has passed since the checkpoint.
-pub fn average_since(acc: &Accumulator, cp_time: u64, cp_cum: U256, now: u64) -> Result<U256, MathError> {
+pub fn average_since(
+    acc: &Accumulator,
+    cp_time: u64,
+    cp_cum: U256,
+    now: u64,
+) -> Result<U256, MathError> {
     let since_roll = now.checked_sub(acc.time).ok_or(MathError::Underflow)?;
     let cum_now = twap_accumulate(acc.cum, acc.price, since_roll)?;
     let span = now.checked_sub(cp_time).ok_or(MathError::Underflow)?;
@@ -84,17 +89,33 @@ mod tests {
     #[test]
     fn averages_levels_over_time() {
         // 100 from t=0 to 60, then 40 from t=60.
-        let acc = Accumulator { start: 1, time: 60, price: U256::from(40), cum: U256::from(6_000) };
+        let acc = Accumulator {
+            start: 1,
+            time: 60,
+            price: U256::from(40),
+            cum: U256::from(6_000),
+        };
         assert_eq!(average_since(&acc, 0, U256::ZERO, 90), Ok(U256::from(80)));
         assert_eq!(average_since(&acc, 90, U256::ZERO, 90), Ok(U256::from(40)));
-        assert_eq!(average_since(&acc, 0, U256::ZERO, 59), Err(MathError::Underflow));
+        assert_eq!(
+            average_since(&acc, 0, U256::ZERO, 59),
+            Err(MathError::Underflow)
+        );
     }
 
     #[test]
     fn matches_the_math_crate_average() {
-        let acc = Accumulator { start: 1, time: 50, price: U256::from(7), cum: U256::from(12_345) };
+        let acc = Accumulator {
+            start: 1,
+            time: 50,
+            price: U256::from(7),
+            cum: U256::from(12_345),
+        };
         let cum_now = twap_accumulate(acc.cum, acc.price, 77).unwrap();
-        assert_eq!(average_since(&acc, 3, U256::from(99), 127), lien_math::twap_average_down(cum_now, U256::from(99), 124));
+        assert_eq!(
+            average_since(&acc, 3, U256::from(99), 127),
+            lien_math::twap_average_down(cum_now, U256::from(99), 124)
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
 extern crate alloc;
 
-/// A panic traps (the call reverts with no data); no formatting code is linked.
+/// A panic traps: the call reverts with no data (and std's panic machinery stays out).
 #[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
@@ -87,14 +87,30 @@ impl MockFeed {
 
     /// Owner only: publishes a new round with explicit timestamps (they may be zero or in the
     /// future, to test consumers).
-    pub fn set_round(&mut self, answer: I256, started_at: U256, updated_at: U256) -> Result<(), Error> {
+    pub fn set_round(
+        &mut self,
+        answer: I256,
+        started_at: U256,
+        updated_at: U256,
+    ) -> Result<(), Error> {
         self.ownable.only_owner()?;
-        let round = self.round_id.get().saturating_add(alloy_primitives::U64::from(1u64));
+        let round = self
+            .round_id
+            .get()
+            .saturating_add(alloy_primitives::U64::from(1u64));
         self.round_id.set(round);
         self.answer.set(answer);
         self.started_at.set(started_at);
         self.updated_at.set(updated_at);
-        log(self.vm(), RoundSet { roundId: U80::from(round), answer, startedAt: started_at, updatedAt: updated_at });
+        log(
+            self.vm(),
+            RoundSet {
+                roundId: U80::from(round),
+                answer,
+                startedAt: started_at,
+                updatedAt: updated_at,
+            },
+        );
         Ok(())
     }
 
@@ -117,7 +133,13 @@ impl MockFeed {
     pub fn latest_round_data(&self) -> Result<(U80, I256, U256, U256, U80), Error> {
         self.check_live()?;
         let round = U80::from(self.round_id.get());
-        Ok((round, self.answer.get(), self.started_at.get(), self.updated_at.get(), round))
+        Ok((
+            round,
+            self.answer.get(),
+            self.started_at.get(),
+            self.updated_at.get(),
+            round,
+        ))
     }
 
     /// `AggregatorV3Interface.decimals`; reverts with `MockFeedReverting()` in failing mode.
@@ -165,11 +187,30 @@ mod tests {
         feed.sender(owner).constructor(owner, 8).expect("ctor");
         assert_eq!(feed.sender(owner).decimals().expect("decimals"), 8);
         let (r, a, s, u, ar) = feed.sender(owner).latest_round_data().expect("read");
-        assert_eq!((r, a, s, u, ar), (U80::ZERO, I256::ZERO, U256::ZERO, U256::ZERO, U80::ZERO));
-        feed.sender(owner).set_round(i(-5), U256::from(10), U256::from(20)).expect("set");
+        assert_eq!(
+            (r, a, s, u, ar),
+            (U80::ZERO, I256::ZERO, U256::ZERO, U256::ZERO, U80::ZERO)
+        );
+        feed.sender(owner)
+            .set_round(i(-5), U256::from(10), U256::from(20))
+            .expect("set");
         let (r, a, s, u, ar) = feed.sender(owner).latest_round_data().expect("read");
-        assert_eq!((r, a, s, u, ar), (U80::from(1), i(-5), U256::from(10), U256::from(20), U80::from(1)));
-        feed.assert_emitted(&RoundSet { roundId: U80::from(1), answer: i(-5), startedAt: U256::from(10), updatedAt: U256::from(20) });
+        assert_eq!(
+            (r, a, s, u, ar),
+            (
+                U80::from(1),
+                i(-5),
+                U256::from(10),
+                U256::from(20),
+                U80::from(1)
+            )
+        );
+        feed.assert_emitted(&RoundSet {
+            roundId: U80::from(1),
+            answer: i(-5),
+            startedAt: U256::from(10),
+            updatedAt: U256::from(20),
+        });
         feed.sender(owner).set_answer(i(7)).expect("set answer");
         let (r, a, s, u, _) = feed.sender(owner).latest_round_data().expect("read");
         #[allow(deprecated)] // motsu's fixed block time, read the way the host exposes it
@@ -182,8 +223,14 @@ mod tests {
         feed.sender(owner).constructor(owner, 18).expect("ctor");
         feed.sender(owner).set_reverting(true).expect("switch on");
         feed.assert_emitted(&RevertingSet { reverting: true });
-        assert!(matches!(feed.sender(owner).latest_round_data(), Err(Error::Reverting(_))));
-        assert!(matches!(feed.sender(owner).decimals(), Err(Error::Reverting(_))));
+        assert!(matches!(
+            feed.sender(owner).latest_round_data(),
+            Err(Error::Reverting(_))
+        ));
+        assert!(matches!(
+            feed.sender(owner).decimals(),
+            Err(Error::Reverting(_))
+        ));
         feed.sender(owner).set_reverting(false).expect("switch off");
         assert_eq!(feed.sender(owner).decimals().expect("decimals"), 18);
     }
@@ -191,7 +238,10 @@ mod tests {
     #[motsu::test]
     fn only_the_owner_writes(feed: Contract<MockFeed>, owner: Address, eve: Address) {
         feed.sender(owner).constructor(owner, 18).expect("ctor");
-        let e = feed.sender(eve).set_round(i(1), U256::ZERO, U256::ZERO).expect_err("not owner");
+        let e = feed
+            .sender(eve)
+            .set_round(i(1), U256::ZERO, U256::ZERO)
+            .expect_err("not owner");
         assert!(matches!(e, Error::UnauthorizedAccount(_)));
         let e = feed.sender(eve).set_reverting(true).expect_err("not owner");
         assert!(matches!(e, Error::UnauthorizedAccount(_)));
