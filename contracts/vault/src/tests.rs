@@ -180,6 +180,15 @@ fn ownership_moves_to_governance() {
     let e = env();
     let gov = Address::repeat_byte(0x60);
     assert!(e.vault.sender(e.alice).transfer_ownership(gov).is_err());
+    expect_err!(e.vault.sender(e.owner).transfer_ownership(Address::ZERO), Error::InvalidOwner(_));
     e.vault.sender(e.owner).transfer_ownership(gov).motsu_unwrap();
     assert_eq!(e.vault.sender(e.owner).owner(), gov);
+    e.vault.assert_emitted(&openzeppelin_stylus::access::ownable::OwnershipTransferred {
+        previous_owner: e.owner,
+        new_owner: gov,
+    });
+    expect_err!(e.vault.sender(e.owner).renounce_ownership(), Error::UnauthorizedAccount(_));
+    e.vault.sender(gov).renounce_ownership().motsu_unwrap();
+    assert_eq!(e.vault.sender(gov).owner(), Address::ZERO);
+    expect_err!(e.vault.sender(gov).rescue(e.nft.address(), u(1), gov), Error::UnauthorizedAccount(_));
 }
