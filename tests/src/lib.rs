@@ -124,3 +124,25 @@ pub async fn deploy_protocol(h: &Harness, gov: &lien_client::protocol::Governanc
     .expect("deploy the protocol");
     Deployment { addresses, steps }
 }
+
+impl lien_client::story::Chain for Harness {
+    fn provider(&self, signer: &PrivateKeySigner) -> DynProvider {
+        Harness::provider(self, signer)
+    }
+
+    fn funder(&self) -> (PrivateKeySigner, DynProvider) {
+        (self.funder.clone(), Harness::provider(self, &self.funder))
+    }
+
+    async fn increase_time(&self, seconds: u64) -> Result<(), lien_client::protocol::ProtocolError> {
+        if !self.can_time_travel() {
+            return Err(lien_client::protocol::ProtocolError::Tx("time travel".into(), "this node has no evm_increaseTime".into()));
+        }
+        Harness::increase_time(self, seconds).await;
+        Ok(())
+    }
+
+    fn code(&self, package_name: &str) -> Option<&[u8]> {
+        artifacts().iter().find(|a| a.package == package_name).map(|a| a.code.as_slice())
+    }
+}
