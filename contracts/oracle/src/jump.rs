@@ -2,7 +2,7 @@
 //! the reporter's last accepted value is held back until a consistent post confirms it.
 
 use alloy_primitives::U256;
-use lien_math::spread_bps_up;
+use lien_math::narrow::spread_bps_up_narrow;
 
 /// What to do with one post.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub fn within(price: U256, reference: U256, bps: u16) -> bool {
     } else {
         (reference, price)
     };
-    match spread_bps_up(lo, hi, reference) {
+    match spread_bps_up_narrow(lo, hi, reference) {
         Ok(spread) => spread <= U256::from(bps),
         Err(_) => false,
     }

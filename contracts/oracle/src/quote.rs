@@ -2,7 +2,10 @@
 //! prices and their status.
 
 use alloy_primitives::U256;
-use lien_math::{bps_mul_down, spread_bps_up, MathError};
+use lien_math::{
+    narrow::{bps_mul_down_narrow, spread_bps_up_narrow},
+    MathError,
+};
 
 use crate::aggregate::Aggregate;
 
@@ -46,7 +49,7 @@ impl Inputs {
     }
 
     fn dispersed(&self) -> bool {
-        match spread_bps_up(self.spot.min, self.spot.max, self.spot.median) {
+        match spread_bps_up_narrow(self.spot.min, self.spot.max, self.spot.median) {
             Ok(spread) => spread > U256::from(self.max_spread_bps),
             Err(_) => true,
         }
@@ -86,13 +89,13 @@ impl Inputs {
         } else {
             self.spot.median
         };
-        bps_mul_down(spot.min(twap), self.multiplier_bps.into())
+        bps_mul_down_narrow(spot.min(twap), self.multiplier_bps.into())
     }
 
     /// `TWAP × multiplier`; zero before the first accepted aggregate.
     pub fn liquidation_price(&self) -> Result<U256, MathError> {
         match self.twap {
-            Some(twap) => bps_mul_down(twap, self.multiplier_bps.into()),
+            Some(twap) => bps_mul_down_narrow(twap, self.multiplier_bps.into()),
             None => Ok(U256::ZERO),
         }
     }

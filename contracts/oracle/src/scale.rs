@@ -1,7 +1,6 @@
 //! Normalising a Chainlink-style answer to the collection's quote decimals.
 
 use alloy_primitives::{I256, U256};
-use lien_math::mul_div_down;
 
 /// `10^exp`, or `None` past 2^256.
 fn pow10(exp: u8) -> Option<U256> {
@@ -26,13 +25,7 @@ pub fn normalize(answer: I256, feed_decimals: u8, quote_decimals: u8) -> Option<
     let scaled = if quote_decimals >= feed_decimals {
         raw.checked_mul(pow10(quote_decimals - feed_decimals)?)?
     } else {
-        // Through the 512-bit mul_div the contract already links, not a second 256-bit divider.
-        mul_div_down(
-            raw,
-            U256::from(1u64),
-            pow10(feed_decimals - quote_decimals)?,
-        )
-        .ok()?
+        raw.checked_div(pow10(feed_decimals - quote_decimals)?)?
     };
     (!scaled.is_zero() && scaled <= MAX_PRICE).then_some(scaled)
 }

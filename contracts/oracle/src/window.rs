@@ -5,7 +5,7 @@
 //! `window / CHECKPOINTS` seconds, so a burst of posts cannot evict history.
 
 use alloy_primitives::U256;
-use lien_math::{mul_div_down, sub, twap_accumulate, MathError};
+use lien_math::{twap_accumulate, twap_average_down, MathError};
 
 /// Size of the checkpoint ring.
 pub const CHECKPOINTS: usize = 12;
@@ -58,9 +58,7 @@ pub fn average_since(
     if span == 0 {
         return Ok(acc.price);
     }
-    // ⌊(cum_now − cp_cum) / span⌋, the same value as `lien_math::twap_average_down`, computed
-    // through the 512-bit mul_div the contract already links (one divider instead of two).
-    mul_div_down(sub(cum_now, cp_cum)?, U256::from(1u64), U256::from(span))
+    twap_average_down(cum_now, cp_cum, span)
 }
 
 /// Whether a new checkpoint is due: at least `max(window / CHECKPOINTS, 1)` seconds after

@@ -13,6 +13,7 @@ pub mod auction;
 pub mod interest;
 pub mod median;
 pub mod muldiv;
+pub mod narrow;
 pub mod pow;
 pub mod risk;
 pub mod twap;
