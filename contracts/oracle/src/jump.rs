@@ -2,7 +2,7 @@
 //! the reporter's last accepted value is held back until a consistent post confirms it.
 
 use alloy_primitives::U256;
-use lien_math::narrow::spread_bps_up_narrow;
+use lien_math::small_div::spread_exceeds_bps;
 
 /// What to do with one post.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,10 +26,7 @@ pub fn within(price: U256, reference: U256, bps: u16) -> bool {
     } else {
         (reference, price)
     };
-    match spread_bps_up_narrow(lo, hi, reference) {
-        Ok(spread) => spread <= U256::from(bps),
-        Err(_) => false,
-    }
+    !reference.is_zero() && spread_exceeds_bps(lo, hi, reference, bps.into()) == Ok(false)
 }
 
 /// Decides a post of `price` at `now` by a reporter whose accepted value is `accepted`

@@ -3,7 +3,7 @@
 
 use alloy_primitives::U256;
 use lien_math::{
-    narrow::{bps_mul_down_narrow, spread_bps_up_narrow},
+    small_div::{bps_mul_down_small, spread_exceeds_bps},
     MathError,
 };
 
@@ -49,10 +49,14 @@ impl Inputs {
     }
 
     fn dispersed(&self) -> bool {
-        match spread_bps_up_narrow(self.spot.min, self.spot.max, self.spot.median) {
-            Ok(spread) => spread > U256::from(self.max_spread_bps),
-            Err(_) => true,
-        }
+        // `(max − min) / median > max_spread`, decided exactly; an overflow counts as dispersed.
+        spread_exceeds_bps(
+            self.spot.min,
+            self.spot.max,
+            self.spot.median,
+            self.max_spread_bps.into(),
+        )
+        .unwrap_or(true)
     }
 
     /// The status, first match wins: SequencerDown, then Stale / NoQuorum for the spot,
@@ -89,13 +93,13 @@ impl Inputs {
         } else {
             self.spot.median
         };
-        bps_mul_down_narrow(spot.min(twap), self.multiplier_bps.into())
+        bps_mul_down_small(spot.min(twap), self.multiplier_bps.into())
     }
 
     /// `TWAP × multiplier`; zero before the first accepted aggregate.
     pub fn liquidation_price(&self) -> Result<U256, MathError> {
         match self.twap {
-            Some(twap) => bps_mul_down_narrow(twap, self.multiplier_bps.into()),
+            Some(twap) => bps_mul_down_small(twap, self.multiplier_bps.into()),
             None => Ok(U256::ZERO),
         }
     }

@@ -1,6 +1,7 @@
 //! Normalising a Chainlink-style answer to the collection's quote decimals.
 
 use alloy_primitives::{I256, U256};
+use lien_math::small_div::div_pow10_down;
 
 /// `10^exp`, or `None` past 2^256.
 fn pow10(exp: u8) -> Option<U256> {
@@ -25,7 +26,7 @@ pub fn normalize(answer: I256, feed_decimals: u8, quote_decimals: u8) -> Option<
     let scaled = if quote_decimals >= feed_decimals {
         raw.checked_mul(pow10(quote_decimals - feed_decimals)?)?
     } else {
-        raw.checked_div(pow10(feed_decimals - quote_decimals)?)?
+        div_pow10_down(raw, u32::from(feed_decimals - quote_decimals))
     };
     (!scaled.is_zero() && scaled <= MAX_PRICE).then_some(scaled)
 }

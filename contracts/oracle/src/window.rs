@@ -5,7 +5,7 @@
 //! `window / CHECKPOINTS` seconds, so a burst of posts cannot evict history.
 
 use alloy_primitives::U256;
-use lien_math::{twap_accumulate, twap_average_down, MathError};
+use lien_math::{small_div::twap_average_down_small, twap_accumulate, MathError};
 
 /// Size of the checkpoint ring.
 pub const CHECKPOINTS: usize = 12;
@@ -58,7 +58,7 @@ pub fn average_since(
     if span == 0 {
         return Ok(acc.price);
     }
-    twap_average_down(cum_now, cp_cum, span)
+    twap_average_down_small(cum_now, cp_cum, span)
 }
 
 /// Whether a new checkpoint is due: at least `max(window / CHECKPOINTS, 1)` seconds after

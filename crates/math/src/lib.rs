@@ -13,9 +13,9 @@ pub mod auction;
 pub mod interest;
 pub mod median;
 pub mod muldiv;
-pub mod narrow;
 pub mod pow;
 pub mod risk;
+pub mod small_div;
 pub mod twap;
 pub mod waterfall;
 

@@ -1,0 +1,174 @@
+//! Division of a 256-bit value by a 64-bit divisor, and the price helpers built on it.
+//!
+//! A bit-serial long division on `u64` limbs: exact, a few dozen bytes of wasm, and no
+//! 256-bit divider. Contracts whose divisors fit in 64 bits (basis points, seconds, powers of
+//! ten up to 10^19) use these to stay small; results equal the general functions'.
+
+use alloy_primitives::U256;
+
+use crate::{MathError, MathResult, BPS};
+
+/// `(⌊x / d⌋, x mod d)`; [`MathError::DivisionByZero`] when `d == 0`.
+pub fn div_rem_u64(x: U256, d: u64) -> MathResult<(U256, u64)> {
+    if d == 0 {
+        return Err(MathError::DivisionByZero);
+    }
+    let limbs = x.as_limbs();
+    let mut q = [0u64; 4];
+    let mut r: u64 = 0;
+    for (limb, q_limb) in limbs.iter().zip(q.iter_mut()).rev() {
+        for bit in (0..64).rev() {
+            // r < d, so 2r + 1 < 2^65: the bit shifted out of r is the 65th bit of the value.
+            let carry = r >> 63;
+            r = (r << 1) | ((limb >> bit) & 1);
+            if carry == 1 || r >= d {
+                r = r.wrapping_sub(d);
+                *q_limb |= 1 << bit;
+            }
+        }
+    }
+    Ok((U256::from_limbs(q), r))
+}
+
+/// `⌊amount × bps / 10_000⌋`; [`MathError::Overflow`] when `amount × bps` exceeds 256 bits.
+pub fn bps_mul_down_small(amount: U256, bps: u64) -> MathResult<U256> {
+    let product = amount
+        .checked_mul(U256::from_limbs([bps, 0, 0, 0]))
+        .ok_or(MathError::Overflow)?;
+    Ok(div_rem_u64(product, BPS)?.0)
+}
+
+/// Whether `(max − min) × 10_000 > reference × bps`, decided exactly (the spread of
+/// `[min, max]` around `reference` exceeds `bps`). [`MathError::Underflow`] when
+/// `max < min`, [`MathError::Overflow`] when a product exceeds 256 bits.
+pub fn spread_exceeds_bps(min: U256, max: U256, reference: U256, bps: u64) -> MathResult<bool> {
+    let width = max.checked_sub(min).ok_or(MathError::Underflow)?;
+    let lhs = width
+        .checked_mul(U256::from_limbs([BPS, 0, 0, 0]))
+        .ok_or(MathError::Overflow)?;
+    let rhs = reference
+        .checked_mul(U256::from_limbs([bps, 0, 0, 0]))
+        .ok_or(MathError::Overflow)?;
+    Ok(lhs > rhs)
+}
+
+/// `⌊(cumulative_now − cumulative_then) / window⌋`, as [`crate::twap_average_down`].
+pub fn twap_average_down_small(
+    cumulative_now: U256,
+    cumulative_then: U256,
+    window: u64,
+) -> MathResult<U256> {
+    let area = cumulative_now
+        .checked_sub(cumulative_then)
+        .ok_or(MathError::Underflow)?;
+    Ok(div_rem_u64(area, window)?.0)
+}
+
+/// `⌊x / 10^exp⌋` (any `exp`; the result is zero once `10^exp > x`).
+pub fn div_pow10_down(x: U256, exp: u32) -> U256 {
+    let mut x = x;
+    let mut left = exp;
+    while left > 0 && !x.is_zero() {
+        let step = left.min(19); // 10^19 < 2^64
+        let (q, _) = div_rem_u64(x, 10u64.pow(step)).unwrap_or((U256::ZERO, 0));
+        x = q;
+        left -= step;
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{bps_mul_down, spread_bps_up, twap_average_down};
+
+    fn u(x: u64) -> U256 {
+        U256::from(x)
+    }
+
+    #[test]
+    fn division_matches_ruint() {
+        let xs = [
+            U256::ZERO,
+            u(1),
+            u(9_999),
+            u(10_000),
+            U256::MAX,
+            U256::MAX - u(12_345),
+            U256::from(1u64) << 200,
+            u(u64::MAX),
+        ];
+        let ds = [
+            1u64,
+            2,
+            3,
+            7,
+            10,
+            10_000,
+            86_400,
+            u64::MAX,
+            u64::MAX - 1,
+            1 << 63,
+        ];
+        for x in xs {
+            for d in ds {
+                let (q, r) = div_rem_u64(x, d).unwrap();
+                assert_eq!(q, x / u(d), "{x} / {d}");
+                assert_eq!(U256::from(r), x % u(d), "{x} % {d}");
+            }
+        }
+        assert_eq!(div_rem_u64(u(1), 0), Err(MathError::DivisionByZero));
+    }
+
+    #[test]
+    fn helpers_match_the_general_functions() {
+        let big = U256::from(1u64) << 128;
+        for (a, b) in [(u(999), 4_000u64), (big, 30_000), (u(7), 10_000), (u(0), 5)] {
+            assert_eq!(bps_mul_down_small(a, b), bps_mul_down(a, b));
+        }
+        assert_eq!(bps_mul_down_small(U256::MAX, 2), Err(MathError::Overflow));
+        for (lo, hi, r, bps) in [
+            (90u64, 110u64, 100u64, 2_000u64),
+            (90, 110, 100, 1_999),
+            (85, 100, 100, 1_500),
+            (1, 2, 3, 3_333),
+            (1, 2, 3, 3_334),
+        ] {
+            let general = spread_bps_up(u(lo), u(hi), u(r)).unwrap() > u(bps);
+            assert_eq!(
+                spread_exceeds_bps(u(lo), u(hi), u(r), bps),
+                Ok(general),
+                "{lo} {hi} {r} {bps}"
+            );
+        }
+        assert_eq!(
+            spread_exceeds_bps(u(2), u(1), u(1), 1),
+            Err(MathError::Underflow)
+        );
+        assert_eq!(
+            spread_exceeds_bps(U256::ZERO, U256::MAX, u(1), 1),
+            Err(MathError::Overflow)
+        );
+        assert_eq!(
+            twap_average_down_small(u(1_000), u(100), 7),
+            twap_average_down(u(1_000), u(100), 7)
+        );
+        assert_eq!(
+            twap_average_down_small(u(1), u(2), 7),
+            Err(MathError::Underflow)
+        );
+        assert_eq!(
+            twap_average_down_small(u(1), u(0), 0),
+            Err(MathError::DivisionByZero)
+        );
+        let x = U256::from(123_456_789u64) * U256::from(10u64).pow(U256::from(30u64));
+        assert_eq!(div_pow10_down(x, 30), u(123_456_789));
+        assert_eq!(div_pow10_down(x, 33), u(123_456));
+        assert_eq!(div_pow10_down(x, 0), x);
+        assert_eq!(div_pow10_down(x, 200), U256::ZERO);
+        assert_eq!(
+            div_pow10_down(U256::MAX, 19),
+            U256::MAX / u(10_000_000_000_000_000_000)
+        );
+    }
+}
