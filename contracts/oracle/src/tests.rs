@@ -1160,3 +1160,36 @@ fn ownership_moves_to_governance(
         .add_reporter(collection(), eve)
         .expect("new owner configures");
 }
+
+#[motsu::test]
+fn feeds_with_too_many_decimals_are_refused(
+    oracle: Contract<PriceOracle>,
+    f1: Contract<MockFeed>,
+    f2: Contract<MockFeed>,
+    owner: Address,
+) {
+    deploy(&oracle, owner, &[]);
+    new_feed(&f1, owner, 37);
+    let err = oracle
+        .sender(owner)
+        .add_feed(collection(), f1.address())
+        .expect_err("37 decimals");
+    assert!(
+        matches!(err, Error::FeedUnreadable(OracleFeedUnreadable { feed }) if feed == f1.address())
+    );
+    new_feed(&f2, owner, 36);
+    oracle
+        .sender(owner)
+        .add_feed(collection(), f2.address())
+        .expect("36 decimals");
+    oracle
+        .sender(owner)
+        .remove_source(collection(), f2.address())
+        .expect("remove feed");
+    assert!(oracle.sender(owner).sources(collection()).is_empty());
+    let err = oracle
+        .sender(owner)
+        .add_feed(collection(), Address::ZERO)
+        .expect_err("zero feed");
+    assert!(matches!(err, Error::ZeroAddress(_)));
+}
