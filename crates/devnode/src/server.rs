@@ -55,7 +55,7 @@ impl DevNode {
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
         let rpc = Arc::new(RpcContext { chain: std::sync::Mutex::new(Chain::new(&config)), max_batch: config.max_batch });
         let state = AppState { rpc: rpc.clone(), max_body_bytes: config.max_body_bytes };
-        let app = Router::new().route("/", post(handle)).with_state(state);
+        let app = Router::new().route("/", post(handle).options(preflight)).with_state(state);
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let shutdown = async {
@@ -129,23 +129,42 @@ impl Drop for DevNode {
     }
 }
 
+/// Response headers of every JSON-RPC answer. Any origin may call the node (like anvil), so
+/// browser dapps on another local port can use it.
+const JSON_HEADERS: [(header::HeaderName, &str); 2] =
+    [(header::CONTENT_TYPE, "application/json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")];
+
+/// CORS preflight for browser clients.
+async fn preflight() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS"),
+            (header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type"),
+            (header::ACCESS_CONTROL_MAX_AGE, "600"),
+        ],
+    )
+        .into_response()
+}
+
 async fn handle(State(state): State<AppState>, body: Body) -> Response {
     let bytes = match axum::body::to_bytes(body, state.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
             let error = RpcError::new(code::INVALID_REQUEST, format!("request body too large (limit {} bytes)", state.max_body_bytes));
             let body = json!({ "jsonrpc": "2.0", "id": null, "error": error.to_json() }).to_string();
-            return (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+            return (StatusCode::PAYLOAD_TOO_LARGE, JSON_HEADERS, body).into_response();
         }
     };
     let rpc = state.rpc.clone();
     let out = tokio::task::spawn_blocking(move || rpc::handle_body(&rpc, &bytes)).await;
     match out {
-        Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Ok(body) => (JSON_HEADERS, body).into_response(),
         Err(_) => {
             let error = RpcError::new(code::INTERNAL, "internal error while handling the request");
             let body = json!({ "jsonrpc": "2.0", "id": null, "error": error.to_json() }).to_string();
-            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, JSON_HEADERS, body).into_response()
         }
     }
 }

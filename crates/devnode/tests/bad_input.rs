@@ -169,3 +169,36 @@ async fn invalid_transactions_are_rejected_with_geth_messages() {
     assert!(err["message"].as_str().expect("msg").starts_with("nonce too low"), "{err}");
     node.stop().await;
 }
+
+#[tokio::test]
+async fn browser_clients_get_cors_headers() {
+    let node = start().await;
+    let addr = node.url().trim_start_matches("http://").to_string();
+    let send = |request: String| {
+        let addr = addr.clone();
+        async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let mut s = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+            s.write_all(request.as_bytes()).await.expect("write");
+            let mut buf = String::new();
+            s.read_to_string(&mut buf).await.expect("read");
+            buf.to_ascii_lowercase()
+        }
+    };
+    let pre = send(format!(
+        "OPTIONS / HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://localhost:3000\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n"
+    ))
+    .await;
+    assert!(pre.starts_with("http/1.1 204"), "{pre}");
+    assert!(pre.contains("access-control-allow-origin: *"), "{pre}");
+    assert!(pre.contains("access-control-allow-methods: post, options"), "{pre}");
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#;
+    let post = send(format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ))
+    .await;
+    assert!(post.contains("access-control-allow-origin: *"), "{post}");
+    assert!(post.contains("0x64aba"), "{post}");
+    node.stop().await;
+}
