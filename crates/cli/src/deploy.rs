@@ -52,7 +52,7 @@ const PROTOCOL: [&str; 5] = ["lien-oracle", "lien-vault", "lien-liquidator", "li
 const MOCKS: [&str; 2] = ["lien-mock-token", "lien-mock-nft"];
 
 fn load_code(dir: &Path, names: &[&str]) -> CliResult<Vec<(String, Vec<u8>)>> {
-    names
+    let code: Vec<(String, Vec<u8>)> = names
         .iter()
         .map(|n| {
             let path = dir.join(format!("{n}.code"));
@@ -60,7 +60,20 @@ fn load_code(dir: &Path, names: &[&str]) -> CliResult<Vec<(String, Vec<u8>)>> {
                 .map(|code| ((*n).to_owned(), code))
                 .map_err(|e| CliError::Missing(format!("no packaged code at {} ({e}); run `lien package` first", path.display())))
         })
-        .collect()
+        .collect::<CliResult<_>>()?;
+    let over: Vec<String> = code
+        .iter()
+        .filter(|(_, c)| c.len() > package::MAX_COMPRESSED_BYTES)
+        .map(|(n, c)| format!("{n} ({} B)", c.len()))
+        .collect();
+    if !over.is_empty() {
+        return Err(CliError::Missing(format!(
+            "over the {} B code limit, cannot be deployed: {}",
+            package::MAX_COMPRESSED_BYTES,
+            over.join(", ")
+        )));
+    }
+    Ok(code)
 }
 
 fn build_code(names: &[&str]) -> CliResult<Vec<(String, Vec<u8>)>> {

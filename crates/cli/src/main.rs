@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
         ctx::CliError::Rpc(what, msg) if msg.contains("error sending request") || msg.contains("onnection refused") => {
             anyhow::anyhow!("{what}: cannot reach {} (start a node with `lien node`, or pass --rpc-url): {msg}", g.rpc_url)
         }
-        other => other.into(),
+        other => anyhow::anyhow!(revert::shorten_hex(&other.to_string())),
     })
 }
 

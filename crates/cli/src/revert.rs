@@ -106,6 +106,26 @@ pub fn error_name(e: &alloy::contract::Error) -> Option<String> {
     (!name.starts_with("reverted")).then(|| name.to_owned())
 }
 
+/// Shortens every run of more than 64 hex digits after `0x` in a message (node errors can
+/// echo whole init codes) to its first 32 digits and its length in bytes.
+pub fn shorten_hex(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len().min(4_096));
+    let mut rest = msg;
+    while let Some(i) = rest.find("0x") {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        let digits = tail[2..].bytes().take_while(u8::is_ascii_hexdigit).count();
+        if digits > 64 {
+            out.push_str(&format!("0x{}… ({} bytes)", &tail[2..34], digits / 2));
+        } else {
+            out.push_str(&tail[..2 + digits]);
+        }
+        rest = &tail[2 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +149,13 @@ mod tests {
         assert_eq!(decode_revert(&data), "reverted: nope");
         assert_eq!(decode_revert(&[]), "reverted without data");
         assert!(decode_revert(&[1, 2, 3, 4]).starts_with("reverted with unknown error 0x01020304"));
+    }
+
+    #[test]
+    fn long_hex_is_shortened() {
+        let long = format!("data: \"0x{}\" end 0x1234", "ab".repeat(100));
+        assert_eq!(shorten_hex(&long), format!("data: \"0x{}… (100 bytes)\" end 0x1234", "ab".repeat(16)));
+        assert_eq!(shorten_hex("no hex 0x"), "no hex 0x");
     }
 
     #[test]

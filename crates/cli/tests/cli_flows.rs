@@ -1,0 +1,232 @@
+//! End to end through the built `lien` binary: an embedded dev node, `lien deploy
+//! --with-mocks`, then lender, borrower, oracle, governance and keeper commands, each checked
+//! against the chain.
+
+use std::{path::PathBuf, process::Command};
+
+use alloy::{
+    primitives::{Address, U256},
+    providers::{DynProvider, Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
+use alloy::sol_types::{sol_data, SolType};
+use lien_client::{
+    bindings::{IGovernance, IERC20, IERC721, ILoanBook},
+    deploy::{constructor_calldata, deploy_stylus},
+    package,
+};
+use stylus_devnode::{config::ether, DevNode, NodeConfig, DEV_ACCOUNT};
+
+/// A second funded key (borrower and second Governance owner).
+const BORROWER_KEY: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+
+struct Run {
+    ok: bool,
+    out: String,
+}
+
+fn lien(url: &str, deployment: &PathBuf, key: Option<&str>, args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lien"));
+    cmd.arg("--rpc-url").arg(url).arg("--deployment").arg(deployment).env_remove("LIEN_PRIVATE_KEY");
+    if let Some(k) = key {
+        cmd.arg("--key").arg(k);
+    }
+    let output = cmd.args(args).output().expect("the lien binary runs");
+    let out = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    println!("$ lien {}\n{out}", args.join(" "));
+    Run { ok: output.status.success(), out }
+}
+
+fn must(r: Run) -> String {
+    assert!(r.ok, "command failed:\n{}", r.out);
+    r.out
+}
+
+async fn travel(p: &DynProvider, secs: u64) {
+    let _: serde_json::Value = p.raw_request("evm_increaseTime".into(), (secs,)).await.expect("increaseTime");
+    let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("mine");
+}
+
+#[derive(serde::Deserialize)]
+struct DeploymentFile {
+    contracts: lien_client::protocol::Addresses,
+    mocks: Mocks,
+}
+
+#[derive(serde::Deserialize)]
+struct Mocks {
+    currency: Address,
+    collection: Address,
+}
+
+fn tok(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs every contract within the 24,576 B code limit (LoanBook is 36 KB until its split lands); run with --ignored"]
+async fn deploy_lend_borrow_post_keep() {
+    let borrower: PrivateKeySigner = BORROWER_KEY.parse().unwrap();
+    let node = DevNode::start(NodeConfig::ephemeral().with_funded(borrower.address(), ether(100))).await.unwrap();
+    let url = node.url().to_owned();
+    let dir = std::env::temp_dir().join(format!("lien-cli-flows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dep = dir.join("devnode.json");
+    let b = Some(BORROWER_KEY);
+    let owners = format!("{DEV_ACCOUNT},{}", borrower.address());
+
+    // clear errors before anything exists
+    let r = lien(&url, &dep, None, &["borrower", "loans"]);
+    assert!(!r.ok && r.out.contains("no deployment file"), "{}", r.out);
+
+    must(lien(&url, &dep, None, &["deploy", "--with-mocks", "--owners", &owners, "--threshold", "2"]));
+    let d: DeploymentFile = serde_json::from_str(&std::fs::read_to_string(&dep).unwrap()).unwrap();
+    let p = ProviderBuilder::new().connect_http(url.parse().unwrap()).erased();
+    let book = ILoanBook::new(d.contracts.loan_book, &p);
+    let token = IERC20::new(d.mocks.currency, &p);
+    let nft = IERC721::new(d.mocks.collection, &p);
+    let collection = d.mocks.collection.to_string();
+
+    // prices: one reporter (the deployer), a full TWAP window, the second post from a CSV
+    must(lien(&url, &dep, None, &["oracle", "post", &collection, "100"]));
+    travel(&p, 3_700).await;
+    let csv = dir.join("prices.csv");
+    std::fs::write(&csv, format!("collection,price\n{collection},100\n")).unwrap();
+    must(lien(&url, &dep, None, &["oracle", "post", "--csv", csv.to_str().unwrap()]));
+    let out = must(lien(&url, &dep, None, &["oracle", "price", &collection]));
+    assert!(out.contains("borrow price      100 (ok)"), "{out}");
+
+    // the lender funds an offer: exactly principal × capacity leaves its wallet
+    must(lien(&url, &dep, None, &["mock", "mint-token", "1000"]));
+    let r = lien(&url, &dep, None, &["lender", "offer", "--principal", "abc"]);
+    assert!(!r.ok && r.out.contains("bad amount"), "{}", r.out);
+    must(lien(&url, &dep, None, &["lender", "offer", "--principal", "30", "--apr-bps", "2000", "--capacity", "2"]));
+    assert_eq!(token.balanceOf(DEV_ACCOUNT).call().await.unwrap(), tok(940));
+    assert_eq!(token.balanceOf(d.contracts.loan_book).call().await.unwrap(), tok(60));
+
+    // the borrower borrows against NFT #7
+    must(lien(&url, &dep, None, &["mock", "mint-nft", "7", "--to", &borrower.address().to_string()]));
+    let r = lien(&url, &dep, b, &["borrower", "borrow", "1", "8"]);
+    assert!(!r.ok, "{}", r.out);
+    must(lien(&url, &dep, b, &["borrower", "borrow", "1", "7"]));
+    assert_eq!(nft.ownerOf(U256::from(7)).call().await.unwrap(), d.contracts.vault);
+    assert_eq!(token.balanceOf(borrower.address()).call().await.unwrap(), tok(30));
+    let out = must(lien(&url, &dep, b, &["borrower", "loans"]));
+    assert!(out.contains("active"), "{out}");
+    let out = must(lien(&url, &dep, b, &["borrower", "health", "1"]));
+    assert!(out.contains("healthy      true"), "{out}");
+    let r = lien(&url, &dep, b, &["borrower", "debt", "99"]);
+    assert!(!r.ok && r.out.contains("unknown loan 99"), "{}", r.out);
+
+    // a healthy loan: the keeper only watches
+    let out = must(lien(&url, &dep, None, &["keeper", "--once"]));
+    assert!(out.contains("0 liquidated"), "{out}");
+    assert_eq!(book.loan(U256::from(1)).call().await.unwrap()._9, 1);
+
+    // the floor crashes: the keeper warns no more, it liquidates; then it bids and wins
+    for _ in 0..3 {
+        travel(&p, 1_800).await;
+        must(lien(&url, &dep, None, &["oracle", "post", &collection, "40"]));
+    }
+    let out = must(lien(&url, &dep, None, &["keeper", "--once"]));
+    assert!(out.contains("1 liquidated"), "{out}");
+    assert_eq!(book.loan(U256::from(1)).call().await.unwrap()._9, 2, "loan 1 in auction");
+    let out = must(lien(&url, &dep, None, &["keeper", "--once", "--bid-up-to", "1"]));
+    assert!(out.contains("above the limit") && out.contains("0 auctions won"), "{out}");
+    let out = must(lien(&url, &dep, None, &["keeper", "--once", "--bid-up-to", "100"]));
+    assert!(out.contains("1 auctions won"), "{out}");
+    assert_eq!(nft.ownerOf(U256::from(7)).call().await.unwrap(), DEV_ACCOUNT);
+    assert_eq!(book.loan(U256::from(1)).call().await.unwrap()._9, 4, "loan 1 liquidated");
+    let out = must(lien(&url, &dep, None, &["lender", "claimable"]));
+    assert_ne!(out.trim(), "0", "{out}");
+    must(lien(&url, &dep, None, &["lender", "withdraw"]));
+    assert!(book.claimable(DEV_ACCOUNT, d.mocks.currency).call().await.unwrap().is_zero());
+
+    // governance: 2-of-2 disables the collection after the timelock
+    must(lien(&url, &dep, None, &["gov", "propose", "loan-book", "setCollectionEnabled(address,bool)", &collection, "false"]));
+    let r = lien(&url, &dep, None, &["gov", "execute", "1"]);
+    assert!(!r.ok && r.out.contains("GovThresholdNotMet"), "{}", r.out);
+    must(lien(&url, &dep, b, &["gov", "approve", "1"]));
+    let r = lien(&url, &dep, None, &["gov", "execute", "1"]);
+    assert!(!r.ok && r.out.contains("GovTimelocked"), "{}", r.out);
+    travel(&p, 3_601).await;
+    must(lien(&url, &dep, None, &["gov", "execute", "1"]));
+    assert!(!book.params(d.mocks.collection).call().await.unwrap()._1, "collection disabled");
+    let out = must(lien(&url, &dep, None, &["gov", "show", "1"]));
+    assert!(out.contains("executed"), "{out}");
+    let r = lien(&url, &dep, None, &["gov", "approve", "9"]);
+    assert!(!r.ok && r.out.contains("unknown proposal 9"), "{}", r.out);
+
+    node.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Governance alone (it fits the code limit today): a 2-of-2 multisig changes its own
+/// timelock through `lien gov`, with the refusals decoded on the way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn governance_through_the_cli() {
+    let root = package::workspace_root();
+    let dir = std::env::temp_dir().join(format!("lien-cli-gov-{}", std::process::id()));
+    let only = ["lien-governance".to_owned()];
+    let artifacts = package::package_some(&root, &dir.join("code"), &only).expect("packaging Governance");
+    let second: PrivateKeySigner = BORROWER_KEY.parse().unwrap();
+    let node = DevNode::start(NodeConfig::ephemeral().with_funded(second.address(), ether(100))).await.unwrap();
+    let url = node.url().to_owned();
+    let dev: PrivateKeySigner = stylus_devnode::DEV_PRIVATE_KEY.parse().unwrap();
+    let p = ProviderBuilder::new().wallet(alloy::network::EthereumWallet::from(dev)).connect_http(url.parse().unwrap()).erased();
+    type GovCtor = (sol_data::Array<sol_data::Address>, sol_data::Uint<8>, sol_data::Uint<64>, sol_data::Address);
+    let args = GovCtor::abi_encode_params(&(vec![DEV_ACCOUNT, second.address()], 2u8, 3_600u64, DEV_ACCOUNT));
+    let gov = deploy_stylus(&p, "lien-governance", &artifacts[0].code, Some(constructor_calldata(&args))).await.unwrap().address;
+    let dep = dir.join("devnode.json");
+    let body = serde_json::json!({
+        "network": "devnode",
+        "chainId": 412346,
+        "contracts": { "governance": gov, "oracle": Address::ZERO, "vault": Address::ZERO, "loanBook": Address::ZERO, "liquidator": Address::ZERO },
+    });
+    std::fs::write(&dep, body.to_string()).unwrap();
+    let b = Some(BORROWER_KEY);
+
+    let out = must(lien(&url, &dep, None, &["gov", "show"]));
+    assert!(out.contains("2 of 2 owners") && out.contains("timelock 1h"), "{out}");
+    let r = lien(&url, &dep, None, &["gov", "propose", "governance", "setDelay(uint64)", "lots"]);
+    assert!(!r.ok && r.out.contains("argument 1 (uint64)"), "{}", r.out);
+    let r = lien(&url, &dep, None, &["gov", "propose", "governance", "--calldata", "0xzz"]);
+    assert!(!r.ok && r.out.contains("bad calldata hex"), "{}", r.out);
+    let r = lien(&url, &dep, None, &["gov", "propose", "0x1234", "--calldata", "0x"]);
+    assert!(!r.ok && r.out.contains("bad address"), "{}", r.out);
+    let r = lien(&url, &dep, Some("0x12"), &["gov", "show"]);
+    assert!(!r.ok && r.out.contains("bad private key"), "{}", r.out);
+
+    must(lien(&url, &dep, None, &["gov", "propose", "governance", "setDelay(uint64)", "7200"]));
+    let r = lien(&url, &dep, None, &["gov", "execute", "1"]);
+    assert!(!r.ok && r.out.contains("GovThresholdNotMet"), "{}", r.out);
+    let r = lien(&url, &dep, None, &["gov", "approve", "1"]);
+    assert!(!r.ok && r.out.contains("GovAlreadyApproved"), "{}", r.out);
+    must(lien(&url, &dep, b, &["gov", "approve", "1"]));
+    let out = must(lien(&url, &dep, None, &["gov", "show", "1"]));
+    assert!(out.contains("queued") && out.contains("approvals  2"), "{out}");
+    let r = lien(&url, &dep, None, &["gov", "execute", "1"]);
+    assert!(!r.ok && r.out.contains("GovTimelocked"), "{}", r.out);
+    travel(&p, 3_601).await;
+    let out = must(lien(&url, &dep, None, &["gov", "execute", "1"]));
+    assert!(out.contains("execute proposal 1: tx 0x") && out.contains("gas"), "{out}");
+    assert_eq!(IGovernance::new(gov, &p).delay().call().await.unwrap(), 7_200);
+    let out = must(lien(&url, &dep, None, &["gov", "show", "1"]));
+    assert!(out.contains("executed"), "{out}");
+    let r = lien(&url, &dep, None, &["gov", "approve", "9"]);
+    assert!(!r.ok && r.out.contains("unknown proposal 9"), "{}", r.out);
+
+    // a second proposal revoked and cancelled
+    must(lien(&url, &dep, b, &["gov", "propose", "gov", "setDelay(uint64)", "3600"]));
+    must(lien(&url, &dep, b, &["gov", "revoke", "2"]));
+    let r = lien(&url, &dep, None, &["gov", "cancel", "2"]);
+    assert!(!r.ok && r.out.contains("GovNotProposer"), "{}", r.out);
+    must(lien(&url, &dep, b, &["gov", "cancel", "2"]));
+    let out = must(lien(&url, &dep, None, &["gov", "show", "2"]));
+    assert!(out.contains("cancelled"), "{out}");
+
+    node.stop().await;
+    let r = lien(&url, &dep, None, &["gov", "show"]);
+    assert!(!r.ok && r.out.contains("cannot reach"), "{}", r.out);
+    let _ = std::fs::remove_dir_all(&dir);
+}
