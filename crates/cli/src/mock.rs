@@ -43,12 +43,14 @@ pub async fn run(ctx: &Ctx, cmd: MockCmd) -> CliResult<()> {
         MockCmd::MintToken { amount, to } => {
             let to = recipient(ctx, to.as_deref())?;
             let amount_units = parse_amount(&amount, ctx.decimals(mocks.currency).await)?;
-            tx!(format!("mint {amount} to {to}"), IERC20::new(mocks.currency, &ctx.provider).mint(to, amount_units));
+            let token = IERC20::new(mocks.currency, &ctx.provider);
+            tx!(format!("mint {amount} to {to}"), token.mint(to, amount_units));
         }
         MockCmd::MintNft { token, to } => {
             let to = recipient(ctx, to.as_deref())?;
             let id = parse_u256(&token, "token id")?;
-            tx!(format!("mint NFT #{id} to {to}"), IERC721::new(mocks.collection, &ctx.provider).mint(to, id));
+            let nft = IERC721::new(mocks.collection, &ctx.provider);
+            tx!(format!("mint NFT #{id} to {to}"), nft.mint(to, id));
         }
     }
     Ok(())

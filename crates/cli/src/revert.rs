@@ -6,8 +6,21 @@ use alloy::{
     primitives::{keccak256, Bytes},
 };
 
+/// OpenZeppelin's ERC-20 / ERC-721 errors (EIP-6093), raised by the tokens and collections.
+const TOKEN_ERRORS: &str = "
+    error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
+    error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
+    error ERC20InvalidReceiver(address receiver);
+    error ERC721NonexistentToken(uint256 tokenId);
+    error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
+    error ERC721InsufficientApproval(address operator, uint256 tokenId);
+    error ERC721InvalidReceiver(address receiver);
+    error ERC721InvalidSender(address sender);
+";
+
 /// The interfaces whose errors are known, as exported by `lien abi`.
-const INTERFACES: [&str; 6] = [
+const INTERFACES: [&str; 7] = [
+    TOKEN_ERRORS,
     include_str!("../../../abi/LoanBook.sol"),
     include_str!("../../../abi/Liquidator.sol"),
     include_str!("../../../abi/Oracle.sol"),
@@ -136,6 +149,9 @@ mod tests {
     fn custom_errors_decode_with_arguments() {
         let e = ILoanBook::LoanBookLtvExceeded(U256::from(30u64));
         assert_eq!(decode_revert(&e.abi_encode()), "LoanBookLtvExceeded(30)");
+        let mut data = keccak256("ERC721NonexistentToken(uint256)")[..4].to_vec();
+        data.extend(U256::from(8u8).to_be_bytes::<32>());
+        assert_eq!(decode_revert(&data), "ERC721NonexistentToken(8)");
         let e = ILoanBook::LoanBookNotLiquidatable {};
         assert_eq!(decode_revert(&e.abi_encode()), "LoanBookNotLiquidatable()");
         let e = IGovernance::GovTimelocked { _0: U256::from(1u64), _1: 99 };
