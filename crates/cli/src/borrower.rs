@@ -190,10 +190,12 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
                 println!("  limit        {} ({pct} used)", format_amount(h._2, dec));
                 println!("  oracle       {}", oracle_status_name(h._3));
             }
-            let now = ctx.now().await?;
-            let deadline = l._8.saturating_add(terms._0);
-            println!("  due          {}", if l._8 > now { format!("in {}", format_duration(l._8 - now)) } else { "now".into() });
-            println!("  liquidatable {}", if deadline >= now { format!("when overdue, in {}", format_duration(deadline - now)) } else { "overdue now".into() });
+            if l._9 == crate::decide::STATUS_ACTIVE {
+                let now = ctx.now().await?;
+                let deadline = l._8.saturating_add(terms._0);
+                println!("  due          {}", if l._8 > now { format!("in {}", format_duration(l._8 - now)) } else { "now".into() });
+                println!("  liquidatable {}", if deadline >= now { format!("when overdue, in {}", format_duration(deadline - now)) } else { "overdue now".into() });
+            }
         }
     }
     Ok(())
