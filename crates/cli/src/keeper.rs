@@ -10,7 +10,6 @@ use crate::borrower::{oracle_status_name, status_name};
 use crate::ctx::{call_err, CliError, CliResult, Ctx};
 use crate::decide::{decide, should_bid, utilisation_bps, Action, LoanSnapshot, Reason};
 use crate::input::{format_amount, format_duration, parse_amount};
-use crate::revert::error_name;
 use crate::tx;
 
 /// Keeper options.
@@ -132,25 +131,14 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
         );
         match action {
             Action::Warn(_) => report.warned = report.warned.saturating_add(1),
-            Action::Liquidate(_) => {
-                let call = book.liquidate(id);
-                match call.call().await {
-                    Ok(auction) => {
-                        tx!(format!("liquidate loan {id} (auction {auction})"), call);
-                        report.liquidated = report.liquidated.saturating_add(1);
-                    }
-                    Err(e) => {
-                        let name = error_name(&e);
-                        match name.as_deref() {
-                            Some("LoanBookWrongStatus") | Some("LoanBookNotLiquidatable") => {
-                                println!("  loan {id}: already liquidated or no longer liquidatable ({})", crate::revert::explain(&e));
-                                report.raced = report.raced.saturating_add(1);
-                            }
-                            _ => println!("  loan {id}: liquidation refused: {}", crate::revert::explain(&e)),
-                        }
-                    }
+            Action::Liquidate(_) => match liquidate(&book, id).await? {
+                Outcome::Done => report.liquidated = report.liquidated.saturating_add(1),
+                Outcome::Lost(why) => {
+                    println!("  loan {id}: another keeper or the borrower got there first ({why})");
+                    report.raced = report.raced.saturating_add(1);
                 }
-            }
+                Outcome::Refused(why) => println!("  loan {id}: liquidation refused: {why}"),
+            },
             Action::Ignore | Action::Watch => {}
         }
         id = id.checked_add(U256::from(1u8)).ok_or(CliError::Overflow("loan id"))?;
@@ -159,6 +147,32 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
         report.bids = bid_pass(ctx, d.contracts.liquidator, limit).await?;
     }
     Ok(report)
+}
+
+/// Auction status `Live` in `ILiquidator.auction(id)`.
+const AUCTION_LIVE: u8 = 1;
+
+/// How a liquidation attempt ended.
+enum Outcome {
+    /// This keeper started the auction.
+    Done,
+    /// The loan left the Active status meanwhile (another keeper, a repayment).
+    Lost(String),
+    /// Still active but the loan book refused (e.g. the oracle moved back).
+    Refused(String),
+}
+
+/// Simulates, sends, and on any failure re-reads the loan to tell a lost race from a refusal.
+async fn liquidate(book: &ILoanBook::ILoanBookInstance<&alloy::providers::DynProvider>, id: U256) -> CliResult<Outcome> {
+    let call = book.liquidate(id);
+    let sent: CliResult<u64> = async {
+        let auction = call.call().await.map_err(call_err("liquidate"))?;
+        Ok(tx!(format!("liquidate loan {id} (auction {auction})"), call))
+    }
+    .await;
+    let Err(e) = sent else { return Ok(Outcome::Done) };
+    let status = book.loan(id).call().await.map_err(call_err("loan"))?._9;
+    Ok(if status == crate::decide::STATUS_ACTIVE { Outcome::Refused(e.to_string()) } else { Outcome::Lost(e.to_string()) })
 }
 
 async fn bid_pass(ctx: &Ctx, liquidator: alloy::primitives::Address, limit: &str) -> CliResult<u64> {
@@ -183,17 +197,21 @@ async fn bid_pass(ctx: &Ctx, liquidator: alloy::primitives::Address, limit: &str
         }
         crate::lender::ensure_allowance(ctx, currency, liquidator, price).await?;
         let call = liq.bid(auction_id, price);
-        match call.call().await {
-            Ok(_) => {
-                tx!(format!("bid {} on auction {auction_id} (NFT #{} of {})", format_amount(price, dec), a._2, a._1), call);
-                won = won.saturating_add(1);
-            }
-            Err(e) => match error_name(&e).as_deref() {
-                Some("LiquidatorNotLive") | Some("LiquidatorExpired") => {
-                    println!("  auction {auction_id}: gone before our bid ({})", crate::revert::explain(&e));
+        let sent: CliResult<u64> = async {
+            call.call().await.map_err(call_err("bid"))?;
+            Ok(tx!(format!("bid {} on auction {auction_id} (NFT #{} of {})", format_amount(price, dec), a._2, a._1), call))
+        }
+        .await;
+        match sent {
+            Ok(_) => won = won.saturating_add(1),
+            Err(e) => {
+                let status = liq.auction(auction_id).call().await.map_err(call_err("auction"))?._11;
+                if status == AUCTION_LIVE {
+                    println!("  auction {auction_id}: bid refused: {e}");
+                } else {
+                    println!("  auction {auction_id}: gone before our bid ({e})");
                 }
-                _ => println!("  auction {auction_id}: bid refused: {}", crate::revert::explain(&e)),
-            },
+            }
         }
     }
     Ok(won)

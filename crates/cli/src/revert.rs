@@ -111,14 +111,6 @@ pub fn explain(e: &alloy::contract::Error) -> String {
     }
 }
 
-/// The decoded custom error's name, when the failure was a revert with a known error.
-pub fn error_name(e: &alloy::contract::Error) -> Option<String> {
-    let data = e.as_revert_data()?;
-    let text = decode_revert(&data);
-    let name = text.split('(').next()?.trim();
-    (!name.starts_with("reverted")).then(|| name.to_owned())
-}
-
 /// Shortens every run of more than 64 hex digits after `0x` in a message (node errors can
 /// echo whole init codes) to its first 32 digits and its length in bytes.
 pub fn shorten_hex(msg: &str) -> String {
