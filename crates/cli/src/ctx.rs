@@ -129,8 +129,9 @@ pub struct Globals {
     /// Private key that signs (the Nitro dev key by default).
     #[arg(long, global = true, env = "LIEN_PRIVATE_KEY", hide_env_values = true, default_value = stylus_devnode::DEV_PRIVATE_KEY)]
     pub key: String,
-    /// Deployment file with the contract addresses (default deployments/<network>.json).
-    #[arg(long, global = true)]
+    /// Deployment file with the contract addresses (default deployments/devnode.json; `lien
+    /// deploy` writes deployments/<network>.json).
+    #[arg(long, global = true, env = "LIEN_DEPLOYMENT")]
     pub deployment: Option<PathBuf>,
 }
 
