@@ -7,6 +7,10 @@
 pragma solidity ^0.8.23;
 
 interface IPriceOracle  {
+    function owner() external view returns (address);
+
+    function transferOwnership(address new_owner) external;
+
     function addReporter(address collection, address reporter) external;
 
     function addFeed(address collection, address feed) external;
@@ -56,10 +60,6 @@ interface IPriceOracle  {
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);
-
-    function owner() external view returns (address);
-
-    function transferOwnership(address new_owner) external;
 
     event PricePosted(address indexed collection, address indexed reporter, uint256 price);
 

@@ -312,17 +312,41 @@ pub fn size_table(artifacts: &[Artifact]) -> String {
     out
 }
 
-/// Fails with [`PackageError::TooLarge`] naming every contract over a limit.
-pub fn check_limits(artifacts: &[Artifact]) -> Result<(), PackageError> {
-    let over: Vec<String> = artifacts
+/// Contracts known to be over the limits, with the reason, read from
+/// `contracts/size-exceptions.txt` (`<package> <reason…>` per line, `#` comments). Each entry
+/// is an open defect: packaging still reports the contract as over, but does not fail for it,
+/// so the rest of the pipeline keeps running while it is fixed.
+pub fn size_exceptions(root: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root.join("contracts/size-exceptions.txt")).unwrap_or_default();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once(char::is_whitespace) {
+            Some((p, reason)) => (p.to_owned(), reason.trim().to_owned()),
+            None => (l.to_owned(), String::new()),
+        })
+        .collect()
+}
+
+/// Fails with [`PackageError::TooLarge`] naming every contract over a limit that is not in
+/// `exceptions`, and every exception that now fits (so the list cannot go stale).
+pub fn check_limits(artifacts: &[Artifact], exceptions: &[(String, String)]) -> Result<(), PackageError> {
+    let excepted = |a: &Artifact| exceptions.iter().any(|(p, _)| *p == a.package);
+    let mut problems: Vec<String> = artifacts
         .iter()
-        .filter(|a| !a.within_limits())
+        .filter(|a| !a.within_limits() && !excepted(a))
         .map(|a| format!("{} ({} B raw, {} B compressed)", a.package, a.wasm.len(), a.code.len()))
         .collect();
-    if over.is_empty() {
+    problems.extend(
+        artifacts
+            .iter()
+            .filter(|a| a.within_limits() && excepted(a))
+            .map(|a| format!("{} now fits: remove it from contracts/size-exceptions.txt", a.package)),
+    );
+    if problems.is_empty() {
         Ok(())
     } else {
-        Err(PackageError::TooLarge(over.join(", ")))
+        Err(PackageError::TooLarge(problems.join(", ")))
     }
 }
 
@@ -363,8 +387,12 @@ mod tests {
         let small = Artifact { package: "a".into(), wasm: vec![0; 10], code: vec![0; 10] };
         let big = Artifact { package: "b".into(), wasm: vec![0; 10], code: vec![0; MAX_COMPRESSED_BYTES + 1] };
         let raw = Artifact { package: "c".into(), wasm: vec![0; MAX_RAW_BYTES + 1], code: vec![0; 10] };
-        assert!(check_limits(std::slice::from_ref(&small)).is_ok());
-        let err = check_limits(&[small, big, raw]).expect_err("too large").to_string();
+        assert!(check_limits(std::slice::from_ref(&small), &[]).is_ok());
+        let err = check_limits(&[small.clone(), big.clone(), raw], &[]).expect_err("too large").to_string();
         assert!(err.contains("b (") && err.contains("c (") && !err.contains("a ("), "{err}");
+        let known = vec![("b".to_owned(), "issue 5".to_owned())];
+        assert!(check_limits(&[small.clone(), big], &known).is_ok(), "a listed contract does not fail");
+        let err = check_limits(&[Artifact { package: "b".into(), ..small }], &known).expect_err("stale");
+        assert!(err.to_string().contains("now fits"));
     }
 }

@@ -94,7 +94,16 @@ pub enum ProtocolError {
 macro_rules! send {
     ($what:expr, $call:expr) => {{
         let what: String = $what.into();
-        let pending = $call.send().await.map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
+        let call = $call;
+        // The node's estimate is the exact minimum for the block it simulated; the real block
+        // can differ (a later timestamp rolls a TWAP, a warm slot goes cold), so add a quarter.
+        let estimate =
+            call.estimate_gas().await.map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
+        let pending = call
+            .gas(estimate.saturating_add(estimate / 4))
+            .send()
+            .await
+            .map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
         let receipt =
             pending.get_receipt().await.map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
         if !receipt.status() {

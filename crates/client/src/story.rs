@@ -223,13 +223,14 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
 
     // ---- chapter 5: bob borrows, the floor crashes, the keeper liquidates, a bidder buys ------
     let ch = "liquidation";
+    post_all(&mut s, "oracle", &reporters, a.oracle, collection, [tok(100), tok(101), tok(99)]).await?;
     let bob_loan = borrow(&mut s, ch, &bob, &a, collection, offer_id, 2).await?;
     for _ in 0..3 {
         chain.increase_time(1_800).await?;
         post_all(&mut s, ch, &reporters, a.oracle, collection, [tok(40), tok(41), tok(39)]).await?;
     }
     let health = book_l.health(bob_loan).call().await.map_err(|e| tx_err("health", e))?;
-    s.fact(format!("floor fell to 40: bob's loan healthy = {}, liquidation price {}", health._0, fmt_tok(health._2)));
+    s.fact(format!("floor fell to 40: bob's loan healthy = {} (debt {}, limit {})", health._0, fmt_tok(health._1), fmt_tok(health._2)));
     let book_k = ILoanBook::new(a.loan_book, &keeper.provider);
     s.record(ch, send!("keeper liquidates bob's unhealthy loan", book_k.liquidate(bob_loan)));
     let liq = ILiquidator::new(a.liquidator, &bidder.provider);

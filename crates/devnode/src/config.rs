@@ -7,6 +7,8 @@ use std::{net::SocketAddr, time::Duration};
 pub const NITRO_DEV_CHAIN_ID: u64 = 412_346;
 /// Default HTTP port of Nitro.
 pub const DEFAULT_PORT: u16 = 8547;
+/// Arbitrum's code-size limit (EIP-170 value), the default of [`NodeConfig::max_code_size`].
+pub const DEFAULT_MAX_CODE_SIZE: usize = 24_576;
 /// The Nitro dev account, funded at genesis.
 pub const DEV_ACCOUNT: Address = address!("0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
 /// Private key of [`DEV_ACCOUNT`] (public knowledge: it is Nitro's documented dev key).
@@ -51,6 +53,9 @@ pub struct NodeConfig {
     pub max_batch: usize,
     /// Genesis timestamp (seconds); `None` means the wall clock at start.
     pub genesis_timestamp: Option<u64>,
+    /// Largest deployed code in bytes (EIP-170; init code may be twice as large). Arbitrum's
+    /// is 24,576; like Nitro's `--init.dev-max-code-size`, a dev chain may raise it.
+    pub max_code_size: usize,
 }
 
 /// 1 ether in wei.
@@ -70,6 +75,7 @@ impl Default for NodeConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_batch: 1000,
             genesis_timestamp: None,
+            max_code_size: DEFAULT_MAX_CODE_SIZE,
         }
     }
 }

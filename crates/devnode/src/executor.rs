@@ -63,6 +63,8 @@ pub struct ExecEnv {
     pub no_base_fee: bool,
     /// Skip the nonce check (eth_call / eth_estimateGas).
     pub no_nonce_check: bool,
+    /// Largest deployed code (init code: twice that).
+    pub max_code_size: usize,
 }
 
 impl ExecEnv {
@@ -71,6 +73,8 @@ impl ExecEnv {
         cfg.disable_eip3541 = true;
         cfg.disable_base_fee = self.no_base_fee;
         cfg.disable_nonce_check = self.no_nonce_check;
+        cfg.limit_contract_code_size = Some(self.max_code_size);
+        cfg.limit_contract_initcode_size = Some(self.max_code_size.saturating_mul(2));
         cfg
     }
 }
@@ -137,6 +141,7 @@ mod tests {
             block: BlockEnv { basefee: 0, gas_limit: 30_000_000, ..Default::default() },
             no_base_fee: true,
             no_nonce_check: false,
+            max_code_size: crate::config::DEFAULT_MAX_CODE_SIZE,
         }
     }
 

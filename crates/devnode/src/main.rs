@@ -24,6 +24,10 @@ struct Args {
     /// Extra funded account, as ADDRESS or ADDRESS:ETHER (default 1000 ether). Repeatable.
     #[arg(long = "fund", value_name = "ADDRESS[:ETHER]")]
     fund: Vec<String>,
+    /// Largest deployed contract code in bytes (Arbitrum: 24576), like Nitro's
+    /// `--init.dev-max-code-size`.
+    #[arg(long, default_value_t = config::DEFAULT_MAX_CODE_SIZE)]
+    max_code_size: usize,
     /// Largest accepted request body in bytes.
     #[arg(long, default_value_t = config::DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
@@ -45,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
         listen: (args.host, args.port).into(),
         chain_id: args.chain_id,
         max_body_bytes: args.max_body_bytes,
+        max_code_size: args.max_code_size,
         ..NodeConfig::default()
     };
     if let Some(ms) = args.block_time_ms {

@@ -65,6 +65,7 @@ pub enum ChainError {
 #[derive(Debug)]
 pub struct Chain {
     chain_id: u64,
+    max_code_size: usize,
     mining: Mining,
     genesis_db: ChainDb,
     state: ChainState,
@@ -113,7 +114,7 @@ impl Chain {
             open: None,
             clock,
         };
-        Self { chain_id: config.chain_id, mining: config.mining, genesis_db: db, state, snapshots: BTreeMap::new(), next_snapshot: 1 }
+        Self { chain_id: config.chain_id, max_code_size: config.max_code_size, mining: config.mining, genesis_db: db, state, snapshots: BTreeMap::new(), next_snapshot: 1 }
     }
 
     /// The chain id.
@@ -151,7 +152,7 @@ impl Chain {
             return Err(TxError::GasLimitTooHigh);
         }
         let (number, timestamp) = self.pending_block();
-        let env = ExecEnv { chain_id: self.chain_id, block: block_env(number, timestamp), no_base_fee: false, no_nonce_check: false };
+        let env = ExecEnv { chain_id: self.chain_id, block: block_env(number, timestamp), no_base_fee: false, no_nonce_check: false, max_code_size: self.max_code_size };
         let result = executor::transact(&mut self.state.db, &env, env_tx.clone()).map_err(|e| match e {
             EVMError::Transaction(invalid) => txdecode::map_invalid(&invalid, &env_tx, BASE_FEE_WEI),
             other => TxError::Other(other.to_string()),

@@ -140,7 +140,7 @@ impl Chain {
             }
         };
         let priced = req.gas_price.is_some() || req.max_fee_per_gas.is_some();
-        Ok(ExecEnv { chain_id: self.chain_id, block: block_env(number, timestamp), no_base_fee: !priced, no_nonce_check: true })
+        Ok(ExecEnv { chain_id: self.chain_id, block: block_env(number, timestamp), no_base_fee: !priced, no_nonce_check: true, max_code_size: self.max_code_size })
     }
 
     fn call_tx(&self, req: &TransactionRequest, gas_limit: u64) -> TxEnv {
