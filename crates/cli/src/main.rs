@@ -61,6 +61,11 @@ enum Command {
         /// Fund an account at genesis: ADDRESS or ADDRESS:ETHER (default 1000). Repeatable.
         #[arg(long, value_name = "ADDRESS[:ETHER]")]
         fund: Vec<String>,
+        /// Largest deployed code in bytes (Arbitrum: 24576), like Nitro's
+        /// --init.dev-max-code-size; raise it to deploy contracts listed in
+        /// contracts/size-exceptions.txt.
+        #[arg(long, default_value_t = stylus_devnode::config::DEFAULT_MAX_CODE_SIZE)]
+        max_code_size: usize,
     },
     /// Package and deploy the protocol, wire it, hand it over to Governance and write
     /// deployments/<network>.json.
@@ -92,7 +97,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => return demo::run().await,
         Command::Package { out, only } => return run_package(&out, &only),
         Command::Abi => return run_abi(),
-        Command::Node { port, block_time_ms, fund } => node::run(port, block_time_ms, &fund).await,
+        Command::Node { port, block_time_ms, fund, max_code_size } => {
+            node::run(port, block_time_ms, &fund, max_code_size).await
+        }
         Command::Deploy(opts) => deploy::run(&g.connect()?, opts).await,
         Command::Lender(cmd) => lender::run(&g.connect()?, cmd).await,
         Command::Borrower(cmd) => borrower::run(&g.connect()?, cmd).await,

@@ -8,8 +8,8 @@ use crate::ctx::{CliError, CliResult};
 use crate::input::parse_fund;
 
 /// Runs the dev node on `port` until Ctrl-C.
-pub async fn run(port: u16, block_time_ms: Option<u64>, fund: &[String]) -> CliResult<()> {
-    let mut cfg = NodeConfig { listen: ([127, 0, 0, 1], port).into(), ..NodeConfig::default() };
+pub async fn run(port: u16, block_time_ms: Option<u64>, fund: &[String], max_code_size: usize) -> CliResult<()> {
+    let mut cfg = NodeConfig { listen: ([127, 0, 0, 1], port).into(), max_code_size, ..NodeConfig::default() };
     if let Some(ms) = block_time_ms {
         if ms == 0 {
             return Err(CliError::Missing("--block-time-ms must be positive".into()));
