@@ -41,7 +41,9 @@ interface IGovernance  {
 
     function proposalCount() external view returns (uint256);
 
-    function getProposal(uint256 id) external view returns (address, address, uint256, bytes memory, uint64, uint64, uint8, uint8);
+    function getProposal(uint256 id) external view returns (address, address, uint256, uint64, uint64, uint8, uint8);
+
+    function proposalData(uint256 id) external view returns (bytes memory);
 
     function hasApproved(uint256 id, address owner) external view returns (bool);
 

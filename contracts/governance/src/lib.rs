@@ -380,22 +380,26 @@ impl Governance {
     /// current owners only; `state` is 0 Pending, 1 Queued (timelock running), 2 Ready,
     /// 3 Expired, 4 Executed, 5 Cancelled.
     #[allow(clippy::type_complexity)]
-    pub fn get_proposal(
-        &self,
-        id: U256,
-    ) -> Result<(Address, Address, U256, Bytes, u64, u64, u8, u8), Error> {
+    pub fn get_proposal(&self, id: U256) -> Result<(Address, Address, U256, u64, u64, u8, u8), Error> {
         let state = self.phase(id)? as u8;
         let p = self.proposals.getter(id);
         Ok((
             p.proposer.get(),
             p.target.get(),
             p.value.get(),
-            p.load_data().into(),
             p.proposed_at.get().as_limbs()[0],
             self.executable_at_internal(id),
             self.approval_count_internal(id),
             state,
         ))
+    }
+
+    /// The calldata proposal `id` will send to its target. (Kept out of `getProposal`: SDK 0.9
+    /// encodes a returned list holding a dynamic member as one tuple behind an extra offset
+    /// word, which Solidity-ABI callers would misread.)
+    pub fn proposal_data(&self, id: U256) -> Result<Bytes, Error> {
+        self.require_exists(id)?;
+        Ok(self.proposals.getter(id).load_data().into())
     }
 
     /// Whether `owner` is a current owner whose approval of `id` counts.

@@ -1,10 +1,6 @@
 //! `lien gov …`: Governance proposals (propose, approve, revoke, execute, cancel, show).
 
-use alloy::{
-    primitives::{Address, Bytes, U256},
-    providers::Provider,
-    sol_types::SolCall,
-};
+use alloy::primitives::{Address, Bytes, U256};
 use clap::Subcommand;
 use lien_client::bindings::IGovernance;
 
@@ -100,31 +96,13 @@ async fn known(gov: &IGovernance::IGovernanceInstance<&alloy::providers::DynProv
     Ok(id)
 }
 
-/// Decodes `getProposal`'s return data. Stylus SDK 0.9 encodes a returned tuple that holds a
-/// dynamic member (`bytes data`) as one dynamic value, behind a leading `0x20` offset word, where
-/// Solidity callers expect the bare parameter list: both layouts are accepted.
-pub fn decode_proposal(raw: &[u8]) -> Option<IGovernance::getProposalReturn> {
-    let offset_word = {
-        let mut w = [0u8; 32];
-        w[31] = 0x20;
-        w
-    };
-    if raw.len() > 32 && raw[..32] == offset_word {
-        if let Ok(p) = IGovernance::getProposalCall::abi_decode_returns(&raw[32..]) {
-            return Some(p);
-        }
-    }
-    IGovernance::getProposalCall::abi_decode_returns(raw).ok()
-}
-
 async fn get_proposal(
-    ctx: &Ctx,
     gov: &IGovernance::IGovernanceInstance<&alloy::providers::DynProvider>,
     id: U256,
-) -> CliResult<IGovernance::getProposalReturn> {
-    let tx = alloy::rpc::types::TransactionRequest::default().to(*gov.address()).input(gov.getProposal(id).calldata().clone().into());
-    let raw = ctx.provider.call(tx).await.map_err(|e| CliError::Rpc("getProposal".into(), e.to_string()))?;
-    decode_proposal(&raw).ok_or_else(|| CliError::Rpc("getProposal".into(), format!("undecodable reply {raw}")))
+) -> CliResult<(IGovernance::getProposalReturn, alloy::primitives::Bytes)> {
+    let p = gov.getProposal(id).call().await.map_err(call_err("getProposal"))?;
+    let data = gov.proposalData(id).call().await.map_err(call_err("proposalData"))?;
+    Ok((p, data))
 }
 
 /// Runs a Governance command.
@@ -173,41 +151,19 @@ pub async fn run(ctx: &Ctx, cmd: GovCmd) -> CliResult<()> {
         }
         GovCmd::Show { id: Some(id) } => {
             let id = known(&gov, &id).await?;
-            let p = get_proposal(ctx, &gov, id).await?;
+            let (p, data) = get_proposal(&gov, id).await?;
             let now = ctx.now().await?;
-            println!("proposal {id}: {}", state_name(p._7));
+            println!("proposal {id}: {}", state_name(p._6));
             println!("  proposer   {}", p._0);
             println!("  target     {} (value {})", p._1, p._2);
-            println!("  calldata   {}", p._3);
-            println!("  approvals  {}", p._6);
-            if p._5 > now {
-                println!("  executable in {}", format_duration(p._5 - now));
+            println!("  calldata   {data}");
+            println!("  approvals  {}", p._5);
+            if p._4 > now {
+                println!("  executable in {}", format_duration(p._4 - now));
             }
             let mine = gov.hasApproved(id, ctx.me).call().await.map_err(call_err("hasApproved"))?;
             println!("  approved by {}: {mine}", ctx.me);
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> (Address, Address, U256, Bytes, u64, u64, u8, u8) {
-        let a: Address = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E".parse().unwrap();
-        (a, Address::repeat_byte(7), U256::from(5u8), Bytes::from(vec![1, 2, 3]), 10, 3_610, 2, 1)
-    }
-
-    #[test]
-    fn proposals_decode_in_both_layouts() {
-        let v = sample();
-        use alloy::sol_types::{sol_data as d, SolType};
-        type Reply = (d::Address, d::Address, d::Uint<256>, d::Bytes, d::Uint<64>, d::Uint<64>, d::Uint<8>, d::Uint<8>);
-        for raw in [Reply::abi_encode_params(&v), Reply::abi_encode(&v)] {
-            let p = decode_proposal(&raw).expect("decodes");
-            assert_eq!((p._0, p._1, p._2, p._3.clone(), p._4, p._5, p._6, p._7), v.clone());
-        }
-        assert!(decode_proposal(&[0u8; 7]).is_none());
-    }
 }

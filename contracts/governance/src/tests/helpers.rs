@@ -68,15 +68,15 @@ pub fn set_ltv(collection: Address, bps: u16) -> Vec<u8> {
 
 /// `state` of proposal `id` (0 Pending, 1 Queued, 2 Ready, 3 Expired, 4 Executed, 5 Cancelled).
 pub fn state(gov: &Contract<Governance>, id: U256) -> u8 {
-    gov.sender(Address::ZERO).get_proposal(id).motsu_unwrap().7
+    gov.sender(Address::ZERO).get_proposal(id).motsu_unwrap().6
 }
 
 /// Approvals of current owners on proposal `id`.
 pub fn approvals(gov: &Contract<Governance>, id: U256) -> U256 {
-    U256::from(gov.sender(Address::ZERO).get_proposal(id).motsu_unwrap().6)
+    U256::from(gov.sender(Address::ZERO).get_proposal(id).motsu_unwrap().5)
 }
 
 /// `executableAt` of proposal `id` (0 while below the threshold).
 pub fn eta(gov: &Contract<Governance>, id: U256) -> u64 {
-    gov.sender(Address::ZERO).get_proposal(id).motsu_unwrap().5
+    gov.sender(Address::ZERO).get_proposal(id).motsu_unwrap().4
 }

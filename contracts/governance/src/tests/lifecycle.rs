@@ -47,8 +47,9 @@ fn propose_counts_as_the_proposers_approval(
     assert_eq!(approvals(&gov, id), U256::from(1));
     assert_eq!(state(&gov, id), PENDING);
     assert_eq!(eta(&gov, id), 0);
-    let (proposer, tgt, value, stored, proposed_at, executable_at, count, phase) =
+    let (proposer, tgt, value, proposed_at, executable_at, count, phase) =
         gov.sender(bob).get_proposal(id).motsu_unwrap();
+    let stored = gov.sender(bob).proposal_data(id).motsu_unwrap();
     assert_eq!(
         (proposer, tgt, value, stored.0, executable_at, count, phase),
         (alice, target.address(), U256::ZERO, data, 0, 1, PENDING)
@@ -408,7 +409,7 @@ fn proposed_event_encodes_every_calldata_length(
             value: U256::from(len),
             data: data.clone().into(),
         });
-        assert_eq!(gov.sender(alice).get_proposal(id).motsu_unwrap().3 .0, data);
+        assert_eq!(gov.sender(alice).proposal_data(id).motsu_unwrap().0, data);
     }
 }
 
