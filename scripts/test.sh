@@ -12,7 +12,9 @@ echo "== contracts: build for wasm32, package, check Nitro's rules, size table =
 cargo run --locked --quiet -p lien-cli -- package
 
 echo "== contracts: unit tests (motsu) =="
-cargo test --locked --manifest-path contracts/Cargo.toml
+# One test thread: motsu 0.10 keeps one global storage map and can give up ("storage is
+# locked") when test threads contend on a loaded 2-core machine.
+cargo test --locked --manifest-path contracts/Cargo.toml -- --test-threads=1
 
 echo "== host: lien-math, packaging, dev node, client, end to end =="
 cargo test --locked --workspace
