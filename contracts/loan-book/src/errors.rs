@@ -6,7 +6,6 @@ use lien_math::MathError;
 use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
-use stylus_sdk::prelude::*;
 
 sol! {
     /// The caller is not the wired Liquidator.
@@ -24,67 +23,13 @@ sol! {
     /// The address has no deployed code.
     #[derive(Debug)]
     error LoanBookNoCode(address account);
-    /// New offers and borrowing are paused.
-    #[derive(Debug)]
-    error LoanBookPaused();
-    /// `pause`/`unpause` would not change the state.
-    #[derive(Debug)]
-    error LoanBookPauseUnchanged();
-    /// The currency is not listed.
-    #[derive(Debug)]
-    error LoanBookCurrencyNotListed(address currency);
-    /// The collection is not listed.
-    #[derive(Debug)]
-    error LoanBookCollectionNotListed(address collection);
-    /// The collection is already listed.
-    #[derive(Debug)]
-    error LoanBookAlreadyListed(address collection);
-    /// The collection is listed but disabled for new offers and loans.
-    #[derive(Debug)]
-    error LoanBookCollectionDisabled(address collection);
-    /// The offer's currency is not the collection's currency.
-    #[derive(Debug)]
-    error LoanBookWrongCurrency();
-    /// A parameter is outside its hard bound; `field` numbers the parameter (see the docs).
-    #[derive(Debug)]
-    error LoanBookParamOutOfBounds(uint8 field);
-    /// A parameter moves by more than `max_step_bps` in one change.
-    #[derive(Debug)]
-    error LoanBookStepTooLarge(uint8 field);
-    /// A parameter change comes before `min_change_interval` has passed since the last one.
-    #[derive(Debug)]
-    error LoanBookChangeTooSoon(uint64 nextAllowed);
-    /// An amount is zero.
+    /// The reserve withdrawal amount is zero.
     #[derive(Debug)]
     error LoanBookZeroAmount();
-    /// The duration is below one day or above the collection's `max_duration`.
-    #[derive(Debug)]
-    error LoanBookBadDuration();
-    /// The APR is above `MAX_APR_BPS`.
-    #[derive(Debug)]
-    error LoanBookBadApr();
-    /// The capacity is zero or above `MAX_CAPACITY`.
-    #[derive(Debug)]
-    error LoanBookBadCapacity();
-    /// The expiry is not in the future.
-    #[derive(Debug)]
-    error LoanBookBadExpiry();
-    /// No offer has this id.
-    #[derive(Debug)]
-    error LoanBookUnknownOffer(uint256 offerId);
-    /// The offer is cancelled or fully used.
-    #[derive(Debug)]
-    error LoanBookOfferClosed();
-    /// The offer has expired.
-    #[derive(Debug)]
-    error LoanBookOfferExpired();
-    /// The token id is not the one the offer is for.
-    #[derive(Debug)]
-    error LoanBookWrongToken();
-    /// The caller is not the lender of the offer or loan.
+    /// The caller is not the lender of the loan.
     #[derive(Debug)]
     error LoanBookNotLender();
-    /// Borrower, lender, keeper or transferee would be the same party.
+    /// The keeper would be the borrower, or the transferee the lender or the borrower.
     #[derive(Debug)]
     error LoanBookSelfDealing();
     /// The oracle's status does not allow this action (0 Ok, 1 Uncertain, 2 Stale, 3 NoQuorum,
@@ -121,45 +66,16 @@ sol! {
     /// The Liquidator returned another auction id than the LoanBook expected.
     #[derive(Debug)]
     error LoanBookAuctionIdMismatch(uint256 expected, uint256 got);
-    /// A call to the vault or liquidator reverted.
+    /// A call to the vault, liquidator or OfferBook (`currencyInfo`) reverted.
     #[derive(Debug)]
     error LoanBookCallFailed();
     /// Arithmetic overflow, underflow or division by zero.
     #[derive(Debug)]
     error LoanBookMath();
 
-    /// The vault, oracle and liquidator were wired.
+    /// The OfferBook, vault, oracle and liquidator were wired.
     #[derive(Debug)]
-
-    event SiblingsSet(address vault, address oracle, address liquidator);
-    /// New offers and borrowing were paused (`true`) or resumed (`false`).
-    #[derive(Debug)]
-    event PausedSet(bool paused);
-    /// A currency was listed or its keeper-tip cap changed.
-    #[derive(Debug)]
-    event CurrencySet(address indexed currency, uint256 tipCap);
-    /// A collection was listed for lending in `currency`.
-    #[derive(Debug)]
-    event CollectionListed(address indexed collection, address indexed currency);
-    /// A collection's risk and auction parameters were set.
-    #[derive(Debug)]
-    event CollectionParamsSet(address indexed collection, uint16 maxLtvBps, uint16 liqThresholdBps,
-        uint16 liqPenaltyBps, uint16 auctionStartBps, uint16 auctionCutBps, uint64 maxDuration,
-        uint64 gracePeriod, uint64 auctionStep, uint64 auctionTail);
-    /// A collection was enabled or disabled for new offers and loans.
-    #[derive(Debug)]
-    event CollectionEnabled(address indexed collection, bool enabled);
-    /// The protocol fee, keeper tip and uncertain-price haircut were set.
-    #[derive(Debug)]
-    event ProtocolParamsSet(uint16 feeBps, uint16 tipBps, uint16 uncertainHaircutBps);
-    /// A funded offer was created; `escrow = principal × capacity` was pulled from the lender.
-    #[derive(Debug)]
-    event OfferCreated(uint256 indexed offerId, address indexed lender, address indexed collection,
-        address currency, uint256 tokenId, bool anyToken, uint256 principal, uint16 aprBps,
-        uint64 duration, uint64 expiry, uint64 capacity);
-    /// An offer was cancelled and its unused escrow refunded.
-    #[derive(Debug)]
-    event OfferCancelled(uint256 indexed offerId, uint256 refund);
+    event SiblingsSet(address offerBook, address vault, address oracle, address liquidator);
     /// A loan started.
     #[derive(Debug)]
     event LoanStarted(uint256 indexed loanId, uint256 indexed offerId, address indexed borrower,
@@ -194,9 +110,49 @@ sol! {
     event ReserveWithdrawn(address indexed currency, address indexed to, uint256 amount);
 }
 
-/// Every way a LoanBook call can fail.
-#[derive(SolidityError, Debug)]
-pub enum Error {
+/// Declares [`Error`]: one variant per custom error, plus [`Error::OfferBook`], which carries
+/// the OfferBook's revert data unchanged (so `borrow` fails with the OfferBook's own error).
+/// It writes what `#[derive(SolidityError)]` would, which has no room for raw data.
+macro_rules! loan_book_errors {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
+        /// Every way a LoanBook call can fail.
+        #[derive(Debug)]
+        pub enum Error {
+            $($(#[$doc])* $variant($ty),)*
+            /// The OfferBook rejected `take`: its revert data, passed through unchanged.
+            OfferBook(Vec<u8>),
+        }
+
+        impl From<Error> for Vec<u8> {
+            fn from(err: Error) -> Vec<u8> {
+                match err {
+                    $(Error::$variant(e) => stylus_sdk::call::MethodError::encode(e),)*
+                    Error::OfferBook(data) => data,
+                }
+            }
+        }
+
+        $(impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Error::$variant(e)
+            }
+        })*
+
+        #[cfg(feature = "export-abi")]
+        impl stylus_sdk::abi::export::internal::InnerTypes for Error {
+            fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
+                use alloc::format;
+                use stylus_sdk::alloy_sol_types::SolError;
+                vec![$(stylus_sdk::abi::export::internal::InnerType {
+                    name: format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
+                    id: core::any::TypeId::of::<$ty>(),
+                },)*]
+            }
+        }
+    };
+}
+
+loan_book_errors! {
     /// Ownable: the caller is not the owner.
     UnauthorizedAccount(OwnableUnauthorizedAccount),
     /// Ownable: the new owner is the zero address.
@@ -211,44 +167,8 @@ pub enum Error {
     ZeroAddress(LoanBookZeroAddress),
     /// See [`LoanBookNoCode`].
     NoCode(LoanBookNoCode),
-    /// See [`LoanBookPaused`].
-    Paused(LoanBookPaused),
-    /// See [`LoanBookPauseUnchanged`].
-    PauseUnchanged(LoanBookPauseUnchanged),
-    /// See [`LoanBookCurrencyNotListed`].
-    CurrencyNotListed(LoanBookCurrencyNotListed),
-    /// See [`LoanBookCollectionNotListed`].
-    CollectionNotListed(LoanBookCollectionNotListed),
-    /// See [`LoanBookAlreadyListed`].
-    AlreadyListed(LoanBookAlreadyListed),
-    /// See [`LoanBookCollectionDisabled`].
-    CollectionDisabled(LoanBookCollectionDisabled),
-    /// See [`LoanBookWrongCurrency`].
-    WrongCurrency(LoanBookWrongCurrency),
-    /// See [`LoanBookParamOutOfBounds`].
-    ParamOutOfBounds(LoanBookParamOutOfBounds),
-    /// See [`LoanBookStepTooLarge`].
-    StepTooLarge(LoanBookStepTooLarge),
-    /// See [`LoanBookChangeTooSoon`].
-    ChangeTooSoon(LoanBookChangeTooSoon),
     /// See [`LoanBookZeroAmount`].
     ZeroAmount(LoanBookZeroAmount),
-    /// See [`LoanBookBadDuration`].
-    BadDuration(LoanBookBadDuration),
-    /// See [`LoanBookBadApr`].
-    BadApr(LoanBookBadApr),
-    /// See [`LoanBookBadCapacity`].
-    BadCapacity(LoanBookBadCapacity),
-    /// See [`LoanBookBadExpiry`].
-    BadExpiry(LoanBookBadExpiry),
-    /// See [`LoanBookUnknownOffer`].
-    UnknownOffer(LoanBookUnknownOffer),
-    /// See [`LoanBookOfferClosed`].
-    OfferClosed(LoanBookOfferClosed),
-    /// See [`LoanBookOfferExpired`].
-    OfferExpired(LoanBookOfferExpired),
-    /// See [`LoanBookWrongToken`].
-    WrongToken(LoanBookWrongToken),
     /// See [`LoanBookNotLender`].
     NotLender(LoanBookNotLender),
     /// See [`LoanBookSelfDealing`].
@@ -281,11 +201,11 @@ pub enum Error {
     Math(LoanBookMath),
 }
 
-impl From<crate::owner::OwnerError> for Error {
-    fn from(e: crate::owner::OwnerError) -> Self {
+impl From<lien_contract_common::owner::OwnerError> for Error {
+    fn from(e: lien_contract_common::owner::OwnerError) -> Self {
         match e {
-            crate::owner::OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
-            crate::owner::OwnerError::Invalid(x) => Error::InvalidOwner(x),
+            lien_contract_common::owner::OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
+            lien_contract_common::owner::OwnerError::Invalid(x) => Error::InvalidOwner(x),
         }
     }
 }
@@ -298,6 +218,15 @@ impl From<MathError> for Error {
 
 /// Shorthands for the errors built in many places.
 impl Error {
+    /// What a failed `OfferBook.take` becomes: its revert data unchanged, or
+    /// `LoanBookCallFailed` when the reply could not be decoded.
+    #[allow(deprecated)] // sol_interface! calls in SDK 0.9 still return this type
+    pub(crate) fn offer_book(e: stylus_sdk::call::Error) -> Self {
+        match e {
+            stylus_sdk::call::Error::Revert(data) => Error::OfferBook(data),
+            _ => Error::call_failed(),
+        }
+    }
     /// `LoanBookCallFailed`.
     pub(crate) fn call_failed() -> Self {
         Error::CallFailed(LoanBookCallFailed {})
@@ -309,10 +238,6 @@ impl Error {
     /// `LoanBookMath`.
     pub(crate) fn math() -> Self {
         Error::Math(LoanBookMath {})
-    }
-    /// `LoanBookParamOutOfBounds(field)`.
-    pub(crate) fn bounds(field: u8) -> Self {
-        Error::ParamOutOfBounds(LoanBookParamOutOfBounds { field })
     }
     /// `LoanBookWrongStatus(status)`.
     pub(crate) fn status(status: u8) -> Self {

@@ -20,6 +20,13 @@ sol_interface! {
         function liquidationPrice(address collection, uint256 token_id) external view returns (uint256 price, uint8 status);
     }
 
+    /// What the LoanBook calls on the OfferBook.
+    interface IOfferBook {
+        function take(uint256 offer_id, uint256 token_id, address borrower) external returns (address lender,
+            address currency, address collection, uint256 principal, uint256 terms, uint256 auction);
+        function currencyInfo(address currency) external view returns (bool listed, uint256 tip_cap);
+    }
+
     /// The collateral vault.
     interface ICollateralVault {
         function lock(address collection, uint256 token_id, address from, uint256 loan_id) external;

@@ -1,10 +1,10 @@
-//! `LoanBook`: Lien's accounting core.
+//! `LoanBook`: Lien's loan ledger.
 //!
-//! Lenders escrow funded offers; borrowers take them against an NFT that the
-//! `CollateralVault` locks; loans are repaid by anyone or liquidated (overdue past grace, or
-//! unhealthy by the oracle's liquidation price) into a Dutch auction run by the `Liquidator`,
-//! whose settlement the LoanBook divides by a fixed waterfall into pull-claims. The full
-//! specification is docs/contracts/loan-book.md.
+//! Borrowers take an `OfferBook` offer against an NFT that the `CollateralVault` locks (the
+//! OfferBook pays the principal out of the lender's escrow); loans are repaid by anyone or
+//! liquidated (overdue past grace, or unhealthy by the oracle's liquidation price) into a
+//! Dutch auction run by the `Liquidator`, whose settlement the LoanBook divides by a fixed
+//! waterfall into pull-claims. The full specification is docs/contracts/loan-book.md.
 // The SDK's #[entrypoint] emits an undocumented `user_entrypoint`, hence the allow.
 #![allow(missing_docs)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
@@ -22,6 +22,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256};
+use lien_contract_common::{emit, has_code, owner, terms::LoanTerms};
 use lien_math::{debt_up, fits_ltv, is_healthy, max_borrow_down, max_debt_down};
 use stylus_sdk::{
     prelude::*,
@@ -31,16 +32,13 @@ use stylus_sdk::{
 pub mod clock;
 mod errors;
 mod interfaces;
-mod owner;
-pub mod params;
 pub mod settlement;
 pub mod storage;
 #[cfg(test)]
 mod tests;
 
 pub use errors::*;
-use interfaces::{ICollateralVault, IErc20, ILiquidator, IPriceOracle};
-use params::{ProtocolParams, RiskParams};
+use interfaces::{ICollateralVault, IErc20, ILiquidator, IOfferBook, IPriceOracle};
 use storage::*;
 
 /// Oracle status `Ok`.
@@ -55,22 +53,18 @@ pub const ORACLE_CALL_FAILED: u8 = 255;
 #[storage]
 pub struct LoanBook {
     owner: StorageAddress,
+    offer_book: StorageAddress,
     vault: StorageAddress,
     oracle: StorageAddress,
     liquidator: StorageAddress,
-    config: ConfigRecord,
-    currencies: StorageMap<Address, CurrencyRecord>,
-    collections: StorageMap<Address, CollectionRecord>,
-    offers: StorageMap<U256, OfferRecord>,
     loans: StorageMap<U256, LoanRecord>,
-    offer_count: StorageU256,
     loan_count: StorageU256,
     auction_count: StorageU256,
     /// `account → currency → amount` withdrawable with `withdraw`.
     claimable: StorageMap<Address, StorageMap<Address, StorageU256>>,
     /// `currency → protocol reserve`.
     reserve: StorageMap<Address, StorageU256>,
-    /// `currency → tokens the book owes` (open escrow + claimable + reserve).
+    /// `currency → tokens the book owes` (claimable + reserve).
     held: StorageMap<Address, StorageU256>,
     borrower_loans: StorageMap<Address, StorageVec<StorageU256>>,
     lender_loans: StorageMap<Address, StorageVec<StorageU256>>,
@@ -80,27 +74,10 @@ pub struct LoanBook {
 
 #[public]
 impl LoanBook {
-    /// Sets the owner, the rate limit (fixed for the contract's life) and the protocol
-    /// parameters. Bounds: `1 ≤ maxStepBps ≤ 10000`, `minChangeInterval ≤ 30 days`, see
-    /// `set_protocol_params` for the rest.
+    /// Sets the owner (the Governance contract after deployment).
     #[constructor]
-    pub fn constructor(
-        &mut self,
-        owner: Address,
-        max_step_bps: u16,
-        min_change_interval: u64,
-        fee_bps: u16,
-        tip_bps: u16,
-        uncertain_haircut_bps: u16,
-    ) -> Result<(), Error> {
-        owner::set_owner(&mut self.owner, owner, false)?;
-        params::check_rate_limit(max_step_bps, min_change_interval).map_err(Error::bounds)?;
-        let protocol = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
-        protocol.check_bounds().map_err(Error::bounds)?;
-        let last_change = self.now();
-        self.config.put(&Config { protocol, max_step_bps, min_change_interval, last_change, paused: false });
-        emit_protocol(&protocol);
-        Ok(())
+    pub fn constructor(&mut self, owner: Address) -> Result<(), Error> {
+        Ok(owner::set_owner(&mut self.owner, owner, false)?)
     }
 
     // ----- governance -------------------------------------------------------------------
@@ -122,161 +99,27 @@ impl LoanBook {
         Ok(owner::set_owner(&mut self.owner, Address::ZERO, true)?)
     }
 
-    /// Wires the vault, oracle and liquidator once (owner only; all must be contracts).
-    pub fn set_siblings(&mut self, vault: Address, oracle: Address, liquidator: Address) -> Result<(), Error> {
+    /// Wires the OfferBook, vault, oracle and liquidator once (owner only; all must be
+    /// contracts). Nobody can later redirect offers, custody, pricing or settlement.
+    pub fn set_siblings(
+        &mut self,
+        offer_book: Address,
+        vault: Address,
+        oracle: Address,
+        liquidator: Address,
+    ) -> Result<(), Error> {
         self.only_owner()?;
         if !self.vault.get().is_zero() {
             return Err(Error::AlreadySet(LoanBookAlreadySet {}));
         }
-        self.require_code(vault)?;
-        self.require_code(oracle)?;
-        self.require_code(liquidator)?;
+        for account in [offer_book, vault, oracle, liquidator] {
+            self.require_code(account)?;
+        }
+        self.offer_book.set(offer_book);
         self.vault.set(vault);
         self.oracle.set(oracle);
         self.liquidator.set(liquidator);
-        emit(&SiblingsSet { vault, oracle, liquidator });
-        Ok(())
-    }
-
-    /// Stops `create_offer` and `borrow` (owner only). Nothing else is affected.
-    pub fn pause(&mut self) -> Result<(), Error> {
-        self.set_paused(true)
-    }
-
-    /// Resumes `create_offer` and `borrow` (owner only).
-    pub fn unpause(&mut self) -> Result<(), Error> {
-        self.set_paused(false)
-    }
-
-    /// Lists `currency` (an ERC-20 contract) or updates its keeper-tip cap (owner only).
-    pub fn set_currency(&mut self, currency: Address, tip_cap: U256) -> Result<(), Error> {
-        self.only_owner()?;
-        self.require_code(currency)?;
-        let stored = tip_cap.checked_add(U256::from(1u8)).ok_or_else(Error::math)?;
-        self.currencies.setter(currency).tip_cap_plus_one.set(stored);
-        emit(&CurrencySet { currency, tipCap: tip_cap });
-        Ok(())
-    }
-
-    /// Lists `collection` for lending in the listed `currency`, enabled, with parameters
-    /// inside the hard bounds (owner only). Starts the rate-limit interval.
-    #[allow(clippy::too_many_arguments)]
-    pub fn list_collection(
-        &mut self,
-        collection: Address,
-        currency: Address,
-        max_ltv_bps: u16,
-        liq_threshold_bps: u16,
-        liq_penalty_bps: u16,
-        auction_start_bps: u16,
-        auction_cut_bps: u16,
-        max_duration: u64,
-        grace_period: u64,
-        auction_step: u64,
-        auction_tail: u64,
-    ) -> Result<(), Error> {
-        self.only_owner()?;
-        self.require_code(collection)?;
-        if !self.currencies.getter(currency).get().0 {
-            return Err(Error::CurrencyNotListed(LoanBookCurrencyNotListed { currency }));
-        }
-        if self.collections.getter(collection).fetch().listed {
-            return Err(Error::AlreadyListed(LoanBookAlreadyListed { collection }));
-        }
-        let risk = RiskParams {
-            max_ltv_bps,
-            liq_threshold_bps,
-            liq_penalty_bps,
-            auction_start_bps,
-            auction_cut_bps,
-            max_duration,
-            grace_period,
-            auction_step,
-            auction_tail,
-        };
-        risk.check_bounds().map_err(Error::bounds)?;
-        let c = Collection { listed: true, enabled: true, currency, risk, last_change: self.now() };
-        self.collections.setter(collection).put(&c);
-        emit(&CollectionListed { collection, currency });
-        emit_params(collection, &risk);
-        Ok(())
-    }
-
-    /// Changes a listed collection's parameters (owner only): inside the hard bounds, each
-    /// bps field moving by at most `max_step_bps`, at most once per `min_change_interval`.
-    /// Existing loans keep their snapshot.
-    #[allow(clippy::too_many_arguments)]
-    pub fn set_collection_params(
-        &mut self,
-        collection: Address,
-        max_ltv_bps: u16,
-        liq_threshold_bps: u16,
-        liq_penalty_bps: u16,
-        auction_start_bps: u16,
-        auction_cut_bps: u16,
-        max_duration: u64,
-        grace_period: u64,
-        auction_step: u64,
-        auction_tail: u64,
-    ) -> Result<(), Error> {
-        self.only_owner()?;
-        let mut c = self.collections.getter(collection).fetch();
-        if !c.listed {
-            return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
-        }
-        let config = self.config.fetch();
-        let now = self.rate_limited(c.last_change, &config)?;
-        let risk = RiskParams {
-            max_ltv_bps,
-            liq_threshold_bps,
-            liq_penalty_bps,
-            auction_start_bps,
-            auction_cut_bps,
-            max_duration,
-            grace_period,
-            auction_step,
-            auction_tail,
-        };
-        risk.check_bounds().map_err(Error::bounds)?;
-        risk.check_steps(&c.risk, config.max_step_bps)
-            .map_err(|field| Error::StepTooLarge(LoanBookStepTooLarge { field }))?;
-        c.risk = risk;
-        c.last_change = now;
-        self.collections.setter(collection).put(&c);
-        emit_params(collection, &risk);
-        Ok(())
-    }
-
-    /// Enables or disables new offers and loans on a listed collection (owner only; not
-    /// rate-limited, so it works as an emergency brake). Existing loans are unaffected.
-    pub fn set_collection_enabled(&mut self, collection: Address, enabled: bool) -> Result<(), Error> {
-        self.only_owner()?;
-        let mut c = self.collections.getter(collection).fetch();
-        if !c.listed {
-            return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
-        }
-        c.enabled = enabled;
-        self.collections.setter(collection).put(&c);
-        emit(&CollectionEnabled { collection, enabled });
-        Ok(())
-    }
-
-    /// Sets the protocol fee on interest (≤ 2000), the keeper tip (≤ 500) and the haircut of
-    /// the max LTV on an `Uncertain` price (1000..=10000), rate-limited like the collection
-    /// parameters (owner only).
-    pub fn set_protocol_params(&mut self, fee_bps: u16, tip_bps: u16, uncertain_haircut_bps: u16) -> Result<(), Error> {
-        self.only_owner()?;
-        let mut config = self.config.fetch();
-        let now = self.rate_limited(config.last_change, &config)?;
-        let protocol = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
-        protocol.check_bounds().map_err(Error::bounds)?;
-        protocol
-            .check_steps(&config.protocol, config.max_step_bps)
-            .map_err(|field| Error::StepTooLarge(LoanBookStepTooLarge { field }))?;
-        config.protocol = protocol;
-        config.last_change = now;
-        self.config.put(&config);
-        emit_protocol(&protocol);
+        emit(&SiblingsSet { offerBook: offer_book, vault, oracle, liquidator });
         Ok(())
     }
 
@@ -298,105 +141,6 @@ impl LoanBook {
         self.sub_held(currency, amount)?;
         emit(&ReserveWithdrawn { currency, to, amount });
         self.push(currency, to, amount)
-    }
-
-    // ----- lenders ---------------------------------------------------------------------
-
-    /// Creates a funded offer and pulls `principal × capacity` of `currency` from the caller
-    /// (who must have approved the LoanBook). `any_token` makes it collection-wide (then
-    /// `token_id` is ignored). Not while paused.
-    #[allow(clippy::too_many_arguments)]
-    pub fn create_offer(
-        &mut self,
-        currency: Address,
-        collection: Address,
-        token_id: U256,
-        any_token: bool,
-        principal: U256,
-        apr_bps: u16,
-        duration: u64,
-        expiry: u64,
-        capacity: u64,
-    ) -> Result<U256, Error> {
-        self.not_paused()?;
-        let lender = self.vm().msg_sender();
-        let c = self.usable_collection(collection)?;
-        if c.currency != currency {
-            return Err(Error::WrongCurrency(LoanBookWrongCurrency {}));
-        }
-        if principal.is_zero() {
-            return Err(Error::ZeroAmount(LoanBookZeroAmount {}));
-        }
-        if apr_bps > params::MAX_APR_BPS {
-            return Err(Error::BadApr(LoanBookBadApr {}));
-        }
-        if duration < params::MIN_DURATION || duration > c.risk.max_duration {
-            return Err(Error::BadDuration(LoanBookBadDuration {}));
-        }
-        if expiry <= self.now() {
-            return Err(Error::BadExpiry(LoanBookBadExpiry {}));
-        }
-        if capacity == 0 || capacity > params::MAX_CAPACITY {
-            return Err(Error::BadCapacity(LoanBookBadCapacity {}));
-        }
-        let escrow = principal.checked_mul(U256::from(capacity)).ok_or_else(Error::math)?;
-        let offer_id = next_id(&mut self.offer_count)?;
-        let offer = Offer {
-            lender,
-            currency,
-            collection,
-            token_id,
-            principal,
-            any_token,
-            open: true,
-            apr_bps,
-            duration,
-            expiry,
-            capacity: capacity as u32, // ≤ MAX_CAPACITY
-            used: 0,
-        };
-        self.offers.setter(offer_id).put(&offer);
-        self.add_held(currency, escrow)?;
-        emit(&OfferCreated {
-            offerId: offer_id,
-            lender,
-            collection,
-            currency,
-            tokenId: token_id,
-            anyToken: any_token,
-            principal,
-            aprBps: apr_bps,
-            duration,
-            expiry,
-            capacity,
-        });
-        self.pull(currency, lender, escrow)?;
-        Ok(offer_id)
-    }
-
-    /// Closes the caller's offer and refunds the unused escrow to the caller. Works while
-    /// paused and after expiry.
-    pub fn cancel_offer(&mut self, offer_id: U256) -> Result<U256, Error> {
-        let caller = self.vm().msg_sender();
-        let mut o = self.offers.getter(offer_id).fetch();
-        if o.lender.is_zero() {
-            return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
-        }
-        if o.lender != caller {
-            return Err(Error::NotLender(LoanBookNotLender {}));
-        }
-        if !o.open {
-            return Err(Error::OfferClosed(LoanBookOfferClosed {}));
-        }
-        let left = o.capacity.saturating_sub(o.used);
-        let refund = o.principal.checked_mul(U256::from(left)).ok_or_else(Error::math)?;
-        o.open = false;
-        self.offers.setter(offer_id).set_terms(&o);
-        let currency = o.currency;
-        self.sub_held(currency, refund)?;
-        emit(&OfferCancelled { offerId: offer_id, refund });
-        self.push(currency, caller, refund)?;
-        Ok(refund)
     }
 
     /// Hands the lender position of a running loan (active or in auction) to `to`.
@@ -437,97 +181,58 @@ impl LoanBook {
 
     // ----- borrowers -------------------------------------------------------------------
 
-    /// Takes a loan from `offer_id` against `token_id` (approved to the vault): checks the
-    /// offer, the collection, the oracle's borrow price and the max LTV; locks the NFT in the
-    /// vault; pays the principal to the caller. Not while paused.
+    /// Takes a loan from the OfferBook's `offer_id` against `token_id` (approved to the
+    /// vault). The OfferBook checks the offer and the collection (its errors come back
+    /// unchanged), counts the loan and pays the principal out of escrow to the caller; the
+    /// LoanBook then checks the oracle's borrow price against the snapshot's max LTV (cut by
+    /// the haircut on an `Uncertain` price), records the loan and locks the NFT in the vault.
+    /// Not while the OfferBook is paused.
     pub fn borrow(&mut self, offer_id: U256, token_id: U256) -> Result<U256, Error> {
-        self.not_paused()?;
         let borrower = self.vm().msg_sender();
-        let (vault, oracle) = (self.vault.get(), self.oracle.get());
+        let (offer_book, vault, oracle) = (self.offer_book.get(), self.vault.get(), self.oracle.get());
         if vault.is_zero() {
             return Err(Error::NotWired(LoanBookNotWired {}));
         }
-        let now = self.now();
-        let mut o = self.offers.getter(offer_id).fetch();
-        if o.lender.is_zero() {
-            return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
-        }
-        if !o.open {
-            return Err(Error::OfferClosed(LoanBookOfferClosed {}));
-        }
-        if now >= o.expiry {
-            return Err(Error::OfferExpired(LoanBookOfferExpired {}));
-        }
-        if !o.any_token && o.token_id != token_id {
-            return Err(Error::WrongToken(LoanBookWrongToken {}));
-        }
-        if borrower == o.lender {
-            return Err(Error::SelfDealing(LoanBookSelfDealing {}));
-        }
-        let risk = self.usable_collection(o.collection)?.risk;
-        if o.duration > risk.max_duration {
-            return Err(Error::BadDuration(LoanBookBadDuration {}));
-        }
-        let config = self.config.fetch();
+        // The OfferBook is a sibling wired once by governance; its only external call is the
+        // principal's `transfer` in a listed currency, and the SDK rejects re-entry here.
+        let (lender, currency, collection, principal, terms_word, auction_word) = IOfferBook::new(offer_book)
+            .take(&mut *self, offer_id, token_id, borrower)
+            .map_err(Error::offer_book)?;
+        let terms = LoanTerms::from_words(terms_word, auction_word);
         let (price, status) = IPriceOracle::new(oracle)
-            .borrow_price(&*self, o.collection, token_id)
+            .borrow_price(&*self, collection, token_id)
             .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED));
         let ltv = match status {
-            ORACLE_OK => u64::from(risk.max_ltv_bps),
+            ORACLE_OK => u64::from(terms.max_ltv_bps),
             ORACLE_UNCERTAIN => {
-                let keep = 10_000u64.saturating_sub(u64::from(config.protocol.uncertain_haircut_bps));
-                u64::from(risk.max_ltv_bps).saturating_mul(keep) / 10_000
+                let keep = 10_000u64.saturating_sub(u64::from(terms.uncertain_haircut_bps));
+                u64::from(terms.max_ltv_bps).saturating_mul(keep) / 10_000
             }
             other => return Err(Error::OracleUnavailable(LoanBookOracleUnavailable { status: other })),
         };
-        if !fits_ltv(o.principal, price, ltv) {
+        if !fits_ltv(principal, price, ltv) {
             let max = max_borrow_down(price, ltv)?;
             return Err(Error::LtvExceeded(LoanBookLtvExceeded { maxPrincipal: max }));
         }
-        let due = now.checked_add(o.duration).ok_or_else(Error::math)?;
+        let now = self.now();
+        let due = now.checked_add(terms.duration).ok_or_else(Error::math)?;
         let loan_id = next_id(&mut self.loan_count)?;
-        o.used = o.used.saturating_add(1);
-        if o.used >= o.capacity {
-            o.open = false;
-        }
-        self.offers.setter(offer_id).set_terms(&o);
-        let loan = Loan {
-            status: ACTIVE,
-            borrower,
-            lender: o.lender,
-            currency: o.currency,
-            collection: o.collection,
-            token_id,
-            principal: o.principal,
-            apr_bps: o.apr_bps,
-            start: now,
+        self.loans.setter(loan_id).store_new(
+            (borrower, lender),
+            (currency, collection, token_id),
+            principal,
+            now,
             due,
-            grace: risk.grace_period,
-            liq_threshold_bps: risk.liq_threshold_bps,
-            liq_penalty_bps: risk.liq_penalty_bps,
-            fee_bps: config.protocol.fee_bps,
-            tip_bps: config.protocol.tip_bps,
-            auction_start_bps: risk.auction_start_bps,
-            auction_cut_bps: risk.auction_cut_bps,
-            auction_step: risk.auction_step,
-            auction_tail: risk.auction_tail,
-            keeper: Address::ZERO,
-            frozen_debt: U256::ZERO,
-            tip: U256::ZERO,
-            auction_id: U256::ZERO,
-        };
-        self.loans.setter(loan_id).store_new(&loan);
-        let (lender, currency, collection, principal) = (o.lender, o.currency, o.collection, o.principal);
+            (terms_word, auction_word),
+        );
         self.borrower_loans.setter(borrower).push(loan_id);
         self.index_lender(loan_id, lender);
-        self.sub_held(currency, principal)?;
         emit(
             &LoanStarted { loanId: loan_id, offerId: offer_id, borrower, lender, tokenId: token_id, principal, due },
         );
         ICollateralVault::new(vault)
             .lock(&mut *self, collection, token_id, borrower, loan_id)
             .map_err(|_| Error::call_failed())?;
-        self.push(currency, borrower, principal)?;
         Ok(loan_id)
     }
 
@@ -593,7 +298,9 @@ impl LoanBook {
         // alone when the oracle has no usable price (overdue path).
         let basis = if priced { price.max(debt) } else { debt };
         let start_price = lien_math::bps_mul_up(basis, u64::from(l.auction_start_bps))?;
-        let tip_cap = self.currencies.getter(l.currency).get().1;
+        let (_, tip_cap) = IOfferBook::new(self.offer_book.get())
+            .currency_info(&*self, l.currency)
+            .map_err(|_| Error::call_failed())?;
         let tip = settlement::keeper_tip(debt, l.tip_bps, tip_cap)?;
         let auction_id = next_id(&mut self.auction_count)?;
         self.loans.setter(loan_id).store_liquidation(keeper, debt, tip, auction_id);
@@ -730,33 +437,6 @@ impl LoanBook {
         ))
     }
 
-    /// `(lender, currency, collection, tokenId, anyToken, principal, aprBps, duration,
-    /// expiry, capacity, used, open)`.
-    #[allow(clippy::type_complexity)]
-    pub fn offer(
-        &self,
-        offer_id: U256,
-    ) -> Result<(Address, Address, Address, U256, bool, U256, u16, u64, u64, u64, u64, bool), Error> {
-        let o = self.offers.getter(offer_id).fetch();
-        if o.lender.is_zero() {
-            return Err(Error::UnknownOffer(LoanBookUnknownOffer { offerId: offer_id }));
-        }
-        Ok((
-            o.lender,
-            o.currency,
-            o.collection,
-            o.token_id,
-            o.any_token,
-            o.principal,
-            o.apr_bps,
-            o.duration,
-            o.expiry,
-            u64::from(o.capacity),
-            u64::from(o.used),
-            o.open,
-        ))
-    }
-
     /// What `repay` would cost now: principal + interest while active, frozen debt + penalty
     /// in auction, 0 once closed.
     pub fn debt(&self, loan_id: U256) -> Result<U256, Error> {
@@ -796,64 +476,20 @@ impl LoanBook {
         self.reserve.get(currency)
     }
 
-    /// What the LoanBook owes in `currency` (open escrow + claimable + reserve); its token
-    /// balance is never below this.
+    /// What the LoanBook owes in `currency` (claimable + reserve); its token balance is
+    /// never below this.
     pub fn held(&self, currency: Address) -> U256 {
         self.held.get(currency)
     }
 
-    /// `(listed, enabled, currency, maxLtvBps, liqThresholdBps, liqPenaltyBps,
-    /// auctionStartBps, auctionCutBps, maxDuration, gracePeriod, auctionStep, auctionTail,
-    /// lastChange)`.
-    #[allow(clippy::type_complexity)]
-    pub fn params(
-        &self,
-        collection: Address,
-    ) -> (bool, bool, Address, u16, u16, u16, u16, u16, u64, u64, u64, u64, u64) {
-        let c = self.collections.getter(collection).fetch();
-        let p = c.risk;
-        (
-            c.listed,
-            c.enabled,
-            c.currency,
-            p.max_ltv_bps,
-            p.liq_threshold_bps,
-            p.liq_penalty_bps,
-            p.auction_start_bps,
-            p.auction_cut_bps,
-            p.max_duration,
-            p.grace_period,
-            p.auction_step,
-            p.auction_tail,
-            c.last_change,
-        )
+    /// `(offerBook, vault, oracle, liquidator)`.
+    pub fn siblings(&self) -> (Address, Address, Address, Address) {
+        (self.offer_book.get(), self.vault.get(), self.oracle.get(), self.liquidator.get())
     }
 
-    /// `(feeBps, tipBps, uncertainHaircutBps, maxStepBps, minChangeInterval, lastChange)`.
-    pub fn protocol_params(&self) -> (u16, u16, u16, u16, u64, u64) {
-        let c = self.config.fetch();
-        let p = c.protocol;
-        (p.fee_bps, p.tip_bps, p.uncertain_haircut_bps, c.max_step_bps, c.min_change_interval, c.last_change)
-    }
-
-    /// `(listed, tipCap)` of a currency.
-    pub fn currency_info(&self, currency: Address) -> (bool, U256) {
-        self.currencies.getter(currency).get()
-    }
-
-    /// `(vault, oracle, liquidator)`.
-    pub fn siblings(&self) -> (Address, Address, Address) {
-        (self.vault.get(), self.oracle.get(), self.liquidator.get())
-    }
-
-    /// Whether new offers and borrowing are paused.
-    pub fn paused(&self) -> bool {
-        self.config.fetch().paused
-    }
-
-    /// `(offers, loans, auctions)` created so far (ids run from 1 to these).
-    pub fn counts(&self) -> (U256, U256, U256) {
-        (self.offer_count.get(), self.loan_count.get(), self.auction_count.get())
+    /// `(loans, auctions)` created so far (ids run from 1 to these).
+    pub fn counts(&self) -> (U256, U256) {
+        (self.loan_count.get(), self.auction_count.get())
     }
 
     /// Every loan `account` borrowed, in order.
@@ -872,51 +508,11 @@ impl LoanBook {
     }
 }
 
-/// Emits `event` through the raw log host call. The SDK's typed `log` unwraps the topic
-/// encoding, and that `unwrap` alone pulls `core::fmt` (several KB) into the binary.
-pub(crate) fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
-    let mut topics = [alloy_sol_types::abi::token::WordToken::default(); 4];
-    if event.encode_topics_raw(&mut topics).is_ok() {
-        let count = <E::TopicList as alloy_sol_types::TopicList>::COUNT;
-        let topics: Vec<alloy_primitives::B256> = topics.iter().take(count).map(|t| t.0).collect();
-        #[allow(deprecated)] // the replacement goes through the `&dyn Host` vtable
-        let _ = stylus_sdk::evm::raw_log(&topics, &event.encode_data());
-    }
-}
-
-/// Emits `ProtocolParamsSet`.
-fn emit_protocol(p: &ProtocolParams) {
-    emit(&ProtocolParamsSet { feeBps: p.fee_bps, tipBps: p.tip_bps, uncertainHaircutBps: p.uncertain_haircut_bps });
-}
-
-/// Emits `CollectionParamsSet`.
-fn emit_params(collection: Address, p: &RiskParams) {
-    emit(&CollectionParamsSet {
-        collection,
-        maxLtvBps: p.max_ltv_bps,
-        liqThresholdBps: p.liq_threshold_bps,
-        liqPenaltyBps: p.liq_penalty_bps,
-        auctionStartBps: p.auction_start_bps,
-        auctionCutBps: p.auction_cut_bps,
-        maxDuration: p.max_duration,
-        gracePeriod: p.grace_period,
-        auctionStep: p.auction_step,
-        auctionTail: p.auction_tail,
-    });
-}
-
 /// Increments a counter and returns the new value (ids start at 1).
 fn next_id(counter: &mut StorageU256) -> Result<U256, Error> {
     let id = counter.get().checked_add(U256::from(1u8)).ok_or_else(Error::math)?;
     counter.set(id);
     Ok(id)
-}
-
-/// Whether a code hash belongs to deployed code (not an empty account, not zero).
-fn has_code(hash: alloy_primitives::B256) -> bool {
-    const EMPTY: alloy_primitives::B256 =
-        alloy_primitives::b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
-    !hash.is_zero() && hash != EMPTY
 }
 
 /// Internal helpers (not part of the ABI).
@@ -937,47 +533,6 @@ impl LoanBook {
 
     fn only_owner(&self) -> Result<(), Error> {
         Ok(owner::only_owner(&self.owner, self.vm().msg_sender())?)
-    }
-
-    fn set_paused(&mut self, paused: bool) -> Result<(), Error> {
-        self.only_owner()?;
-        let mut config = self.config.fetch();
-        if config.paused == paused {
-            return Err(Error::PauseUnchanged(LoanBookPauseUnchanged {}));
-        }
-        config.paused = paused;
-        self.config.put(&config);
-        emit(&PausedSet { paused });
-        Ok(())
-    }
-
-    fn not_paused(&self) -> Result<(), Error> {
-        if self.config.fetch().paused {
-            return Err(Error::Paused(LoanBookPaused {}));
-        }
-        Ok(())
-    }
-
-    /// Fails with `ChangeTooSoon` unless `min_change_interval` passed since `last`; returns now.
-    fn rate_limited(&self, last: u64, config: &Config) -> Result<u64, Error> {
-        let now = self.now();
-        let next = last.saturating_add(config.min_change_interval);
-        if now < next {
-            return Err(Error::ChangeTooSoon(LoanBookChangeTooSoon { nextAllowed: next }));
-        }
-        Ok(now)
-    }
-
-    /// A listed, enabled collection.
-    fn usable_collection(&self, collection: Address) -> Result<Collection, Error> {
-        let c = self.collections.getter(collection).fetch();
-        if !c.listed {
-            return Err(Error::CollectionNotListed(LoanBookCollectionNotListed { collection }));
-        }
-        if !c.enabled {
-            return Err(Error::CollectionDisabled(LoanBookCollectionDisabled { collection }));
-        }
-        Ok(c)
     }
 
     fn load_loan(&self, loan_id: U256) -> Result<Loan, Error> {

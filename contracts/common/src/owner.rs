@@ -7,7 +7,6 @@
 use alloy_primitives::Address;
 use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred};
 use stylus_sdk::storage::StorageAddress;
-// (shared shape with contracts/vault/src/owner.rs)
 
 /// Why an owner check or change failed.
 pub enum OwnerError {

@@ -2,7 +2,7 @@
 //!
 //! Every bound is a constant compiled into the contract, so it is fixed at construction and no
 //! governance action can widen it. Each check returns the number of the offending field, which
-//! the contract reports in `LoanBookParamOutOfBounds(field)` / `LoanBookStepTooLarge(field)`.
+//! the contract reports in `OfferBookParamOutOfBounds(field)` / `OfferBookStepTooLarge(field)`.
 
 /// One day in seconds.
 pub const DAY: u64 = 86_400;

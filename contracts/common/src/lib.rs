@@ -1,0 +1,46 @@
+//! Code the Lien contracts share (not a contract itself: no entrypoint, no cdylib).
+//!
+//! - [`packing`]: small fields in 256-bit words (fewer storage fields keep a contract small);
+//! - [`terms`]: the loan-terms snapshot the OfferBook hands the LoanBook at `take`;
+//! - [`owner`]: a minimal owner with OpenZeppelin `Ownable`'s ABI;
+//! - [`emit`]: events through the raw log host call;
+//! - [`has_code`]: whether a code hash belongs to deployed code.
+#![no_std]
+extern crate alloc;
+
+pub mod owner;
+pub mod packing;
+pub mod terms;
+
+use alloc::vec::Vec;
+
+/// Emits `event` through the raw log host call. The SDK's typed `log` unwraps the topic
+/// encoding, and that `unwrap` alone pulls `core::fmt` (several KB) into a contract.
+pub fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
+    let mut topics = [alloy_sol_types::abi::token::WordToken::default(); 4];
+    if event.encode_topics_raw(&mut topics).is_ok() {
+        let count = <E::TopicList as alloy_sol_types::TopicList>::COUNT;
+        let topics: Vec<alloy_primitives::B256> = topics.iter().take(count).map(|t| t.0).collect();
+        #[allow(deprecated)] // the replacement goes through the `&dyn Host` vtable
+        let _ = stylus_sdk::evm::raw_log(&topics, &event.encode_data());
+    }
+}
+
+/// Whether a code hash belongs to deployed code (not an empty account, not zero).
+pub fn has_code(hash: alloy_primitives::B256) -> bool {
+    const EMPTY: alloy_primitives::B256 =
+        alloy_primitives::b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+    !hash.is_zero() && hash != EMPTY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_zero_hashes_are_not_code() {
+        assert!(!has_code(alloy_primitives::B256::ZERO));
+        assert!(!has_code(alloy_primitives::keccak256([])));
+        assert!(has_code(alloy_primitives::B256::repeat_byte(1)));
+    }
+}

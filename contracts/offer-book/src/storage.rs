@@ -1,0 +1,217 @@
+//! Storage records of the OfferBook and their plain-value copies.
+//!
+//! Small fields are packed into 256-bit words (see `lien_contract_common::packing`): every
+//! storage field costs code in the SDK's generated constructors, so fewer fields keep the
+//! contract small. Each record has a plain struct, loaded and stored as a whole.
+
+#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
+use alloy_primitives::{Address, U256};
+use lien_contract_common::packing::{b16, flag, limbs, pack16};
+use stylus_sdk::prelude::*;
+use stylus_sdk::storage::{StorageAddress, StorageU256};
+
+use crate::params::{ProtocolParams, RiskParams};
+
+/// A listed currency.
+#[storage]
+pub struct CurrencyRecord {
+    /// Cap on the keeper tip, in the currency's smallest unit, plus one (0 = not listed), so
+    /// one slot holds both facts.
+    pub tip_cap_plus_one: StorageU256,
+}
+
+impl CurrencyRecord {
+    /// `(listed, tip_cap)`.
+    pub fn get(&self) -> (bool, U256) {
+        let v = self.tip_cap_plus_one.get();
+        (!v.is_zero(), v.saturating_sub(U256::from(1u8)))
+    }
+}
+
+/// A collection's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Collection {
+    /// Listed by governance (existence marker).
+    pub listed: bool,
+    /// New offers and loans allowed.
+    pub enabled: bool,
+    /// The only currency it is lent in (the oracle's quote currency).
+    pub currency: Address,
+    /// The risk and auction parameters.
+    pub risk: RiskParams,
+    /// Time of the last parameter change (rate limit).
+    pub last_change: u64,
+}
+
+/// A listed collection, packed.
+#[storage]
+pub struct CollectionRecord {
+    currency: StorageAddress,
+    /// `[maxDuration, grace, step, tail]`.
+    durations: StorageU256,
+    /// `[ltv|threshold|penalty|start, cut|listed<<16|enabled<<17, lastChange, 0]`.
+    bps: StorageU256,
+}
+
+impl CollectionRecord {
+    /// The stored collection.
+    pub fn fetch(&self) -> Collection {
+        let d = limbs(self.durations.get());
+        let b = limbs(self.bps.get());
+        Collection {
+            listed: flag(b[1], 16),
+            enabled: flag(b[1], 17),
+            currency: self.currency.get(),
+            risk: RiskParams {
+                max_ltv_bps: b16(b[0], 0),
+                liq_threshold_bps: b16(b[0], 16),
+                liq_penalty_bps: b16(b[0], 32),
+                auction_start_bps: b16(b[0], 48),
+                auction_cut_bps: b16(b[1], 0),
+                max_duration: d[0],
+                grace_period: d[1],
+                auction_step: d[2],
+                auction_tail: d[3],
+            },
+            last_change: b[2],
+        }
+    }
+
+    /// Stores `c`.
+    pub fn put(&mut self, c: &Collection) {
+        let r = &c.risk;
+        self.currency.set(c.currency);
+        self.durations.set(U256::from_limbs([r.max_duration, r.grace_period, r.auction_step, r.auction_tail]));
+        let flags = u64::from(r.auction_cut_bps) | (u64::from(c.listed) << 16) | (u64::from(c.enabled) << 17);
+        let head = pack16(r.max_ltv_bps, r.liq_threshold_bps, r.liq_penalty_bps, r.auction_start_bps);
+        self.bps.set(U256::from_limbs([head, flags, c.last_change, 0]));
+    }
+}
+
+/// A funded loan offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Offer {
+    /// The lender (zero = no such offer).
+    pub lender: Address,
+    /// Loan currency.
+    pub currency: Address,
+    /// Collateral collection.
+    pub collection: Address,
+    /// The token the offer is for (ignored when `any_token`).
+    pub token_id: U256,
+    /// Principal of each loan.
+    pub principal: U256,
+    /// Collection-wide offer.
+    pub any_token: bool,
+    /// Still usable (not cancelled, capacity left).
+    pub open: bool,
+    /// Yearly simple interest in bps.
+    pub apr_bps: u16,
+    /// Loan duration in seconds.
+    pub duration: u64,
+    /// The offer can be taken while `now < expiry`.
+    pub expiry: u64,
+    /// Number of loans the escrow funds.
+    pub capacity: u32,
+    /// Number of loans taken so far.
+    pub used: u32,
+}
+
+/// A stored offer, packed.
+#[storage]
+pub struct OfferRecord {
+    lender: StorageAddress,
+    currency: StorageAddress,
+    collection: StorageAddress,
+    token_id: StorageU256,
+    principal: StorageU256,
+    /// `[duration, expiry, capacity|used<<32, apr|anyToken<<16|open<<17]`.
+    terms: StorageU256,
+}
+
+impl OfferRecord {
+    /// The stored offer.
+    pub fn fetch(&self) -> Offer {
+        let t = limbs(self.terms.get());
+        Offer {
+            lender: self.lender.get(),
+            currency: self.currency.get(),
+            collection: self.collection.get(),
+            token_id: self.token_id.get(),
+            principal: self.principal.get(),
+            any_token: flag(t[3], 16),
+            open: flag(t[3], 17),
+            apr_bps: b16(t[3], 0),
+            duration: t[0],
+            expiry: t[1],
+            capacity: t[2] as u32,
+            used: (t[2] >> 32) as u32,
+        }
+    }
+
+    /// Stores `o`.
+    pub fn put(&mut self, o: &Offer) {
+        self.lender.set(o.lender);
+        self.currency.set(o.currency);
+        self.collection.set(o.collection);
+        self.token_id.set(o.token_id);
+        self.principal.set(o.principal);
+        self.set_terms(o);
+    }
+
+    /// Stores only the packed word (the part `take` and `cancel_offer` change).
+    pub fn set_terms(&mut self, o: &Offer) {
+        let counts = u64::from(o.capacity) | (u64::from(o.used) << 32);
+        let flags = u64::from(o.apr_bps) | (u64::from(o.any_token) << 16) | (u64::from(o.open) << 17);
+        self.terms.set(U256::from_limbs([o.duration, o.expiry, counts, flags]));
+    }
+}
+
+/// Protocol-wide configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Fee, tip and haircut.
+    pub protocol: ProtocolParams,
+    /// Rate limit: largest move of a bps field per change (fixed at construction).
+    pub max_step_bps: u16,
+    /// Rate limit: shortest time between changes (fixed at construction).
+    pub min_change_interval: u64,
+    /// Time of the last protocol-parameter change.
+    pub last_change: u64,
+    /// New offers and borrowing are stopped.
+    pub paused: bool,
+}
+
+/// The configuration, packed in one word:
+/// `[fee|tip|haircut|maxStep, minChangeInterval, lastChange, paused]`.
+#[storage]
+pub struct ConfigRecord {
+    word: StorageU256,
+}
+
+impl ConfigRecord {
+    /// The stored configuration.
+    pub fn fetch(&self) -> Config {
+        let w = limbs(self.word.get());
+        Config {
+            protocol: ProtocolParams {
+                fee_bps: b16(w[0], 0),
+                tip_bps: b16(w[0], 16),
+                uncertain_haircut_bps: b16(w[0], 32),
+            },
+            max_step_bps: b16(w[0], 48),
+            min_change_interval: w[1],
+            last_change: w[2],
+            paused: w[3] == 1,
+        }
+    }
+
+    /// Stores `c`.
+    pub fn put(&mut self, c: &Config) {
+        let p = &c.protocol;
+        let head = pack16(p.fee_bps, p.tip_bps, p.uncertain_haircut_bps, c.max_step_bps);
+        self.word.set(U256::from_limbs([head, c.min_change_interval, c.last_change, u64::from(c.paused)]));
+    }
+}
+

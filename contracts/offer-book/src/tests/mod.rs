@@ -1,0 +1,1 @@
+//! motsu tests (see tests/).
