@@ -2,14 +2,16 @@
 //!
 //! - [`packing`]: small fields in 256-bit words (fewer storage fields keep a contract small);
 //! - [`terms`]: the loan-terms snapshot the OfferBook hands the LoanBook at `take`;
+//! - [`raw_abi`]: calldata and reply words for the calls between contracts;
 //! - [`owner`]: a minimal owner with OpenZeppelin `Ownable`'s ABI;
 //! - [`emit`]: events through the raw log host call;
 //! - [`has_code`]: whether a code hash belongs to deployed code.
-#![no_std]
+#![cfg_attr(not(test), no_std)]
 extern crate alloc;
 
 pub mod owner;
 pub mod packing;
+pub mod raw_abi;
 pub mod terms;
 
 use alloc::vec::Vec;
@@ -24,6 +26,23 @@ pub fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
         #[allow(deprecated)] // the replacement goes through the `&dyn Host` vtable
         let _ = stylus_sdk::evm::raw_log(&topics, &event.encode_data());
     }
+}
+
+/// Emits an event whose fields are all static types, from words: `signature` is the `sol!`
+/// event's `SIGNATURE_HASH`, `indexed` its indexed fields and `data` the others, in
+/// declaration order (each as [`raw_abi::AbiWord`]). One non-generic routine for every event,
+/// where the typed encoders of [`emit`] cost a few hundred bytes per event type. The tests
+/// compare its logs with the typed events', so the two cannot drift.
+pub fn log_words(signature: alloy_primitives::B256, indexed: &[alloy_primitives::U256], data: &[alloy_primitives::U256]) {
+    let mut topics = Vec::with_capacity(1 + indexed.len());
+    topics.push(signature);
+    topics.extend(indexed.iter().map(|w| alloy_primitives::B256::from(w.to_be_bytes::<32>())));
+    let mut bytes = Vec::with_capacity(32 * data.len());
+    for w in data {
+        bytes.extend_from_slice(&w.to_be_bytes::<32>());
+    }
+    #[allow(deprecated)] // the replacement goes through the `&dyn Host` vtable
+    let _ = stylus_sdk::evm::raw_log(&topics, &bytes);
 }
 
 /// Whether a code hash belongs to deployed code (not an empty account, not zero).

@@ -2,9 +2,11 @@
 //! `renounceOwnership`, the `OwnershipTransferred` event and the two `Ownable…` errors).
 //!
 //! OpenZeppelin's own implementation emits through the SDK's typed `log`, whose `unwrap` pulls
-//! `core::fmt` into the binary (several KB); this one emits through [`crate::emit`].
+//! `core::fmt` into the binary (several KB); this one emits through [`crate::log_words`].
 
 use alloy_primitives::Address;
+
+use crate::raw_abi::address_word;
 use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred};
 use stylus_sdk::storage::StorageAddress;
 
@@ -32,6 +34,10 @@ pub fn set_owner(slot: &mut StorageAddress, new_owner: Address, allow_zero: bool
     }
     let previous_owner = slot.get();
     slot.set(new_owner);
-    crate::emit(&OwnershipTransferred { previous_owner, new_owner });
+    crate::log_words(
+        <OwnershipTransferred as alloy_sol_types::SolEvent>::SIGNATURE_HASH,
+        &[address_word(previous_owner), address_word(new_owner)],
+        &[],
+    );
     Ok(())
 }

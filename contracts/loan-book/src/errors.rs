@@ -112,9 +112,11 @@ sol! {
 
 /// Declares [`Error`]: one variant per custom error, plus [`Error::OfferBook`], which carries
 /// the OfferBook's revert data unchanged (so `borrow` fails with the OfferBook's own error).
-/// It writes what `#[derive(SolidityError)]` would, which has no room for raw data.
+/// It writes what `#[derive(SolidityError)]` would, which has no room for raw data, and
+/// encodes every error through one routine (selector and static words, as
+/// `raw_abi::calldata`) instead of one alloy encoder per error type.
 macro_rules! loan_book_errors {
-    ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
+    ($($(#[$doc:meta])* $variant:ident($ty:ident { $($field:ident),* }),)*) => {
         /// Every way a LoanBook call can fail.
         #[derive(Debug)]
         pub enum Error {
@@ -126,7 +128,10 @@ macro_rules! loan_book_errors {
         impl From<Error> for Vec<u8> {
             fn from(err: Error) -> Vec<u8> {
                 match err {
-                    $(Error::$variant(e) => stylus_sdk::call::MethodError::encode(e),)*
+                    $(Error::$variant(_e) => lien_contract_common::raw_abi::calldata(
+                        <$ty as alloy_sol_types::SolError>::SELECTOR,
+                        &[$(lien_contract_common::raw_abi::AbiWord::word(_e.$field)),*],
+                    ),)*
                     Error::OfferBook(data) => data,
                 }
             }
@@ -154,51 +159,51 @@ macro_rules! loan_book_errors {
 
 loan_book_errors! {
     /// Ownable: the caller is not the owner.
-    UnauthorizedAccount(OwnableUnauthorizedAccount),
+    UnauthorizedAccount(OwnableUnauthorizedAccount { account }),
     /// Ownable: the new owner is the zero address.
-    InvalidOwner(OwnableInvalidOwner),
+    InvalidOwner(OwnableInvalidOwner { owner }),
     /// See [`LoanBookNotLiquidator`].
-    NotLiquidator(LoanBookNotLiquidator),
+    NotLiquidator(LoanBookNotLiquidator { caller }),
     /// See [`LoanBookAlreadySet`].
-    AlreadySet(LoanBookAlreadySet),
+    AlreadySet(LoanBookAlreadySet {}),
     /// See [`LoanBookNotWired`].
-    NotWired(LoanBookNotWired),
+    NotWired(LoanBookNotWired {}),
     /// See [`LoanBookZeroAddress`].
-    ZeroAddress(LoanBookZeroAddress),
+    ZeroAddress(LoanBookZeroAddress {}),
     /// See [`LoanBookNoCode`].
-    NoCode(LoanBookNoCode),
+    NoCode(LoanBookNoCode { account }),
     /// See [`LoanBookZeroAmount`].
-    ZeroAmount(LoanBookZeroAmount),
+    ZeroAmount(LoanBookZeroAmount {}),
     /// See [`LoanBookNotLender`].
-    NotLender(LoanBookNotLender),
+    NotLender(LoanBookNotLender {}),
     /// See [`LoanBookSelfDealing`].
-    SelfDealing(LoanBookSelfDealing),
+    SelfDealing(LoanBookSelfDealing {}),
     /// See [`LoanBookOracleUnavailable`].
-    OracleUnavailable(LoanBookOracleUnavailable),
+    OracleUnavailable(LoanBookOracleUnavailable { status }),
     /// See [`LoanBookLtvExceeded`].
-    LtvExceeded(LoanBookLtvExceeded),
+    LtvExceeded(LoanBookLtvExceeded { maxPrincipal }),
     /// See [`LoanBookUnknownLoan`].
-    UnknownLoan(LoanBookUnknownLoan),
+    UnknownLoan(LoanBookUnknownLoan { loanId }),
     /// See [`LoanBookWrongStatus`].
-    WrongStatus(LoanBookWrongStatus),
+    WrongStatus(LoanBookWrongStatus { status }),
     /// See [`LoanBookNotLiquidatable`].
-    NotLiquidatable(LoanBookNotLiquidatable),
+    NotLiquidatable(LoanBookNotLiquidatable {}),
     /// See [`LoanBookTransferFailed`].
-    TransferFailed(LoanBookTransferFailed),
+    TransferFailed(LoanBookTransferFailed {}),
     /// See [`LoanBookTransferMismatch`].
-    TransferMismatch(LoanBookTransferMismatch),
+    TransferMismatch(LoanBookTransferMismatch { expected, received }),
     /// See [`LoanBookNothingToClaim`].
-    NothingToClaim(LoanBookNothingToClaim),
+    NothingToClaim(LoanBookNothingToClaim {}),
     /// See [`LoanBookInsufficientReserve`].
-    InsufficientReserve(LoanBookInsufficientReserve),
+    InsufficientReserve(LoanBookInsufficientReserve {}),
     /// See [`LoanBookSettlementUnfunded`].
-    SettlementUnfunded(LoanBookSettlementUnfunded),
+    SettlementUnfunded(LoanBookSettlementUnfunded {}),
     /// See [`LoanBookAuctionIdMismatch`].
-    AuctionIdMismatch(LoanBookAuctionIdMismatch),
+    AuctionIdMismatch(LoanBookAuctionIdMismatch { expected, got }),
     /// See [`LoanBookCallFailed`].
-    CallFailed(LoanBookCallFailed),
+    CallFailed(LoanBookCallFailed {}),
     /// See [`LoanBookMath`].
-    Math(LoanBookMath),
+    Math(LoanBookMath {}),
 }
 
 impl From<lien_contract_common::owner::OwnerError> for Error {
@@ -218,15 +223,6 @@ impl From<MathError> for Error {
 
 /// Shorthands for the errors built in many places.
 impl Error {
-    /// What a failed `OfferBook.take` becomes: its revert data unchanged, or
-    /// `LoanBookCallFailed` when the reply could not be decoded.
-    #[allow(deprecated)] // sol_interface! calls in SDK 0.9 still return this type
-    pub(crate) fn offer_book(e: stylus_sdk::call::Error) -> Self {
-        match e {
-            stylus_sdk::call::Error::Revert(data) => Error::OfferBook(data),
-            _ => Error::call_failed(),
-        }
-    }
     /// `LoanBookCallFailed`.
     pub(crate) fn call_failed() -> Self {
         Error::CallFailed(LoanBookCallFailed {})

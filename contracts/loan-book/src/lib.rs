@@ -22,7 +22,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256};
-use lien_contract_common::{emit, has_code, owner, terms::LoanTerms};
+use lien_contract_common::{has_code, log_words, owner, raw_abi::AbiWord, terms::LoanTerms};
 use lien_math::{debt_up, fits_ltv, is_healthy, max_borrow_down, max_debt_down};
 use stylus_sdk::{
     prelude::*,
@@ -38,7 +38,10 @@ pub mod storage;
 mod tests;
 
 pub use errors::*;
-use interfaces::{ICollateralVault, IErc20, ILiquidator, IOfferBook, IPriceOracle};
+use alloy_sol_types::{SolCall, SolEvent};
+use interfaces::*;
+use lien_contract_common::raw_abi::{address, address_word, boolean, calldata, small, word};
+use stylus_sdk::stylus_core::calls::{context::Call, errors::Error as CallError};
 use storage::*;
 
 /// Oracle status `Ok`.
@@ -119,7 +122,7 @@ impl LoanBook {
         self.vault.set(vault);
         self.oracle.set(oracle);
         self.liquidator.set(liquidator);
-        emit(&SiblingsSet { offerBook: offer_book, vault, oracle, liquidator });
+        log_words(SiblingsSet::SIGNATURE_HASH, &[], &[offer_book.word(), vault.word(), oracle.word(), liquidator.word()]);
         Ok(())
     }
 
@@ -139,7 +142,7 @@ impl LoanBook {
             .ok_or(Error::InsufficientReserve(LoanBookInsufficientReserve {}))?;
         self.reserve.setter(currency).set(left);
         self.sub_held(currency, amount)?;
-        emit(&ReserveWithdrawn { currency, to, amount });
+        log_words(ReserveWithdrawn::SIGNATURE_HASH, &[currency.word(), to.word()], &[amount]);
         self.push(currency, to, amount)
     }
 
@@ -161,7 +164,7 @@ impl LoanBook {
         }
         self.loans.setter(loan_id).set_lender(to);
         self.index_lender(loan_id, to);
-        emit(&LoanTransferred { loanId: loan_id, from: caller, to });
+        log_words(LoanTransferred::SIGNATURE_HASH, &[loan_id, caller.word(), to.word()], &[]);
         Ok(())
     }
 
@@ -174,7 +177,7 @@ impl LoanBook {
         }
         self.claimable.setter(account).setter(currency).set(U256::ZERO);
         self.sub_held(currency, amount)?;
-        emit(&Withdrawn { account, currency, amount });
+        log_words(Withdrawn::SIGNATURE_HASH, &[account.word(), currency.word()], &[amount]);
         self.push(currency, account, amount)?;
         Ok(amount)
     }
@@ -195,13 +198,16 @@ impl LoanBook {
         }
         // The OfferBook is a sibling wired once by governance; its only external call is the
         // principal's `transfer` in a listed currency, and the SDK rejects re-entry here.
-        let (lender, currency, collection, principal, terms_word, auction_word) = IOfferBook::new(offer_book)
-            .take(&mut *self, offer_id, token_id, borrower)
-            .map_err(Error::offer_book)?;
+        let args = [offer_id, token_id, address_word(borrower)];
+        let reply = self.call(offer_book, &calldata(takeCall::SELECTOR, &args)).map_err(Error::OfferBook)?;
+        let decoded = (|| {
+            let parties = (address(&reply, 0)?, address(&reply, 1)?, address(&reply, 2)?);
+            Some((parties, word(&reply, 3)?, word(&reply, 4)?, word(&reply, 5)?))
+        })();
+        let ((lender, currency, collection), principal, terms_word, auction_word) =
+            decoded.ok_or_else(Error::call_failed)?;
         let terms = LoanTerms::from_words(terms_word, auction_word);
-        let (price, status) = IPriceOracle::new(oracle)
-            .borrow_price(&*self, collection, token_id)
-            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED));
+        let (price, status) = self.oracle_price(oracle, borrowPriceCall::SELECTOR, collection, token_id);
         let ltv = match status {
             ORACLE_OK => u64::from(terms.max_ltv_bps),
             ORACLE_UNCERTAIN => {
@@ -227,12 +233,13 @@ impl LoanBook {
         );
         self.borrower_loans.setter(borrower).push(loan_id);
         self.index_lender(loan_id, lender);
-        emit(
-            &LoanStarted { loanId: loan_id, offerId: offer_id, borrower, lender, tokenId: token_id, principal, due },
+        log_words(
+            LoanStarted::SIGNATURE_HASH,
+            &[loan_id, offer_id, borrower.word()],
+            &[lender.word(), token_id, principal, due.word()],
         );
-        ICollateralVault::new(vault)
-            .lock(&mut *self, collection, token_id, borrower, loan_id)
-            .map_err(|_| Error::call_failed())?;
+        let args = [address_word(collection), token_id, address_word(borrower), loan_id];
+        self.call_or_fail(vault, &calldata(lockCall::SELECTOR, &args))?;
         Ok(loan_id)
     }
 
@@ -255,16 +262,12 @@ impl LoanBook {
         self.credit(l.lender, l.currency, to_lender)?;
         self.add_reserve(l.currency, to_reserve)?;
         self.add_held(l.currency, amount)?;
-        emit(&LoanRepaid { loanId: loan_id, payer, amount, toLender: to_lender, toReserve: to_reserve });
+        log_words(LoanRepaid::SIGNATURE_HASH, &[loan_id, payer.word()], &[amount, to_lender, to_reserve]);
         self.pull(l.currency, payer, amount)?;
         if l.status == IN_AUCTION {
-            ILiquidator::new(self.liquidator.get())
-                .cancel(&mut *self, l.auction_id)
-                .map_err(|_| Error::call_failed())?;
+            self.call_or_fail(self.liquidator.get(), &calldata(cancelCall::SELECTOR, &[l.auction_id]))?;
         }
-        ICollateralVault::new(self.vault.get())
-            .release(&mut *self, l.collection, l.token_id, l.borrower)
-            .map_err(|_| Error::call_failed())?;
+        self.release(&l, l.borrower)?;
         Ok(amount)
     }
 
@@ -298,30 +301,33 @@ impl LoanBook {
         // alone when the oracle has no usable price (overdue path).
         let basis = if priced { price.max(debt) } else { debt };
         let start_price = lien_math::bps_mul_up(basis, u64::from(l.auction_start_bps))?;
-        let (_, tip_cap) = IOfferBook::new(self.offer_book.get())
-            .currency_info(&*self, l.currency)
-            .map_err(|_| Error::call_failed())?;
+        let tip_cap = self
+            .view(self.offer_book.get(), &calldata(currencyInfoCall::SELECTOR, &[address_word(l.currency)]))
+            .and_then(|reply| boolean(&reply, 0).and(word(&reply, 1)))
+            .ok_or_else(Error::call_failed)?;
         let tip = settlement::keeper_tip(debt, l.tip_bps, tip_cap)?;
         let auction_id = next_id(&mut self.auction_count)?;
-        self.loans.setter(loan_id).store_liquidation(keeper, debt, tip, auction_id);
-        emit(
-            &LoanLiquidated { loanId: loan_id, keeper, auctionId: auction_id, debt, startPrice: start_price, overdue },
+        let auction_id_u64 = u64::try_from(auction_id).map_err(|_| Error::math())?;
+        self.loans.setter(loan_id).store_liquidation(keeper, debt, tip, auction_id_u64);
+        log_words(
+            LoanLiquidated::SIGNATURE_HASH,
+            &[loan_id, keeper.word(), auction_id],
+            &[debt, start_price, overdue.word()],
         );
-        let got = ILiquidator::new(self.liquidator.get())
-            .start_auction(
-                &mut *self,
-                loan_id,
-                l.collection,
-                l.token_id,
-                l.currency,
-                debt,
-                start_price,
-                U256::ZERO,
-                l.auction_step,
-                l.auction_cut_bps,
-                l.auction_tail,
-            )
-            .map_err(|_| Error::call_failed())?;
+        let args = [
+            loan_id,
+            address_word(l.collection),
+            l.token_id,
+            address_word(l.currency),
+            debt,
+            start_price,
+            U256::ZERO,
+            U256::from(l.auction_step),
+            U256::from(l.auction_cut_bps),
+            U256::from(l.auction_tail),
+        ];
+        let reply = self.call_or_fail(self.liquidator.get(), &calldata(startAuctionCall::SELECTOR, &args))?;
+        let got = word(&reply, 0).ok_or_else(Error::call_failed)?;
         if got != auction_id {
             return Err(Error::AuctionIdMismatch(LoanBookAuctionIdMismatch { expected: auction_id, got }));
         }
@@ -341,7 +347,7 @@ impl LoanBook {
             return Err(Error::status(l.status));
         }
         let me = self.vm().contract_address();
-        let balance = IErc20::new(l.currency).balance_of(&*self, me).map_err(|_| Error::call_failed())?;
+        let balance = self.balance_of(l.currency, me).ok_or_else(Error::call_failed)?;
         let owed = self.held.get(l.currency).checked_add(proceeds).ok_or_else(Error::math)?;
         if balance < owed {
             return Err(Error::SettlementUnfunded(LoanBookSettlementUnfunded {}));
@@ -356,20 +362,14 @@ impl LoanBook {
         self.credit(l.borrower, l.currency, w.borrower)?;
         let new_reserve = reserve.checked_sub(cover).and_then(|r| r.checked_add(w.reserve)).ok_or_else(Error::math)?;
         self.reserve.setter(l.currency).set(new_reserve);
-        emit(
-            &AuctionSettled {
-                loanId: loan_id,
-                buyer,
-                proceeds,
-                tip: w.tip,
-                toLender: w.lender,
-                toReserve: w.reserve,
-                toBorrower: w.borrower,
-            },
+        log_words(
+            AuctionSettled::SIGNATURE_HASH,
+            &[loan_id, buyer.word()],
+            &[proceeds, w.tip, w.lender, w.reserve, w.borrower],
         );
         if !w.shortfall.is_zero() {
             let loss = w.shortfall.saturating_sub(cover); // cover ≤ shortfall: exact
-            emit(&BadDebt { loanId: loan_id, currency: l.currency, reserveCover: cover, loss });
+            log_words(BadDebt::SIGNATURE_HASH, &[loan_id, l.currency.word()], &[cover, loss]);
         }
         Ok(())
     }
@@ -382,13 +382,9 @@ impl LoanBook {
             return Err(Error::status(l.status));
         }
         self.loans.setter(loan_id).set_status(FORECLOSED);
-        emit(&LoanForeclosed { loanId: loan_id, lender: l.lender });
-        ILiquidator::new(self.liquidator.get())
-            .close_unsold(&mut *self, l.auction_id)
-            .map_err(|_| Error::call_failed())?;
-        ICollateralVault::new(self.vault.get())
-            .release(&mut *self, l.collection, l.token_id, l.lender)
-            .map_err(|_| Error::call_failed())
+        log_words(LoanForeclosed::SIGNATURE_HASH, &[loan_id, l.lender.word()], &[]);
+        self.call_or_fail(self.liquidator.get(), &calldata(closeUnsoldCall::SELECTOR, &[l.auction_id]))?;
+        self.release(&l, l.lender)
     }
 
     // ----- views -----------------------------------------------------------------------
@@ -551,9 +547,7 @@ impl LoanBook {
 
     /// The oracle's liquidation price, or `(0, ORACLE_CALL_FAILED)` when the call fails.
     fn liquidation_price(&self, l: &Loan) -> (U256, u8) {
-        IPriceOracle::new(self.oracle.get())
-            .liquidation_price(self, l.collection, l.token_id)
-            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
+        self.oracle_price(self.oracle.get(), liquidationPriceCall::SELECTOR, l.collection, l.token_id)
     }
 
     fn index_lender(&mut self, loan_id: U256, lender: Address) {
@@ -595,14 +589,10 @@ impl LoanBook {
     /// `transferFrom(from, this, amount)`: must return `true` and raise the balance by exactly
     /// `amount` (fee-on-transfer tokens fail with `TransferMismatch`).
     fn pull(&mut self, currency: Address, from: Address, amount: U256) -> Result<(), Error> {
-        let token = IErc20::new(currency);
         let me = self.vm().contract_address();
-        let before = token.balance_of(&*self, me).map_err(|_| Error::transfer_failed())?;
-        let ok = token.transfer_from(&mut *self, from, me, amount).map_err(|_| Error::transfer_failed())?;
-        if !ok {
-            return Err(Error::transfer_failed());
-        }
-        let after = token.balance_of(&*self, me).map_err(|_| Error::transfer_failed())?;
+        let before = self.balance_of(currency, me).ok_or_else(Error::transfer_failed)?;
+        self.token_call(currency, transferFromCall::SELECTOR, &[address_word(from), address_word(me), amount])?;
+        let after = self.balance_of(currency, me).ok_or_else(Error::transfer_failed)?;
         let received = after.checked_sub(before).unwrap_or(U256::ZERO);
         if received != amount {
             return Err(Error::TransferMismatch(LoanBookTransferMismatch { expected: amount, received }));
@@ -612,10 +602,53 @@ impl LoanBook {
 
     /// `transfer(to, amount)`: must return `true`.
     fn push(&mut self, currency: Address, to: Address, amount: U256) -> Result<(), Error> {
-        let ok = IErc20::new(currency).transfer(&mut *self, to, amount).map_err(|_| Error::transfer_failed())?;
-        if !ok {
-            return Err(Error::transfer_failed());
+        self.token_call(currency, transferCall::SELECTOR, &[address_word(to), amount])
+    }
+
+    /// An ERC-20 `transfer`/`transferFrom`: `TransferFailed` unless it returns exactly `true`.
+    fn token_call(&mut self, currency: Address, selector: [u8; 4], args: &[U256]) -> Result<(), Error> {
+        match self.call(currency, &calldata(selector, args)) {
+            Ok(reply) if boolean(&reply, 0) == Some(true) => Ok(()),
+            _ => Err(Error::transfer_failed()),
         }
-        Ok(())
+    }
+
+    /// `balanceOf(account)` of a token; `None` when the call fails or the reply is malformed.
+    fn balance_of(&self, currency: Address, account: Address) -> Option<U256> {
+        let reply = self.view(currency, &calldata(balanceOfCall::SELECTOR, &[address_word(account)]))?;
+        word(&reply, 0)
+    }
+
+    /// The oracle's `(price, status)` from `borrowPrice`/`liquidationPrice`, or
+    /// `(0, ORACLE_CALL_FAILED)` when the call fails or the reply is malformed.
+    fn oracle_price(&self, oracle: Address, selector: [u8; 4], collection: Address, token_id: U256) -> (U256, u8) {
+        self.view(oracle, &calldata(selector, &[address_word(collection), token_id]))
+            .and_then(|reply| Some((word(&reply, 0)?, small(&reply, 1)?)))
+            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
+    }
+
+    /// `vault.release(collection, tokenId, to)` for the loan's NFT.
+    fn release(&mut self, l: &Loan, to: Address) -> Result<(), Error> {
+        let args = [address_word(l.collection), l.token_id, address_word(to)];
+        self.call_or_fail(self.vault.get(), &calldata(releaseCall::SELECTOR, &args)).map(|_| ())
+    }
+
+    /// A state-changing call (the SDK flushes the storage cache first); the reply, or the
+    /// callee's revert data.
+    fn call(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        self.vm().call(&Call::new(), target, data).map_err(|e| match e {
+            CallError::Revert(reason) => reason,
+            CallError::AbiDecodingFailed(_) => Vec::new(),
+        })
+    }
+
+    /// [`Self::call`], any failure becoming `LoanBookCallFailed`.
+    fn call_or_fail(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Error> {
+        self.call(target, data).map_err(|_| Error::call_failed())
+    }
+
+    /// A static call; `None` when it reverts.
+    fn view(&self, target: Address, data: &[u8]) -> Option<Vec<u8>> {
+        self.vm().static_call(&Call::new(), target, data).ok()
     }
 }

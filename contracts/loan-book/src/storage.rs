@@ -6,11 +6,10 @@
 
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
-use alloy_primitives::{Address, U256, U64};
-use lien_contract_common::packing::u64_of;
+use alloy_primitives::{Address, U256};
 use lien_contract_common::terms::LoanTerms;
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageAddress, StorageU256, StorageU64};
+use stylus_sdk::storage::{StorageAddress, StorageU256};
 
 /// Loan status: no loan with this id.
 pub const NONE: u8 = 0;
@@ -79,14 +78,13 @@ pub struct Loan {
 /// A stored loan, packed.
 #[storage]
 pub struct LoanRecord {
-    status: StorageU64,
     borrower: StorageAddress,
     lender: StorageAddress,
     currency: StorageAddress,
     collection: StorageAddress,
     token_id: StorageU256,
     principal: StorageU256,
-    /// `[start, due, 0, 0]`.
+    /// `[start, due, status, auctionId]`.
     times: StorageU256,
     /// The snapshot's `terms` word (`lien_contract_common::terms`).
     terms: StorageU256,
@@ -95,16 +93,15 @@ pub struct LoanRecord {
     keeper: StorageAddress,
     frozen_debt: StorageU256,
     tip: StorageU256,
-    auction_id: StorageU256,
 }
 
 impl LoanRecord {
     /// A plain copy of the record.
     pub fn fetch(&self) -> Loan {
-        let times = self.times.get();
+        let times = *self.times.get().as_limbs();
         let t = LoanTerms::from_words(self.terms.get(), self.auction.get());
         Loan {
-            status: u64_of(self.status.get()) as u8,
+            status: times[2] as u8,
             borrower: self.borrower.get(),
             lender: self.lender.get(),
             currency: self.currency.get(),
@@ -112,8 +109,8 @@ impl LoanRecord {
             token_id: self.token_id.get(),
             principal: self.principal.get(),
             apr_bps: t.apr_bps,
-            start: times.as_limbs()[0],
-            due: times.as_limbs()[1],
+            start: times[0],
+            due: times[1],
             grace: t.grace_period,
             liq_threshold_bps: t.liq_threshold_bps,
             liq_penalty_bps: t.liq_penalty_bps,
@@ -126,7 +123,7 @@ impl LoanRecord {
             keeper: self.keeper.get(),
             frozen_debt: self.frozen_debt.get(),
             tip: self.tip.get(),
-            auction_id: self.auction_id.get(),
+            auction_id: U256::from_limbs([times[3], 0, 0, 0]),
         }
     }
 
@@ -141,25 +138,26 @@ impl LoanRecord {
         due: u64,
         words: (U256, U256),
     ) {
-        self.set_status(ACTIVE);
         self.borrower.set(parties.0);
         self.lender.set(parties.1);
         self.currency.set(asset.0);
         self.collection.set(asset.1);
         self.token_id.set(asset.2);
         self.principal.set(principal);
-        self.times.set(U256::from_limbs([start, due, 0, 0]));
+        self.times.set(U256::from_limbs([start, due, u64::from(ACTIVE), 0]));
         self.terms.set(words.0);
         self.auction.set(words.1);
     }
 
-    /// Records a liquidation.
-    pub fn store_liquidation(&mut self, keeper: Address, frozen_debt: U256, tip: U256, auction_id: U256) {
-        self.set_status(IN_AUCTION);
+    /// Records a liquidation (status `IN_AUCTION`).
+    pub fn store_liquidation(&mut self, keeper: Address, frozen_debt: U256, tip: U256, auction_id: u64) {
+        let mut times = *self.times.get().as_limbs();
+        times[2] = u64::from(IN_AUCTION);
+        times[3] = auction_id;
+        self.times.set(U256::from_limbs(times));
         self.keeper.set(keeper);
         self.frozen_debt.set(frozen_debt);
         self.tip.set(tip);
-        self.auction_id.set(auction_id);
     }
 
     /// The current lender.
@@ -174,7 +172,9 @@ impl LoanRecord {
 
     /// Sets the status.
     pub fn set_status(&mut self, status: u8) {
-        self.status.set(U64::from(status));
+        let mut times = *self.times.get().as_limbs();
+        times[2] = u64::from(status);
+        self.times.set(U256::from_limbs(times));
     }
 }
 

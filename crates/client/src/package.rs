@@ -228,7 +228,7 @@ pub fn optimize(wasm_opt: &Path, name: &str, wasm: &[u8]) -> Result<Vec<u8>, Pac
     std::fs::write(&input, wasm).map_err(|source| PackageError::Io { path: input.clone(), source })?;
     let result = Command::new(wasm_opt)
         .arg(&input)
-        .args(["-Oz", "--mvp-features", "--enable-bulk-memory", "--enable-sign-ext"])
+        .args(["-Oz", "--converge", "--mvp-features", "--enable-bulk-memory", "--enable-sign-ext"])
         .args(["--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--strip-debug", "--strip-producers", "-o"])
         .arg(&output)
         .output();

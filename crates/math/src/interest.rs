@@ -2,18 +2,17 @@
 
 use alloy_primitives::U256;
 
-use crate::muldiv::mul_div_up;
+use crate::small_div::mul2_div_up_u64;
 use crate::{add, MathResult, BPS};
 
 /// 365 days, the year of an APR.
 pub const SECONDS_PER_YEAR: u64 = 365 * 24 * 60 * 60;
 
 /// `⌈principal × apr_bps × elapsed / (10_000 × 365 days)⌉`: interest owed, rounded up (the
-/// borrower owes it). Computed in one multiplication-then-division so no precision is lost.
+/// borrower owes it). Computed in one multiplication-then-division (a 384-bit product and a
+/// 64-bit divisor) so no precision is lost.
 pub fn interest_up(principal: U256, apr_bps: u64, elapsed: u64) -> MathResult<U256> {
-    let rate_time = U256::from(apr_bps) * U256::from(elapsed); // < 2^128, cannot overflow
-    let denominator = U256::from(BPS) * U256::from(SECONDS_PER_YEAR);
-    mul_div_up(principal, rate_time, denominator)
+    mul2_div_up_u64(principal, apr_bps, elapsed, BPS * SECONDS_PER_YEAR)
 }
 
 /// `principal + interest_up(principal, apr_bps, elapsed)`: the debt, rounded up.

@@ -2,6 +2,7 @@
 
 use alloy_primitives::{U256, U512};
 
+use crate::small_div::{mul2_div_rem_u64, mul2_div_up_u64};
 use crate::{MathError, MathResult, BPS};
 
 fn widen(x: U256) -> U512 {
@@ -44,14 +45,16 @@ pub fn mul_div_up(x: U256, y: U256, d: U256) -> MathResult<U256> {
     }
 }
 
-/// `⌊amount * bps / 10_000⌋` (any `bps`, also above 100%).
+/// `⌊amount * bps / 10_000⌋` (any `bps`, also above 100%). Same result as
+/// `mul_div_down(amount, bps, 10_000)`, through the small-divisor path (no 512-bit divider
+/// in the contracts that only need basis points).
 pub fn bps_mul_down(amount: U256, bps: u64) -> MathResult<U256> {
-    mul_div_down(amount, U256::from(bps), U256::from(BPS))
+    Ok(mul2_div_rem_u64(amount, bps, 1, BPS)?.0)
 }
 
-/// `⌈amount * bps / 10_000⌉` (any `bps`, also above 100%).
+/// `⌈amount * bps / 10_000⌉` (any `bps`, also above 100%); as [`bps_mul_down`], rounded up.
 pub fn bps_mul_up(amount: U256, bps: u64) -> MathResult<U256> {
-    mul_div_up(amount, U256::from(bps), U256::from(BPS))
+    mul2_div_up_u64(amount, bps, 1, BPS)
 }
 
 #[cfg(test)]

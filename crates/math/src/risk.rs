@@ -5,7 +5,7 @@
 
 use alloy_primitives::U256;
 
-use crate::muldiv::{mul_div_down, mul_div_up};
+use crate::muldiv::mul_div_up;
 use crate::{MathError, MathResult, BPS};
 
 /// `⌊price × ltv_bps / 10_000⌋`: the most a borrower may take against `price`.
@@ -45,7 +45,7 @@ pub fn spread_bps_up(min: U256, max: U256, reference: U256) -> MathResult<U256> 
 /// offered: contracts compare with [`is_healthy`], which has no rounding at all. This helper
 /// gives the largest debt a price can carry at a threshold, rounded down, for views.
 pub fn max_debt_down(price: U256, threshold_bps: u64) -> MathResult<U256> {
-    mul_div_down(price, U256::from(threshold_bps), U256::from(BPS))
+    crate::bps_mul_down(price, threshold_bps)
 }
 
 #[cfg(test)]

@@ -30,6 +30,54 @@ pub fn div_rem_u64(x: U256, d: u64) -> MathResult<(U256, u64)> {
     Ok((U256::from_limbs(q), r))
 }
 
+/// `(⌊x × a × b / d⌋, whether a remainder was left)`, exact through a 384-bit product (so it
+/// never overflows in the middle), by the same bit-serial division as [`div_rem_u64`].
+/// [`MathError::DivisionByZero`] when `d == 0`, [`MathError::Overflow`] when the quotient needs
+/// more than 256 bits. The small-divisor twin of [`crate::mul_div_down`]: equal results.
+pub fn mul2_div_rem_u64(x: U256, a: u64, b: u64, d: u64) -> MathResult<(U256, bool)> {
+    if d == 0 {
+        return Err(MathError::DivisionByZero);
+    }
+    let mut n = [0u64; 6];
+    n[..4].copy_from_slice(x.as_limbs());
+    for factor in [a, b] {
+        // 256 + 64 + 64 bits fit in six limbs, so the last carry is always zero.
+        let mut carry = 0u64;
+        for limb in n.iter_mut() {
+            let v = u128::from(*limb) * u128::from(factor) + u128::from(carry);
+            *limb = v as u64;
+            carry = (v >> 64) as u64;
+        }
+    }
+    let mut r: u64 = 0;
+    for limb in n.iter_mut().rev() {
+        let mut q = 0u64;
+        for bit in (0..64).rev() {
+            let carry = r >> 63;
+            r = (r << 1) | ((*limb >> bit) & 1);
+            if carry == 1 || r >= d {
+                r = r.wrapping_sub(d);
+                q |= 1 << bit;
+            }
+        }
+        *limb = q;
+    }
+    if n[4] != 0 || n[5] != 0 {
+        return Err(MathError::Overflow);
+    }
+    Ok((U256::from_limbs([n[0], n[1], n[2], n[3]]), r != 0))
+}
+
+/// `⌈x × a × b / d⌉` through [`mul2_div_rem_u64`]; errors as there.
+pub fn mul2_div_up_u64(x: U256, a: u64, b: u64, d: u64) -> MathResult<U256> {
+    let (q, inexact) = mul2_div_rem_u64(x, a, b, d)?;
+    if inexact {
+        q.checked_add(U256::from_limbs([1, 0, 0, 0])).ok_or(MathError::Overflow)
+    } else {
+        Ok(q)
+    }
+}
+
 /// `⌊amount × bps / 10_000⌋`; [`MathError::Overflow`] when `amount × bps` exceeds 256 bits.
 pub fn bps_mul_down_small(amount: U256, bps: u64) -> MathResult<U256> {
     let product = amount

@@ -127,6 +127,33 @@ proptest! {
     }
 
     #[test]
+    fn mul2_div_u64_agrees_with_the_wide_reference(
+        x in any_u256(), a in any::<u64>(), b in any::<u64>(), d in any::<u64>(),
+    ) {
+        let got = small_div::mul2_div_rem_u64(x, a, b, d);
+        let up = small_div::mul2_div_up_u64(x, a, b, d);
+        if d == 0 {
+            prop_assert_eq!(got, Err(MathError::DivisionByZero));
+            prop_assert_eq!(up, Err(MathError::DivisionByZero));
+        } else {
+            let product = big(x) * BigUint::from(a) * BigUint::from(b);
+            let q = &product / BigUint::from(d);
+            let inexact = !(&product % BigUint::from(d)).is_zero();
+            prop_assert_eq!(got.ok(), fits(&q).map(|q| (q, inexact)));
+            let q_up = if inexact { &q + BigUint::one() } else { q };
+            prop_assert_eq!(up.ok(), fits(&q_up));
+        }
+    }
+
+    #[test]
+    fn bps_helpers_equal_the_general_mul_div(amount in any_u256(), bps in any::<u64>()) {
+        let bps_word = U256::from(bps);
+        let ten_k = U256::from(10_000u64);
+        prop_assert_eq!(bps_mul_down(amount, bps), mul_div_down(amount, bps_word, ten_k));
+        prop_assert_eq!(bps_mul_up(amount, bps), mul_div_up(amount, bps_word, ten_k));
+    }
+
+    #[test]
     fn payouts_round_down_and_debts_up(amount in any_u256(), bps in 0u64..=20_000) {
         let exact_num = big(amount) * BigUint::from(bps);
         let den = BigUint::from(10_000u64);
