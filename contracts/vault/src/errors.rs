@@ -86,11 +86,11 @@ pub enum Error {
     CallFailed(VaultCallFailed),
 }
 
-impl From<crate::owner::OwnerError> for Error {
-    fn from(e: crate::owner::OwnerError) -> Self {
+impl From<lien_contract_common::owner::OwnerError> for Error {
+    fn from(e: lien_contract_common::owner::OwnerError) -> Self {
         match e {
-            crate::owner::OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
-            crate::owner::OwnerError::Invalid(x) => Error::InvalidOwner(x),
+            lien_contract_common::owner::OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
+            lien_contract_common::owner::OwnerError::Invalid(x) => Error::InvalidOwner(x),
         }
     }
 }

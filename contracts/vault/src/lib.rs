@@ -35,11 +35,12 @@ use stylus_sdk::{
 };
 
 mod errors;
-mod owner;
 #[cfg(test)]
 mod tests;
 
 pub use errors::*;
+use alloy_sol_types::SolEvent;
+use lien_contract_common::{log_words, owner, raw_abi::AbiWord};
 
 /// `bytes4(keccak256("onERC721Received(address,address,uint256,bytes)"))`.
 pub const ERC721_RECEIVED: B32 = B32::new([0x15, 0x0b, 0x7a, 0x02]);
@@ -81,7 +82,7 @@ impl CollateralVault {
         self.require_code(liquidator)?;
         self.loan_book.set(loan_book);
         self.liquidator.set(liquidator);
-        emit(&OperatorsSet { loanBook: loan_book, liquidator });
+        log_words(OperatorsSet::SIGNATURE_HASH, &[], &[loan_book.word(), liquidator.word()]);
         Ok(())
     }
 
@@ -109,7 +110,7 @@ impl CollateralVault {
             return Err(Error::NotOwner(VaultNotOwner {}));
         }
         self.locked.setter(collection).setter(token_id).set(loan_id);
-        emit(&Locked { collection, tokenId: token_id, loanId: loan_id, from });
+        log_words(Locked::SIGNATURE_HASH, &[collection.word(), token_id, loan_id], &[from.word()]);
         nft.transfer_from(&mut *self, from, me, token_id).map_err(|_| call_failed())?;
         if nft.owner_of(&*self, token_id).map_err(|_| call_failed())? != me {
             return Err(Error::NotReceived(VaultNotReceived {}));
@@ -131,7 +132,7 @@ impl CollateralVault {
             return Err(Error::NotLocked(VaultNotLocked {}));
         }
         self.locked.setter(collection).setter(token_id).set(U256::ZERO);
-        emit(&Released { collection, tokenId: token_id, loanId: loan_id, to });
+        log_words(Released::SIGNATURE_HASH, &[collection.word(), token_id, loan_id], &[to.word()]);
         self.send(collection, token_id, to)
     }
 
@@ -146,7 +147,7 @@ impl CollateralVault {
             return Err(Error::IsLocked(VaultIsLocked { loanId: loan_id }));
         }
         self.require_code(collection)?;
-        emit(&Rescued { collection, tokenId: token_id, to });
+        log_words(Rescued::SIGNATURE_HASH, &[collection.word(), token_id], &[to.word()]);
         self.send(collection, token_id, to)
     }
 
@@ -212,16 +213,6 @@ impl CollateralVault {
             return Err(Error::NotReceived(VaultNotReceived {}));
         }
         Ok(())
-    }
-}
-
-/// Emits `event` through the raw log host call. The SDK's typed `log` unwraps the topic
-/// encoding, and that `unwrap` alone pulls `core::fmt` (several KB) into the binary.
-pub(crate) fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
-    let mut topics = [alloy_sol_types::abi::token::WordToken::default(); 4];
-    if event.encode_topics_raw(&mut topics).is_ok() {
-        let topics: Vec<alloy_primitives::B256> = topics.iter().take(<E::TopicList as alloy_sol_types::TopicList>::COUNT).map(|t| t.0).collect();
-        let _ = evm::raw_log(&topics, &event.encode_data());
     }
 }
 
