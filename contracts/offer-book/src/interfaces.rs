@@ -1,15 +1,13 @@
-//! The Solidity interface the OfferBook calls (docs/INTERFACES.md).
-#![allow(missing_docs)] // sol_interface! expands to items without docs; see INTERFACES.md
+//! The ERC-20 functions the OfferBook calls (docs/INTERFACES.md).
+//!
+//! Only the selectors are taken from these declarations; calldata and replies go through
+//! `lien_contract_common::raw_abi`, which keeps the contract smaller than `sol_interface!`.
+#![allow(missing_docs)] // sol! expands to items without docs
 
-#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
-use alloc::{vec, vec::Vec};
-use stylus_sdk::prelude::*;
+use alloy_sol_types::sol;
 
-sol_interface! {
-    /// The three ERC-20 functions the OfferBook uses.
-    interface IErc20 {
-        function balanceOf(address account) external view returns (uint256);
-        function transfer(address to, uint256 value) external returns (bool);
-        function transferFrom(address from, address to, uint256 value) external returns (bool);
-    }
+sol! {
+    function balanceOf(address account) external view returns (uint256);
+    function transfer(address to, uint256 value) external returns (bool);
+    function transferFrom(address from, address to, uint256 value) external returns (bool);
 }

@@ -24,7 +24,8 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256};
-use lien_contract_common::{emit, has_code, owner, terms::LoanTerms};
+use alloy_sol_types::SolEvent;
+use lien_contract_common::{has_code, log_words, owner, raw_abi::AbiWord, terms::LoanTerms};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageMap, StorageU256},
@@ -39,7 +40,10 @@ pub mod storage;
 mod tests;
 
 pub use errors::*;
-use interfaces::IErc20;
+use alloy_sol_types::SolCall;
+use interfaces::*;
+use lien_contract_common::raw_abi::{address_word, boolean, calldata, word};
+use stylus_sdk::stylus_core::calls::context::Call;
 use params::{ProtocolParams, RiskParams};
 use storage::*;
 
@@ -110,7 +114,7 @@ impl OfferBook {
         }
         self.require_code(loan_book)?;
         self.loan_book.set(loan_book);
-        emit(&LoanBookSet { loanBook: loan_book });
+        log_words(LoanBookSet::SIGNATURE_HASH, &[], &[loan_book.word()]);
         Ok(())
     }
 
@@ -131,7 +135,7 @@ impl OfferBook {
         self.require_code(currency)?;
         let stored = tip_cap.checked_add(U256::from(1u8)).ok_or_else(Error::math)?;
         self.currencies.setter(currency).tip_cap_plus_one.set(stored);
-        emit(&CurrencySet { currency, tipCap: tip_cap });
+        log_words(CurrencySet::SIGNATURE_HASH, &[currency.word()], &[tip_cap]);
         Ok(())
     }
 
@@ -174,7 +178,7 @@ impl OfferBook {
         risk.check_bounds().map_err(Error::bounds)?;
         let c = Collection { listed: true, enabled: true, currency, risk, last_change: self.now() };
         self.collections.setter(collection).put(&c);
-        emit(&CollectionListed { collection, currency });
+        log_words(CollectionListed::SIGNATURE_HASH, &[collection.word(), currency.word()], &[]);
         emit_params(collection, &risk);
         Ok(())
     }
@@ -233,7 +237,7 @@ impl OfferBook {
         }
         c.enabled = enabled;
         self.collections.setter(collection).put(&c);
-        emit(&CollectionEnabled { collection, enabled });
+        log_words(CollectionEnabled::SIGNATURE_HASH, &[collection.word()], &[enabled.word()]);
         Ok(())
     }
 
@@ -312,19 +316,20 @@ impl OfferBook {
         };
         self.offers.setter(offer_id).put(&offer);
         self.add_held(currency, escrow)?;
-        emit(&OfferCreated {
-            offerId: offer_id,
-            lender,
-            collection,
-            currency,
-            tokenId: token_id,
-            anyToken: any_token,
-            principal,
-            aprBps: apr_bps,
-            duration,
-            expiry,
-            capacity,
-        });
+        log_words(
+            OfferCreated::SIGNATURE_HASH,
+            &[offer_id, lender.word(), collection.word()],
+            &[
+                currency.word(),
+                token_id,
+                any_token.word(),
+                principal,
+                u64::from(apr_bps).word(),
+                duration.word(),
+                expiry.word(),
+                capacity.word(),
+            ],
+        );
         self.pull(currency, lender, escrow)?;
         Ok(offer_id)
     }
@@ -346,7 +351,7 @@ impl OfferBook {
         self.offers.setter(offer_id).set_terms(&o);
         let currency = o.currency;
         self.sub_held(currency, refund)?;
-        emit(&OfferCancelled { offerId: offer_id, refund });
+        log_words(OfferCancelled::SIGNATURE_HASH, &[offer_id], &[refund]);
         self.push(currency, caller, refund)?;
         Ok(refund)
     }
@@ -396,7 +401,7 @@ impl OfferBook {
         }
         self.offers.setter(offer_id).set_terms(&o);
         self.sub_held(o.currency, o.principal)?;
-        emit(&OfferTaken { offerId: offer_id, borrower, tokenId: token_id, used: u64::from(o.used) });
+        log_words(OfferTaken::SIGNATURE_HASH, &[offer_id, borrower.word()], &[token_id, u64::from(o.used).word()]);
         let snapshot = LoanTerms {
             duration: o.duration,
             apr_bps: o.apr_bps,
@@ -505,23 +510,19 @@ impl OfferBook {
 
 /// Emits `ProtocolParamsSet`.
 fn emit_protocol(p: &ProtocolParams) {
-    emit(&ProtocolParamsSet { feeBps: p.fee_bps, tipBps: p.tip_bps, uncertainHaircutBps: p.uncertain_haircut_bps });
+    let words = [p.fee_bps, p.tip_bps, p.uncertain_haircut_bps].map(|bps| u64::from(bps).word());
+    log_words(ProtocolParamsSet::SIGNATURE_HASH, &[], &words);
 }
 
 /// Emits `CollectionParamsSet`.
 fn emit_params(collection: Address, p: &RiskParams) {
-    emit(&CollectionParamsSet {
-        collection,
-        maxLtvBps: p.max_ltv_bps,
-        liqThresholdBps: p.liq_threshold_bps,
-        liqPenaltyBps: p.liq_penalty_bps,
-        auctionStartBps: p.auction_start_bps,
-        auctionCutBps: p.auction_cut_bps,
-        maxDuration: p.max_duration,
-        gracePeriod: p.grace_period,
-        auctionStep: p.auction_step,
-        auctionTail: p.auction_tail,
-    });
+    let bps = [p.max_ltv_bps, p.liq_threshold_bps, p.liq_penalty_bps, p.auction_start_bps, p.auction_cut_bps];
+    let times = [p.max_duration, p.grace_period, p.auction_step, p.auction_tail];
+    let mut data = [U256::ZERO; 9];
+    for (slot, value) in data.iter_mut().zip(bps.iter().map(|b| u64::from(*b)).chain(times)) {
+        *slot = value.word();
+    }
+    log_words(CollectionParamsSet::SIGNATURE_HASH, &[collection.word()], &data);
 }
 
 /// Internal helpers (not part of the ABI).
@@ -552,7 +553,7 @@ impl OfferBook {
         }
         config.paused = paused;
         self.config.put(&config);
-        emit(&PausedSet { paused });
+        log_words(PausedSet::SIGNATURE_HASH, &[], &[paused.word()]);
         Ok(())
     }
 
@@ -609,14 +610,10 @@ impl OfferBook {
     /// `transferFrom(from, this, amount)`: must return `true` and raise the balance by exactly
     /// `amount` (fee-on-transfer tokens fail with `TransferMismatch`).
     fn pull(&mut self, currency: Address, from: Address, amount: U256) -> Result<(), Error> {
-        let token = IErc20::new(currency);
         let me = self.vm().contract_address();
-        let before = token.balance_of(&*self, me).map_err(|_| Error::transfer_failed())?;
-        let ok = token.transfer_from(&mut *self, from, me, amount).map_err(|_| Error::transfer_failed())?;
-        if !ok {
-            return Err(Error::transfer_failed());
-        }
-        let after = token.balance_of(&*self, me).map_err(|_| Error::transfer_failed())?;
+        let before = self.balance_of(currency, me).ok_or_else(Error::transfer_failed)?;
+        self.token_call(currency, transferFromCall::SELECTOR, &[address_word(from), address_word(me), amount])?;
+        let after = self.balance_of(currency, me).ok_or_else(Error::transfer_failed)?;
         let received = after.checked_sub(before).unwrap_or(U256::ZERO);
         if received != amount {
             return Err(Error::TransferMismatch(OfferBookTransferMismatch { expected: amount, received }));
@@ -626,10 +623,22 @@ impl OfferBook {
 
     /// `transfer(to, amount)`: must return `true`.
     fn push(&mut self, currency: Address, to: Address, amount: U256) -> Result<(), Error> {
-        let ok = IErc20::new(currency).transfer(&mut *self, to, amount).map_err(|_| Error::transfer_failed())?;
-        if !ok {
-            return Err(Error::transfer_failed());
+        self.token_call(currency, transferCall::SELECTOR, &[address_word(to), amount])
+    }
+
+    /// An ERC-20 `transfer`/`transferFrom` (the SDK flushes the storage cache first):
+    /// `TransferFailed` unless it returns exactly `true`.
+    fn token_call(&mut self, currency: Address, selector: [u8; 4], args: &[U256]) -> Result<(), Error> {
+        match self.vm().call(&Call::new(), currency, &calldata(selector, args)) {
+            Ok(reply) if boolean(&reply, 0) == Some(true) => Ok(()),
+            _ => Err(Error::transfer_failed()),
         }
-        Ok(())
+    }
+
+    /// `balanceOf(account)` of a token; `None` when the call fails or the reply is malformed.
+    fn balance_of(&self, currency: Address, account: Address) -> Option<U256> {
+        let data = calldata(balanceOfCall::SELECTOR, &[address_word(account)]);
+        let reply = self.vm().static_call(&Call::new(), currency, &data).ok()?;
+        word(&reply, 0)
     }
 }

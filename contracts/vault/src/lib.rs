@@ -28,7 +28,7 @@ use alloy_primitives::{aliases::B32, Address, U256};
 #[allow(deprecated)] // the free host functions avoid the `&dyn Host` vtable (see docs)
 use stylus_sdk::{
     abi::Bytes,
-    contract, evm, msg,
+    contract, msg,
     types::AddressVM,
     prelude::*,
     storage::{StorageAddress, StorageMap, StorageU256},
