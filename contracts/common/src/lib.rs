@@ -4,7 +4,7 @@
 //! - [`terms`]: the loan-terms snapshot the OfferBook hands the LoanBook at `take`;
 //! - [`raw_abi`]: calldata and reply words for the calls between contracts;
 //! - [`owner`]: a minimal owner with OpenZeppelin `Ownable`'s ABI;
-//! - [`emit`]: events through the raw log host call;
+//! - [`log_words`]: events through the raw log host call, from words;
 //! - [`has_code`]: whether a code hash belongs to deployed code.
 #![cfg_attr(not(test), no_std)]
 extern crate alloc;
@@ -16,23 +16,12 @@ pub mod terms;
 
 use alloc::vec::Vec;
 
-/// Emits `event` through the raw log host call. The SDK's typed `log` unwraps the topic
-/// encoding, and that `unwrap` alone pulls `core::fmt` (several KB) into a contract.
-pub fn emit<E: alloy_sol_types::SolEvent>(event: &E) {
-    let mut topics = [alloy_sol_types::abi::token::WordToken::default(); 4];
-    if event.encode_topics_raw(&mut topics).is_ok() {
-        let count = <E::TopicList as alloy_sol_types::TopicList>::COUNT;
-        let topics: Vec<alloy_primitives::B256> = topics.iter().take(count).map(|t| t.0).collect();
-        #[allow(deprecated)] // the replacement goes through the `&dyn Host` vtable
-        let _ = stylus_sdk::evm::raw_log(&topics, &event.encode_data());
-    }
-}
-
 /// Emits an event whose fields are all static types, from words: `signature` is the `sol!`
 /// event's `SIGNATURE_HASH`, `indexed` its indexed fields and `data` the others, in
-/// declaration order (each as [`raw_abi::AbiWord`]). One non-generic routine for every event,
-/// where the typed encoders of [`emit`] cost a few hundred bytes per event type. The tests
-/// compare its logs with the typed events', so the two cannot drift.
+/// declaration order (each as [`raw_abi::AbiWord`]). One non-generic routine for every event
+/// (the SDK's and alloy's typed encoders cost a few hundred bytes per event type, and the
+/// SDK's typed `log` pulls `core::fmt` through an `unwrap`). The contracts' tests compare its
+/// logs with the typed events' (`assert_emitted`), so the two cannot drift.
 pub fn log_words(signature: alloy_primitives::B256, indexed: &[alloy_primitives::U256], data: &[alloy_primitives::U256]) {
     let mut topics = Vec::with_capacity(1 + indexed.len());
     topics.push(signature);

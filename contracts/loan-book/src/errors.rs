@@ -66,7 +66,8 @@ sol! {
     /// The Liquidator returned another auction id than the LoanBook expected.
     #[derive(Debug)]
     error LoanBookAuctionIdMismatch(uint256 expected, uint256 got);
-    /// A call to the vault, liquidator or OfferBook (`currencyInfo`) reverted.
+    /// A call to the vault, the liquidator or the OfferBook reverted or sent a malformed reply
+    /// (`take`, `startAuction`, `currencyInfo`), or `balanceOf` failed during settlement.
     #[derive(Debug)]
     error LoanBookCallFailed();
     /// Arithmetic overflow, underflow or division by zero.

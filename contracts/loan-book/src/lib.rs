@@ -96,7 +96,8 @@ impl LoanBook {
         Ok(owner::set_owner(&mut self.owner, new_owner, false)?)
     }
 
-    /// Leaves the LoanBook without owner for good (owner only): parameters freeze.
+    /// Leaves the LoanBook without owner for good (owner only): afterwards nobody can
+    /// withdraw the reserve (or wire the siblings, if not yet done).
     pub fn renounce_ownership(&mut self) -> Result<(), Error> {
         self.only_owner()?;
         Ok(owner::set_owner(&mut self.owner, Address::ZERO, true)?)

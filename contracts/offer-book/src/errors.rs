@@ -15,9 +15,6 @@ sol! {
     /// The LoanBook address was already set.
     #[derive(Debug)]
     error OfferBookAlreadySet();
-    /// The LoanBook address is not set yet.
-    #[derive(Debug)]
-    error OfferBookNotWired();
     /// A zero address was given where an account is required.
     #[derive(Debug)]
     error OfferBookZeroAddress();
@@ -145,8 +142,6 @@ pub enum Error {
     NotLoanBook(OfferBookNotLoanBook),
     /// See [`OfferBookAlreadySet`].
     AlreadySet(OfferBookAlreadySet),
-    /// See [`OfferBookNotWired`].
-    NotWired(OfferBookNotWired),
     /// See [`OfferBookZeroAddress`].
     ZeroAddress(OfferBookZeroAddress),
     /// See [`OfferBookNoCode`].

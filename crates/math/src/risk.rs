@@ -1,6 +1,6 @@
 //! Loan-to-value, health and price-dispersion checks.
 //!
-//! Comparisons are made exactly in 512 bits (`a × 10_000 ≤ b × bps`), so no rounding can
+//! Comparisons are made exactly in 320 bits (`a × 10_000 ≤ b × bps`), so no rounding can
 //! make an unsafe position look safe.
 
 use alloy_primitives::U256;
@@ -24,7 +24,7 @@ pub fn is_healthy(debt: U256, price: U256, threshold_bps: u64) -> bool {
     at_most_fraction(debt, price, threshold_bps)
 }
 
-/// `amount × 10_000 ≤ price × bps` in 512-bit arithmetic.
+/// `amount × 10_000 ≤ price × bps` in 320-bit arithmetic (a 256-bit value times a 64-bit one).
 fn at_most_fraction(amount: U256, price: U256, bps: u64) -> bool {
     let lhs = amount.widening_mul::<64, 1, 320, 5>(alloy_primitives::ruint::Uint::<64, 1>::from(BPS));
     let rhs = price.widening_mul::<64, 1, 320, 5>(alloy_primitives::ruint::Uint::<64, 1>::from(bps));
