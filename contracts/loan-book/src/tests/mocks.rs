@@ -197,23 +197,24 @@ impl MockLiquidator {
         };
         self.auctions.setter(auction_id).state.set(alloy_primitives::Uint::from(3u8));
         let book = self.loan_book.get();
-        let paid = ITokenPull::new(currency).transfer_from(&mut *self, bidder, book, price).map_err(|_| b"pay".to_vec())?;
+        let paid =
+            ITokenPull::new(currency).transfer_from(&mut *self, bidder, book, price).map_err(|_| b"pay".to_vec())?;
         if !paid {
             return Err(b"pay".to_vec());
         }
         IVaultRelease::new(self.vault.get())
             .release(&mut *self, collection, token_id, bidder)
             .map_err(Vec::<u8>::from)?;
-        ILoanBookHook::new(book)
-            .on_auction_settled(&mut *self, loan_id, price, bidder)
-            .map_err(Vec::<u8>::from)?;
+        ILoanBookHook::new(book).on_auction_settled(&mut *self, loan_id, price, bidder).map_err(Vec::<u8>::from)?;
         Ok(price)
     }
 
     /// Calls the settlement hook without paying anything (to test `SettlementUnfunded`).
     pub fn settle_unpaid(&mut self, loan_id: U256, proceeds: U256) -> Result<(), Vec<u8>> {
         let book = self.loan_book.get();
-        ILoanBookHook::new(book).on_auction_settled(&mut *self, loan_id, proceeds, Address::ZERO).map_err(Vec::<u8>::from)
+        ILoanBookHook::new(book)
+            .on_auction_settled(&mut *self, loan_id, proceeds, Address::ZERO)
+            .map_err(Vec::<u8>::from)
     }
 
     pub fn state(&self, auction_id: U256) -> u8 {

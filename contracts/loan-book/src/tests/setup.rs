@@ -102,6 +102,11 @@ impl Env {
     /// its four siblings.
     pub fn wire(&self) {
         self.wire_peers();
+        self.wire_book();
+    }
+
+    /// The LoanBook's own `setSiblings`.
+    pub fn wire_book(&self) {
         self.book
             .sender(self.owner)
             .set_siblings(self.offers.address(), self.vault.address(), self.oracle.address(), self.liq.address())
@@ -119,7 +124,19 @@ impl Env {
         self.offers.sender(self.owner).set_currency(self.token.address(), u(TIP_CAP)).motsu_unwrap();
         self.offers
             .sender(self.owner)
-            .list_collection(self.nft.address(), self.token.address(), 4_000, 6_500, 800, 13_000, 9_800, 90 * DAY, DAY, 300, DAY)
+            .list_collection(
+                self.nft.address(),
+                self.token.address(),
+                4_000,
+                6_500,
+                800,
+                13_000,
+                9_800,
+                90 * DAY,
+                DAY,
+                300,
+                DAY,
+            )
             .motsu_unwrap();
         self.oracle.sender(self.owner).set(u(PRICE), 0, u(PRICE), 0);
         for who in [self.lender, self.bidder, self.keeper] {

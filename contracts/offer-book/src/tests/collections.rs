@@ -50,6 +50,7 @@ fn listing_a_collection_checks_everything() {
         env.list_collection(nft, token),
         Error::AlreadyListed(OfferBookAlreadyListed { collection }) if collection == nft
     );
+    env.assert_solvent();
 }
 
 /// All-zero parameters (what the `params` view shows for an unlisted collection).
@@ -136,6 +137,7 @@ fn every_listing_bound_names_its_field(low: Contract<MockNft>, high: Contract<Mo
     env.list_with(env.owner, high.address(), token, &hi).motsu_unwrap();
     assert_eq!(env.params(low.address()).0, lo);
     assert_eq!(env.params(high.address()).0, hi);
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -152,6 +154,7 @@ fn every_change_bound_names_its_field() {
         );
     }
     assert_eq!(env.params(nft), (default_risk(), (true, true, env.token.address(), start_time())));
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -160,9 +163,15 @@ fn collection_changes_are_rate_limited_and_step_bounded() {
     let (nft, owner) = (env.nft.address(), env.owner);
     let next = now() + DAY;
     let up = RiskParams { max_ltv_bps: 4_500, ..default_risk() };
-    expect_err!(env.set_params(owner, nft, &up), Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next);
+    expect_err!(
+        env.set_params(owner, nft, &up),
+        Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
+    );
     crate::clock::warp(DAY - 1);
-    expect_err!(env.set_params(owner, nft, &up), Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next);
+    expect_err!(
+        env.set_params(owner, nft, &up),
+        Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
+    );
     crate::clock::warp(1);
     let steps: [(Mutation, u8); 6] = [
         (|p| p.max_ltv_bps = 4_501, field::MAX_LTV),
@@ -175,7 +184,10 @@ fn collection_changes_are_rate_limited_and_step_bounded() {
     for (mutate, expected) in steps {
         let mut p = default_risk();
         mutate(&mut p);
-        expect_err!(env.set_params(owner, nft, &p), Error::StepTooLarge(OfferBookStepTooLarge { field }) if field == expected);
+        expect_err!(
+            env.set_params(owner, nft, &p),
+            Error::StepTooLarge(OfferBookStepTooLarge { field }) if field == expected
+        );
     }
     let unlisted = Address::repeat_byte(3);
     expect_err!(
@@ -218,6 +230,7 @@ fn collection_changes_are_rate_limited_and_step_bounded() {
         env.set_params(owner, nft, &changed),
         Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
     );
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -234,6 +247,7 @@ fn each_collection_and_the_protocol_have_their_own_interval(second: Contract<Moc
         Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
     );
     env.book.sender(env.owner).set_protocol_params(1_100, 50, 5_000).motsu_unwrap();
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -254,7 +268,9 @@ fn disabling_a_collection_stops_new_offers() {
     env.book.assert_emitted(&CollectionEnabled { collection: nft, enabled: false });
     assert_eq!(env.params(nft).1, (true, false, env.token.address(), start_time()));
     expect_err!(
-        env.book.sender(env.lender).create_offer(env.token.address(), nft, u(1), false, u(1), APR, DURATION, now() + DAY, 1),
+        env.book
+            .sender(env.lender)
+            .create_offer(env.token.address(), nft, u(1), false, u(1), APR, DURATION, now() + DAY, 1),
         Error::CollectionDisabled(OfferBookCollectionDisabled { collection }) if collection == nft
     );
     // Not rate-limited (an emergency brake): it can flip back at once, and again.

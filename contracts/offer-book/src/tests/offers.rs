@@ -22,7 +22,20 @@ fn create_offer_escrows_principal_times_capacity() {
     let expiry = now() + 7 * DAY;
     assert_eq!(
         env.book.sender(env.owner).offer(id).motsu_unwrap(),
-        (env.lender, env.token.address(), env.nft.address(), u(TOKEN), true, u(PRINCIPAL), APR, DURATION, expiry, 3, 0, true)
+        (
+            env.lender,
+            env.token.address(),
+            env.nft.address(),
+            u(TOKEN),
+            true,
+            u(PRINCIPAL),
+            APR,
+            DURATION,
+            expiry,
+            3,
+            0,
+            true
+        )
     );
     env.book.assert_emitted(&OfferCreated {
         offerId: id,
@@ -62,11 +75,17 @@ fn offer_inputs_are_checked() {
     expect_err!(create(token, nft, u(1), APR, DURATION, now(), 1), Error::BadExpiry(OfferBookBadExpiry {}));
     expect_err!(create(token, nft, u(1), APR, DURATION, 0, 1), Error::BadExpiry(OfferBookBadExpiry {}));
     expect_err!(create(token, nft, u(1), APR, DURATION, exp, 0), Error::BadCapacity(OfferBookBadCapacity {}));
-    expect_err!(create(token, nft, u(1), APR, DURATION, exp, MAX_CAPACITY + 1), Error::BadCapacity(OfferBookBadCapacity {}));
+    expect_err!(
+        create(token, nft, u(1), APR, DURATION, exp, MAX_CAPACITY + 1),
+        Error::BadCapacity(OfferBookBadCapacity {})
+    );
     expect_err!(create(token, nft, u(1), APR, DURATION, exp, u64::MAX), Error::BadCapacity(OfferBookBadCapacity {}));
     // U256::MAX amounts: overflow of principal × capacity, or a pull the lender cannot fund.
     expect_err!(create(token, nft, U256::MAX, APR, DURATION, exp, 2), Error::Math(OfferBookMath {}));
-    expect_err!(create(token, nft, U256::MAX, APR, DURATION, exp, 1), Error::TransferFailed(OfferBookTransferFailed {}));
+    expect_err!(
+        create(token, nft, U256::MAX, APR, DURATION, exp, 1),
+        Error::TransferFailed(OfferBookTransferFailed {})
+    );
     assert_eq!(env.book.sender(env.owner).held(token), U256::ZERO);
     assert_eq!(env.book.sender(env.owner).offer_count(), U256::ZERO, "failed creations leave no id behind");
     expect_err!(
@@ -102,6 +121,7 @@ fn collections_and_currencies_without_code_or_listing_are_refused() {
         expect_err!(create(currency, nft), Error::WrongCurrency(OfferBookWrongCurrency {}));
     }
     assert_eq!(env.book.sender(env.owner).offer_count(), U256::ZERO);
+    env.assert_solvent();
 }
 
 /// Lists `currency` and a second collection lent in it.
@@ -126,13 +146,15 @@ fn fee_on_transfer_tokens_are_refused(fee: Contract<FeeToken>) {
     assert!(
         matches!(
             err,
-            Error::TransferMismatch(OfferBookTransferMismatch { expected, received }) if expected == u(10_000) && received == u(9_900)
+            Error::TransferMismatch(OfferBookTransferMismatch { expected, received })
+                if expected == u(10_000) && received == u(9_900)
         ),
         "unexpected error {err:?}"
     );
     assert_eq!(env.book.sender(env.owner).held(fee.address()), U256::ZERO);
     assert_eq!(fee.sender(env.owner).balance_of(env.book.address()), U256::ZERO, "the pull was reverted");
     assert_eq!(fee.sender(env.owner).balance_of(env.lender), u(1_000_000));
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -140,9 +162,17 @@ fn false_returning_tokens_are_refused(bad: Contract<FalseToken>) {
     let env = Env::new();
     let nft2 = list_weird(&env, bad.address());
     let create = || {
-        env.book
-            .sender(env.lender)
-            .create_offer(bad.address(), nft2.address(), u(1), false, u(100), APR, DURATION, now() + DAY, 1)
+        env.book.sender(env.lender).create_offer(
+            bad.address(),
+            nft2.address(),
+            u(1),
+            false,
+            u(100),
+            APR,
+            DURATION,
+            now() + DAY,
+            1,
+        )
     };
     // No balance: the token answers `false` instead of reverting.
     expect_err!(create(), Error::TransferFailed(OfferBookTransferFailed {}));
@@ -164,6 +194,7 @@ fn false_returning_tokens_are_refused(bad: Contract<FalseToken>) {
     assert_eq!(bad.sender(env.lender).balance_of(env.lender), u(1_000));
     assert_eq!(env.book.sender(env.owner).held(bad.address()), U256::ZERO);
     assert!(bad.sender(env.owner).balance_of(env.book.address()) >= env.book.sender(env.owner).held(bad.address()));
+    env.assert_solvent();
 }
 
 #[motsu::test]

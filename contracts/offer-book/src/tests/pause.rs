@@ -27,6 +27,7 @@ fn pause_and_unpause_are_owner_only_and_must_change_the_state() {
     assert!(!env.book.sender(env.owner).paused());
     // The pause leaves the protocol parameters and the rate limit alone.
     assert_eq!(env.book.sender(env.owner).protocol_params(), (1_000, 50, 5_000, MAX_STEP, INTERVAL, start_time()));
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -38,7 +39,15 @@ fn pause_stops_offers_and_taking_only() {
     expect_err!(env.take(offer, TOKEN), Error::Paused(OfferBookPaused {}));
     expect_err!(
         env.book.sender(env.lender).create_offer(
-            env.token.address(), env.nft.address(), u(1), false, u(1), APR, DURATION, now() + DAY, 1
+            env.token.address(),
+            env.nft.address(),
+            u(1),
+            false,
+            u(1),
+            APR,
+            DURATION,
+            now() + DAY,
+            1
         ),
         Error::Paused(OfferBookPaused {})
     );

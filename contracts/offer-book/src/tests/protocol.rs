@@ -13,7 +13,9 @@ fn constructor_checks_its_bounds(book: Contract<OfferBook>, edges: Contract<Offe
         book.sender(owner).constructor(Address::ZERO, 500, DAY, 1_000, 50, 5_000),
         Error::InvalidOwner(OwnableInvalidOwner { owner: Address::ZERO })
     );
-    let cases: [((u16, u64, u16, u16, u16), u8); 8] = [
+    /// `(maxStepBps, minChangeInterval, feeBps, tipBps, uncertainHaircutBps)`.
+    type Args = (u16, u64, u16, u16, u16);
+    let cases: [(Args, u8); 8] = [
         ((0, DAY, 1_000, 50, 5_000), field::MAX_STEP),
         ((10_001, DAY, 1_000, 50, 5_000), field::MAX_STEP),
         ((500, 30 * DAY + 1, 1_000, 50, 5_000), field::CHANGE_INTERVAL),
@@ -49,9 +51,15 @@ fn protocol_params_are_rate_limited_and_bounded() {
     let owner = env.owner;
     let set = |fee: u16, tip: u16, haircut: u16| env.book.sender(owner).set_protocol_params(fee, tip, haircut);
     let next = now() + DAY;
-    expect_err!(set(1_100, 50, 5_000), Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next);
+    expect_err!(
+        set(1_100, 50, 5_000),
+        Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
+    );
     crate::clock::warp(DAY - 1);
-    expect_err!(set(1_100, 50, 5_000), Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next);
+    expect_err!(
+        set(1_100, 50, 5_000),
+        Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
+    );
     crate::clock::warp(1);
     let bounds: [((u16, u16, u16), u8); 4] = [
         ((2_001, 50, 5_000), field::FEE),
@@ -83,7 +91,11 @@ fn protocol_params_are_rate_limited_and_bounded() {
     assert_eq!(env.book.sender(owner).protocol_params(), (1_500, 450, 4_500, MAX_STEP, INTERVAL, now()));
     env.book.assert_emitted(&ProtocolParamsSet { feeBps: 1_500, tipBps: 450, uncertainHaircutBps: 4_500 });
     let next = now() + DAY;
-    expect_err!(set(1_500, 450, 4_500), Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next);
+    expect_err!(
+        set(1_500, 450, 4_500),
+        Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
+    );
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -115,7 +127,10 @@ fn currencies_must_be_contracts() {
         env.book.sender(env.owner).set_currency(eoa, u(1)),
         Error::NoCode(OfferBookNoCode { account }) if account == eoa
     );
-    expect_err!(env.book.sender(env.owner).set_currency(Address::ZERO, u(1)), Error::ZeroAddress(OfferBookZeroAddress {}));
+    expect_err!(
+        env.book.sender(env.owner).set_currency(Address::ZERO, u(1)),
+        Error::ZeroAddress(OfferBookZeroAddress {})
+    );
     expect_err!(
         env.book.sender(env.lender).set_currency(token, u(1)),
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == env.lender
@@ -127,6 +142,7 @@ fn currencies_must_be_contracts() {
     // A zero tip cap keeps the currency listed.
     env.book.sender(env.owner).set_currency(token, U256::ZERO).motsu_unwrap();
     assert_eq!(env.book.sender(env.owner).currency_info(token), (true, U256::ZERO));
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -137,6 +153,7 @@ fn tip_caps_at_u256_max_overflow_cleanly() {
     assert_eq!(env.book.sender(env.owner).currency_info(token), (true, u(TIP_CAP)), "unchanged");
     env.book.sender(env.owner).set_currency(token, U256::MAX - u(1)).motsu_unwrap();
     assert_eq!(env.book.sender(env.owner).currency_info(token), (true, U256::MAX - u(1)));
+    env.assert_solvent();
 }
 
 #[motsu::test]
@@ -166,4 +183,5 @@ fn ownership_moves_and_can_be_renounced() {
         env.book.sender(gov).set_currency(env.token.address(), u(1)),
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == gov
     );
+    env.assert_solvent();
 }

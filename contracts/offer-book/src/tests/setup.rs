@@ -126,7 +126,13 @@ impl Env {
     }
 
     /// `listCollection` from `sender` with the parameters `r`.
-    pub fn list_with(&self, sender: Address, collection: Address, currency: Address, r: &RiskParams) -> Result<(), crate::Error> {
+    pub fn list_with(
+        &self,
+        sender: Address,
+        collection: Address,
+        currency: Address,
+        r: &RiskParams,
+    ) -> Result<(), crate::Error> {
         self.book.sender(sender).list_collection(
             collection,
             currency,
@@ -200,7 +206,11 @@ impl Env {
 
     /// `take` as the wired LoanBook for the borrower.
     #[allow(clippy::type_complexity)]
-    pub fn take(&self, offer: U256, token_id: u64) -> Result<(Address, Address, Address, U256, U256, U256), crate::Error> {
+    pub fn take(
+        &self,
+        offer: U256,
+        token_id: u64,
+    ) -> Result<(Address, Address, Address, U256, U256, U256), crate::Error> {
         self.book.sender(self.loans.address()).take(offer, u(token_id), self.borrower)
     }
 

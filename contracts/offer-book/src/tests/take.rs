@@ -35,7 +35,10 @@ fn take_pays_the_principal_and_returns_the_snapshot() {
     let env = Env::new();
     let offer = env.offer();
     let (lender, currency, collection, principal, terms, auction) = env.take(offer, TOKEN).motsu_unwrap();
-    assert_eq!((lender, currency, collection, principal), (env.lender, env.token.address(), env.nft.address(), u(PRINCIPAL)));
+    assert_eq!(
+        (lender, currency, collection, principal),
+        (env.lender, env.token.address(), env.nft.address(), u(PRINCIPAL))
+    );
     assert_eq!(LoanTerms::from_words(terms, auction), default_terms());
     assert_eq!((terms, auction), default_terms().to_words());
     assert_eq!(env.balance(env.borrower), u(PRINCIPAL));
@@ -59,7 +62,10 @@ fn take_through_the_abi_returns_words_and_raw_errors() {
     };
     let reply = call(offer, TOKEN).motsu_unwrap();
     let r = abi::takeCall::abi_decode_returns(&reply, true).unwrap();
-    assert_eq!((r.lender, r.currency, r.collection, r.principal), (env.lender, env.token.address(), env.nft.address(), u(PRINCIPAL)));
+    assert_eq!(
+        (r.lender, r.currency, r.collection, r.principal),
+        (env.lender, env.token.address(), env.nft.address(), u(PRINCIPAL))
+    );
     assert_eq!(LoanTerms::from_words(r.terms, r.auction), default_terms());
     assert_eq!(reply.len(), 6 * 32, "six static words");
     // Refusals come back as the OfferBook's exact error encoding (what the LoanBook passes on).
@@ -123,7 +129,10 @@ fn take_refusals_leave_the_offer_and_the_escrow_untouched() {
     let nft = env.nft.address();
     let held = || env.book.sender(env.owner).held(env.token.address());
     for unknown in [U256::ZERO, u(77), U256::MAX] {
-        expect_err!(env.take(unknown, TOKEN), Error::UnknownOffer(OfferBookUnknownOffer { offerId }) if offerId == unknown);
+        expect_err!(
+            env.take(unknown, TOKEN),
+            Error::UnknownOffer(OfferBookUnknownOffer { offerId }) if offerId == unknown
+        );
     }
     expect_err!(env.take(offer, 2), Error::WrongToken(OfferBookWrongToken {}));
     expect_err!(env.take(offer, u64::MAX), Error::WrongToken(OfferBookWrongToken {}));

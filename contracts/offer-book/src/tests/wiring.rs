@@ -31,6 +31,7 @@ fn the_loan_book_is_set_once_by_the_owner_and_must_be_a_contract(other: Contract
     expect_err!(env.book.sender(env.owner).set_loan_book(stand_in), Error::AlreadySet(OfferBookAlreadySet {}));
     expect_err!(env.book.sender(env.owner).set_loan_book(other.address()), Error::AlreadySet(OfferBookAlreadySet {}));
     assert_eq!(env.book.sender(env.owner).loan_book(), stand_in);
+    env.assert_solvent();
 }
 
 #[motsu::test]
