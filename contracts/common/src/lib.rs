@@ -22,10 +22,18 @@ use alloc::vec::Vec;
 /// (the SDK's and alloy's typed encoders cost a few hundred bytes per event type, and the
 /// SDK's typed `log` pulls `core::fmt` through an `unwrap`). The contracts' tests compare its
 /// logs with the typed events' (`assert_emitted`), so the two cannot drift.
-pub fn log_words(signature: alloy_primitives::B256, indexed: &[alloy_primitives::U256], data: &[alloy_primitives::U256]) {
+pub fn log_words(
+    signature: alloy_primitives::B256,
+    indexed: &[alloy_primitives::U256],
+    data: &[alloy_primitives::U256],
+) {
     let mut topics = Vec::with_capacity(1 + indexed.len());
     topics.push(signature);
-    topics.extend(indexed.iter().map(|w| alloy_primitives::B256::from(w.to_be_bytes::<32>())));
+    topics.extend(
+        indexed
+            .iter()
+            .map(|w| alloy_primitives::B256::from(w.to_be_bytes::<32>())),
+    );
     let mut bytes = Vec::with_capacity(32 * data.len());
     for w in data {
         bytes.extend_from_slice(&w.to_be_bytes::<32>());

@@ -7,7 +7,9 @@
 use alloy_primitives::Address;
 
 use crate::raw_abi::address_word;
-use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred};
+use openzeppelin_stylus::access::ownable::{
+    OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
+};
 use stylus_sdk::storage::StorageAddress;
 
 /// Why an owner check or change failed.
@@ -21,16 +23,24 @@ pub enum OwnerError {
 /// Fails unless `caller` is the owner stored in `slot`.
 pub fn only_owner(slot: &StorageAddress, caller: Address) -> Result<(), OwnerError> {
     if slot.get() != caller {
-        return Err(OwnerError::Unauthorized(OwnableUnauthorizedAccount { account: caller }));
+        return Err(OwnerError::Unauthorized(OwnableUnauthorizedAccount {
+            account: caller,
+        }));
     }
     Ok(())
 }
 
 /// Stores `new_owner` (not zero unless `allow_zero`, used by `renounceOwnership`) and emits
 /// `OwnershipTransferred`.
-pub fn set_owner(slot: &mut StorageAddress, new_owner: Address, allow_zero: bool) -> Result<(), OwnerError> {
+pub fn set_owner(
+    slot: &mut StorageAddress,
+    new_owner: Address,
+    allow_zero: bool,
+) -> Result<(), OwnerError> {
     if new_owner.is_zero() && !allow_zero {
-        return Err(OwnerError::Invalid(OwnableInvalidOwner { owner: Address::ZERO }));
+        return Err(OwnerError::Invalid(OwnableInvalidOwner {
+            owner: Address::ZERO,
+        }));
     }
     let previous_owner = slot.get();
     slot.set(new_owner);

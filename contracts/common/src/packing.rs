@@ -34,7 +34,10 @@ mod tests {
     #[test]
     fn pack16_round_trips_every_position() {
         let x = pack16(u16::MAX, 1, 0x8001, 30_000);
-        assert_eq!([b16(x, 0), b16(x, 16), b16(x, 32), b16(x, 48)], [u16::MAX, 1, 0x8001, 30_000]);
+        assert_eq!(
+            [b16(x, 0), b16(x, 16), b16(x, 32), b16(x, 48)],
+            [u16::MAX, 1, 0x8001, 30_000]
+        );
         assert!(flag(1 << 17, 17) && !flag(1 << 17, 16));
         assert_eq!(limbs(U256::from_limbs([1, 2, 3, 4])), [1, 2, 3, 4]);
         assert_eq!(u64_of(U64::from(u64::MAX)), u64::MAX);

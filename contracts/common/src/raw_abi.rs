@@ -107,8 +107,19 @@ mod tests {
     #[test]
     fn calldata_equals_alloys_encoding() {
         let b = Address::repeat_byte(0xab);
-        let ours = calldata(probeCall::SELECTOR, &[U256::from(7u8), address_word(b), U256::from(1u8)]);
-        assert_eq!(ours, probeCall { a: U256::from(7u8), b, c: true }.abi_encode());
+        let ours = calldata(
+            probeCall::SELECTOR,
+            &[U256::from(7u8), address_word(b), U256::from(1u8)],
+        );
+        assert_eq!(
+            ours,
+            probeCall {
+                a: U256::from(7u8),
+                b,
+                c: true
+            }
+            .abi_encode()
+        );
     }
 
     #[test]
@@ -124,6 +135,10 @@ mod tests {
         assert_eq!(boolean(&dirty, 1), None);
         assert_eq!(small(&dirty, 2), None);
         assert_eq!(word(&reply[..31], 0), None);
-        assert_eq!(boolean(&[], 0), None, "empty reply (a token that returns nothing)");
+        assert_eq!(
+            boolean(&[], 0),
+            None,
+            "empty reply (a token that returns nothing)"
+        );
     }
 }

@@ -46,10 +46,20 @@ pub struct LoanTerms {
 impl LoanTerms {
     /// The `(terms, auction)` words.
     pub fn to_words(&self) -> (U256, U256) {
-        let rates = pack16(self.apr_bps, self.liq_threshold_bps, self.liq_penalty_bps, self.fee_bps);
+        let rates = pack16(
+            self.apr_bps,
+            self.liq_threshold_bps,
+            self.liq_penalty_bps,
+            self.fee_bps,
+        );
         let ltv = pack16(self.max_ltv_bps, self.uncertain_haircut_bps, 0, 0);
         let terms = U256::from_limbs([self.duration, self.grace_period, rates, ltv]);
-        let auction_bps = pack16(self.tip_bps, self.auction_start_bps, self.auction_cut_bps, 0);
+        let auction_bps = pack16(
+            self.tip_bps,
+            self.auction_start_bps,
+            self.auction_cut_bps,
+            0,
+        );
         let auction = U256::from_limbs([self.auction_step, self.auction_tail, auction_bps, 0]);
         (terms, auction)
     }
@@ -99,6 +109,9 @@ mod tests {
         };
         let (a, b) = t.to_words();
         assert_eq!(LoanTerms::from_words(a, b), t);
-        assert_eq!(LoanTerms::from_words(U256::ZERO, U256::ZERO), LoanTerms::default());
+        assert_eq!(
+            LoanTerms::from_words(U256::ZERO, U256::ZERO),
+            LoanTerms::default()
+        );
     }
 }

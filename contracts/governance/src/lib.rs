@@ -380,7 +380,10 @@ impl Governance {
     /// current owners only; `state` is 0 Pending, 1 Queued (timelock running), 2 Ready,
     /// 3 Expired, 4 Executed, 5 Cancelled.
     #[allow(clippy::type_complexity)]
-    pub fn get_proposal(&self, id: U256) -> Result<(Address, Address, U256, u64, u64, u8, u8), Error> {
+    pub fn get_proposal(
+        &self,
+        id: U256,
+    ) -> Result<(Address, Address, U256, u64, u64, u8, u8), Error> {
         let state = self.phase(id)? as u8;
         let p = self.proposals.getter(id);
         Ok((

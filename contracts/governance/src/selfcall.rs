@@ -45,7 +45,11 @@ pub fn decode(data: &[u8]) -> Option<SelfCall> {
     let selector: [u8; 4] = selector.try_into().ok()?;
     let word: [u8; 32] = arg.try_into().ok()?;
     // The value occupies the low `width` bytes; everything above must be zero.
-    let fits = |width: usize| word.iter().take(32usize.saturating_sub(width)).all(|b| *b == 0);
+    let fits = |width: usize| {
+        word.iter()
+            .take(32usize.saturating_sub(width))
+            .all(|b| *b == 0)
+    };
     let mut raw = [0u8; 20];
     for (a, w) in raw.iter_mut().zip(word.iter().skip(12)) {
         *a = *w;

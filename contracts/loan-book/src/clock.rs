@@ -22,8 +22,10 @@ std::thread_local! {
     static OFFSET: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
 }
 
-/// Moves the test clock forward by `seconds` (each test runs on its own thread).
+/// Moves the test clock forward by `seconds` (each test runs on its own thread), and the
+/// OfferBook's with it (its `test-clock` feature), so both books see the same time.
 #[cfg(test)]
 pub fn warp(seconds: u64) {
     OFFSET.with(|o| o.set(o.get() + seconds));
+    lien_offer_book::clock::warp(seconds);
 }

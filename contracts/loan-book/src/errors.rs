@@ -1,11 +1,11 @@
 //! The LoanBook's custom errors and events (documented in docs/contracts/loan-book.md).
 #![allow(missing_docs)] // sol! expands to items without docs; each one is documented here
 
+#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
 use alloy_sol_types::sol;
 use lien_math::MathError;
 use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
-#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
-use alloc::{vec, vec::Vec};
 
 sol! {
     /// The caller is not the wired Liquidator.
@@ -210,7 +210,9 @@ loan_book_errors! {
 impl From<lien_contract_common::owner::OwnerError> for Error {
     fn from(e: lien_contract_common::owner::OwnerError) -> Self {
         match e {
-            lien_contract_common::owner::OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
+            lien_contract_common::owner::OwnerError::Unauthorized(x) => {
+                Error::UnauthorizedAccount(x)
+            }
             lien_contract_common::owner::OwnerError::Invalid(x) => Error::InvalidOwner(x),
         }
     }

@@ -37,12 +37,12 @@ pub mod storage;
 #[cfg(test)]
 mod tests;
 
-pub use errors::*;
 use alloy_sol_types::{SolCall, SolEvent};
+pub use errors::*;
 use interfaces::*;
 use lien_contract_common::raw_abi::{address, address_word, boolean, calldata, small, word};
-use stylus_sdk::stylus_core::calls::{context::Call, errors::Error as CallError};
 use storage::*;
+use stylus_sdk::stylus_core::calls::{context::Call, errors::Error as CallError};
 
 /// Oracle status `Ok`.
 pub const ORACLE_OK: u8 = 0;
@@ -123,12 +123,26 @@ impl LoanBook {
         self.vault.set(vault);
         self.oracle.set(oracle);
         self.liquidator.set(liquidator);
-        log_words(SiblingsSet::SIGNATURE_HASH, &[], &[offer_book.word(), vault.word(), oracle.word(), liquidator.word()]);
+        log_words(
+            SiblingsSet::SIGNATURE_HASH,
+            &[],
+            &[
+                offer_book.word(),
+                vault.word(),
+                oracle.word(),
+                liquidator.word(),
+            ],
+        );
         Ok(())
     }
 
     /// Sends `amount` of the reserve to `to` (owner only).
-    pub fn withdraw_reserve(&mut self, currency: Address, amount: U256, to: Address) -> Result<(), Error> {
+    pub fn withdraw_reserve(
+        &mut self,
+        currency: Address,
+        amount: U256,
+        to: Address,
+    ) -> Result<(), Error> {
         self.only_owner()?;
         if to.is_zero() {
             return Err(Error::ZeroAddress(LoanBookZeroAddress {}));
@@ -143,7 +157,11 @@ impl LoanBook {
             .ok_or(Error::InsufficientReserve(LoanBookInsufficientReserve {}))?;
         self.reserve.setter(currency).set(left);
         self.sub_held(currency, amount)?;
-        log_words(ReserveWithdrawn::SIGNATURE_HASH, &[currency.word(), to.word()], &[amount]);
+        log_words(
+            ReserveWithdrawn::SIGNATURE_HASH,
+            &[currency.word(), to.word()],
+            &[amount],
+        );
         self.push(currency, to, amount)
     }
 
@@ -165,7 +183,11 @@ impl LoanBook {
         }
         self.loans.setter(loan_id).set_lender(to);
         self.index_lender(loan_id, to);
-        log_words(LoanTransferred::SIGNATURE_HASH, &[loan_id, caller.word(), to.word()], &[]);
+        log_words(
+            LoanTransferred::SIGNATURE_HASH,
+            &[loan_id, caller.word(), to.word()],
+            &[],
+        );
         Ok(())
     }
 
@@ -176,9 +198,16 @@ impl LoanBook {
         if amount.is_zero() {
             return Err(Error::NothingToClaim(LoanBookNothingToClaim {}));
         }
-        self.claimable.setter(account).setter(currency).set(U256::ZERO);
+        self.claimable
+            .setter(account)
+            .setter(currency)
+            .set(U256::ZERO);
         self.sub_held(currency, amount)?;
-        log_words(Withdrawn::SIGNATURE_HASH, &[account.word(), currency.word()], &[amount]);
+        log_words(
+            Withdrawn::SIGNATURE_HASH,
+            &[account.word(), currency.word()],
+            &[amount],
+        );
         self.push(currency, account, amount)?;
         Ok(amount)
     }
@@ -193,33 +222,52 @@ impl LoanBook {
     /// Not while the OfferBook is paused.
     pub fn borrow(&mut self, offer_id: U256, token_id: U256) -> Result<U256, Error> {
         let borrower = self.vm().msg_sender();
-        let (offer_book, vault, oracle) = (self.offer_book.get(), self.vault.get(), self.oracle.get());
+        let (offer_book, vault, oracle) =
+            (self.offer_book.get(), self.vault.get(), self.oracle.get());
         if vault.is_zero() {
             return Err(Error::NotWired(LoanBookNotWired {}));
         }
         // The OfferBook is a sibling wired once by governance; its only external call is the
         // principal's `transfer` in a listed currency, and the SDK rejects re-entry here.
         let args = [offer_id, token_id, address_word(borrower)];
-        let reply = self.call(offer_book, &calldata(takeCall::SELECTOR, &args)).map_err(Error::OfferBook)?;
+        let reply = self
+            .call(offer_book, &calldata(takeCall::SELECTOR, &args))
+            .map_err(Error::OfferBook)?;
         let decoded = (|| {
-            let parties = (address(&reply, 0)?, address(&reply, 1)?, address(&reply, 2)?);
-            Some((parties, word(&reply, 3)?, word(&reply, 4)?, word(&reply, 5)?))
+            let parties = (
+                address(&reply, 0)?,
+                address(&reply, 1)?,
+                address(&reply, 2)?,
+            );
+            Some((
+                parties,
+                word(&reply, 3)?,
+                word(&reply, 4)?,
+                word(&reply, 5)?,
+            ))
         })();
         let ((lender, currency, collection), principal, terms_word, auction_word) =
             decoded.ok_or_else(Error::call_failed)?;
         let terms = LoanTerms::from_words(terms_word, auction_word);
-        let (price, status) = self.oracle_price(oracle, borrowPriceCall::SELECTOR, collection, token_id);
+        let (price, status) =
+            self.oracle_price(oracle, borrowPriceCall::SELECTOR, collection, token_id);
         let ltv = match status {
             ORACLE_OK => u64::from(terms.max_ltv_bps),
             ORACLE_UNCERTAIN => {
                 let keep = 10_000u64.saturating_sub(u64::from(terms.uncertain_haircut_bps));
                 u64::from(terms.max_ltv_bps).saturating_mul(keep) / 10_000
             }
-            other => return Err(Error::OracleUnavailable(LoanBookOracleUnavailable { status: other })),
+            other => {
+                return Err(Error::OracleUnavailable(LoanBookOracleUnavailable {
+                    status: other,
+                }))
+            }
         };
         if !fits_ltv(principal, price, ltv) {
             let max = max_borrow_down(price, ltv)?;
-            return Err(Error::LtvExceeded(LoanBookLtvExceeded { maxPrincipal: max }));
+            return Err(Error::LtvExceeded(LoanBookLtvExceeded {
+                maxPrincipal: max,
+            }));
         }
         let now = self.now();
         let due = now.checked_add(terms.duration).ok_or_else(Error::math)?;
@@ -239,7 +287,12 @@ impl LoanBook {
             &[loan_id, offer_id, borrower.word()],
             &[lender.word(), token_id, principal, due.word()],
         );
-        let args = [address_word(collection), token_id, address_word(borrower), loan_id];
+        let args = [
+            address_word(collection),
+            token_id,
+            address_word(borrower),
+            loan_id,
+        ];
         self.call_or_fail(vault, &calldata(lockCall::SELECTOR, &args))?;
         Ok(loan_id)
     }
@@ -253,7 +306,10 @@ impl LoanBook {
         let l = self.load_loan(loan_id)?;
         let (debt, penalty) = match l.status {
             ACTIVE => (self.accrued(&l)?, U256::ZERO),
-            IN_AUCTION => (l.frozen_debt, settlement::penalty(l.frozen_debt, l.liq_penalty_bps)?),
+            IN_AUCTION => (
+                l.frozen_debt,
+                settlement::penalty(l.frozen_debt, l.liq_penalty_bps)?,
+            ),
             other => return Err(Error::status(other)),
         };
         let (to_lender, fee) = settlement::lender_share(debt, l.principal, l.fee_bps)?;
@@ -263,10 +319,17 @@ impl LoanBook {
         self.credit(l.lender, l.currency, to_lender)?;
         self.add_reserve(l.currency, to_reserve)?;
         self.add_held(l.currency, amount)?;
-        log_words(LoanRepaid::SIGNATURE_HASH, &[loan_id, payer.word()], &[amount, to_lender, to_reserve]);
+        log_words(
+            LoanRepaid::SIGNATURE_HASH,
+            &[loan_id, payer.word()],
+            &[amount, to_lender, to_reserve],
+        );
         self.pull(l.currency, payer, amount)?;
         if l.status == IN_AUCTION {
-            self.call_or_fail(self.liquidator.get(), &calldata(cancelCall::SELECTOR, &[l.auction_id]))?;
+            self.call_or_fail(
+                self.liquidator.get(),
+                &calldata(cancelCall::SELECTOR, &[l.auction_id]),
+            )?;
         }
         self.release(&l, l.borrower)?;
         Ok(amount)
@@ -292,7 +355,9 @@ impl LoanBook {
         let priced = status <= ORACLE_UNCERTAIN && !price.is_zero();
         if !overdue {
             if !priced {
-                return Err(Error::OracleUnavailable(LoanBookOracleUnavailable { status }));
+                return Err(Error::OracleUnavailable(LoanBookOracleUnavailable {
+                    status,
+                }));
             }
             if is_healthy(debt, price, u64::from(l.liq_threshold_bps)) {
                 return Err(Error::NotLiquidatable(LoanBookNotLiquidatable {}));
@@ -303,13 +368,18 @@ impl LoanBook {
         let basis = if priced { price.max(debt) } else { debt };
         let start_price = lien_math::bps_mul_up(basis, u64::from(l.auction_start_bps))?;
         let tip_cap = self
-            .view(self.offer_book.get(), &calldata(currencyInfoCall::SELECTOR, &[address_word(l.currency)]))
+            .view(
+                self.offer_book.get(),
+                &calldata(currencyInfoCall::SELECTOR, &[address_word(l.currency)]),
+            )
             .and_then(|reply| boolean(&reply, 0).and(word(&reply, 1)))
             .ok_or_else(Error::call_failed)?;
         let tip = settlement::keeper_tip(debt, l.tip_bps, tip_cap)?;
         let auction_id = next_id(&mut self.auction_count)?;
         let auction_id_u64 = u64::try_from(auction_id).map_err(|_| Error::math())?;
-        self.loans.setter(loan_id).store_liquidation(keeper, debt, tip, auction_id_u64);
+        self.loans
+            .setter(loan_id)
+            .store_liquidation(keeper, debt, tip, auction_id_u64);
         log_words(
             LoanLiquidated::SIGNATURE_HASH,
             &[loan_id, keeper.word(), auction_id],
@@ -327,10 +397,16 @@ impl LoanBook {
             U256::from(l.auction_cut_bps),
             U256::from(l.auction_tail),
         ];
-        let reply = self.call_or_fail(self.liquidator.get(), &calldata(startAuctionCall::SELECTOR, &args))?;
+        let reply = self.call_or_fail(
+            self.liquidator.get(),
+            &calldata(startAuctionCall::SELECTOR, &args),
+        )?;
         let got = word(&reply, 0).ok_or_else(Error::call_failed)?;
         if got != auction_id {
-            return Err(Error::AuctionIdMismatch(LoanBookAuctionIdMismatch { expected: auction_id, got }));
+            return Err(Error::AuctionIdMismatch(LoanBookAuctionIdMismatch {
+                expected: auction_id,
+                got,
+            }));
         }
         Ok(auction_id)
     }
@@ -338,7 +414,12 @@ impl LoanBook {
     /// Settlement hook (Liquidator only): `proceeds` must already be in the LoanBook's
     /// balance. Divides them tip → lender → reserve → borrower into pull-claims; a lender
     /// shortfall is covered from the reserve up to its balance, the rest emitted as `BadDebt`.
-    pub fn on_auction_settled(&mut self, loan_id: U256, proceeds: U256, buyer: Address) -> Result<(), Error> {
+    pub fn on_auction_settled(
+        &mut self,
+        loan_id: U256,
+        proceeds: U256,
+        buyer: Address,
+    ) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
         if caller.is_zero() || caller != self.liquidator.get() {
             return Err(Error::NotLiquidator(LoanBookNotLiquidator { caller }));
@@ -348,20 +429,40 @@ impl LoanBook {
             return Err(Error::status(l.status));
         }
         let me = self.vm().contract_address();
-        let balance = self.balance_of(l.currency, me).ok_or_else(Error::call_failed)?;
-        let owed = self.held.get(l.currency).checked_add(proceeds).ok_or_else(Error::math)?;
+        let balance = self
+            .balance_of(l.currency, me)
+            .ok_or_else(Error::call_failed)?;
+        let owed = self
+            .held
+            .get(l.currency)
+            .checked_add(proceeds)
+            .ok_or_else(Error::math)?;
         if balance < owed {
             return Err(Error::SettlementUnfunded(LoanBookSettlementUnfunded {}));
         }
-        let w = settlement::waterfall(proceeds, l.frozen_debt, l.principal, l.fee_bps, l.liq_penalty_bps, l.tip)?;
+        let w = settlement::waterfall(
+            proceeds,
+            l.frozen_debt,
+            l.principal,
+            l.fee_bps,
+            l.liq_penalty_bps,
+            l.tip,
+        )?;
         let reserve = self.reserve.get(l.currency);
         let cover = w.shortfall.min(reserve);
         self.loans.setter(loan_id).set_status(LIQUIDATED);
         self.add_held(l.currency, proceeds)?;
         self.credit(l.keeper, l.currency, w.tip)?;
-        self.credit(l.lender, l.currency, w.lender.checked_add(cover).ok_or_else(Error::math)?)?;
+        self.credit(
+            l.lender,
+            l.currency,
+            w.lender.checked_add(cover).ok_or_else(Error::math)?,
+        )?;
         self.credit(l.borrower, l.currency, w.borrower)?;
-        let new_reserve = reserve.checked_sub(cover).and_then(|r| r.checked_add(w.reserve)).ok_or_else(Error::math)?;
+        let new_reserve = reserve
+            .checked_sub(cover)
+            .and_then(|r| r.checked_add(w.reserve))
+            .ok_or_else(Error::math)?;
         self.reserve.setter(l.currency).set(new_reserve);
         log_words(
             AuctionSettled::SIGNATURE_HASH,
@@ -370,7 +471,11 @@ impl LoanBook {
         );
         if !w.shortfall.is_zero() {
             let loss = w.shortfall.saturating_sub(cover); // cover ≤ shortfall: exact
-            log_words(BadDebt::SIGNATURE_HASH, &[loan_id, l.currency.word()], &[cover, loss]);
+            log_words(
+                BadDebt::SIGNATURE_HASH,
+                &[loan_id, l.currency.word()],
+                &[cover, loss],
+            );
         }
         Ok(())
     }
@@ -383,8 +488,15 @@ impl LoanBook {
             return Err(Error::status(l.status));
         }
         self.loans.setter(loan_id).set_status(FORECLOSED);
-        log_words(LoanForeclosed::SIGNATURE_HASH, &[loan_id, l.lender.word()], &[]);
-        self.call_or_fail(self.liquidator.get(), &calldata(closeUnsoldCall::SELECTOR, &[l.auction_id]))?;
+        log_words(
+            LoanForeclosed::SIGNATURE_HASH,
+            &[loan_id, l.lender.word()],
+            &[],
+        );
+        self.call_or_fail(
+            self.liquidator.get(),
+            &calldata(closeUnsoldCall::SELECTOR, &[l.auction_id]),
+        )?;
         self.release(&l, l.lender)
     }
 
@@ -396,7 +508,24 @@ impl LoanBook {
     pub fn loan(
         &self,
         loan_id: U256,
-    ) -> Result<(Address, Address, Address, Address, U256, U256, u16, u64, u64, u8, U256, U256, Address), Error> {
+    ) -> Result<
+        (
+            Address,
+            Address,
+            Address,
+            Address,
+            U256,
+            U256,
+            u16,
+            u64,
+            u64,
+            u8,
+            U256,
+            U256,
+            Address,
+        ),
+        Error,
+    > {
         let l = self.load_loan(loan_id)?;
         Ok((
             l.borrower,
@@ -418,7 +547,10 @@ impl LoanBook {
     /// The loan's snapshot: `(gracePeriod, liqThresholdBps, liqPenaltyBps, feeBps, tipBps,
     /// auctionStartBps, auctionCutBps, auctionStep, auctionTail, tip)`.
     #[allow(clippy::type_complexity)]
-    pub fn loan_terms(&self, loan_id: U256) -> Result<(u64, u16, u16, u16, u16, u16, u16, u64, u64, U256), Error> {
+    pub fn loan_terms(
+        &self,
+        loan_id: U256,
+    ) -> Result<(u64, u16, u16, u16, u16, u16, u16, u64, u64, U256), Error> {
         let l = self.load_loan(loan_id)?;
         Ok((
             l.grace,
@@ -460,7 +592,12 @@ impl LoanBook {
         let usable = status <= ORACLE_UNCERTAIN;
         let price = if usable { price } else { U256::ZERO };
         let healthy = usable && is_healthy(debt, price, u64::from(l.liq_threshold_bps));
-        Ok((healthy, debt, max_debt_down(price, u64::from(l.liq_threshold_bps))?, status))
+        Ok((
+            healthy,
+            debt,
+            max_debt_down(price, u64::from(l.liq_threshold_bps))?,
+            status,
+        ))
     }
 
     /// What `account` can withdraw in `currency`.
@@ -481,7 +618,12 @@ impl LoanBook {
 
     /// `(offerBook, vault, oracle, liquidator)`.
     pub fn siblings(&self) -> (Address, Address, Address, Address) {
-        (self.offer_book.get(), self.vault.get(), self.oracle.get(), self.liquidator.get())
+        (
+            self.offer_book.get(),
+            self.vault.get(),
+            self.oracle.get(),
+            self.liquidator.get(),
+        )
     }
 
     /// `(loans, auctions)` created so far (ids run from 1 to these).
@@ -507,7 +649,10 @@ impl LoanBook {
 
 /// Increments a counter and returns the new value (ids start at 1).
 fn next_id(counter: &mut StorageU256) -> Result<U256, Error> {
-    let id = counter.get().checked_add(U256::from(1u8)).ok_or_else(Error::math)?;
+    let id = counter
+        .get()
+        .checked_add(U256::from(1u8))
+        .ok_or_else(Error::math)?;
     counter.set(id);
     Ok(id)
 }
@@ -548,7 +693,12 @@ impl LoanBook {
 
     /// The oracle's liquidation price, or `(0, ORACLE_CALL_FAILED)` when the call fails.
     fn liquidation_price(&self, l: &Loan) -> (U256, u8) {
-        self.oracle_price(self.oracle.get(), liquidationPriceCall::SELECTOR, l.collection, l.token_id)
+        self.oracle_price(
+            self.oracle.get(),
+            liquidationPriceCall::SELECTOR,
+            l.collection,
+            l.token_id,
+        )
     }
 
     fn index_lender(&mut self, loan_id: U256, lender: Address) {
@@ -564,25 +714,40 @@ impl LoanBook {
             return Ok(());
         }
         let mut slot = self.claimable.setter(account);
-        let new = slot.get(currency).checked_add(amount).ok_or_else(Error::math)?;
+        let new = slot
+            .get(currency)
+            .checked_add(amount)
+            .ok_or_else(Error::math)?;
         slot.setter(currency).set(new);
         Ok(())
     }
 
     fn add_reserve(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
-        let new = self.reserve.get(currency).checked_add(amount).ok_or_else(Error::math)?;
+        let new = self
+            .reserve
+            .get(currency)
+            .checked_add(amount)
+            .ok_or_else(Error::math)?;
         self.reserve.setter(currency).set(new);
         Ok(())
     }
 
     fn add_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
-        let new = self.held.get(currency).checked_add(amount).ok_or_else(Error::math)?;
+        let new = self
+            .held
+            .get(currency)
+            .checked_add(amount)
+            .ok_or_else(Error::math)?;
         self.held.setter(currency).set(new);
         Ok(())
     }
 
     fn sub_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
-        let new = self.held.get(currency).checked_sub(amount).ok_or_else(Error::math)?;
+        let new = self
+            .held
+            .get(currency)
+            .checked_sub(amount)
+            .ok_or_else(Error::math)?;
         self.held.setter(currency).set(new);
         Ok(())
     }
@@ -591,23 +756,43 @@ impl LoanBook {
     /// `amount` (fee-on-transfer tokens fail with `TransferMismatch`).
     fn pull(&mut self, currency: Address, from: Address, amount: U256) -> Result<(), Error> {
         let me = self.vm().contract_address();
-        let before = self.balance_of(currency, me).ok_or_else(Error::transfer_failed)?;
-        self.token_call(currency, transferFromCall::SELECTOR, &[address_word(from), address_word(me), amount])?;
-        let after = self.balance_of(currency, me).ok_or_else(Error::transfer_failed)?;
+        let before = self
+            .balance_of(currency, me)
+            .ok_or_else(Error::transfer_failed)?;
+        self.token_call(
+            currency,
+            transferFromCall::SELECTOR,
+            &[address_word(from), address_word(me), amount],
+        )?;
+        let after = self
+            .balance_of(currency, me)
+            .ok_or_else(Error::transfer_failed)?;
         let received = after.checked_sub(before).unwrap_or(U256::ZERO);
         if received != amount {
-            return Err(Error::TransferMismatch(LoanBookTransferMismatch { expected: amount, received }));
+            return Err(Error::TransferMismatch(LoanBookTransferMismatch {
+                expected: amount,
+                received,
+            }));
         }
         Ok(())
     }
 
     /// `transfer(to, amount)`: must return `true`.
     fn push(&mut self, currency: Address, to: Address, amount: U256) -> Result<(), Error> {
-        self.token_call(currency, transferCall::SELECTOR, &[address_word(to), amount])
+        self.token_call(
+            currency,
+            transferCall::SELECTOR,
+            &[address_word(to), amount],
+        )
     }
 
     /// An ERC-20 `transfer`/`transferFrom`: `TransferFailed` unless it returns exactly `true`.
-    fn token_call(&mut self, currency: Address, selector: [u8; 4], args: &[U256]) -> Result<(), Error> {
+    fn token_call(
+        &mut self,
+        currency: Address,
+        selector: [u8; 4],
+        args: &[U256],
+    ) -> Result<(), Error> {
         match self.call(currency, &calldata(selector, args)) {
             Ok(reply) if boolean(&reply, 0) == Some(true) => Ok(()),
             _ => Err(Error::transfer_failed()),
@@ -616,31 +801,46 @@ impl LoanBook {
 
     /// `balanceOf(account)` of a token; `None` when the call fails or the reply is malformed.
     fn balance_of(&self, currency: Address, account: Address) -> Option<U256> {
-        let reply = self.view(currency, &calldata(balanceOfCall::SELECTOR, &[address_word(account)]))?;
+        let reply = self.view(
+            currency,
+            &calldata(balanceOfCall::SELECTOR, &[address_word(account)]),
+        )?;
         word(&reply, 0)
     }
 
     /// The oracle's `(price, status)` from `borrowPrice`/`liquidationPrice`, or
     /// `(0, ORACLE_CALL_FAILED)` when the call fails or the reply is malformed.
-    fn oracle_price(&self, oracle: Address, selector: [u8; 4], collection: Address, token_id: U256) -> (U256, u8) {
-        self.view(oracle, &calldata(selector, &[address_word(collection), token_id]))
-            .and_then(|reply| Some((word(&reply, 0)?, small(&reply, 1)?)))
-            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
+    fn oracle_price(
+        &self,
+        oracle: Address,
+        selector: [u8; 4],
+        collection: Address,
+        token_id: U256,
+    ) -> (U256, u8) {
+        self.view(
+            oracle,
+            &calldata(selector, &[address_word(collection), token_id]),
+        )
+        .and_then(|reply| Some((word(&reply, 0)?, small(&reply, 1)?)))
+        .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
     }
 
     /// `vault.release(collection, tokenId, to)` for the loan's NFT.
     fn release(&mut self, l: &Loan, to: Address) -> Result<(), Error> {
         let args = [address_word(l.collection), l.token_id, address_word(to)];
-        self.call_or_fail(self.vault.get(), &calldata(releaseCall::SELECTOR, &args)).map(|_| ())
+        self.call_or_fail(self.vault.get(), &calldata(releaseCall::SELECTOR, &args))
+            .map(|_| ())
     }
 
     /// A state-changing call (the SDK flushes the storage cache first); the reply, or the
     /// callee's revert data.
     fn call(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-        self.vm().call(&Call::new(), target, data).map_err(|e| match e {
-            CallError::Revert(reason) => reason,
-            CallError::AbiDecodingFailed(_) => Vec::new(),
-        })
+        self.vm()
+            .call(&Call::new(), target, data)
+            .map_err(|e| match e {
+                CallError::Revert(reason) => reason,
+                CallError::AbiDecodingFailed(_) => Vec::new(),
+            })
     }
 
     /// [`Self::call`], any failure becoming `LoanBookCallFailed`.

@@ -50,8 +50,15 @@ pub fn waterfall(
 ) -> MathResult<Waterfall> {
     let (lender_claim, fee) = lender_share(debt, principal, fee_bps)?;
     let reserve_claim = add(fee, penalty(debt, penalty_bps)?)?;
-    let ([tip, lender, reserve], borrower) = split_waterfall(proceeds, [tip, lender_claim, reserve_claim]);
-    Ok(Waterfall { tip, lender, reserve, borrower, shortfall: sub(lender_claim, lender)? })
+    let ([tip, lender, reserve], borrower) =
+        split_waterfall(proceeds, [tip, lender_claim, reserve_claim]);
+    Ok(Waterfall {
+        tip,
+        lender,
+        reserve,
+        borrower,
+        shortfall: sub(lender_claim, lender)?,
+    })
 }
 
 #[cfg(test)]
@@ -64,8 +71,14 @@ mod tests {
 
     #[test]
     fn lender_share_takes_the_fee_on_interest_rounded_up() {
-        assert_eq!(lender_share(u(1_105), u(1_000), 1_000), Ok((u(1_094), u(11))));
-        assert_eq!(lender_share(u(1_000), u(1_000), 1_000), Ok((u(1_000), u(0))));
+        assert_eq!(
+            lender_share(u(1_105), u(1_000), 1_000),
+            Ok((u(1_094), u(11)))
+        );
+        assert_eq!(
+            lender_share(u(1_000), u(1_000), 1_000),
+            Ok((u(1_000), u(0)))
+        );
         assert!(lender_share(u(999), u(1_000), 1_000).is_err());
     }
 
@@ -80,14 +93,32 @@ mod tests {
     fn full_waterfall_with_surplus() {
         // debt 1_100 (100 interest), fee 10% → 10, penalty 8% → 88, tip 5.
         let w = waterfall(u(2_000), u(1_100), u(1_000), 1_000, 800, u(5)).expect("split");
-        assert_eq!(w, Waterfall { tip: u(5), lender: u(1_090), reserve: u(98), borrower: u(807), shortfall: u(0) });
+        assert_eq!(
+            w,
+            Waterfall {
+                tip: u(5),
+                lender: u(1_090),
+                reserve: u(98),
+                borrower: u(807),
+                shortfall: u(0)
+            }
+        );
         assert_eq!(w.tip + w.lender + w.reserve + w.borrower, u(2_000));
     }
 
     #[test]
     fn short_proceeds_leave_a_shortfall() {
         let w = waterfall(u(600), u(1_100), u(1_000), 1_000, 800, u(5)).expect("split");
-        assert_eq!(w, Waterfall { tip: u(5), lender: u(595), reserve: u(0), borrower: u(0), shortfall: u(495) });
+        assert_eq!(
+            w,
+            Waterfall {
+                tip: u(5),
+                lender: u(595),
+                reserve: u(0),
+                borrower: u(0),
+                shortfall: u(495)
+            }
+        );
         let w = waterfall(u(3), u(1_100), u(1_000), 1_000, 800, u(5)).expect("split");
         assert_eq!((w.tip, w.lender, w.shortfall), (u(3), u(0), u(1_090)));
     }

@@ -144,13 +144,20 @@ impl LoanRecord {
         self.collection.set(asset.1);
         self.token_id.set(asset.2);
         self.principal.set(principal);
-        self.times.set(U256::from_limbs([start, due, u64::from(ACTIVE), 0]));
+        self.times
+            .set(U256::from_limbs([start, due, u64::from(ACTIVE), 0]));
         self.terms.set(words.0);
         self.auction.set(words.1);
     }
 
     /// Records a liquidation (status `IN_AUCTION`).
-    pub fn store_liquidation(&mut self, keeper: Address, frozen_debt: U256, tip: U256, auction_id: u64) {
+    pub fn store_liquidation(
+        &mut self,
+        keeper: Address,
+        frozen_debt: U256,
+        tip: U256,
+        auction_id: u64,
+    ) {
         let mut times = *self.times.get().as_limbs();
         times[2] = u64::from(IN_AUCTION);
         times[3] = auction_id;
@@ -177,4 +184,3 @@ impl LoanRecord {
         self.times.set(U256::from_limbs(times));
     }
 }
-

@@ -1,11 +1,11 @@
 //! The OfferBook's custom errors and events (documented in docs/contracts/offer-book.md).
 #![allow(missing_docs)] // sol! expands to items without docs; each one is documented here
 
+#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
 use alloy_sol_types::sol;
 use lien_contract_common::owner::OwnerError;
 use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
-#[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
-use alloc::{vec, vec::Vec};
 use stylus_sdk::prelude::*;
 
 sol! {

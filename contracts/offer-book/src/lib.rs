@@ -9,12 +9,19 @@
 //! specification is docs/contracts/offer-book.md.
 // The SDK's #[entrypoint] emits an undocumented `user_entrypoint`, hence the allow.
 #![allow(missing_docs)]
-#![cfg_attr(not(any(test, feature = "export-abi")), no_main, no_std)]
+#![cfg_attr(
+    not(any(test, feature = "export-abi", feature = "test-clock")),
+    no_main,
+    no_std
+)]
 extern crate alloc;
 
 /// Without `std` there is no panic machinery (and less `core::fmt`): a panic, which no input
 /// can reach, simply traps.
-#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[cfg(all(
+    target_arch = "wasm32",
+    not(any(test, feature = "export-abi", feature = "test-clock"))
+))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
@@ -39,13 +46,13 @@ pub mod storage;
 #[cfg(test)]
 mod tests;
 
-pub use errors::*;
 use alloy_sol_types::SolCall;
+pub use errors::*;
 use interfaces::*;
 use lien_contract_common::raw_abi::{address_word, boolean, calldata, word};
-use stylus_sdk::stylus_core::calls::context::Call;
 use params::{ProtocolParams, RiskParams};
 use storage::*;
+use stylus_sdk::stylus_core::calls::context::Call;
 
 /// The OfferBook's storage.
 #[entrypoint]
@@ -79,10 +86,20 @@ impl OfferBook {
     ) -> Result<(), Error> {
         owner::set_owner(&mut self.owner, owner, false)?;
         params::check_rate_limit(max_step_bps, min_change_interval).map_err(Error::bounds)?;
-        let protocol = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
+        let protocol = ProtocolParams {
+            fee_bps,
+            tip_bps,
+            uncertain_haircut_bps,
+        };
         protocol.check_bounds().map_err(Error::bounds)?;
         let last_change = self.now();
-        self.config.put(&Config { protocol, max_step_bps, min_change_interval, last_change, paused: false });
+        self.config.put(&Config {
+            protocol,
+            max_step_bps,
+            min_change_interval,
+            last_change,
+            paused: false,
+        });
         emit_protocol(&protocol);
         Ok(())
     }
@@ -133,8 +150,13 @@ impl OfferBook {
     pub fn set_currency(&mut self, currency: Address, tip_cap: U256) -> Result<(), Error> {
         self.only_owner()?;
         self.require_code(currency)?;
-        let stored = tip_cap.checked_add(U256::from(1u8)).ok_or_else(Error::math)?;
-        self.currencies.setter(currency).tip_cap_plus_one.set(stored);
+        let stored = tip_cap
+            .checked_add(U256::from(1u8))
+            .ok_or_else(Error::math)?;
+        self.currencies
+            .setter(currency)
+            .tip_cap_plus_one
+            .set(stored);
         log_words(CurrencySet::SIGNATURE_HASH, &[currency.word()], &[tip_cap]);
         Ok(())
     }
@@ -159,7 +181,9 @@ impl OfferBook {
         self.only_owner()?;
         self.require_code(collection)?;
         if !self.currencies.getter(currency).get().0 {
-            return Err(Error::CurrencyNotListed(OfferBookCurrencyNotListed { currency }));
+            return Err(Error::CurrencyNotListed(OfferBookCurrencyNotListed {
+                currency,
+            }));
         }
         if self.collections.getter(collection).fetch().listed {
             return Err(Error::AlreadyListed(OfferBookAlreadyListed { collection }));
@@ -176,9 +200,19 @@ impl OfferBook {
             auction_tail,
         };
         risk.check_bounds().map_err(Error::bounds)?;
-        let c = Collection { listed: true, enabled: true, currency, risk, last_change: self.now() };
+        let c = Collection {
+            listed: true,
+            enabled: true,
+            currency,
+            risk,
+            last_change: self.now(),
+        };
         self.collections.setter(collection).put(&c);
-        log_words(CollectionListed::SIGNATURE_HASH, &[collection.word(), currency.word()], &[]);
+        log_words(
+            CollectionListed::SIGNATURE_HASH,
+            &[collection.word(), currency.word()],
+            &[],
+        );
         emit_params(collection, &risk);
         Ok(())
     }
@@ -219,7 +253,8 @@ impl OfferBook {
             auction_tail,
         };
         risk.check_bounds().map_err(Error::bounds)?;
-        risk.check_steps(&c.risk, config.max_step_bps).map_err(Error::step)?;
+        risk.check_steps(&c.risk, config.max_step_bps)
+            .map_err(Error::step)?;
         c.risk = risk;
         c.last_change = now;
         self.collections.setter(collection).put(&c);
@@ -229,7 +264,11 @@ impl OfferBook {
 
     /// Enables or disables new offers and loans on a listed collection (owner only; not
     /// rate-limited, so it works as an emergency brake). Existing loans are unaffected.
-    pub fn set_collection_enabled(&mut self, collection: Address, enabled: bool) -> Result<(), Error> {
+    pub fn set_collection_enabled(
+        &mut self,
+        collection: Address,
+        enabled: bool,
+    ) -> Result<(), Error> {
         self.only_owner()?;
         let mut c = self.collections.getter(collection).fetch();
         if !c.listed {
@@ -237,20 +276,35 @@ impl OfferBook {
         }
         c.enabled = enabled;
         self.collections.setter(collection).put(&c);
-        log_words(CollectionEnabled::SIGNATURE_HASH, &[collection.word()], &[enabled.word()]);
+        log_words(
+            CollectionEnabled::SIGNATURE_HASH,
+            &[collection.word()],
+            &[enabled.word()],
+        );
         Ok(())
     }
 
     /// Sets the protocol fee on interest (≤ 2000), the keeper tip (≤ 500) and the haircut of
     /// the max LTV on an `Uncertain` price (1000..=10000), rate-limited like the collection
     /// parameters (owner only). Existing loans keep their snapshot.
-    pub fn set_protocol_params(&mut self, fee_bps: u16, tip_bps: u16, uncertain_haircut_bps: u16) -> Result<(), Error> {
+    pub fn set_protocol_params(
+        &mut self,
+        fee_bps: u16,
+        tip_bps: u16,
+        uncertain_haircut_bps: u16,
+    ) -> Result<(), Error> {
         self.only_owner()?;
         let mut config = self.config.fetch();
         let now = self.rate_limited(config.last_change, &config)?;
-        let protocol = ProtocolParams { fee_bps, tip_bps, uncertain_haircut_bps };
+        let protocol = ProtocolParams {
+            fee_bps,
+            tip_bps,
+            uncertain_haircut_bps,
+        };
         protocol.check_bounds().map_err(Error::bounds)?;
-        protocol.check_steps(&config.protocol, config.max_step_bps).map_err(Error::step)?;
+        protocol
+            .check_steps(&config.protocol, config.max_step_bps)
+            .map_err(Error::step)?;
         config.protocol = protocol;
         config.last_change = now;
         self.config.put(&config);
@@ -297,8 +351,14 @@ impl OfferBook {
         if capacity == 0 || capacity > params::MAX_CAPACITY {
             return Err(Error::BadCapacity(OfferBookBadCapacity {}));
         }
-        let escrow = principal.checked_mul(U256::from(capacity)).ok_or_else(Error::math)?;
-        let offer_id = self.offer_count.get().checked_add(U256::from(1u8)).ok_or_else(Error::math)?;
+        let escrow = principal
+            .checked_mul(U256::from(capacity))
+            .ok_or_else(Error::math)?;
+        let offer_id = self
+            .offer_count
+            .get()
+            .checked_add(U256::from(1u8))
+            .ok_or_else(Error::math)?;
         self.offer_count.set(offer_id);
         let offer = Offer {
             lender,
@@ -346,7 +406,10 @@ impl OfferBook {
             return Err(Error::OfferClosed(OfferBookOfferClosed {}));
         }
         let left = o.capacity.saturating_sub(o.used);
-        let refund = o.principal.checked_mul(U256::from(left)).ok_or_else(Error::math)?;
+        let refund = o
+            .principal
+            .checked_mul(U256::from(left))
+            .ok_or_else(Error::math)?;
         o.open = false;
         self.offers.setter(offer_id).set_terms(&o);
         let currency = o.currency;
@@ -401,7 +464,11 @@ impl OfferBook {
         }
         self.offers.setter(offer_id).set_terms(&o);
         self.sub_held(o.currency, o.principal)?;
-        log_words(OfferTaken::SIGNATURE_HASH, &[offer_id, borrower.word()], &[token_id, u64::from(o.used).word()]);
+        log_words(
+            OfferTaken::SIGNATURE_HASH,
+            &[offer_id, borrower.word()],
+            &[token_id, u64::from(o.used).word()],
+        );
         let snapshot = LoanTerms {
             duration: o.duration,
             apr_bps: o.apr_bps,
@@ -419,7 +486,14 @@ impl OfferBook {
         };
         self.push(o.currency, borrower, o.principal)?;
         let (terms, auction) = snapshot.to_words();
-        Ok((o.lender, o.currency, o.collection, o.principal, terms, auction))
+        Ok((
+            o.lender,
+            o.currency,
+            o.collection,
+            o.principal,
+            terms,
+            auction,
+        ))
     }
 
     // ----- views -----------------------------------------------------------------------
@@ -430,7 +504,23 @@ impl OfferBook {
     pub fn offer(
         &self,
         offer_id: U256,
-    ) -> Result<(Address, Address, Address, U256, bool, U256, u16, u64, u64, u64, u64, bool), Error> {
+    ) -> Result<
+        (
+            Address,
+            Address,
+            Address,
+            U256,
+            bool,
+            U256,
+            u16,
+            u64,
+            u64,
+            u64,
+            u64,
+            bool,
+        ),
+        Error,
+    > {
         let o = self.load_offer(offer_id)?;
         Ok((
             o.lender,
@@ -455,7 +545,21 @@ impl OfferBook {
     pub fn params(
         &self,
         collection: Address,
-    ) -> (bool, bool, Address, u16, u16, u16, u16, u16, u64, u64, u64, u64, u64) {
+    ) -> (
+        bool,
+        bool,
+        Address,
+        u16,
+        u16,
+        u16,
+        u16,
+        u16,
+        u64,
+        u64,
+        u64,
+        u64,
+        u64,
+    ) {
         let c = self.collections.getter(collection).fetch();
         let p = c.risk;
         (
@@ -479,7 +583,14 @@ impl OfferBook {
     pub fn protocol_params(&self) -> (u16, u16, u16, u16, u64, u64) {
         let c = self.config.fetch();
         let p = c.protocol;
-        (p.fee_bps, p.tip_bps, p.uncertain_haircut_bps, c.max_step_bps, c.min_change_interval, c.last_change)
+        (
+            p.fee_bps,
+            p.tip_bps,
+            p.uncertain_haircut_bps,
+            c.max_step_bps,
+            c.min_change_interval,
+            c.last_change,
+        )
     }
 
     /// `(listed, tipCap)` of a currency.
@@ -516,13 +627,31 @@ fn emit_protocol(p: &ProtocolParams) {
 
 /// Emits `CollectionParamsSet`.
 fn emit_params(collection: Address, p: &RiskParams) {
-    let bps = [p.max_ltv_bps, p.liq_threshold_bps, p.liq_penalty_bps, p.auction_start_bps, p.auction_cut_bps];
-    let times = [p.max_duration, p.grace_period, p.auction_step, p.auction_tail];
+    let bps = [
+        p.max_ltv_bps,
+        p.liq_threshold_bps,
+        p.liq_penalty_bps,
+        p.auction_start_bps,
+        p.auction_cut_bps,
+    ];
+    let times = [
+        p.max_duration,
+        p.grace_period,
+        p.auction_step,
+        p.auction_tail,
+    ];
     let mut data = [U256::ZERO; 9];
-    for (slot, value) in data.iter_mut().zip(bps.iter().map(|b| u64::from(*b)).chain(times)) {
+    for (slot, value) in data
+        .iter_mut()
+        .zip(bps.iter().map(|b| u64::from(*b)).chain(times))
+    {
         *slot = value.word();
     }
-    log_words(CollectionParamsSet::SIGNATURE_HASH, &[collection.word()], &data);
+    log_words(
+        CollectionParamsSet::SIGNATURE_HASH,
+        &[collection.word()],
+        &data,
+    );
 }
 
 /// Internal helpers (not part of the ABI).
@@ -569,7 +698,9 @@ impl OfferBook {
         let now = self.now();
         let next = last.saturating_add(config.min_change_interval);
         if now < next {
-            return Err(Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed: next }));
+            return Err(Error::ChangeTooSoon(OfferBookChangeTooSoon {
+                nextAllowed: next,
+            }));
         }
         Ok(now)
     }
@@ -581,7 +712,9 @@ impl OfferBook {
             return Err(Error::not_listed(collection));
         }
         if !c.enabled {
-            return Err(Error::CollectionDisabled(OfferBookCollectionDisabled { collection }));
+            return Err(Error::CollectionDisabled(OfferBookCollectionDisabled {
+                collection,
+            }));
         }
         Ok(c)
     }
@@ -590,19 +723,29 @@ impl OfferBook {
     fn load_offer(&self, offer_id: U256) -> Result<Offer, Error> {
         let o = self.offers.getter(offer_id).fetch();
         if o.lender.is_zero() {
-            return Err(Error::UnknownOffer(OfferBookUnknownOffer { offerId: offer_id }));
+            return Err(Error::UnknownOffer(OfferBookUnknownOffer {
+                offerId: offer_id,
+            }));
         }
         Ok(o)
     }
 
     fn add_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
-        let new = self.held.get(currency).checked_add(amount).ok_or_else(Error::math)?;
+        let new = self
+            .held
+            .get(currency)
+            .checked_add(amount)
+            .ok_or_else(Error::math)?;
         self.held.setter(currency).set(new);
         Ok(())
     }
 
     fn sub_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
-        let new = self.held.get(currency).checked_sub(amount).ok_or_else(Error::math)?;
+        let new = self
+            .held
+            .get(currency)
+            .checked_sub(amount)
+            .ok_or_else(Error::math)?;
         self.held.setter(currency).set(new);
         Ok(())
     }
@@ -611,25 +754,48 @@ impl OfferBook {
     /// `amount` (fee-on-transfer tokens fail with `TransferMismatch`).
     fn pull(&mut self, currency: Address, from: Address, amount: U256) -> Result<(), Error> {
         let me = self.vm().contract_address();
-        let before = self.balance_of(currency, me).ok_or_else(Error::transfer_failed)?;
-        self.token_call(currency, transferFromCall::SELECTOR, &[address_word(from), address_word(me), amount])?;
-        let after = self.balance_of(currency, me).ok_or_else(Error::transfer_failed)?;
+        let before = self
+            .balance_of(currency, me)
+            .ok_or_else(Error::transfer_failed)?;
+        self.token_call(
+            currency,
+            transferFromCall::SELECTOR,
+            &[address_word(from), address_word(me), amount],
+        )?;
+        let after = self
+            .balance_of(currency, me)
+            .ok_or_else(Error::transfer_failed)?;
         let received = after.checked_sub(before).unwrap_or(U256::ZERO);
         if received != amount {
-            return Err(Error::TransferMismatch(OfferBookTransferMismatch { expected: amount, received }));
+            return Err(Error::TransferMismatch(OfferBookTransferMismatch {
+                expected: amount,
+                received,
+            }));
         }
         Ok(())
     }
 
     /// `transfer(to, amount)`: must return `true`.
     fn push(&mut self, currency: Address, to: Address, amount: U256) -> Result<(), Error> {
-        self.token_call(currency, transferCall::SELECTOR, &[address_word(to), amount])
+        self.token_call(
+            currency,
+            transferCall::SELECTOR,
+            &[address_word(to), amount],
+        )
     }
 
     /// An ERC-20 `transfer`/`transferFrom` (the SDK flushes the storage cache first):
     /// `TransferFailed` unless it returns exactly `true`.
-    fn token_call(&mut self, currency: Address, selector: [u8; 4], args: &[U256]) -> Result<(), Error> {
-        match self.vm().call(&Call::new(), currency, &calldata(selector, args)) {
+    fn token_call(
+        &mut self,
+        currency: Address,
+        selector: [u8; 4],
+        args: &[U256],
+    ) -> Result<(), Error> {
+        match self
+            .vm()
+            .call(&Call::new(), currency, &calldata(selector, args))
+        {
             Ok(reply) if boolean(&reply, 0) == Some(true) => Ok(()),
             _ => Err(Error::transfer_failed()),
         }

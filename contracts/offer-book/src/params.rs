@@ -125,23 +125,78 @@ impl RiskParams {
     /// Checks every hard bound; `Err(field)` names the first one violated.
     pub fn check_bounds(&self) -> Result<(), u8> {
         within(self.max_ltv_bps, 1, MAX_LTV_BPS, field::MAX_LTV)?;
-        within(self.liq_threshold_bps, self.max_ltv_bps.saturating_add(1), MAX_LIQ_THRESHOLD_BPS, field::LIQ_THRESHOLD)?;
+        within(
+            self.liq_threshold_bps,
+            self.max_ltv_bps.saturating_add(1),
+            MAX_LIQ_THRESHOLD_BPS,
+            field::LIQ_THRESHOLD,
+        )?;
         within(self.liq_penalty_bps, 0, MAX_PENALTY_BPS, field::PENALTY)?;
-        within(self.auction_start_bps, MIN_AUCTION_START_BPS, MAX_AUCTION_START_BPS, field::AUCTION_START)?;
-        within(self.auction_cut_bps, MIN_AUCTION_CUT_BPS, MAX_AUCTION_CUT_BPS, field::AUCTION_CUT)?;
-        within(self.max_duration, MIN_DURATION, MAX_DURATION, field::MAX_DURATION)?;
+        within(
+            self.auction_start_bps,
+            MIN_AUCTION_START_BPS,
+            MAX_AUCTION_START_BPS,
+            field::AUCTION_START,
+        )?;
+        within(
+            self.auction_cut_bps,
+            MIN_AUCTION_CUT_BPS,
+            MAX_AUCTION_CUT_BPS,
+            field::AUCTION_CUT,
+        )?;
+        within(
+            self.max_duration,
+            MIN_DURATION,
+            MAX_DURATION,
+            field::MAX_DURATION,
+        )?;
         within(self.grace_period, 0, MAX_GRACE, field::GRACE)?;
-        within(self.auction_step, MIN_AUCTION_STEP, MAX_AUCTION_STEP, field::AUCTION_STEP)?;
-        within(self.auction_tail, self.auction_step, MAX_AUCTION_TAIL, field::AUCTION_TAIL)
+        within(
+            self.auction_step,
+            MIN_AUCTION_STEP,
+            MAX_AUCTION_STEP,
+            field::AUCTION_STEP,
+        )?;
+        within(
+            self.auction_tail,
+            self.auction_step,
+            MAX_AUCTION_TAIL,
+            field::AUCTION_TAIL,
+        )
     }
 
     /// Checks that no bps field moves by more than `max_step_bps` from `old`.
     pub fn check_steps(&self, old: &RiskParams, max_step_bps: u16) -> Result<(), u8> {
-        step(old.max_ltv_bps, self.max_ltv_bps, max_step_bps, field::MAX_LTV)?;
-        step(old.liq_threshold_bps, self.liq_threshold_bps, max_step_bps, field::LIQ_THRESHOLD)?;
-        step(old.liq_penalty_bps, self.liq_penalty_bps, max_step_bps, field::PENALTY)?;
-        step(old.auction_start_bps, self.auction_start_bps, max_step_bps, field::AUCTION_START)?;
-        step(old.auction_cut_bps, self.auction_cut_bps, max_step_bps, field::AUCTION_CUT)
+        step(
+            old.max_ltv_bps,
+            self.max_ltv_bps,
+            max_step_bps,
+            field::MAX_LTV,
+        )?;
+        step(
+            old.liq_threshold_bps,
+            self.liq_threshold_bps,
+            max_step_bps,
+            field::LIQ_THRESHOLD,
+        )?;
+        step(
+            old.liq_penalty_bps,
+            self.liq_penalty_bps,
+            max_step_bps,
+            field::PENALTY,
+        )?;
+        step(
+            old.auction_start_bps,
+            self.auction_start_bps,
+            max_step_bps,
+            field::AUCTION_START,
+        )?;
+        step(
+            old.auction_cut_bps,
+            self.auction_cut_bps,
+            max_step_bps,
+            field::AUCTION_CUT,
+        )
     }
 }
 
@@ -150,21 +205,36 @@ impl ProtocolParams {
     pub fn check_bounds(&self) -> Result<(), u8> {
         within(self.fee_bps, 0, MAX_FEE_BPS, field::FEE)?;
         within(self.tip_bps, 0, MAX_TIP_BPS, field::TIP)?;
-        within(self.uncertain_haircut_bps, MIN_HAIRCUT_BPS, MAX_HAIRCUT_BPS, field::HAIRCUT)
+        within(
+            self.uncertain_haircut_bps,
+            MIN_HAIRCUT_BPS,
+            MAX_HAIRCUT_BPS,
+            field::HAIRCUT,
+        )
     }
 
     /// Checks that no field moves by more than `max_step_bps` from `old`.
     pub fn check_steps(&self, old: &ProtocolParams, max_step_bps: u16) -> Result<(), u8> {
         step(old.fee_bps, self.fee_bps, max_step_bps, field::FEE)?;
         step(old.tip_bps, self.tip_bps, max_step_bps, field::TIP)?;
-        step(old.uncertain_haircut_bps, self.uncertain_haircut_bps, max_step_bps, field::HAIRCUT)
+        step(
+            old.uncertain_haircut_bps,
+            self.uncertain_haircut_bps,
+            max_step_bps,
+            field::HAIRCUT,
+        )
     }
 }
 
 /// Checks the constructor's rate-limit settings.
 pub fn check_rate_limit(max_step_bps: u16, min_change_interval: u64) -> Result<(), u8> {
     within(max_step_bps, 1, 10_000, field::MAX_STEP)?;
-    within(min_change_interval, 0, MAX_CHANGE_INTERVAL, field::CHANGE_INTERVAL)
+    within(
+        min_change_interval,
+        0,
+        MAX_CHANGE_INTERVAL,
+        field::CHANGE_INTERVAL,
+    )
 }
 
 fn step(old: u16, new: u16, max_step: u16, field: u8) -> Result<(), u8> {
@@ -197,7 +267,11 @@ mod tests {
     #[test]
     fn defaults_are_in_bounds() {
         assert_eq!(default_risk().check_bounds(), Ok(()));
-        let p = ProtocolParams { fee_bps: 1_000, tip_bps: 50, uncertain_haircut_bps: 5_000 };
+        let p = ProtocolParams {
+            fee_bps: 1_000,
+            tip_bps: 50,
+            uncertain_haircut_bps: 5_000,
+        };
         assert_eq!(p.check_bounds(), Ok(()));
     }
 
@@ -207,8 +281,14 @@ mod tests {
         let cases: [Case; 13] = [
             (|p| p.max_ltv_bps = 0, field::MAX_LTV),
             (|p| p.max_ltv_bps = MAX_LTV_BPS + 1, field::MAX_LTV),
-            (|p| p.liq_threshold_bps = p.max_ltv_bps, field::LIQ_THRESHOLD),
-            (|p| p.liq_threshold_bps = MAX_LIQ_THRESHOLD_BPS + 1, field::LIQ_THRESHOLD),
+            (
+                |p| p.liq_threshold_bps = p.max_ltv_bps,
+                field::LIQ_THRESHOLD,
+            ),
+            (
+                |p| p.liq_threshold_bps = MAX_LIQ_THRESHOLD_BPS + 1,
+                field::LIQ_THRESHOLD,
+            ),
             (|p| p.liq_penalty_bps = MAX_PENALTY_BPS + 1, field::PENALTY),
             (|p| p.auction_start_bps = 9_999, field::AUCTION_START),
             (|p| p.auction_cut_bps = 10_000, field::AUCTION_CUT),
@@ -217,7 +297,10 @@ mod tests {
             (|p| p.grace_period = MAX_GRACE + 1, field::GRACE),
             (|p| p.auction_step = 59, field::AUCTION_STEP),
             (|p| p.auction_tail = p.auction_step - 1, field::AUCTION_TAIL),
-            (|p| p.auction_tail = MAX_AUCTION_TAIL + 1, field::AUCTION_TAIL),
+            (
+                |p| p.auction_tail = MAX_AUCTION_TAIL + 1,
+                field::AUCTION_TAIL,
+            ),
         ];
         for (mutate, expected) in cases {
             let mut p = default_risk();
@@ -235,24 +318,69 @@ mod tests {
 
     #[test]
     fn protocol_bounds() {
-        let ok = ProtocolParams { fee_bps: MAX_FEE_BPS, tip_bps: MAX_TIP_BPS, uncertain_haircut_bps: MIN_HAIRCUT_BPS };
+        let ok = ProtocolParams {
+            fee_bps: MAX_FEE_BPS,
+            tip_bps: MAX_TIP_BPS,
+            uncertain_haircut_bps: MIN_HAIRCUT_BPS,
+        };
         assert_eq!(ok.check_bounds(), Ok(()));
-        assert_eq!(ProtocolParams { fee_bps: MAX_FEE_BPS + 1, ..ok }.check_bounds(), Err(field::FEE));
-        assert_eq!(ProtocolParams { tip_bps: MAX_TIP_BPS + 1, ..ok }.check_bounds(), Err(field::TIP));
-        assert_eq!(ProtocolParams { uncertain_haircut_bps: 999, ..ok }.check_bounds(), Err(field::HAIRCUT));
-        assert_eq!(ProtocolParams { uncertain_haircut_bps: 10_001, ..ok }.check_bounds(), Err(field::HAIRCUT));
+        assert_eq!(
+            ProtocolParams {
+                fee_bps: MAX_FEE_BPS + 1,
+                ..ok
+            }
+            .check_bounds(),
+            Err(field::FEE)
+        );
+        assert_eq!(
+            ProtocolParams {
+                tip_bps: MAX_TIP_BPS + 1,
+                ..ok
+            }
+            .check_bounds(),
+            Err(field::TIP)
+        );
+        assert_eq!(
+            ProtocolParams {
+                uncertain_haircut_bps: 999,
+                ..ok
+            }
+            .check_bounds(),
+            Err(field::HAIRCUT)
+        );
+        assert_eq!(
+            ProtocolParams {
+                uncertain_haircut_bps: 10_001,
+                ..ok
+            }
+            .check_bounds(),
+            Err(field::HAIRCUT)
+        );
     }
 
     #[test]
     fn steps_are_limited_both_ways() {
         let old = default_risk();
-        let up = RiskParams { max_ltv_bps: 4_500, ..old };
+        let up = RiskParams {
+            max_ltv_bps: 4_500,
+            ..old
+        };
         assert_eq!(up.check_steps(&old, 500), Ok(()));
         assert_eq!(up.check_steps(&old, 499), Err(field::MAX_LTV));
-        let down = RiskParams { auction_cut_bps: 9_000, ..old };
+        let down = RiskParams {
+            auction_cut_bps: 9_000,
+            ..old
+        };
         assert_eq!(down.check_steps(&old, 500), Err(field::AUCTION_CUT));
-        let p = ProtocolParams { fee_bps: 1_000, tip_bps: 50, uncertain_haircut_bps: 5_000 };
-        let q = ProtocolParams { fee_bps: 1_600, ..p };
+        let p = ProtocolParams {
+            fee_bps: 1_000,
+            tip_bps: 50,
+            uncertain_haircut_bps: 5_000,
+        };
+        let q = ProtocolParams {
+            fee_bps: 1_600,
+            ..p
+        };
         assert_eq!(q.check_steps(&p, 500), Err(field::FEE));
         assert_eq!(q.check_steps(&p, 600), Ok(()));
     }
@@ -262,6 +390,9 @@ mod tests {
         assert_eq!(check_rate_limit(500, DAY), Ok(()));
         assert_eq!(check_rate_limit(0, DAY), Err(field::MAX_STEP));
         assert_eq!(check_rate_limit(10_001, DAY), Err(field::MAX_STEP));
-        assert_eq!(check_rate_limit(500, MAX_CHANGE_INTERVAL + 1), Err(field::CHANGE_INTERVAL));
+        assert_eq!(
+            check_rate_limit(500, MAX_CHANGE_INTERVAL + 1),
+            Err(field::CHANGE_INTERVAL)
+        );
     }
 }

@@ -82,10 +82,23 @@ impl CollectionRecord {
     pub fn put(&mut self, c: &Collection) {
         let r = &c.risk;
         self.currency.set(c.currency);
-        self.durations.set(U256::from_limbs([r.max_duration, r.grace_period, r.auction_step, r.auction_tail]));
-        let flags = u64::from(r.auction_cut_bps) | (u64::from(c.listed) << 16) | (u64::from(c.enabled) << 17);
-        let head = pack16(r.max_ltv_bps, r.liq_threshold_bps, r.liq_penalty_bps, r.auction_start_bps);
-        self.bps.set(U256::from_limbs([head, flags, c.last_change, 0]));
+        self.durations.set(U256::from_limbs([
+            r.max_duration,
+            r.grace_period,
+            r.auction_step,
+            r.auction_tail,
+        ]));
+        let flags = u64::from(r.auction_cut_bps)
+            | (u64::from(c.listed) << 16)
+            | (u64::from(c.enabled) << 17);
+        let head = pack16(
+            r.max_ltv_bps,
+            r.liq_threshold_bps,
+            r.liq_penalty_bps,
+            r.auction_start_bps,
+        );
+        self.bps
+            .set(U256::from_limbs([head, flags, c.last_change, 0]));
     }
 }
 
@@ -163,8 +176,10 @@ impl OfferRecord {
     /// Stores only the packed word (the part `take` and `cancel_offer` change).
     pub fn set_terms(&mut self, o: &Offer) {
         let counts = u64::from(o.capacity) | (u64::from(o.used) << 32);
-        let flags = u64::from(o.apr_bps) | (u64::from(o.any_token) << 16) | (u64::from(o.open) << 17);
-        self.terms.set(U256::from_limbs([o.duration, o.expiry, counts, flags]));
+        let flags =
+            u64::from(o.apr_bps) | (u64::from(o.any_token) << 16) | (u64::from(o.open) << 17);
+        self.terms
+            .set(U256::from_limbs([o.duration, o.expiry, counts, flags]));
     }
 }
 
@@ -210,8 +225,17 @@ impl ConfigRecord {
     /// Stores `c`.
     pub fn put(&mut self, c: &Config) {
         let p = &c.protocol;
-        let head = pack16(p.fee_bps, p.tip_bps, p.uncertain_haircut_bps, c.max_step_bps);
-        self.word.set(U256::from_limbs([head, c.min_change_interval, c.last_change, u64::from(c.paused)]));
+        let head = pack16(
+            p.fee_bps,
+            p.tip_bps,
+            p.uncertain_haircut_bps,
+            c.max_step_bps,
+        );
+        self.word.set(U256::from_limbs([
+            head,
+            c.min_change_interval,
+            c.last_change,
+            u64::from(c.paused),
+        ]));
     }
 }
-

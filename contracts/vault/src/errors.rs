@@ -89,7 +89,9 @@ pub enum Error {
 impl From<lien_contract_common::owner::OwnerError> for Error {
     fn from(e: lien_contract_common::owner::OwnerError) -> Self {
         match e {
-            lien_contract_common::owner::OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
+            lien_contract_common::owner::OwnerError::Unauthorized(x) => {
+                Error::UnauthorizedAccount(x)
+            }
             lien_contract_common::owner::OwnerError::Invalid(x) => Error::InvalidOwner(x),
         }
     }

@@ -29,17 +29,17 @@ use alloy_primitives::{aliases::B32, Address, U256};
 use stylus_sdk::{
     abi::Bytes,
     contract, msg,
-    types::AddressVM,
     prelude::*,
     storage::{StorageAddress, StorageMap, StorageU256},
+    types::AddressVM,
 };
 
 mod errors;
 #[cfg(test)]
 mod tests;
 
-pub use errors::*;
 use alloy_sol_types::SolEvent;
+pub use errors::*;
 use lien_contract_common::{log_words, owner, raw_abi::AbiWord};
 
 /// `bytes4(keccak256("onERC721Received(address,address,uint256,bytes)"))`.
@@ -82,13 +82,23 @@ impl CollateralVault {
         self.require_code(liquidator)?;
         self.loan_book.set(loan_book);
         self.liquidator.set(liquidator);
-        log_words(OperatorsSet::SIGNATURE_HASH, &[], &[loan_book.word(), liquidator.word()]);
+        log_words(
+            OperatorsSet::SIGNATURE_HASH,
+            &[],
+            &[loan_book.word(), liquidator.word()],
+        );
         Ok(())
     }
 
     /// Pulls `token_id` of `collection` from `from` and records it as collateral of
     /// `loan_id` (LoanBook only). The owner of the NFT must have approved the vault.
-    pub fn lock(&mut self, collection: Address, token_id: U256, from: Address, loan_id: U256) -> Result<(), Error> {
+    pub fn lock(
+        &mut self,
+        collection: Address,
+        token_id: U256,
+        from: Address,
+        loan_id: U256,
+    ) -> Result<(), Error> {
         let caller = msg::sender();
         if caller != self.loan_book.get() || caller.is_zero() {
             return Err(Error::Unauthorized(VaultUnauthorized { caller }));
@@ -110,8 +120,13 @@ impl CollateralVault {
             return Err(Error::NotOwner(VaultNotOwner {}));
         }
         self.locked.setter(collection).setter(token_id).set(loan_id);
-        log_words(Locked::SIGNATURE_HASH, &[collection.word(), token_id, loan_id], &[from.word()]);
-        nft.transfer_from(&mut *self, from, me, token_id).map_err(|_| call_failed())?;
+        log_words(
+            Locked::SIGNATURE_HASH,
+            &[collection.word(), token_id, loan_id],
+            &[from.word()],
+        );
+        nft.transfer_from(&mut *self, from, me, token_id)
+            .map_err(|_| call_failed())?;
         if nft.owner_of(&*self, token_id).map_err(|_| call_failed())? != me {
             return Err(Error::NotReceived(VaultNotReceived {}));
         }
@@ -119,7 +134,12 @@ impl CollateralVault {
     }
 
     /// Sends a locked NFT to `to` and clears the lock (LoanBook or Liquidator only).
-    pub fn release(&mut self, collection: Address, token_id: U256, to: Address) -> Result<(), Error> {
+    pub fn release(
+        &mut self,
+        collection: Address,
+        token_id: U256,
+        to: Address,
+    ) -> Result<(), Error> {
         let caller = msg::sender();
         if caller.is_zero() || (caller != self.loan_book.get() && caller != self.liquidator.get()) {
             return Err(Error::Unauthorized(VaultUnauthorized { caller }));
@@ -131,13 +151,25 @@ impl CollateralVault {
         if loan_id.is_zero() {
             return Err(Error::NotLocked(VaultNotLocked {}));
         }
-        self.locked.setter(collection).setter(token_id).set(U256::ZERO);
-        log_words(Released::SIGNATURE_HASH, &[collection.word(), token_id, loan_id], &[to.word()]);
+        self.locked
+            .setter(collection)
+            .setter(token_id)
+            .set(U256::ZERO);
+        log_words(
+            Released::SIGNATURE_HASH,
+            &[collection.word(), token_id, loan_id],
+            &[to.word()],
+        );
         self.send(collection, token_id, to)
     }
 
     /// Sends an NFT that is *not* locked (a donation or a mistaken transfer) to `to` (owner only).
-    pub fn rescue(&mut self, collection: Address, token_id: U256, to: Address) -> Result<(), Error> {
+    pub fn rescue(
+        &mut self,
+        collection: Address,
+        token_id: U256,
+        to: Address,
+    ) -> Result<(), Error> {
         owner::only_owner(&self.owner, msg::sender())?;
         if to.is_zero() {
             return Err(Error::ZeroAddress(VaultZeroAddress {}));
@@ -147,7 +179,11 @@ impl CollateralVault {
             return Err(Error::IsLocked(VaultIsLocked { loanId: loan_id }));
         }
         self.require_code(collection)?;
-        log_words(Rescued::SIGNATURE_HASH, &[collection.word(), token_id], &[to.word()]);
+        log_words(
+            Rescued::SIGNATURE_HASH,
+            &[collection.word(), token_id],
+            &[to.word()],
+        );
         self.send(collection, token_id, to)
     }
 
@@ -186,7 +222,13 @@ impl CollateralVault {
     /// Accepts `safeTransferFrom` deliveries so they do not revert, but records nothing:
     /// only `lock` creates collateral. Such NFTs can be taken out with `rescue`.
     #[selector(name = "onERC721Received")]
-    pub fn on_erc721_received(&mut self, operator: Address, from: Address, token_id: U256, data: Bytes) -> B32 {
+    pub fn on_erc721_received(
+        &mut self,
+        operator: Address,
+        from: Address,
+        token_id: U256,
+        data: Bytes,
+    ) -> B32 {
         let _ = (operator, from, token_id, data);
         ERC721_RECEIVED
     }
@@ -208,7 +250,8 @@ impl CollateralVault {
     fn send(&mut self, collection: Address, token_id: U256, to: Address) -> Result<(), Error> {
         let nft = IErc721Min::new(collection);
         let me = contract::address();
-        nft.transfer_from(&mut *self, me, to, token_id).map_err(|_| call_failed())?;
+        nft.transfer_from(&mut *self, me, to, token_id)
+            .map_err(|_| call_failed())?;
         if nft.owner_of(&*self, token_id).map_err(|_| call_failed())? != to {
             return Err(Error::NotReceived(VaultNotReceived {}));
         }

@@ -11,26 +11,51 @@ use crate::*;
 fn healthy_loans_cannot_be_liquidated() {
     let env = Env::new();
     let loan = env.loan();
-    assert_eq!(env.book.sender(env.owner).health(loan).motsu_unwrap(), (true, u(PRINCIPAL), u(6_500_000), 0));
-    expect_err!(env.book.sender(env.keeper).liquidate(loan), Error::NotLiquidatable(LoanBookNotLiquidatable {}));
-    expect_err!(env.book.sender(env.borrower).liquidate(loan), Error::SelfDealing(LoanBookSelfDealing {}));
+    assert_eq!(
+        env.book.sender(env.owner).health(loan).motsu_unwrap(),
+        (true, u(PRINCIPAL), u(6_500_000), 0)
+    );
+    expect_err!(
+        env.book.sender(env.keeper).liquidate(loan),
+        Error::NotLiquidatable(LoanBookNotLiquidatable {})
+    );
+    expect_err!(
+        env.book.sender(env.borrower).liquidate(loan),
+        Error::SelfDealing(LoanBookSelfDealing {})
+    );
     // Exactly at the threshold (4 tokens = 65% of 6.1538...): 4 × 10000 ≤ 6_153_847 × 6500.
-    env.oracle.sender(env.owner).set(u(PRICE), 0, u(6_153_847), 0);
+    env.oracle
+        .sender(env.owner)
+        .set(u(PRICE), 0, u(6_153_847), 0);
     assert!(env.book.sender(env.owner).health(loan).motsu_unwrap().0);
-    expect_err!(env.book.sender(env.keeper).liquidate(loan), Error::NotLiquidatable(LoanBookNotLiquidatable {}));
-    env.oracle.sender(env.owner).set(u(PRICE), 0, u(6_153_846), 0);
-    assert!(!env.book.sender(env.owner).health(loan).motsu_unwrap().0, "one unit lower is unhealthy");
+    expect_err!(
+        env.book.sender(env.keeper).liquidate(loan),
+        Error::NotLiquidatable(LoanBookNotLiquidatable {})
+    );
+    env.oracle
+        .sender(env.owner)
+        .set(u(PRICE), 0, u(6_153_846), 0);
+    assert!(
+        !env.book.sender(env.owner).health(loan).motsu_unwrap().0,
+        "one unit lower is unhealthy"
+    );
     // Stale oracle and not overdue: no health liquidation.
     env.oracle.sender(env.owner).set(u(PRICE), 2, u(1), 2);
     expect_err!(
         env.book.sender(env.keeper).liquidate(loan),
         Error::OracleUnavailable(LoanBookOracleUnavailable { status: 2 })
     );
-    assert_eq!(env.book.sender(env.owner).health(loan).motsu_unwrap(), (false, u(PRINCIPAL), U256::ZERO, 2));
+    assert_eq!(
+        env.book.sender(env.owner).health(loan).motsu_unwrap(),
+        (false, u(PRINCIPAL), U256::ZERO, 2)
+    );
     // Overdue but inside the grace period (due + grace is still allowed time).
     env.oracle.sender(env.owner).set(u(PRICE), 0, u(PRICE), 0);
     crate::clock::warp(DURATION + DAY);
-    expect_err!(env.book.sender(env.keeper).liquidate(loan), Error::NotLiquidatable(LoanBookNotLiquidatable {}));
+    expect_err!(
+        env.book.sender(env.keeper).liquidate(loan),
+        Error::NotLiquidatable(LoanBookNotLiquidatable {})
+    );
     assert_eq!(env.book.sender(env.owner).counts(), (u(1), U256::ZERO));
     env.assert_solvent();
 }
@@ -42,7 +67,9 @@ fn an_unusable_oracle_blocks_health_liquidation() {
     env.oracle.sender(env.owner).set_broken(true);
     expect_err!(
         env.book.sender(env.keeper).liquidate(loan),
-        Error::OracleUnavailable(LoanBookOracleUnavailable { status: ORACLE_CALL_FAILED })
+        Error::OracleUnavailable(LoanBookOracleUnavailable {
+            status: ORACLE_CALL_FAILED
+        })
     );
     assert_eq!(
         env.book.sender(env.owner).health(loan).motsu_unwrap(),
@@ -62,7 +89,10 @@ fn an_unusable_oracle_blocks_health_liquidation() {
             Error::OracleUnavailable(LoanBookOracleUnavailable { status: s }) if s == status
         );
     }
-    assert_eq!(env.book.sender(env.owner).loan(loan).motsu_unwrap().9, storage::ACTIVE);
+    assert_eq!(
+        env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
+        storage::ACTIVE
+    );
     env.assert_solvent();
 }
 
@@ -71,8 +101,13 @@ fn unhealthy_loans_go_to_auction_with_frozen_debt() {
     let env = Env::new();
     let loan = env.loan();
     // 4 tokens of debt against 65% × price: unhealthy below a price of 6.1539 tokens.
-    env.oracle.sender(env.owner).set(u(PRICE), 0, u(6 * UNIT), 0);
-    assert_eq!(env.book.sender(env.owner).health(loan).motsu_unwrap(), (false, u(PRINCIPAL), u(3_900_000), 0));
+    env.oracle
+        .sender(env.owner)
+        .set(u(PRICE), 0, u(6 * UNIT), 0);
+    assert_eq!(
+        env.book.sender(env.owner).health(loan).motsu_unwrap(),
+        (false, u(PRINCIPAL), u(3_900_000), 0)
+    );
     let auction = env.book.sender(env.keeper).liquidate(loan).motsu_unwrap();
     assert_eq!(auction, u(1));
     let start = u(6 * UNIT * 13 / 10);
@@ -87,29 +122,52 @@ fn unhealthy_loans_go_to_auction_with_frozen_debt() {
     {
         let liq = env.liq.sender(env.owner);
         let a = liq.auctions.getter(auction);
-        assert_eq!((a.loan_id.get(), a.collection.get(), a.token_id.get()), (loan, env.nft.address(), u(TOKEN)));
-        assert_eq!((a.currency.get(), a.debt.get(), a.start_price.get()), (env.token.address(), u(PRINCIPAL), start));
+        assert_eq!(
+            (a.loan_id.get(), a.collection.get(), a.token_id.get()),
+            (loan, env.nft.address(), u(TOKEN))
+        );
+        assert_eq!(
+            (a.currency.get(), a.debt.get(), a.start_price.get()),
+            (env.token.address(), u(PRINCIPAL), start)
+        );
         assert_eq!(a.floor_price.get(), U256::ZERO);
         assert_eq!(
-            (a.step.get().to::<u64>(), a.cut_bps.get().to::<u64>(), a.tail.get().to::<u64>()),
+            (
+                a.step.get().to::<u64>(),
+                a.cut_bps.get().to::<u64>(),
+                a.tail.get().to::<u64>()
+            ),
             (300, 9_800, DAY)
         );
     }
     let l = env.book.sender(env.owner).loan(loan).motsu_unwrap();
-    assert_eq!((l.9, l.10, l.11, l.12), (storage::IN_AUCTION, u(PRINCIPAL), auction, env.keeper));
+    assert_eq!(
+        (l.9, l.10, l.11, l.12),
+        (storage::IN_AUCTION, u(PRINCIPAL), auction, env.keeper)
+    );
     // Tip: 0.5% of 4 tokens = 0.02 tokens, capped at 0.01.
-    assert_eq!(env.book.sender(env.owner).loan_terms(loan).motsu_unwrap().9, u(TIP_CAP));
+    assert_eq!(
+        env.book.sender(env.owner).loan_terms(loan).motsu_unwrap().9,
+        u(TIP_CAP)
+    );
     assert_eq!(env.book.sender(env.owner).counts(), (u(1), u(1)));
     // Frozen: time no longer adds interest; repaying now costs debt + 8% penalty.
     crate::clock::warp(5 * DAY);
-    assert_eq!(env.book.sender(env.owner).debt(loan).motsu_unwrap(), u(PRINCIPAL * 108 / 100));
+    assert_eq!(
+        env.book.sender(env.owner).debt(loan).motsu_unwrap(),
+        u(PRINCIPAL * 108 / 100)
+    );
     expect_err!(
         env.book.sender(env.keeper).liquidate(loan),
-        Error::WrongStatus(LoanBookWrongStatus { status: storage::IN_AUCTION })
+        Error::WrongStatus(LoanBookWrongStatus {
+            status: storage::IN_AUCTION
+        })
     );
     expect_err!(
         env.book.sender(env.owner).health(loan),
-        Error::WrongStatus(LoanBookWrongStatus { status: storage::IN_AUCTION })
+        Error::WrongStatus(LoanBookWrongStatus {
+            status: storage::IN_AUCTION
+        })
     );
     // The NFT stays in the vault until the auction ends.
     assert_eq!(env.owner_of(TOKEN), env.vault.address());
@@ -122,8 +180,12 @@ fn overdue_loans_liquidate_without_the_oracle() {
     let loan = env.loan();
     crate::clock::warp(DURATION + DAY + 1);
     env.oracle.sender(env.owner).set_broken(true);
-    let debt = u(PRINCIPAL) + lien_math::interest_up(u(PRINCIPAL), u64::from(APR), DURATION).unwrap();
-    expect_err!(env.book.sender(env.borrower).liquidate(loan), Error::SelfDealing(LoanBookSelfDealing {}));
+    let debt =
+        u(PRINCIPAL) + lien_math::interest_up(u(PRINCIPAL), u64::from(APR), DURATION).unwrap();
+    expect_err!(
+        env.book.sender(env.borrower).liquidate(loan),
+        Error::SelfDealing(LoanBookSelfDealing {})
+    );
     env.book.sender(env.keeper).liquidate(loan).motsu_unwrap();
     // No usable price: the start is 1.3 × the frozen debt.
     let start = (debt * u(13_000)).div_ceil(u(10_000));
@@ -135,7 +197,10 @@ fn overdue_loans_liquidate_without_the_oracle() {
         startPrice: start,
         overdue: true,
     });
-    assert_eq!(env.book.sender(env.owner).loan(loan).motsu_unwrap().10, debt);
+    assert_eq!(
+        env.book.sender(env.owner).loan(loan).motsu_unwrap().10,
+        debt
+    );
     env.assert_solvent();
 }
 
@@ -146,7 +211,8 @@ fn overdue_loans_start_from_the_price_when_there_is_one() {
     crate::clock::warp(DURATION + DAY + 1);
     // A healthy price: overdue alone is enough, and the start is 1.3 × max(price, debt).
     env.book.sender(env.keeper).liquidate(loan).motsu_unwrap();
-    let debt = u(PRINCIPAL) + lien_math::interest_up(u(PRINCIPAL), u64::from(APR), DURATION).unwrap();
+    let debt =
+        u(PRINCIPAL) + lien_math::interest_up(u(PRINCIPAL), u64::from(APR), DURATION).unwrap();
     env.book.assert_emitted(&LoanLiquidated {
         loanId: loan,
         keeper: env.keeper,
@@ -162,10 +228,18 @@ fn overdue_loans_start_from_the_price_when_there_is_one() {
 fn uncertain_prices_still_allow_health_liquidation() {
     let env = Env::new();
     let loan = env.loan();
-    env.oracle.sender(env.owner).set(u(PRICE), 1, u(5 * UNIT), 1);
+    env.oracle
+        .sender(env.owner)
+        .set(u(PRICE), 1, u(5 * UNIT), 1);
     let (healthy, debt, max_debt, status) = env.book.sender(env.owner).health(loan).motsu_unwrap();
-    assert_eq!((healthy, debt, max_debt, status), (false, u(PRINCIPAL), u(3_250_000), 1));
-    assert_eq!(env.book.sender(env.keeper).liquidate(loan).motsu_unwrap(), u(1));
+    assert_eq!(
+        (healthy, debt, max_debt, status),
+        (false, u(PRINCIPAL), u(3_250_000), 1)
+    );
+    assert_eq!(
+        env.book.sender(env.keeper).liquidate(loan).motsu_unwrap(),
+        u(1)
+    );
     assert_eq!(env.book.sender(env.owner).counts(), (u(1), u(1)));
     env.assert_solvent();
 }
@@ -182,13 +256,26 @@ fn a_liquidator_that_refuses_or_miscounts_reverts_the_liquidation() {
     );
     env.liq.sender(env.owner).set_skew(U256::ZERO);
     // A liquidator that refuses to start the auction (it no longer knows the LoanBook).
-    env.liq.sender(env.owner).init(Address::repeat_byte(0x99), env.vault.address());
-    expect_err!(env.book.sender(env.keeper).liquidate(loan), Error::CallFailed(LoanBookCallFailed {}));
+    env.liq
+        .sender(env.owner)
+        .init(Address::repeat_byte(0x99), env.vault.address());
+    expect_err!(
+        env.book.sender(env.keeper).liquidate(loan),
+        Error::CallFailed(LoanBookCallFailed {})
+    );
     let l = env.book.sender(env.owner).loan(loan).motsu_unwrap();
-    assert_eq!((l.9, l.10, l.11, l.12), (storage::ACTIVE, U256::ZERO, U256::ZERO, Address::ZERO));
+    assert_eq!(
+        (l.9, l.10, l.11, l.12),
+        (storage::ACTIVE, U256::ZERO, U256::ZERO, Address::ZERO)
+    );
     assert_eq!(env.book.sender(env.owner).counts(), (u(1), U256::ZERO));
-    env.liq.sender(env.owner).init(env.book.address(), env.vault.address());
-    assert_eq!(env.book.sender(env.keeper).liquidate(loan).motsu_unwrap(), u(1));
+    env.liq
+        .sender(env.owner)
+        .init(env.book.address(), env.vault.address());
+    assert_eq!(
+        env.book.sender(env.keeper).liquidate(loan).motsu_unwrap(),
+        u(1)
+    );
     env.assert_solvent();
 }
 
@@ -198,14 +285,37 @@ fn the_tip_cap_is_read_from_the_offer_book_at_liquidation() {
     let first = env.loan();
     let second = env.loan_on(2);
     // Tip rates are snapshotted at borrow time; the cap is read when the liquidation happens.
-    env.offers.sender(env.owner).set_protocol_params(1_000, 100, 5_000).motsu_unwrap();
-    env.offers.sender(env.owner).set_currency(env.token.address(), u(UNIT)).motsu_unwrap();
+    env.offers
+        .sender(env.owner)
+        .set_protocol_params(1_000, 100, 5_000)
+        .motsu_unwrap();
+    env.offers
+        .sender(env.owner)
+        .set_currency(env.token.address(), u(UNIT))
+        .motsu_unwrap();
     env.oracle.sender(env.owner).set(u(PRICE), 0, u(UNIT), 0);
     env.book.sender(env.keeper).liquidate(first).motsu_unwrap();
     // 0.5% (the snapshot) of 4 tokens = 0.02 tokens, under the new 1-token cap.
-    assert_eq!(env.book.sender(env.owner).loan_terms(first).motsu_unwrap().9, u(20_000));
-    env.offers.sender(env.owner).set_currency(env.token.address(), U256::ZERO).motsu_unwrap();
+    assert_eq!(
+        env.book
+            .sender(env.owner)
+            .loan_terms(first)
+            .motsu_unwrap()
+            .9,
+        u(20_000)
+    );
+    env.offers
+        .sender(env.owner)
+        .set_currency(env.token.address(), U256::ZERO)
+        .motsu_unwrap();
     env.book.sender(env.keeper).liquidate(second).motsu_unwrap();
-    assert_eq!(env.book.sender(env.owner).loan_terms(second).motsu_unwrap().9, U256::ZERO);
+    assert_eq!(
+        env.book
+            .sender(env.owner)
+            .loan_terms(second)
+            .motsu_unwrap()
+            .9,
+        U256::ZERO
+    );
     env.assert_solvent();
 }

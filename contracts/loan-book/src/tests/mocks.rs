@@ -44,11 +44,19 @@ unsafe impl TopLevelStorage for MockOracle {}
 #[public]
 impl MockOracle {
     /// Sets both prices and statuses.
-    pub fn set(&mut self, borrow: U256, borrow_status: u8, liquidation: U256, liquidation_status: u8) {
+    pub fn set(
+        &mut self,
+        borrow: U256,
+        borrow_status: u8,
+        liquidation: U256,
+        liquidation_status: u8,
+    ) {
         self.borrow.set(borrow);
-        self.borrow_status.set(alloy_primitives::Uint::from(borrow_status));
+        self.borrow_status
+            .set(alloy_primitives::Uint::from(borrow_status));
         self.liquidation.set(liquidation);
-        self.liquidation_status.set(alloy_primitives::Uint::from(liquidation_status));
+        self.liquidation_status
+            .set(alloy_primitives::Uint::from(liquidation_status));
     }
 
     /// Makes every read revert.
@@ -56,18 +64,29 @@ impl MockOracle {
         self.broken.set(broken);
     }
 
-    pub fn borrow_price(&self, _collection: Address, _token_id: U256) -> Result<(U256, u8), Vec<u8>> {
+    pub fn borrow_price(
+        &self,
+        _collection: Address,
+        _token_id: U256,
+    ) -> Result<(U256, u8), Vec<u8>> {
         if self.broken.get() {
             return Err(b"oracle down".to_vec());
         }
         Ok((self.borrow.get(), self.borrow_status.get().to::<u8>()))
     }
 
-    pub fn liquidation_price(&self, _collection: Address, _token_id: U256) -> Result<(U256, u8), Vec<u8>> {
+    pub fn liquidation_price(
+        &self,
+        _collection: Address,
+        _token_id: U256,
+    ) -> Result<(U256, u8), Vec<u8>> {
         if self.broken.get() {
             return Err(b"oracle down".to_vec());
         }
-        Ok((self.liquidation.get(), self.liquidation_status.get().to::<u8>()))
+        Ok((
+            self.liquidation.get(),
+            self.liquidation_status.get().to::<u8>(),
+        ))
     }
 }
 
@@ -153,7 +172,10 @@ impl MockLiquidator {
         if self.vm().msg_sender() != self.loan_book.get() || self.state(auction_id) != 1 {
             return Err(b"cancel".to_vec());
         }
-        self.auctions.setter(auction_id).state.set(alloy_primitives::Uint::from(2u8));
+        self.auctions
+            .setter(auction_id)
+            .state
+            .set(alloy_primitives::Uint::from(2u8));
         Ok(())
     }
 
@@ -162,10 +184,16 @@ impl MockLiquidator {
         let end = a.started.get().to::<u64>() + a.tail.get().to::<u64>();
         drop(a);
         let now = clock::now(self.vm().block_timestamp());
-        if self.vm().msg_sender() != self.loan_book.get() || self.state(auction_id) != 1 || now < end {
+        if self.vm().msg_sender() != self.loan_book.get()
+            || self.state(auction_id) != 1
+            || now < end
+        {
             return Err(b"close".to_vec());
         }
-        self.auctions.setter(auction_id).state.set(alloy_primitives::Uint::from(4u8));
+        self.auctions
+            .setter(auction_id)
+            .state
+            .set(alloy_primitives::Uint::from(4u8));
         Ok(())
     }
 
@@ -193,19 +221,30 @@ impl MockLiquidator {
         let bidder = self.vm().msg_sender();
         let (loan_id, collection, token_id, currency) = {
             let a = self.auctions.getter(auction_id);
-            (a.loan_id.get(), a.collection.get(), a.token_id.get(), a.currency.get())
+            (
+                a.loan_id.get(),
+                a.collection.get(),
+                a.token_id.get(),
+                a.currency.get(),
+            )
         };
-        self.auctions.setter(auction_id).state.set(alloy_primitives::Uint::from(3u8));
+        self.auctions
+            .setter(auction_id)
+            .state
+            .set(alloy_primitives::Uint::from(3u8));
         let book = self.loan_book.get();
-        let paid =
-            ITokenPull::new(currency).transfer_from(&mut *self, bidder, book, price).map_err(|_| b"pay".to_vec())?;
+        let paid = ITokenPull::new(currency)
+            .transfer_from(&mut *self, bidder, book, price)
+            .map_err(|_| b"pay".to_vec())?;
         if !paid {
             return Err(b"pay".to_vec());
         }
         IVaultRelease::new(self.vault.get())
             .release(&mut *self, collection, token_id, bidder)
             .map_err(Vec::<u8>::from)?;
-        ILoanBookHook::new(book).on_auction_settled(&mut *self, loan_id, price, bidder).map_err(Vec::<u8>::from)?;
+        ILoanBookHook::new(book)
+            .on_auction_settled(&mut *self, loan_id, price, bidder)
+            .map_err(Vec::<u8>::from)?;
         Ok(price)
     }
 

@@ -31,7 +31,11 @@ fn assert_offer_book_err<E: SolError>(err: crate::Error, expected: E) {
     match err {
         crate::Error::OfferBook(data) => {
             assert_eq!(data, encoded, "not the OfferBook's {}", E::SIGNATURE);
-            assert_eq!(Vec::<u8>::from(crate::Error::OfferBook(data)), encoded, "the revert data is the same bytes");
+            assert_eq!(
+                Vec::<u8>::from(crate::Error::OfferBook(data)),
+                encoded,
+                "the revert data is the same bytes"
+            );
         }
         other => panic!("expected the OfferBook's {}, got {other:?}", E::SIGNATURE),
     }

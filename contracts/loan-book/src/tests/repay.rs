@@ -28,33 +28,72 @@ fn anyone_repays_and_the_nft_returns_to_the_borrower() {
     assert_eq!(env.book.sender(payer).repay(loan).motsu_unwrap(), debt);
     assert_eq!(env.balance(payer), before - debt);
     assert_eq!(env.owner_of(TOKEN), env.borrower);
-    assert_eq!(env.vault.sender(env.owner).locked_for(env.nft.address(), u(TOKEN)), U256::ZERO);
+    assert_eq!(
+        env.vault
+            .sender(env.owner)
+            .locked_for(env.nft.address(), u(TOKEN)),
+        U256::ZERO
+    );
     let token = env.token.address();
-    assert_eq!(env.book.sender(env.owner).claimable(env.lender, token), debt - fee);
+    assert_eq!(
+        env.book.sender(env.owner).claimable(env.lender, token),
+        debt - fee
+    );
     assert_eq!(env.book.sender(env.owner).reserve(token), fee);
     assert_eq!(env.book.sender(env.owner).held(token), debt);
-    env.book.assert_emitted(&LoanRepaid { loanId: loan, payer, amount: debt, toLender: debt - fee, toReserve: fee });
-    assert_eq!(env.book.sender(env.owner).loan(loan).motsu_unwrap().9, storage::REPAID);
-    assert_eq!(env.book.sender(env.owner).debt(loan).motsu_unwrap(), U256::ZERO);
+    env.book.assert_emitted(&LoanRepaid {
+        loanId: loan,
+        payer,
+        amount: debt,
+        toLender: debt - fee,
+        toReserve: fee,
+    });
+    assert_eq!(
+        env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
+        storage::REPAID
+    );
+    assert_eq!(
+        env.book.sender(env.owner).debt(loan).motsu_unwrap(),
+        U256::ZERO
+    );
     expect_err!(
         env.book.sender(payer).repay(loan),
-        Error::WrongStatus(LoanBookWrongStatus { status: storage::REPAID })
+        Error::WrongStatus(LoanBookWrongStatus {
+            status: storage::REPAID
+        })
     );
     expect_err!(
         env.book.sender(env.owner).health(loan),
-        Error::WrongStatus(LoanBookWrongStatus { status: storage::REPAID })
+        Error::WrongStatus(LoanBookWrongStatus {
+            status: storage::REPAID
+        })
     );
     expect_err!(
         env.book.sender(env.keeper).liquidate(loan),
-        Error::WrongStatus(LoanBookWrongStatus { status: storage::REPAID })
+        Error::WrongStatus(LoanBookWrongStatus {
+            status: storage::REPAID
+        })
     );
     // The lender pulls its proceeds.
     let before = env.balance(env.lender);
-    assert_eq!(env.book.sender(env.lender).withdraw(token).motsu_unwrap(), debt - fee);
+    assert_eq!(
+        env.book.sender(env.lender).withdraw(token).motsu_unwrap(),
+        debt - fee
+    );
     assert_eq!(env.balance(env.lender), before + debt - fee);
-    env.book.assert_emitted(&Withdrawn { account: env.lender, currency: token, amount: debt - fee });
-    expect_err!(env.book.sender(env.lender).withdraw(token), Error::NothingToClaim(LoanBookNothingToClaim {}));
-    assert_eq!(env.book.sender(env.owner).claimable(env.lender, token), U256::ZERO);
+    env.book.assert_emitted(&Withdrawn {
+        account: env.lender,
+        currency: token,
+        amount: debt - fee,
+    });
+    expect_err!(
+        env.book.sender(env.lender).withdraw(token),
+        Error::NothingToClaim(LoanBookNothingToClaim {})
+    );
+    assert_eq!(
+        env.book.sender(env.owner).claimable(env.lender, token),
+        U256::ZERO
+    );
     assert_eq!(env.book.sender(env.owner).held(token), fee);
     assert_eq!(env.balance(env.book.address()), fee);
     env.assert_solvent();
@@ -67,9 +106,15 @@ fn interest_stops_at_the_due_time() {
     crate::clock::warp(DURATION + 5 * DAY);
     let debt = u(PRINCIPAL) + interest(DURATION);
     assert_eq!(env.book.sender(env.owner).debt(loan).motsu_unwrap(), debt);
-    env.token.sender(env.borrower).mint(env.borrower, u(UNIT)).motsu_unwrap();
+    env.token
+        .sender(env.borrower)
+        .mint(env.borrower, u(UNIT))
+        .motsu_unwrap();
     env.oracle.sender(env.owner).set_broken(true);
-    assert_eq!(env.book.sender(env.borrower).repay(loan).motsu_unwrap(), debt);
+    assert_eq!(
+        env.book.sender(env.borrower).repay(loan).motsu_unwrap(),
+        debt
+    );
     assert_eq!(env.balance(env.borrower), u(PRINCIPAL + UNIT) - debt);
     env.assert_solvent();
 }
@@ -80,7 +125,10 @@ fn repay_cancel_and_claims_go_on_while_paused_with_the_oracle_down() {
     let offer = env.offer();
     let loan = {
         let o2 = env.offer_with(u(PRINCIPAL), true, 1);
-        env.book.sender(env.borrower).borrow(o2, u(TOKEN)).motsu_unwrap()
+        env.book
+            .sender(env.borrower)
+            .borrow(o2, u(TOKEN))
+            .motsu_unwrap()
     };
     env.offers.sender(env.owner).pause().motsu_unwrap();
     expect_err!(
@@ -100,9 +148,24 @@ fn repay_cancel_and_claims_go_on_while_paused_with_the_oracle_down() {
     env.oracle.sender(env.owner).set_broken(true);
     env.book.sender(env.borrower).repay(loan).motsu_unwrap();
     assert_eq!(env.owner_of(TOKEN), env.borrower);
-    assert_offer_book_err(env.book.sender(env.borrower).borrow(offer, u(TOKEN)).motsu_unwrap_err(), OfferBookPaused {});
-    env.offers.sender(env.lender).cancel_offer(offer).motsu_unwrap();
-    assert_eq!(env.book.sender(env.lender).withdraw(env.token.address()).motsu_unwrap(), u(PRINCIPAL));
+    assert_offer_book_err(
+        env.book
+            .sender(env.borrower)
+            .borrow(offer, u(TOKEN))
+            .motsu_unwrap_err(),
+        OfferBookPaused {},
+    );
+    env.offers
+        .sender(env.lender)
+        .cancel_offer(offer)
+        .motsu_unwrap();
+    assert_eq!(
+        env.book
+            .sender(env.lender)
+            .withdraw(env.token.address())
+            .motsu_unwrap(),
+        u(PRINCIPAL)
+    );
     env.offers.sender(env.owner).unpause().motsu_unwrap();
     assert!(!env.offers.sender(env.owner).paused());
     env.assert_solvent();
@@ -113,17 +176,35 @@ fn repay_during_an_auction_costs_the_penalty_and_cancels_it() {
     let env = Env::new();
     let (loan, auction) = env.in_auction(6 * UNIT);
     crate::clock::warp(5 * DAY);
-    env.token.sender(env.borrower).mint(env.borrower, u(UNIT)).motsu_unwrap();
+    env.token
+        .sender(env.borrower)
+        .mint(env.borrower, u(UNIT))
+        .motsu_unwrap();
     let penalty = u(PRINCIPAL * 8 / 100);
-    assert_eq!(env.book.sender(env.owner).debt(loan).motsu_unwrap(), u(PRINCIPAL) + penalty, "frozen: no interest");
+    assert_eq!(
+        env.book.sender(env.owner).debt(loan).motsu_unwrap(),
+        u(PRINCIPAL) + penalty,
+        "frozen: no interest"
+    );
     let paid = env.book.sender(env.borrower).repay(loan).motsu_unwrap();
     assert_eq!(paid, u(PRINCIPAL) + penalty);
-    assert_eq!(env.liq.sender(env.owner).state(auction), 2, "auction cancelled");
+    assert_eq!(
+        env.liq.sender(env.owner).state(auction),
+        2,
+        "auction cancelled"
+    );
     assert_eq!(env.owner_of(TOKEN), env.borrower);
     let token = env.token.address();
-    assert_eq!(env.book.sender(env.owner).claimable(env.lender, token), u(PRINCIPAL));
+    assert_eq!(
+        env.book.sender(env.owner).claimable(env.lender, token),
+        u(PRINCIPAL)
+    );
     assert_eq!(env.book.sender(env.owner).reserve(token), penalty);
-    assert_eq!(env.book.sender(env.owner).claimable(env.keeper, token), U256::ZERO, "no tip without a sale");
+    assert_eq!(
+        env.book.sender(env.owner).claimable(env.keeper, token),
+        U256::ZERO,
+        "no tip without a sale"
+    );
     env.book.assert_emitted(&LoanRepaid {
         loanId: loan,
         payer: env.borrower,
@@ -131,7 +212,10 @@ fn repay_during_an_auction_costs_the_penalty_and_cancels_it() {
         toLender: u(PRINCIPAL),
         toReserve: penalty,
     });
-    assert_eq!(env.book.sender(env.owner).loan(loan).motsu_unwrap().9, storage::REPAID);
+    assert_eq!(
+        env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
+        storage::REPAID
+    );
     env.assert_solvent();
 }
 
@@ -140,14 +224,35 @@ fn a_payer_without_funds_or_allowance_cannot_repay() {
     let env = Env::new();
     let loan = env.loan();
     let payer = Address::repeat_byte(0x33);
-    expect_err!(env.book.sender(payer).repay(loan), Error::TransferFailed(LoanBookTransferFailed {}));
-    env.token.sender(payer).mint(payer, u(PRINCIPAL)).motsu_unwrap();
-    expect_err!(env.book.sender(payer).repay(loan), Error::TransferFailed(LoanBookTransferFailed {}));
-    assert_eq!(env.book.sender(env.owner).loan(loan).motsu_unwrap().9, storage::ACTIVE);
+    expect_err!(
+        env.book.sender(payer).repay(loan),
+        Error::TransferFailed(LoanBookTransferFailed {})
+    );
+    env.token
+        .sender(payer)
+        .mint(payer, u(PRINCIPAL))
+        .motsu_unwrap();
+    expect_err!(
+        env.book.sender(payer).repay(loan),
+        Error::TransferFailed(LoanBookTransferFailed {})
+    );
+    assert_eq!(
+        env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
+        storage::ACTIVE
+    );
     assert_eq!(env.owner_of(TOKEN), env.vault.address());
-    assert_eq!(env.book.sender(env.owner).held(env.token.address()), U256::ZERO);
-    env.token.sender(payer).approve(env.book.address(), u(PRINCIPAL)).motsu_unwrap();
-    assert_eq!(env.book.sender(payer).repay(loan).motsu_unwrap(), u(PRINCIPAL));
+    assert_eq!(
+        env.book.sender(env.owner).held(env.token.address()),
+        U256::ZERO
+    );
+    env.token
+        .sender(payer)
+        .approve(env.book.address(), u(PRINCIPAL))
+        .motsu_unwrap();
+    assert_eq!(
+        env.book.sender(payer).repay(loan).motsu_unwrap(),
+        u(PRINCIPAL)
+    );
     assert_eq!(env.balance(payer), U256::ZERO);
     env.assert_solvent();
 }
@@ -158,20 +263,60 @@ fn governance_changes_never_touch_running_loans() {
     let loan = env.loan();
     env.offers
         .sender(env.owner)
-        .set_collection_params(env.nft.address(), 4_500, 7_000, 1_300, 13_500, 9_500, 90 * DAY, 2 * DAY, 600, 2 * DAY)
+        .set_collection_params(
+            env.nft.address(),
+            4_500,
+            7_000,
+            1_300,
+            13_500,
+            9_500,
+            90 * DAY,
+            2 * DAY,
+            600,
+            2 * DAY,
+        )
         .motsu_unwrap();
-    env.offers.sender(env.owner).set_protocol_params(1_500, 100, 4_500).motsu_unwrap();
-    env.offers.sender(env.owner).set_currency(env.token.address(), u(UNIT)).motsu_unwrap();
+    env.offers
+        .sender(env.owner)
+        .set_protocol_params(1_500, 100, 4_500)
+        .motsu_unwrap();
+    env.offers
+        .sender(env.owner)
+        .set_currency(env.token.address(), u(UNIT))
+        .motsu_unwrap();
     let terms = env.book.sender(env.owner).loan_terms(loan).motsu_unwrap();
-    assert_eq!(terms, (DAY, 6_500, 800, 1_000, 50, 13_000, 9_800, 300, DAY, U256::ZERO));
+    assert_eq!(
+        terms,
+        (
+            DAY,
+            6_500,
+            800,
+            1_000,
+            50,
+            13_000,
+            9_800,
+            300,
+            DAY,
+            U256::ZERO
+        )
+    );
     // Health still uses the snapshot's 65% threshold.
-    assert_eq!(env.book.sender(env.owner).health(loan).motsu_unwrap(), (true, u(PRINCIPAL), u(6_500_000), 0));
+    assert_eq!(
+        env.book.sender(env.owner).health(loan).motsu_unwrap(),
+        (true, u(PRINCIPAL), u(6_500_000), 0)
+    );
     // Repaying at the due time charges the snapshot's fee (10%), not the new 15%.
     crate::clock::warp(DURATION);
-    env.token.sender(env.borrower).mint(env.borrower, u(UNIT)).motsu_unwrap();
+    env.token
+        .sender(env.borrower)
+        .mint(env.borrower, u(UNIT))
+        .motsu_unwrap();
     let debt = u(PRINCIPAL) + interest(DURATION);
     let fee = (interest(DURATION) * u(1_000)).div_ceil(u(10_000));
-    assert_eq!(env.book.sender(env.borrower).repay(loan).motsu_unwrap(), debt);
+    assert_eq!(
+        env.book.sender(env.borrower).repay(loan).motsu_unwrap(),
+        debt
+    );
     assert_eq!(env.book.sender(env.owner).reserve(env.token.address()), fee);
     env.assert_solvent();
 }

@@ -1,12 +1,10 @@
 //! A deployed and wired set of contracts for each test: the real OfferBook, LoanBook and
 //! CollateralVault, the mock oracle and liquidator, an NFT and a token.
 //!
-//! Time: motsu pins `block.timestamp`, and each contract crate adds its own `cfg(test)` clock
-//! offset. Here only the LoanBook (and the mock liquidator, which reads the same clock) sees
-//! `crate::clock::warp`; the OfferBook is a dependency built without `cfg(test)`, so its clock
-//! stays at motsu's block time. Offers therefore never expire in these tests (expiry is
-//! covered by the OfferBook's own tests), and the OfferBook is built with a zero
-//! `minChangeInterval` so governance can change parameters without moving its clock.
+//! Time: motsu pins `block.timestamp`, and each contract crate adds a test-only clock offset.
+//! `crate::clock::warp` moves the LoanBook's (which the mock liquidator reads too) and the
+//! OfferBook's (built with its `test-clock` feature here) together. The OfferBook is built
+//! with a zero `minChangeInterval` so governance can change parameters at any time.
 use alloy_primitives::{Address, U256};
 use lien_mock_nft::MockNft;
 use lien_mock_token::MockToken;
@@ -39,12 +37,12 @@ pub fn u(x: u64) -> U256 {
     U256::from(x)
 }
 
-/// motsu's fixed block time (also the OfferBook's "now" in these tests).
+/// motsu's fixed block time (before any `warp`).
 pub fn start_time() -> u64 {
     1_735_689_600
 }
 
-/// The LoanBook's "now".
+/// "now" of both books.
 pub fn now() -> u64 {
     crate::clock::now(start_time())
 }
@@ -92,9 +90,18 @@ impl Env {
             keeper: Address::repeat_byte(0x4E),
             bidder: Address::repeat_byte(0xB1),
         };
-        env.offers.sender(env.owner).constructor(env.owner, 500, 0, 1_000, 50, 5_000).motsu_unwrap();
-        env.book.sender(env.owner).constructor(env.owner).motsu_unwrap();
-        env.vault.sender(env.owner).constructor(env.owner).motsu_unwrap();
+        env.offers
+            .sender(env.owner)
+            .constructor(env.owner, 500, 0, 1_000, 50, 5_000)
+            .motsu_unwrap();
+        env.book
+            .sender(env.owner)
+            .constructor(env.owner)
+            .motsu_unwrap();
+        env.vault
+            .sender(env.owner)
+            .constructor(env.owner)
+            .motsu_unwrap();
         env
     }
 
@@ -109,19 +116,35 @@ impl Env {
     pub fn wire_book(&self) {
         self.book
             .sender(self.owner)
-            .set_siblings(self.offers.address(), self.vault.address(), self.oracle.address(), self.liq.address())
+            .set_siblings(
+                self.offers.address(),
+                self.vault.address(),
+                self.oracle.address(),
+                self.liq.address(),
+            )
             .motsu_unwrap();
     }
 
     /// Everything but the LoanBook's own `setSiblings`.
     pub fn wire_peers(&self) {
-        self.vault.sender(self.owner).set_operators(self.book.address(), self.liq.address()).motsu_unwrap();
-        self.liq.sender(self.owner).init(self.book.address(), self.vault.address());
-        self.offers.sender(self.owner).set_loan_book(self.book.address()).motsu_unwrap();
+        self.vault
+            .sender(self.owner)
+            .set_operators(self.book.address(), self.liq.address())
+            .motsu_unwrap();
+        self.liq
+            .sender(self.owner)
+            .init(self.book.address(), self.vault.address());
+        self.offers
+            .sender(self.owner)
+            .set_loan_book(self.book.address())
+            .motsu_unwrap();
     }
 
     pub fn list(&self) {
-        self.offers.sender(self.owner).set_currency(self.token.address(), u(TIP_CAP)).motsu_unwrap();
+        self.offers
+            .sender(self.owner)
+            .set_currency(self.token.address(), u(TIP_CAP))
+            .motsu_unwrap();
         self.offers
             .sender(self.owner)
             .list_collection(
@@ -140,14 +163,35 @@ impl Env {
             .motsu_unwrap();
         self.oracle.sender(self.owner).set(u(PRICE), 0, u(PRICE), 0);
         for who in [self.lender, self.bidder, self.keeper] {
-            self.token.sender(who).mint(who, u(1_000 * UNIT)).motsu_unwrap();
-            self.token.sender(who).approve(self.book.address(), U256::MAX).motsu_unwrap();
+            self.token
+                .sender(who)
+                .mint(who, u(1_000 * UNIT))
+                .motsu_unwrap();
+            self.token
+                .sender(who)
+                .approve(self.book.address(), U256::MAX)
+                .motsu_unwrap();
         }
-        self.token.sender(self.lender).approve(self.offers.address(), U256::MAX).motsu_unwrap();
-        self.token.sender(self.bidder).approve(self.liq.address(), U256::MAX).motsu_unwrap();
-        self.nft.sender(self.borrower).mint(self.borrower, u(TOKEN)).motsu_unwrap();
-        self.nft.sender(self.borrower).set_approval_for_all(self.vault.address(), true).motsu_unwrap();
-        self.token.sender(self.borrower).approve(self.book.address(), U256::MAX).motsu_unwrap();
+        self.token
+            .sender(self.lender)
+            .approve(self.offers.address(), U256::MAX)
+            .motsu_unwrap();
+        self.token
+            .sender(self.bidder)
+            .approve(self.liq.address(), U256::MAX)
+            .motsu_unwrap();
+        self.nft
+            .sender(self.borrower)
+            .mint(self.borrower, u(TOKEN))
+            .motsu_unwrap();
+        self.nft
+            .sender(self.borrower)
+            .set_approval_for_all(self.vault.address(), true)
+            .motsu_unwrap();
+        self.token
+            .sender(self.borrower)
+            .approve(self.book.address(), U256::MAX)
+            .motsu_unwrap();
     }
 
     /// A token-specific offer for NFT #1 with the default terms, expiring in 7 days.
@@ -166,7 +210,7 @@ impl Env {
                 principal,
                 APR,
                 DURATION,
-                start_time() + 7 * DAY,
+                now() + 7 * DAY,
                 capacity,
             )
             .motsu_unwrap()
@@ -175,14 +219,23 @@ impl Env {
     /// Offer + borrow NFT #1: returns the loan id.
     pub fn loan(&self) -> U256 {
         let offer = self.offer();
-        self.book.sender(self.borrower).borrow(offer, u(TOKEN)).motsu_unwrap()
+        self.book
+            .sender(self.borrower)
+            .borrow(offer, u(TOKEN))
+            .motsu_unwrap()
     }
 
     /// A loan on a freshly minted NFT `token_id` from a collection-wide offer.
     pub fn loan_on(&self, token_id: u64) -> U256 {
-        self.nft.sender(self.borrower).mint(self.borrower, u(token_id)).motsu_unwrap();
+        self.nft
+            .sender(self.borrower)
+            .mint(self.borrower, u(token_id))
+            .motsu_unwrap();
         let offer = self.offer_with(u(PRINCIPAL), true, 1);
-        self.book.sender(self.borrower).borrow(offer, u(token_id)).motsu_unwrap()
+        self.book
+            .sender(self.borrower)
+            .borrow(offer, u(token_id))
+            .motsu_unwrap()
     }
 
     /// Liquidates the default loan at a liquidation price of `price`; returns (loan, auction).
@@ -198,7 +251,10 @@ impl Env {
     }
 
     pub fn owner_of(&self, token_id: u64) -> Address {
-        self.nft.sender(self.owner).owner_of(u(token_id)).motsu_unwrap()
+        self.nft
+            .sender(self.owner)
+            .owner_of(u(token_id))
+            .motsu_unwrap()
     }
 
     /// INV-SOLV for both books: each one's token balance covers what it holds for others (the
@@ -206,8 +262,14 @@ impl Env {
     pub fn assert_solvent(&self) {
         let token = self.token.address();
         let escrow = self.offers.sender(self.owner).held(token);
-        assert!(self.balance(self.offers.address()) >= escrow, "offer book balance below its escrow");
+        assert!(
+            self.balance(self.offers.address()) >= escrow,
+            "offer book balance below its escrow"
+        );
         let owed = self.book.sender(self.owner).held(token);
-        assert!(self.balance(self.book.address()) >= owed, "loan book balance below what it owes");
+        assert!(
+            self.balance(self.book.address()) >= owed,
+            "loan book balance below what it owes"
+        );
     }
 }

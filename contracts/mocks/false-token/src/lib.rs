@@ -28,7 +28,11 @@ pub struct FalseToken {
 impl FalseToken {
     /// Mints `amount` to `to`; anyone may call it.
     pub fn mint(&mut self, to: Address, amount: U256) -> Result<(), Vec<u8>> {
-        let balance = self.balances.get(to).checked_add(amount).ok_or_else(Vec::new)?;
+        let balance = self
+            .balances
+            .get(to)
+            .checked_add(amount)
+            .ok_or_else(Vec::new)?;
         self.balances.setter(to).set(balance);
         Ok(())
     }
@@ -100,14 +104,20 @@ mod tests {
     #[motsu::test]
     fn short_balance_returns_false(token: Contract<FalseToken>, alice: Address, bob: Address) {
         assert!(!token.sender(alice).transfer(bob, U256::from(1)));
-        token.sender(alice).mint(alice, U256::from(10)).motsu_unwrap();
+        token
+            .sender(alice)
+            .mint(alice, U256::from(10))
+            .motsu_unwrap();
         assert!(token.sender(alice).transfer(bob, U256::from(10)));
         assert_eq!(token.sender(alice).balance_of(bob), U256::from(10));
     }
 
     #[motsu::test]
     fn failing_switch_and_allowance(token: Contract<FalseToken>, alice: Address, bob: Address) {
-        token.sender(alice).mint(alice, U256::from(10)).motsu_unwrap();
+        token
+            .sender(alice)
+            .mint(alice, U256::from(10))
+            .motsu_unwrap();
         assert!(!token.sender(bob).transfer_from(alice, bob, U256::from(1)));
         token.sender(alice).approve(bob, U256::from(10));
         token.sender(alice).set_failing(true);

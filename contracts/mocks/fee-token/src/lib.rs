@@ -30,7 +30,11 @@ pub struct FeeToken {
 impl FeeToken {
     /// Mints `amount` to `to`; anyone may call it.
     pub fn mint(&mut self, to: Address, amount: U256) -> Result<(), Vec<u8>> {
-        let balance = self.balances.get(to).checked_add(amount).ok_or_else(Vec::new)?;
+        let balance = self
+            .balances
+            .get(to)
+            .checked_add(amount)
+            .ok_or_else(Vec::new)?;
         self.balances.setter(to).set(balance);
         Ok(())
     }
@@ -60,7 +64,12 @@ impl FeeToken {
     }
 
     /// Moves `value` minus the fee from `from` to `to` on the caller's allowance.
-    pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Vec<u8>> {
+    pub fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<bool, Vec<u8>> {
         let spender = self.vm().msg_sender();
         let allowed = self.allowances.getter(from).get(spender);
         let left = allowed.checked_sub(value).ok_or_else(Vec::new)?;
@@ -72,11 +81,22 @@ impl FeeToken {
 
 impl FeeToken {
     fn move_tokens(&mut self, from: Address, to: Address, value: U256) -> Result<(), Vec<u8>> {
-        let fee = value.checked_mul(U256::from(FEE_BPS)).ok_or_else(Vec::new)? / U256::from(10_000u64);
-        let from_balance = self.balances.get(from).checked_sub(value).ok_or_else(Vec::new)?;
+        let fee = value
+            .checked_mul(U256::from(FEE_BPS))
+            .ok_or_else(Vec::new)?
+            / U256::from(10_000u64);
+        let from_balance = self
+            .balances
+            .get(from)
+            .checked_sub(value)
+            .ok_or_else(Vec::new)?;
         self.balances.setter(from).set(from_balance);
         let received = value.checked_sub(fee).ok_or_else(Vec::new)?;
-        let to_balance = self.balances.get(to).checked_add(received).ok_or_else(Vec::new)?;
+        let to_balance = self
+            .balances
+            .get(to)
+            .checked_add(received)
+            .ok_or_else(Vec::new)?;
         self.balances.setter(to).set(to_balance);
         Ok(())
     }
@@ -89,18 +109,33 @@ mod tests {
 
     #[motsu::test]
     fn transfers_lose_one_percent(token: Contract<FeeToken>, alice: Address, bob: Address) {
-        token.sender(alice).mint(alice, U256::from(10_000)).motsu_unwrap();
-        assert!(token.sender(alice).transfer(bob, U256::from(1_000)).motsu_unwrap());
+        token
+            .sender(alice)
+            .mint(alice, U256::from(10_000))
+            .motsu_unwrap();
+        assert!(token
+            .sender(alice)
+            .transfer(bob, U256::from(1_000))
+            .motsu_unwrap());
         assert_eq!(token.sender(alice).balance_of(alice), U256::from(9_000));
         assert_eq!(token.sender(alice).balance_of(bob), U256::from(990));
     }
 
     #[motsu::test]
     fn transfer_from_spends_the_allowance(token: Contract<FeeToken>, alice: Address, bob: Address) {
-        token.sender(alice).mint(alice, U256::from(10_000)).motsu_unwrap();
-        assert!(token.sender(bob).transfer_from(alice, bob, U256::from(1)).is_err());
+        token
+            .sender(alice)
+            .mint(alice, U256::from(10_000))
+            .motsu_unwrap();
+        assert!(token
+            .sender(bob)
+            .transfer_from(alice, bob, U256::from(1))
+            .is_err());
         token.sender(alice).approve(bob, U256::from(5_000));
-        assert!(token.sender(bob).transfer_from(alice, bob, U256::from(5_000)).motsu_unwrap());
+        assert!(token
+            .sender(bob)
+            .transfer_from(alice, bob, U256::from(5_000))
+            .motsu_unwrap());
         assert_eq!(token.sender(alice).balance_of(bob), U256::from(4_950));
         assert_eq!(token.sender(alice).allowance(alice, bob), U256::ZERO);
     }

@@ -7,9 +7,8 @@ extern crate alloc;
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
 
-
-use alloy_primitives::{Address, U256};
 use alloy_primitives::aliases::B32;
+use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::{
     token::erc721::{self, Erc721, IErc721},
     utils::introspection::erc165::IErc165,
@@ -44,7 +43,12 @@ impl IErc721 for MockNft {
         self.erc721.owner_of(token_id)
     }
 
-    fn safe_transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Self::Error> {
+    fn safe_transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+    ) -> Result<(), Self::Error> {
         self.erc721.safe_transfer_from(from, to, token_id)
     }
 
@@ -56,10 +60,16 @@ impl IErc721 for MockNft {
         token_id: U256,
         data: Bytes,
     ) -> Result<(), Self::Error> {
-        self.erc721.safe_transfer_from_with_data(from, to, token_id, data)
+        self.erc721
+            .safe_transfer_from_with_data(from, to, token_id, data)
     }
 
-    fn transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Self::Error> {
+    fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+    ) -> Result<(), Self::Error> {
         self.erc721.transfer_from(from, to, token_id)
     }
 
@@ -67,7 +77,11 @@ impl IErc721 for MockNft {
         self.erc721.approve(to, token_id)
     }
 
-    fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Self::Error> {
+    fn set_approval_for_all(
+        &mut self,
+        operator: Address,
+        approved: bool,
+    ) -> Result<(), Self::Error> {
         self.erc721.set_approval_for_all(operator, approved)
     }
 
@@ -95,31 +109,62 @@ mod tests {
     #[motsu::test]
     fn anyone_mints_and_owns(nft: Contract<MockNft>, alice: Address, bob: Address) {
         nft.sender(bob).mint(alice, U256::from(7)).expect("mint");
-        assert_eq!(nft.sender(bob).owner_of(U256::from(7)).expect("owner"), alice);
-        assert_eq!(nft.sender(bob).balance_of(alice).expect("balance"), U256::from(1));
-        nft.assert_emitted(&erc721::Transfer { from: Address::ZERO, to: alice, token_id: U256::from(7) });
+        assert_eq!(
+            nft.sender(bob).owner_of(U256::from(7)).expect("owner"),
+            alice
+        );
+        assert_eq!(
+            nft.sender(bob).balance_of(alice).expect("balance"),
+            U256::from(1)
+        );
+        nft.assert_emitted(&erc721::Transfer {
+            from: Address::ZERO,
+            to: alice,
+            token_id: U256::from(7),
+        });
     }
 
     #[motsu::test]
     fn minting_an_existing_id_fails(nft: Contract<MockNft>, alice: Address) {
         nft.sender(alice).mint(alice, U256::from(1)).expect("mint");
-        let err = nft.sender(alice).mint(alice, U256::from(1)).expect_err("second mint");
+        let err = nft
+            .sender(alice)
+            .mint(alice, U256::from(1))
+            .expect_err("second mint");
         assert!(matches!(err, erc721::Error::InvalidSender(_)));
     }
 
     #[motsu::test]
-    fn approved_operator_transfers(nft: Contract<MockNft>, alice: Address, bob: Address, vault: Address) {
+    fn approved_operator_transfers(
+        nft: Contract<MockNft>,
+        alice: Address,
+        bob: Address,
+        vault: Address,
+    ) {
         nft.sender(alice).mint(alice, U256::from(1)).expect("mint");
-        let err = nft.sender(vault).transfer_from(alice, vault, U256::from(1)).expect_err("unapproved");
+        let err = nft
+            .sender(vault)
+            .transfer_from(alice, vault, U256::from(1))
+            .expect_err("unapproved");
         assert!(matches!(err, erc721::Error::InsufficientApproval(_)));
-        nft.sender(alice).set_approval_for_all(vault, true).expect("approve all");
-        nft.sender(vault).transfer_from(alice, bob, U256::from(1)).expect("transfer");
-        assert_eq!(nft.sender(vault).owner_of(U256::from(1)).expect("owner"), bob);
+        nft.sender(alice)
+            .set_approval_for_all(vault, true)
+            .expect("approve all");
+        nft.sender(vault)
+            .transfer_from(alice, bob, U256::from(1))
+            .expect("transfer");
+        assert_eq!(
+            nft.sender(vault).owner_of(U256::from(1)).expect("owner"),
+            bob
+        );
     }
 
     #[motsu::test]
     fn unknown_token_has_no_owner(nft: Contract<MockNft>, alice: Address) {
-        let err = nft.sender(alice).owner_of(U256::from(99)).expect_err("nonexistent");
+        let err = nft
+            .sender(alice)
+            .owner_of(U256::from(99))
+            .expect_err("nonexistent");
         assert!(matches!(err, erc721::Error::NonexistentToken(_)));
     }
 }

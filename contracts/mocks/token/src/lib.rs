@@ -57,7 +57,12 @@ impl IErc20 for MockToken {
         self.erc20.approve(spender, value)
     }
 
-    fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Self::Error> {
+    fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<bool, Self::Error> {
         self.erc20.transfer_from(from, to, value)
     }
 }
@@ -69,7 +74,10 @@ mod tests {
 
     #[motsu::test]
     fn anyone_mints(token: Contract<MockToken>, alice: Address, bob: Address) {
-        token.sender(bob).mint(alice, U256::from(1_000)).expect("mint");
+        token
+            .sender(bob)
+            .mint(alice, U256::from(1_000))
+            .expect("mint");
         assert_eq!(token.sender(bob).balance_of(alice), U256::from(1_000));
         assert_eq!(token.sender(bob).total_supply(), U256::from(1_000));
         assert_eq!(token.sender(bob).decimals(), 18);
@@ -77,20 +85,38 @@ mod tests {
 
     #[motsu::test]
     fn transfer_from_needs_allowance(token: Contract<MockToken>, alice: Address, bob: Address) {
-        token.sender(alice).mint(alice, U256::from(100)).expect("mint");
-        let err = token.sender(bob).transfer_from(alice, bob, U256::from(1)).expect_err("no allowance");
+        token
+            .sender(alice)
+            .mint(alice, U256::from(100))
+            .expect("mint");
+        let err = token
+            .sender(bob)
+            .transfer_from(alice, bob, U256::from(1))
+            .expect_err("no allowance");
         assert!(matches!(err, erc20::Error::InsufficientAllowance(_)));
-        token.sender(alice).approve(bob, U256::from(60)).expect("approve");
-        assert!(token.sender(bob).transfer_from(alice, bob, U256::from(60)).expect("spend"));
+        token
+            .sender(alice)
+            .approve(bob, U256::from(60))
+            .expect("approve");
+        assert!(token
+            .sender(bob)
+            .transfer_from(alice, bob, U256::from(60))
+            .expect("spend"));
         assert_eq!(token.sender(bob).balance_of(bob), U256::from(60));
         assert_eq!(token.sender(bob).allowance(alice, bob), U256::ZERO);
     }
 
     #[motsu::test]
     fn overdrawn_transfer_fails(token: Contract<MockToken>, alice: Address, bob: Address) {
-        let err = token.sender(alice).transfer(bob, U256::from(1)).expect_err("empty balance");
+        let err = token
+            .sender(alice)
+            .transfer(bob, U256::from(1))
+            .expect_err("empty balance");
         assert!(matches!(err, erc20::Error::InsufficientBalance(_)));
-        let err = token.sender(alice).mint(Address::ZERO, U256::from(1)).expect_err("zero receiver");
+        let err = token
+            .sender(alice)
+            .mint(Address::ZERO, U256::from(1))
+            .expect_err("zero receiver");
         assert!(matches!(err, erc20::Error::InvalidReceiver(_)));
     }
 }

@@ -186,14 +186,20 @@ mod tests {
         assert_eq!(book.balance(), wei(7));
         assert_eq!(book.sender(alice).balance_of(alice.address()), wei(7));
         assert_eq!(book.sender(alice).total_deposits(), wei(7));
-        book.assert_emitted(&Deposited { account: alice.address(), amount: wei(4) });
+        book.assert_emitted(&Deposited {
+            account: alice.address(),
+            amount: wei(4),
+        });
     }
 
     #[motsu::test]
     fn over_withdraw_reverts_with_the_exact_error(book: Contract<MockValue>, alice: Account) {
         alice.fund(wei(5));
         book.sender_and_value(alice, wei(5)).deposit();
-        let err = book.sender(alice).withdraw(wei(6)).motsu_expect_err("over-withdraw");
+        let err = book
+            .sender(alice)
+            .withdraw(wei(6))
+            .motsu_expect_err("over-withdraw");
         assert_eq!(
             err,
             Error::InsufficientBalance(MockValueInsufficientBalance {
@@ -207,30 +213,57 @@ mod tests {
     }
 
     #[motsu::test]
-    fn withdraw_sends_the_value_to_the_sender(book: Contract<MockValue>, other: Contract<MockValue>) {
+    fn withdraw_sends_the_value_to_the_sender(
+        book: Contract<MockValue>,
+        other: Contract<MockValue>,
+    ) {
         // `other` (a contract, so motsu can deliver value to it) deposits and withdraws; the
         // value comes back through its `receive`, which credits `book` in `other`'s book.
         other.fund(wei(9));
         book.sender_and_value(other.address(), wei(9)).deposit();
-        book.sender(other.address()).withdraw(wei(4)).motsu_expect("withdraw");
+        book.sender(other.address())
+            .withdraw(wei(4))
+            .motsu_expect("withdraw");
         assert_eq!(book.balance(), wei(5));
         assert_eq!(other.balance(), wei(4));
-        assert_eq!(book.sender(other.address()).balance_of(other.address()), wei(5));
+        assert_eq!(
+            book.sender(other.address()).balance_of(other.address()),
+            wei(5)
+        );
         assert_eq!(book.sender(other.address()).total_deposits(), wei(5));
-        assert_eq!(other.sender(book.address()).balance_of(book.address()), wei(4));
-        book.assert_emitted(&Withdrawn { account: other.address(), amount: wei(4) });
-        other.assert_emitted(&Deposited { account: book.address(), amount: wei(4) });
+        assert_eq!(
+            other.sender(book.address()).balance_of(book.address()),
+            wei(4)
+        );
+        book.assert_emitted(&Withdrawn {
+            account: other.address(),
+            amount: wei(4),
+        });
+        other.assert_emitted(&Deposited {
+            account: book.address(),
+            amount: wei(4),
+        });
     }
 
     #[motsu::test]
-    fn forward_passes_the_value_on(book: Contract<MockValue>, other: Contract<MockValue>, alice: Account) {
+    fn forward_passes_the_value_on(
+        book: Contract<MockValue>,
+        other: Contract<MockValue>,
+        alice: Account,
+    ) {
         alice.fund(wei(8));
-        book.sender_and_value(alice, wei(8)).forward(other.address()).motsu_expect("forward");
+        book.sender_and_value(alice, wei(8))
+            .forward(other.address())
+            .motsu_expect("forward");
         assert_eq!(alice.balance(), wei(0));
         assert_eq!(book.balance(), wei(0));
         assert_eq!(other.balance(), wei(8));
         assert_eq!(other.sender(alice).balance_of(book.address()), wei(8));
-        book.assert_emitted(&Forwarded { from: alice.address(), to: other.address(), amount: wei(8) });
+        book.assert_emitted(&Forwarded {
+            from: alice.address(),
+            to: other.address(),
+            amount: wei(8),
+        });
     }
 
     #[motsu::test]
@@ -246,7 +279,10 @@ mod tests {
             .motsu_expect_err("refused");
         assert_eq!(
             err,
-            Error::TransferFailed(MockValueTransferFailed { to: refuser.address(), amount: wei(2) })
+            Error::TransferFailed(MockValueTransferFailed {
+                to: refuser.address(),
+                amount: wei(2)
+            })
         );
         // the failed call is rolled back, value included
         assert_eq!(alice.balance(), wei(2));

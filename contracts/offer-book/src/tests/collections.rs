@@ -17,10 +17,16 @@ fn listing_a_collection_checks_everything() {
         env.list_collection(nft, token),
         Error::CurrencyNotListed(OfferBookCurrencyNotListed { currency }) if currency == token
     );
-    env.book.sender(owner).set_currency(token, u(TIP_CAP)).motsu_unwrap();
+    env.book
+        .sender(owner)
+        .set_currency(token, u(TIP_CAP))
+        .motsu_unwrap();
     let eoa = Address::repeat_byte(0x66);
     expect_err!(env.list_collection(eoa, token), Error::NoCode(OfferBookNoCode { account }) if account == eoa);
-    expect_err!(env.list_collection(Address::ZERO, token), Error::ZeroAddress(OfferBookZeroAddress {}));
+    expect_err!(
+        env.list_collection(Address::ZERO, token),
+        Error::ZeroAddress(OfferBookZeroAddress {})
+    );
     // A contract that is not a listed currency (here the NFT itself) is refused as currency.
     expect_err!(
         env.list_collection(nft, nft),
@@ -30,9 +36,15 @@ fn listing_a_collection_checks_everything() {
         env.list_with(env.lender, nft, token, &default_risk()),
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == env.lender
     );
-    assert_eq!(env.params(nft), (zero_risk(), (false, false, Address::ZERO, 0)));
+    assert_eq!(
+        env.params(nft),
+        (zero_risk(), (false, false, Address::ZERO, 0))
+    );
     env.list_collection(nft, token).motsu_unwrap();
-    env.book.assert_emitted(&CollectionListed { collection: nft, currency: token });
+    env.book.assert_emitted(&CollectionListed {
+        collection: nft,
+        currency: token,
+    });
     env.book.assert_emitted(&CollectionParamsSet {
         collection: nft,
         maxLtvBps: 4_000,
@@ -45,7 +57,10 @@ fn listing_a_collection_checks_everything() {
         auctionStep: 300,
         auctionTail: DAY,
     });
-    assert_eq!(env.params(nft), (default_risk(), (true, true, token, now())));
+    assert_eq!(
+        env.params(nft),
+        (default_risk(), (true, true, token, now()))
+    );
     expect_err!(
         env.list_collection(nft, token),
         Error::AlreadyListed(OfferBookAlreadyListed { collection }) if collection == nft
@@ -74,7 +89,10 @@ type Mutation = fn(&mut RiskParams);
 const VIOLATIONS: [(Mutation, u8); 17] = [
     (|p| p.max_ltv_bps = 0, field::MAX_LTV),
     (|p| p.max_ltv_bps = 8_001, field::MAX_LTV),
-    (|p| p.liq_threshold_bps = p.max_ltv_bps, field::LIQ_THRESHOLD),
+    (
+        |p| p.liq_threshold_bps = p.max_ltv_bps,
+        field::LIQ_THRESHOLD,
+    ),
     (|p| p.liq_threshold_bps = 9_001, field::LIQ_THRESHOLD),
     (|p| p.liq_penalty_bps = 2_001, field::PENALTY),
     (|p| p.auction_start_bps = 9_999, field::AUCTION_START),
@@ -133,8 +151,10 @@ fn every_listing_bound_names_its_field(low: Contract<MockNft>, high: Contract<Mo
         );
     }
     let [lo, hi] = edges();
-    env.list_with(env.owner, low.address(), token, &lo).motsu_unwrap();
-    env.list_with(env.owner, high.address(), token, &hi).motsu_unwrap();
+    env.list_with(env.owner, low.address(), token, &lo)
+        .motsu_unwrap();
+    env.list_with(env.owner, high.address(), token, &hi)
+        .motsu_unwrap();
     assert_eq!(env.params(low.address()).0, lo);
     assert_eq!(env.params(high.address()).0, hi);
     env.assert_solvent();
@@ -153,7 +173,13 @@ fn every_change_bound_names_its_field() {
             Error::ParamOutOfBounds(OfferBookParamOutOfBounds { field }) if field == expected
         );
     }
-    assert_eq!(env.params(nft), (default_risk(), (true, true, env.token.address(), start_time())));
+    assert_eq!(
+        env.params(nft),
+        (
+            default_risk(),
+            (true, true, env.token.address(), start_time())
+        )
+    );
     env.assert_solvent();
 }
 
@@ -162,7 +188,10 @@ fn collection_changes_are_rate_limited_and_step_bounded() {
     let env = Env::new();
     let (nft, owner) = (env.nft.address(), env.owner);
     let next = now() + DAY;
-    let up = RiskParams { max_ltv_bps: 4_500, ..default_risk() };
+    let up = RiskParams {
+        max_ltv_bps: 4_500,
+        ..default_risk()
+    };
     expect_err!(
         env.set_params(owner, nft, &up),
         Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
@@ -212,7 +241,10 @@ fn collection_changes_are_rate_limited_and_step_bounded() {
         auction_tail: 30 * DAY,
     };
     env.set_params(owner, nft, &changed).motsu_unwrap();
-    assert_eq!(env.params(nft), (changed, (true, true, env.token.address(), now())));
+    assert_eq!(
+        env.params(nft),
+        (changed, (true, true, env.token.address(), now()))
+    );
     env.book.assert_emitted(&CollectionParamsSet {
         collection: nft,
         maxLtvBps: 4_500,
@@ -238,15 +270,23 @@ fn each_collection_and_the_protocol_have_their_own_interval(second: Contract<Moc
     let env = Env::new();
     crate::clock::warp(DAY);
     // Listing starts the second collection's interval now, a day after the first's.
-    env.list_collection(second.address(), env.token.address()).motsu_unwrap();
-    let up = RiskParams { max_ltv_bps: 4_100, ..default_risk() };
-    env.set_params(env.owner, env.nft.address(), &up).motsu_unwrap();
+    env.list_collection(second.address(), env.token.address())
+        .motsu_unwrap();
+    let up = RiskParams {
+        max_ltv_bps: 4_100,
+        ..default_risk()
+    };
+    env.set_params(env.owner, env.nft.address(), &up)
+        .motsu_unwrap();
     let next = now() + DAY;
     expect_err!(
         env.set_params(env.owner, second.address(), &up),
         Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
     );
-    env.book.sender(env.owner).set_protocol_params(1_100, 50, 5_000).motsu_unwrap();
+    env.book
+        .sender(env.owner)
+        .set_protocol_params(1_100, 50, 5_000)
+        .motsu_unwrap();
     env.assert_solvent();
 }
 
@@ -264,9 +304,18 @@ fn disabling_a_collection_stops_new_offers() {
         env.book.sender(env.owner).set_collection_enabled(unlisted, false),
         Error::CollectionNotListed(OfferBookCollectionNotListed { collection }) if collection == unlisted
     );
-    env.book.sender(env.owner).set_collection_enabled(nft, false).motsu_unwrap();
-    env.book.assert_emitted(&CollectionEnabled { collection: nft, enabled: false });
-    assert_eq!(env.params(nft).1, (true, false, env.token.address(), start_time()));
+    env.book
+        .sender(env.owner)
+        .set_collection_enabled(nft, false)
+        .motsu_unwrap();
+    env.book.assert_emitted(&CollectionEnabled {
+        collection: nft,
+        enabled: false,
+    });
+    assert_eq!(
+        env.params(nft).1,
+        (true, false, env.token.address(), start_time())
+    );
     expect_err!(
         env.book
             .sender(env.lender)
@@ -274,14 +323,35 @@ fn disabling_a_collection_stops_new_offers() {
         Error::CollectionDisabled(OfferBookCollectionDisabled { collection }) if collection == nft
     );
     // Not rate-limited (an emergency brake): it can flip back at once, and again.
-    env.book.sender(env.owner).set_collection_enabled(nft, true).motsu_unwrap();
-    env.book.sender(env.owner).set_collection_enabled(nft, false).motsu_unwrap();
+    env.book
+        .sender(env.owner)
+        .set_collection_enabled(nft, true)
+        .motsu_unwrap();
+    env.book
+        .sender(env.owner)
+        .set_collection_enabled(nft, false)
+        .motsu_unwrap();
     // Cancelling still works on a disabled collection.
-    assert_eq!(env.book.sender(env.lender).cancel_offer(offer).motsu_unwrap(), u(PRINCIPAL));
-    env.book.sender(env.owner).set_collection_enabled(nft, true).motsu_unwrap();
-    env.book.assert_emitted(&CollectionEnabled { collection: nft, enabled: true });
+    assert_eq!(
+        env.book
+            .sender(env.lender)
+            .cancel_offer(offer)
+            .motsu_unwrap(),
+        u(PRINCIPAL)
+    );
+    env.book
+        .sender(env.owner)
+        .set_collection_enabled(nft, true)
+        .motsu_unwrap();
+    env.book.assert_emitted(&CollectionEnabled {
+        collection: nft,
+        enabled: true,
+    });
     assert_eq!(env.offer(), u(2));
-    assert_eq!(env.book.sender(env.owner).held(env.token.address()), u(PRINCIPAL));
+    assert_eq!(
+        env.book.sender(env.owner).held(env.token.address()),
+        u(PRINCIPAL)
+    );
     assert_eq!(env.book.sender(env.owner).offer_count(), u(2));
     env.assert_solvent();
 }

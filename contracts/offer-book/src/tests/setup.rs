@@ -92,7 +92,10 @@ impl Env {
     /// funded and approved.
     pub fn new() -> Self {
         let env = Self::bare();
-        env.book.sender(env.owner).set_loan_book(env.loans.address()).motsu_unwrap();
+        env.book
+            .sender(env.owner)
+            .set_loan_book(env.loans.address())
+            .motsu_unwrap();
         env.list();
         env
     }
@@ -108,20 +111,37 @@ impl Env {
             lender: Address::repeat_byte(0x1E),
             borrower: Address::repeat_byte(0xB0),
         };
-        env.book.sender(env.owner).constructor(env.owner, MAX_STEP, INTERVAL, 1_000, 50, 5_000).motsu_unwrap();
+        env.book
+            .sender(env.owner)
+            .constructor(env.owner, MAX_STEP, INTERVAL, 1_000, 50, 5_000)
+            .motsu_unwrap();
         env
     }
 
     /// Lists the token and the collection; funds the lender (1000 tokens, approved).
     pub fn list(&self) {
-        self.book.sender(self.owner).set_currency(self.token.address(), u(TIP_CAP)).motsu_unwrap();
-        self.list_collection(self.nft.address(), self.token.address()).motsu_unwrap();
-        self.token.sender(self.lender).mint(self.lender, u(1_000 * UNIT)).motsu_unwrap();
-        self.token.sender(self.lender).approve(self.book.address(), U256::MAX).motsu_unwrap();
+        self.book
+            .sender(self.owner)
+            .set_currency(self.token.address(), u(TIP_CAP))
+            .motsu_unwrap();
+        self.list_collection(self.nft.address(), self.token.address())
+            .motsu_unwrap();
+        self.token
+            .sender(self.lender)
+            .mint(self.lender, u(1_000 * UNIT))
+            .motsu_unwrap();
+        self.token
+            .sender(self.lender)
+            .approve(self.book.address(), U256::MAX)
+            .motsu_unwrap();
     }
 
     /// `listCollection` with [`default_risk`].
-    pub fn list_collection(&self, collection: Address, currency: Address) -> Result<(), crate::Error> {
+    pub fn list_collection(
+        &self,
+        collection: Address,
+        currency: Address,
+    ) -> Result<(), crate::Error> {
         self.list_with(self.owner, collection, currency, &default_risk())
     }
 
@@ -149,7 +169,12 @@ impl Env {
     }
 
     /// `setCollectionParams` from `sender` with the parameters `r`.
-    pub fn set_params(&self, sender: Address, collection: Address, r: &RiskParams) -> Result<(), crate::Error> {
+    pub fn set_params(
+        &self,
+        sender: Address,
+        collection: Address,
+        r: &RiskParams,
+    ) -> Result<(), crate::Error> {
         self.book.sender(sender).set_collection_params(
             collection,
             r.max_ltv_bps,
@@ -211,7 +236,9 @@ impl Env {
         offer: U256,
         token_id: u64,
     ) -> Result<(Address, Address, Address, U256, U256, U256), crate::Error> {
-        self.book.sender(self.loans.address()).take(offer, u(token_id), self.borrower)
+        self.book
+            .sender(self.loans.address())
+            .take(offer, u(token_id), self.borrower)
     }
 
     pub fn balance(&self, who: Address) -> U256 {
@@ -221,6 +248,9 @@ impl Env {
     /// INV-SOLV: the OfferBook's token balance covers the open escrow.
     pub fn assert_solvent(&self) {
         let held = self.book.sender(self.owner).held(self.token.address());
-        assert!(self.balance(self.book.address()) >= held, "offer book balance below its escrow");
+        assert!(
+            self.balance(self.book.address()) >= held,
+            "offer book balance below its escrow"
+        );
     }
 }
