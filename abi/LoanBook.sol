@@ -13,27 +13,9 @@ interface ILoanBook  {
 
     function renounceOwnership() external;
 
-    function setSiblings(address vault, address oracle, address liquidator) external;
-
-    function pause() external;
-
-    function unpause() external;
-
-    function setCurrency(address currency, uint256 tip_cap) external;
-
-    function listCollection(address collection, address currency, uint16 max_ltv_bps, uint16 liq_threshold_bps, uint16 liq_penalty_bps, uint16 auction_start_bps, uint16 auction_cut_bps, uint64 max_duration, uint64 grace_period, uint64 auction_step, uint64 auction_tail) external;
-
-    function setCollectionParams(address collection, uint16 max_ltv_bps, uint16 liq_threshold_bps, uint16 liq_penalty_bps, uint16 auction_start_bps, uint16 auction_cut_bps, uint64 max_duration, uint64 grace_period, uint64 auction_step, uint64 auction_tail) external;
-
-    function setCollectionEnabled(address collection, bool enabled) external;
-
-    function setProtocolParams(uint16 fee_bps, uint16 tip_bps, uint16 uncertain_haircut_bps) external;
+    function setSiblings(address offer_book, address vault, address oracle, address liquidator) external;
 
     function withdrawReserve(address currency, uint256 amount, address to) external;
-
-    function createOffer(address currency, address collection, uint256 token_id, bool any_token, uint256 principal, uint16 apr_bps, uint64 duration, uint64 expiry, uint64 capacity) external returns (uint256);
-
-    function cancelOffer(uint256 offer_id) external returns (uint256);
 
     function transferLoan(uint256 loan_id, address to) external;
 
@@ -53,8 +35,6 @@ interface ILoanBook  {
 
     function loanTerms(uint256 loan_id) external view returns (uint64, uint16, uint16, uint16, uint16, uint16, uint16, uint64, uint64, uint256);
 
-    function offer(uint256 offer_id) external view returns (address, address, address, uint256, bool, uint256, uint16, uint64, uint64, uint64, uint64, bool);
-
     function debt(uint256 loan_id) external view returns (uint256);
 
     function health(uint256 loan_id) external view returns (bool, uint256, uint256, uint8);
@@ -65,17 +45,9 @@ interface ILoanBook  {
 
     function held(address currency) external view returns (uint256);
 
-    function params(address collection) external view returns (bool, bool, address, uint16, uint16, uint16, uint16, uint16, uint64, uint64, uint64, uint64, uint64);
+    function siblings() external view returns (address, address, address, address);
 
-    function protocolParams() external view returns (uint16, uint16, uint16, uint16, uint64, uint64);
-
-    function currencyInfo(address currency) external view returns (bool, uint256);
-
-    function siblings() external view returns (address, address, address);
-
-    function paused() external view returns (bool);
-
-    function counts() external view returns (uint256, uint256, uint256);
+    function counts() external view returns (uint256, uint256);
 
     function loansOfBorrower(address account) external view returns (uint256[] memory);
 
@@ -95,43 +67,7 @@ interface ILoanBook  {
 
     error LoanBookNoCode(address);
 
-    error LoanBookPaused();
-
-    error LoanBookPauseUnchanged();
-
-    error LoanBookCurrencyNotListed(address);
-
-    error LoanBookCollectionNotListed(address);
-
-    error LoanBookAlreadyListed(address);
-
-    error LoanBookCollectionDisabled(address);
-
-    error LoanBookWrongCurrency();
-
-    error LoanBookParamOutOfBounds(uint8);
-
-    error LoanBookStepTooLarge(uint8);
-
-    error LoanBookChangeTooSoon(uint64);
-
     error LoanBookZeroAmount();
-
-    error LoanBookBadDuration();
-
-    error LoanBookBadApr();
-
-    error LoanBookBadCapacity();
-
-    error LoanBookBadExpiry();
-
-    error LoanBookUnknownOffer(uint256);
-
-    error LoanBookOfferClosed();
-
-    error LoanBookOfferExpired();
-
-    error LoanBookWrongToken();
 
     error LoanBookNotLender();
 
@@ -163,23 +99,7 @@ interface ILoanBook  {
 
     error LoanBookMath();
 
-    event SiblingsSet(address vault, address oracle, address liquidator);
-
-    event PausedSet(bool paused);
-
-    event CurrencySet(address indexed currency, uint256 tipCap);
-
-    event CollectionListed(address indexed collection, address indexed currency);
-
-    event CollectionParamsSet(address indexed collection, uint16 maxLtvBps, uint16 liqThresholdBps, uint16 liqPenaltyBps, uint16 auctionStartBps, uint16 auctionCutBps, uint64 maxDuration, uint64 gracePeriod, uint64 auctionStep, uint64 auctionTail);
-
-    event CollectionEnabled(address indexed collection, bool enabled);
-
-    event ProtocolParamsSet(uint16 feeBps, uint16 tipBps, uint16 uncertainHaircutBps);
-
-    event OfferCreated(uint256 indexed offerId, address indexed lender, address indexed collection, address currency, uint256 tokenId, bool anyToken, uint256 principal, uint16 aprBps, uint64 duration, uint64 expiry, uint64 capacity);
-
-    event OfferCancelled(uint256 indexed offerId, uint256 refund);
+    event SiblingsSet(address offerBook, address vault, address oracle, address liquidator);
 
     event LoanStarted(uint256 indexed loanId, uint256 indexed offerId, address indexed borrower, address lender, uint256 tokenId, uint256 principal, uint64 due);
 

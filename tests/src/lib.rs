@@ -29,18 +29,31 @@ impl Harness {
     pub async fn start() -> Self {
         match std::env::var("LIEN_RPC_URL") {
             Ok(url) => {
-                let key = std::env::var("LIEN_PRIVATE_KEY").unwrap_or_else(|_| DEV_PRIVATE_KEY.to_owned());
-                Self { url, funder: key.parse().expect("LIEN_PRIVATE_KEY"), node: None }
+                let key = std::env::var("LIEN_PRIVATE_KEY")
+                    .unwrap_or_else(|_| DEV_PRIVATE_KEY.to_owned());
+                Self {
+                    url,
+                    funder: key.parse().expect("LIEN_PRIVATE_KEY"),
+                    node: None,
+                }
             }
             Err(_) => {
                 // Contracts listed in contracts/size-exceptions.txt (known defects) may exceed
                 // Arbitrum's limit; the dev node then raises it, like Nitro's
                 // --init.dev-max-code-size, so the rest of the protocol stays testable.
                 let mut config = NodeConfig::ephemeral();
-                let largest = artifacts().iter().map(|a| a.code.len()).max().unwrap_or_default();
+                let largest = artifacts()
+                    .iter()
+                    .map(|a| a.code.len())
+                    .max()
+                    .unwrap_or_default();
                 config.max_code_size = config.max_code_size.max(largest);
                 let node = DevNode::start(config).await.expect("dev node starts");
-                Self { url: node.url().to_owned(), funder: DEV_PRIVATE_KEY.parse().expect("dev key"), node: Some(node) }
+                Self {
+                    url: node.url().to_owned(),
+                    funder: DEV_PRIVATE_KEY.parse().expect("dev key"),
+                    node: Some(node),
+                }
             }
         }
     }
@@ -64,7 +77,14 @@ impl Harness {
         let tx = TransactionRequest::default()
             .with_to(signer.address())
             .with_value(U256::from(eth) * U256::from(10u64).pow(U256::from(18u64)));
-        let receipt = self.provider(&self.funder).send_transaction(tx).await.expect("fund").get_receipt().await.expect("receipt");
+        let receipt = self
+            .provider(&self.funder)
+            .send_transaction(tx)
+            .await
+            .expect("fund")
+            .get_receipt()
+            .await
+            .expect("receipt");
         assert!(receipt.status(), "funding {}", signer.address());
         signer
     }
@@ -73,14 +93,24 @@ impl Harness {
     pub async fn increase_time(&self, seconds: u64) {
         assert!(self.can_time_travel(), "time travel needs the dev node");
         let p = self.provider(&self.funder);
-        let _: serde_json::Value = p.raw_request("evm_increaseTime".into(), (seconds,)).await.expect("evm_increaseTime");
-        let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("evm_mine");
+        let _: serde_json::Value = p
+            .raw_request("evm_increaseTime".into(), (seconds,))
+            .await
+            .expect("evm_increaseTime");
+        let _: serde_json::Value = p
+            .raw_request("evm_mine".into(), ())
+            .await
+            .expect("evm_mine");
     }
 
     /// The latest block's timestamp.
     pub async fn now(&self) -> u64 {
         let p = self.provider(&self.funder);
-        let block = p.get_block_by_number(Default::default()).await.expect("block").expect("latest block");
+        let block = p
+            .get_block_by_number(Default::default())
+            .await
+            .expect("block")
+            .expect("latest block");
         block.header.timestamp
     }
 }
@@ -97,7 +127,11 @@ pub fn artifacts() -> &'static [Artifact] {
 
 /// The packaged code of one contract.
 pub fn code_of(package_name: &str) -> &'static [u8] {
-    &artifacts().iter().find(|a| a.package == package_name).unwrap_or_else(|| panic!("no artifact {package_name}")).code
+    &artifacts()
+        .iter()
+        .find(|a| a.package == package_name)
+        .unwrap_or_else(|| panic!("no artifact {package_name}"))
+        .code
 }
 
 /// `amount` whole tokens of 18 decimals.
@@ -117,12 +151,20 @@ pub struct Deployment {
 }
 
 /// Deploys the whole protocol with the funder as the initial owner (not yet handed over).
-pub async fn deploy_protocol(h: &Harness, gov: &lien_client::protocol::GovernanceSetup) -> Deployment {
+pub async fn deploy_protocol(
+    h: &Harness,
+    gov: &lien_client::protocol::GovernanceSetup,
+) -> Deployment {
     let provider = h.provider(&h.funder);
     let (addresses, steps) = lien_client::protocol::deploy_protocol(
         &provider,
         h.funder.address(),
-        |name| artifacts().iter().find(|a| a.package == name).map(|a| a.code.as_slice()),
+        |name| {
+            artifacts()
+                .iter()
+                .find(|a| a.package == name)
+                .map(|a| a.code.as_slice())
+        },
         gov,
         lien_client::protocol::RiskSetup::default(),
     )
@@ -140,15 +182,24 @@ impl lien_client::story::Chain for Harness {
         (self.funder.clone(), Harness::provider(self, &self.funder))
     }
 
-    async fn increase_time(&self, seconds: u64) -> Result<(), lien_client::protocol::ProtocolError> {
+    async fn increase_time(
+        &self,
+        seconds: u64,
+    ) -> Result<(), lien_client::protocol::ProtocolError> {
         if !self.can_time_travel() {
-            return Err(lien_client::protocol::ProtocolError::Tx("time travel".into(), "this node has no evm_increaseTime".into()));
+            return Err(lien_client::protocol::ProtocolError::Tx(
+                "time travel".into(),
+                "this node has no evm_increaseTime".into(),
+            ));
         }
         Harness::increase_time(self, seconds).await;
         Ok(())
     }
 
     fn code(&self, package_name: &str) -> Option<&[u8]> {
-        artifacts().iter().find(|a| a.package == package_name).map(|a| a.code.as_slice())
+        artifacts()
+            .iter()
+            .find(|a| a.package == package_name)
+            .map(|a| a.code.as_slice())
     }
 }

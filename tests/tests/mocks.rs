@@ -31,29 +31,106 @@ async fn mocks_deploy_and_work_through_json_rpc() {
     let bob = h.account(10).await;
     let deployer = h.provider(&h.funder);
 
-    let token = deploy_stylus(&deployer, "lien-mock-token", code_of("lien-mock-token"), None).await.expect("token");
-    let nft = deploy_stylus(&deployer, "lien-mock-nft", code_of("lien-mock-nft"), None).await.expect("nft");
-    println!("gas: deploy+activate token {}, nft {}", token.gas_used, nft.gas_used);
+    let token = deploy_stylus(
+        &deployer,
+        "lien-mock-token",
+        code_of("lien-mock-token"),
+        None,
+    )
+    .await
+    .expect("token");
+    let nft = deploy_stylus(&deployer, "lien-mock-nft", code_of("lien-mock-nft"), None)
+        .await
+        .expect("nft");
+    println!(
+        "gas: deploy+activate token {}, nft {}",
+        token.gas_used, nft.gas_used
+    );
 
     let token_a = IMockToken::new(token.address, h.provider(&alice));
-    token_a.mint(alice.address(), tokens(100)).send().await.expect("mint").get_receipt().await.expect("receipt");
-    assert_eq!(token_a.balanceOf(alice.address()).call().await.expect("balance"), tokens(100));
-    let r = token_a.transfer(bob.address(), tokens(40)).send().await.expect("send").get_receipt().await.expect("receipt");
+    token_a
+        .mint(alice.address(), tokens(100))
+        .send()
+        .await
+        .expect("mint")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert_eq!(
+        token_a
+            .balanceOf(alice.address())
+            .call()
+            .await
+            .expect("balance"),
+        tokens(100)
+    );
+    let r = token_a
+        .transfer(bob.address(), tokens(40))
+        .send()
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
     assert!(r.status());
     println!("gas: ERC-20 transfer {}", r.gas_used);
-    assert_eq!(token_a.balanceOf(bob.address()).call().await.expect("balance"), tokens(40));
+    assert_eq!(
+        token_a
+            .balanceOf(bob.address())
+            .call()
+            .await
+            .expect("balance"),
+        tokens(40)
+    );
 
     // an overdrawn transfer reverts with the token's custom error
-    let err = token_a.transfer(bob.address(), tokens(1_000)).call().await.expect_err("overdrawn");
+    let err = token_a
+        .transfer(bob.address(), tokens(1_000))
+        .call()
+        .await
+        .expect_err("overdrawn");
     let decoded = err.as_decoded_interface_error::<IMockToken::IMockTokenErrors>();
-    assert!(matches!(decoded, Some(IMockToken::IMockTokenErrors::ERC20InsufficientBalance(_))), "{err:?}");
+    assert!(
+        matches!(
+            decoded,
+            Some(IMockToken::IMockTokenErrors::ERC20InsufficientBalance(_))
+        ),
+        "{err:?}"
+    );
 
     let nft_a = IMockNft::new(nft.address, h.provider(&alice));
-    nft_a.mint(alice.address(), U256::from(7)).send().await.expect("mint").get_receipt().await.expect("receipt");
-    assert_eq!(nft_a.ownerOf(U256::from(7)).call().await.expect("owner"), alice.address());
-    nft_a.approve(bob.address(), U256::from(7)).send().await.expect("approve").get_receipt().await.expect("receipt");
+    nft_a
+        .mint(alice.address(), U256::from(7))
+        .send()
+        .await
+        .expect("mint")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert_eq!(
+        nft_a.ownerOf(U256::from(7)).call().await.expect("owner"),
+        alice.address()
+    );
+    nft_a
+        .approve(bob.address(), U256::from(7))
+        .send()
+        .await
+        .expect("approve")
+        .get_receipt()
+        .await
+        .expect("receipt");
     let nft_b = IMockNft::new(nft.address, h.provider(&bob));
-    let r = nft_b.transferFrom(alice.address(), bob.address(), U256::from(7)).send().await.expect("send").get_receipt().await.expect("receipt");
+    let r = nft_b
+        .transferFrom(alice.address(), bob.address(), U256::from(7))
+        .send()
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
     assert!(r.status());
-    assert_eq!(nft_b.ownerOf(U256::from(7)).call().await.expect("owner"), bob.address());
+    assert_eq!(
+        nft_b.ownerOf(U256::from(7)).call().await.expect("owner"),
+        bob.address()
+    );
 }

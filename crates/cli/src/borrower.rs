@@ -1,11 +1,8 @@
 //! `lien borrower …`: borrowing against an NFT, repaying, and looking at one's loans.
 
-use alloy::{
-    primitives::U256,
-    providers::DynProvider,
-};
+use alloy::{primitives::U256, providers::DynProvider};
 use clap::Subcommand;
-use lien_client::bindings::{ILoanBook, IERC721};
+use lien_client::bindings::{ILoanBook, IOfferBook, IERC721};
 
 use crate::ctx::{call_err, CliError, CliResult, Ctx};
 use crate::input::{format_amount, format_duration, parse_address, parse_u256};
@@ -18,7 +15,7 @@ pub const REPAY_MARGIN_SECS: u64 = 600;
 /// Borrower commands.
 #[derive(Debug, Subcommand)]
 pub enum BorrowerCmd {
-    /// Borrow against an NFT through an offer (approves the NFT to the vault).
+    /// Borrow against an NFT through an offer of the offer book (approves the NFT to the vault).
     Borrow {
         /// Offer id.
         offer: String,
@@ -49,11 +46,14 @@ pub enum BorrowerCmd {
 }
 
 /// Parses a loan id and checks that the loan book has issued it.
-pub async fn known_loan(book: &ILoanBook::ILoanBookInstance<&DynProvider>, text: &str) -> CliResult<U256> {
+pub async fn known_loan(
+    book: &ILoanBook::ILoanBookInstance<&DynProvider>,
+    text: &str,
+) -> CliResult<U256> {
     let id = parse_u256(text, "loan id")?;
     let counts = book.counts().call().await.map_err(call_err("counts"))?;
-    if id.is_zero() || id > counts._1 {
-        return Err(CliError::UnknownLoan(id, counts._1));
+    if id.is_zero() || id > counts._0 {
+        return Err(CliError::UnknownLoan(id, counts._0));
     }
     Ok(id)
 }
@@ -74,17 +74,26 @@ pub fn repay_amount(
 ) -> Option<U256> {
     let ceil_div = |n: U256, d: U256| -> Option<U256> {
         let (q, r) = n.div_rem(d);
-        if r.is_zero() { Some(q) } else { q.checked_add(U256::from(1u8)) }
+        if r.is_zero() {
+            Some(q)
+        } else {
+            q.checked_add(U256::from(1u8))
+        }
     };
     match status {
         crate::decide::STATUS_ACTIVE => {
             let elapsed = at.min(due).saturating_sub(start);
-            let num = principal.checked_mul(U256::from(apr_bps))?.checked_mul(U256::from(elapsed))?;
+            let num = principal
+                .checked_mul(U256::from(apr_bps))?
+                .checked_mul(U256::from(elapsed))?;
             let interest = ceil_div(num, U256::from(10_000u64 * 365 * 86_400))?;
             principal.checked_add(interest)
         }
         crate::decide::STATUS_IN_AUCTION => {
-            let penalty = ceil_div(frozen.checked_mul(U256::from(penalty_bps))?, U256::from(10_000u64))?;
+            let penalty = ceil_div(
+                frozen.checked_mul(U256::from(penalty_bps))?,
+                U256::from(10_000u64),
+            )?;
             frozen.checked_add(penalty)
         }
         _ => None,
@@ -121,37 +130,73 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
     let book = ILoanBook::new(d.contracts.loan_book, &ctx.provider);
     match cmd {
         BorrowerCmd::Borrow { offer, token } => {
-            let offer_id = parse_u256(&offer, "offer id")?;
+            let offers = IOfferBook::new(d.contracts.offer_book, &ctx.provider);
+            let offer_id = crate::lender::known_offer(&offers, &offer).await?;
             let token = parse_u256(&token, "token id")?;
-            let counts = book.counts().call().await.map_err(call_err("counts"))?;
-            if offer_id.is_zero() || offer_id > counts._0 {
-                return Err(CliError::UnknownOffer(offer_id, counts._0));
-            }
-            let o = book.offer(offer_id).call().await.map_err(call_err("offer"))?;
+            let o = offers
+                .offer(offer_id)
+                .call()
+                .await
+                .map_err(call_err("offer"))?;
             let nft = IERC721::new(o._2, &ctx.provider);
-            let owner = nft.ownerOf(token).call().await.map_err(call_err("ownerOf"))?;
+            let owner = nft
+                .ownerOf(token)
+                .call()
+                .await
+                .map_err(call_err("ownerOf"))?;
             if owner != ctx.me {
-                return Err(CliError::Missing(format!("NFT #{token} of {} belongs to {owner}, not to {}", o._2, ctx.me)));
+                return Err(CliError::Missing(format!(
+                    "NFT #{token} of {} belongs to {owner}, not to {}",
+                    o._2, ctx.me
+                )));
             }
-            tx!(format!("approve NFT #{token} to the vault"), nft.approve(d.contracts.vault, token));
+            // The OfferBook's checks run first inside `borrow`: when it refuses the offer (paused,
+            // closed, expired, wrong token …) say so before spending an approval on the NFT.
+            if let Err(e) = book.borrow(offer_id, token).call().await {
+                if e.as_decoded_interface_error::<IOfferBook::IOfferBookErrors>()
+                    .is_some()
+                {
+                    return Err(call_err("borrow")(e));
+                }
+            }
+            tx!(
+                format!("approve NFT #{token} to the vault"),
+                nft.approve(d.contracts.vault, token)
+            );
             let call = book.borrow(offer_id, token);
             let loan = call.call().await.map_err(call_err("borrow"))?;
             tx!(format!("borrow against NFT #{token}"), call);
-            println!("loan {loan}: received {}", format_amount(o._5, ctx.decimals(o._1).await));
+            println!(
+                "loan {loan}: received {}",
+                format_amount(o._5, ctx.decimals(o._1).await)
+            );
         }
         BorrowerCmd::Repay { loan } => {
             let id = known_loan(&book, &loan).await?;
             let l = book.loan(id).call().await.map_err(call_err("loan"))?;
-            let terms = book.loanTerms(id).call().await.map_err(call_err("loanTerms"))?;
+            let terms = book
+                .loanTerms(id)
+                .call()
+                .await
+                .map_err(call_err("loanTerms"))?;
             let at = ctx.now().await?.saturating_add(REPAY_MARGIN_SECS);
-            let amount = repay_amount(l._9, l._5, l._6, l._7, l._8, l._10, terms._2, at).ok_or_else(|| {
-                CliError::Missing(format!("loan {id} is {} and cannot be repaid", status_name(l._9)))
-            })?;
+            let amount = repay_amount(l._9, l._5, l._6, l._7, l._8, l._10, terms._2, at)
+                .ok_or_else(|| {
+                    CliError::Missing(format!(
+                        "loan {id} is {} and cannot be repaid",
+                        status_name(l._9)
+                    ))
+                })?;
             crate::lender::ensure_allowance(ctx, l._2, d.contracts.loan_book, amount).await?;
             let call = book.repay(id);
             let paid = call.call().await.map_err(call_err("repay"))?;
             tx!(format!("repay loan {id}"), call);
-            println!("paid {}; NFT #{} returned to {}", format_amount(paid, ctx.decimals(l._2).await), l._4, l._0);
+            println!(
+                "paid {}; NFT #{} returned to {}",
+                format_amount(paid, ctx.decimals(l._2).await),
+                l._4,
+                l._0
+            );
         }
         BorrowerCmd::Debt { loan } => {
             let id = known_loan(&book, &loan).await?;
@@ -164,20 +209,40 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
                 Some(a) => parse_address(&a)?,
                 None => ctx.me,
             };
-            let ids = book.loansOfBorrower(account).call().await.map_err(call_err("loansOfBorrower"))?;
-            println!("{:>6} {:<12} {:>16} {:>8} {:>14}", "loan", "status", "principal", "token", "due in");
+            let ids = book
+                .loansOfBorrower(account)
+                .call()
+                .await
+                .map_err(call_err("loansOfBorrower"))?;
+            println!(
+                "{:>6} {:<12} {:>16} {:>8} {:>14}",
+                "loan", "status", "principal", "token", "due in"
+            );
             let now = ctx.now().await?;
             for id in ids {
                 let l = book.loan(id).call().await.map_err(call_err("loan"))?;
-                let due = if l._8 > now { format_duration(l._8 - now) } else { "past due".into() };
+                let due = if l._8 > now {
+                    format_duration(l._8 - now)
+                } else {
+                    "past due".into()
+                };
                 let dec = ctx.decimals(l._2).await;
-                println!("{id:>6} {:<12} {:>16} {:>8} {due:>14}", status_name(l._9), format_amount(l._5, dec), l._4.to_string());
+                println!(
+                    "{id:>6} {:<12} {:>16} {:>8} {due:>14}",
+                    status_name(l._9),
+                    format_amount(l._5, dec),
+                    l._4.to_string()
+                );
             }
         }
         BorrowerCmd::Health { loan } => {
             let id = known_loan(&book, &loan).await?;
             let l = book.loan(id).call().await.map_err(call_err("loan"))?;
-            let terms = book.loanTerms(id).call().await.map_err(call_err("loanTerms"))?;
+            let terms = book
+                .loanTerms(id)
+                .call()
+                .await
+                .map_err(call_err("loanTerms"))?;
             let dec = ctx.decimals(l._2).await;
             println!("loan {id}: {}", status_name(l._9));
             if l._9 == crate::decide::STATUS_ACTIVE {
@@ -193,8 +258,22 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
             if l._9 == crate::decide::STATUS_ACTIVE {
                 let now = ctx.now().await?;
                 let deadline = l._8.saturating_add(terms._0);
-                println!("  due          {}", if l._8 > now { format!("in {}", format_duration(l._8 - now)) } else { "now".into() });
-                println!("  liquidatable {}", if deadline >= now { format!("when overdue, in {}", format_duration(deadline - now)) } else { "overdue now".into() });
+                println!(
+                    "  due          {}",
+                    if l._8 > now {
+                        format!("in {}", format_duration(l._8 - now))
+                    } else {
+                        "now".into()
+                    }
+                );
+                println!(
+                    "  liquidatable {}",
+                    if deadline >= now {
+                        format!("when overdue, in {}", format_duration(deadline - now))
+                    } else {
+                        "overdue now".into()
+                    }
+                );
             }
         }
     }
@@ -215,23 +294,41 @@ mod tests {
         let b = repay_amount(1, p, 2_000, 0, 365 * 86_400, U256::ZERO, 0, 999 * 86_400).unwrap();
         assert_eq!(a, b);
         // rounds up
-        assert_eq!(repay_amount(1, U256::from(1u8), 1, 0, 10, U256::ZERO, 0, 1), Some(U256::from(2u8)));
+        assert_eq!(
+            repay_amount(1, U256::from(1u8), 1, 0, 10, U256::ZERO, 0, 1),
+            Some(U256::from(2u8))
+        );
         // nothing elapsed
-        assert_eq!(repay_amount(1, p, 2_000, 100, 200, U256::ZERO, 0, 50), Some(p));
+        assert_eq!(
+            repay_amount(1, p, 2_000, 100, 200, U256::ZERO, 0, 50),
+            Some(p)
+        );
     }
 
     #[test]
     fn repay_amount_in_auction_adds_the_penalty() {
         let frozen = U256::from(1_000u64);
-        assert_eq!(repay_amount(2, U256::ZERO, 0, 0, 0, frozen, 800, 0), Some(U256::from(1_080u64)));
-        assert_eq!(repay_amount(2, U256::ZERO, 0, 0, 0, U256::from(1u8), 1, 0), Some(U256::from(2u8)));
+        assert_eq!(
+            repay_amount(2, U256::ZERO, 0, 0, 0, frozen, 800, 0),
+            Some(U256::from(1_080u64))
+        );
+        assert_eq!(
+            repay_amount(2, U256::ZERO, 0, 0, 0, U256::from(1u8), 1, 0),
+            Some(U256::from(2u8))
+        );
     }
 
     #[test]
     fn closed_loans_have_no_repay_amount() {
         for s in [0, 3, 4, 5] {
-            assert_eq!(repay_amount(s, U256::from(1u8), 1, 0, 1, U256::ZERO, 0, 1), None);
+            assert_eq!(
+                repay_amount(s, U256::from(1u8), 1, 0, 1, U256::ZERO, 0, 1),
+                None
+            );
         }
-        assert_eq!(repay_amount(1, U256::MAX, 2, 0, 10, U256::ZERO, 0, 10), None);
+        assert_eq!(
+            repay_amount(1, U256::MAX, 2, 0, 10, U256::ZERO, 0, 10),
+            None
+        );
     }
 }

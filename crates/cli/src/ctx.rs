@@ -54,7 +54,7 @@ pub enum CliError {
     #[error("unknown loan {0} (the loan book has {1} loans)")]
     UnknownLoan(U256, U256),
     /// An offer id that was never issued.
-    #[error("unknown offer {0} (the loan book has {1} offers)")]
+    #[error("unknown offer {0} (the offer book has {1} offers)")]
     UnknownOffer(U256, U256),
     /// A proposal id that was never issued.
     #[error("unknown proposal {0} (Governance has {1} proposals)")]
@@ -101,7 +101,8 @@ impl Deployment {
             std::io::ErrorKind::NotFound => CliError::MissingDeployment(path.to_owned()),
             _ => CliError::BadDeployment(path.to_owned(), e.to_string()),
         })?;
-        serde_json::from_str(&text).map_err(|e| CliError::BadDeployment(path.to_owned(), e.to_string()))
+        serde_json::from_str(&text)
+            .map_err(|e| CliError::BadDeployment(path.to_owned(), e.to_string()))
     }
 
     /// Writes the deployment file (creating its folder).
@@ -116,7 +117,11 @@ impl Deployment {
 
     /// The mock collection and currency, or a clear error.
     pub fn mocks(&self) -> CliResult<Mocks> {
-        self.mocks.ok_or_else(|| CliError::Missing("this deployment has no mock token/collection (deploy with --with-mocks)".into()))
+        self.mocks.ok_or_else(|| {
+            CliError::Missing(
+                "this deployment has no mock token/collection (deploy with --with-mocks)".into(),
+            )
+        })
     }
 }
 
@@ -124,7 +129,12 @@ impl Deployment {
 #[derive(Clone, Debug, clap::Args)]
 pub struct Globals {
     /// JSON-RPC endpoint (the local dev node by default).
-    #[arg(long, global = true, default_value = "http://127.0.0.1:8547", env = "LIEN_RPC_URL")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "http://127.0.0.1:8547",
+        env = "LIEN_RPC_URL"
+    )]
     pub rpc_url: String,
     /// Private key that signs (the Nitro dev key by default).
     #[arg(long, global = true, env = "LIEN_PRIVATE_KEY", hide_env_values = true, default_value = stylus_devnode::DEV_PRIVATE_KEY)]
@@ -138,17 +148,33 @@ pub struct Globals {
 impl Globals {
     /// The deployment file path for `network` when `--deployment` is not given.
     pub fn deployment_path(&self, network: &str) -> PathBuf {
-        self.deployment
-            .clone()
-            .unwrap_or_else(|| lien_client::package::workspace_root().join("deployments").join(format!("{network}.json")))
+        self.deployment.clone().unwrap_or_else(|| {
+            lien_client::package::workspace_root()
+                .join("deployments")
+                .join(format!("{network}.json"))
+        })
     }
 
     /// Connects: parses the key and the URL, builds a signing provider.
     pub fn connect(&self) -> CliResult<Ctx> {
-        let signer: PrivateKeySigner = self.key.trim().parse().map_err(|e| CliError::Key(format!("{e}")))?;
-        let url = self.rpc_url.parse().map_err(|_| CliError::Url(self.rpc_url.clone()))?;
-        let provider = ProviderBuilder::new().wallet(EthereumWallet::from(signer.clone())).connect_http(url).erased();
-        Ok(Ctx { me: signer.address(), provider, globals: self.clone() })
+        let signer: PrivateKeySigner = self
+            .key
+            .trim()
+            .parse()
+            .map_err(|e| CliError::Key(format!("{e}")))?;
+        let url = self
+            .rpc_url
+            .parse()
+            .map_err(|_| CliError::Url(self.rpc_url.clone()))?;
+        let provider = ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer.clone()))
+            .connect_http(url)
+            .erased();
+        Ok(Ctx {
+            me: signer.address(),
+            provider,
+            globals: self.clone(),
+        })
     }
 }
 
@@ -175,12 +201,18 @@ impl Ctx {
             .get_block_by_number(Default::default())
             .await
             .map_err(|e| CliError::Rpc("latest block".into(), e.to_string()))?;
-        block.map(|b| b.header.timestamp).ok_or_else(|| CliError::Rpc("latest block".into(), "none".into()))
+        block
+            .map(|b| b.header.timestamp)
+            .ok_or_else(|| CliError::Rpc("latest block".into(), "none".into()))
     }
 
     /// The token's `decimals()`, 18 when it does not answer.
     pub async fn decimals(&self, token: Address) -> u8 {
-        IERC20Decimals::new(token, &self.provider).decimals().call().await.unwrap_or(18)
+        IERC20Decimals::new(token, &self.provider)
+            .decimals()
+            .call()
+            .await
+            .unwrap_or(18)
     }
 }
 
@@ -207,12 +239,26 @@ macro_rules! tx {
     ($what:expr, $call:expr) => {{
         let what: String = $what.into();
         let call = $call;
-        let estimate = call.estimate_gas().await.map_err($crate::ctx::call_err(&what))?;
-        let pending = call.gas($crate::ctx::gas_with_headroom(estimate)).send().await.map_err($crate::ctx::call_err(&what))?;
+        let estimate = call
+            .estimate_gas()
+            .await
+            .map_err($crate::ctx::call_err(&what))?;
+        let pending = call
+            .gas($crate::ctx::gas_with_headroom(estimate))
+            .send()
+            .await
+            .map_err($crate::ctx::call_err(&what))?;
         let hash = *pending.tx_hash();
-        let receipt = pending.get_receipt().await.map_err(|e| $crate::ctx::CliError::Rpc(what.clone(), e.to_string()))?;
+        let receipt = pending
+            .get_receipt()
+            .await
+            .map_err(|e| $crate::ctx::CliError::Rpc(what.clone(), e.to_string()))?;
         if !receipt.status() {
-            return Err($crate::ctx::CliError::Revert(what, format!("reverted on chain (tx {hash})")).into());
+            return Err($crate::ctx::CliError::Revert(
+                what,
+                format!("reverted on chain (tx {hash})"),
+            )
+            .into());
         }
         println!("{what}: tx {hash}, gas {}", receipt.gas_used);
         receipt.gas_used

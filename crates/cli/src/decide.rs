@@ -67,7 +67,8 @@ pub fn utilisation_bps(debt: U256, max_debt: U256) -> Option<U256> {
     if max_debt.is_zero() {
         return None;
     }
-    debt.checked_mul(U256::from(10_000u64)).map(|x| x / max_debt)
+    debt.checked_mul(U256::from(10_000u64))
+        .map(|x| x / max_debt)
 }
 
 /// Decides what to do with a loan; `warn_bps` is the share of the limit that triggers a
@@ -85,7 +86,11 @@ pub fn decide(s: &LoanSnapshot, warn_bps: u16) -> Action {
         None
     };
     if let Some(reason) = liquidatable {
-        return if s.own_loan { Action::Warn(vec![reason, Reason::OwnLoan]) } else { Action::Liquidate(reason) };
+        return if s.own_loan {
+            Action::Warn(vec![reason, Reason::OwnLoan])
+        } else {
+            Action::Liquidate(reason)
+        };
     }
     let mut reasons = Vec::new();
     if !s.healthy {
@@ -140,53 +145,110 @@ mod tests {
     #[test]
     fn closed_loans_are_ignored() {
         for status in [0, 2, 3, 4, 5] {
-            assert_eq!(decide(&LoanSnapshot { status, now: u64::MAX, ..active() }, 9_000), Action::Ignore);
+            assert_eq!(
+                decide(
+                    &LoanSnapshot {
+                        status,
+                        now: u64::MAX,
+                        ..active()
+                    },
+                    9_000
+                ),
+                Action::Ignore
+            );
         }
     }
 
     #[test]
     fn warns_near_the_threshold() {
-        let s = LoanSnapshot { debt: U256::from(90u64), ..active() };
+        let s = LoanSnapshot {
+            debt: U256::from(90u64),
+            ..active()
+        };
         assert_eq!(decide(&s, 9_000), Action::Warn(vec![Reason::NearThreshold]));
-        let s = LoanSnapshot { debt: U256::from(89u64), ..active() };
+        let s = LoanSnapshot {
+            debt: U256::from(89u64),
+            ..active()
+        };
         assert_eq!(decide(&s, 9_000), Action::Watch);
     }
 
     #[test]
     fn warns_within_a_day_of_due_plus_grace() {
-        let s = LoanSnapshot { now: 1_000_000, ..active() };
+        let s = LoanSnapshot {
+            now: 1_000_000,
+            ..active()
+        };
         assert_eq!(decide(&s, 9_000), Action::Warn(vec![Reason::NearDue]));
-        let s = LoanSnapshot { now: 1_000_000 - 1, ..active() };
+        let s = LoanSnapshot {
+            now: 1_000_000 - 1,
+            ..active()
+        };
         assert_eq!(decide(&s, 9_000), Action::Watch);
     }
 
     #[test]
     fn liquidates_overdue_loans_even_without_oracle() {
-        let s = LoanSnapshot { now: 1_086_401, oracle_status: 3, healthy: false, max_debt: U256::ZERO, ..active() };
+        let s = LoanSnapshot {
+            now: 1_086_401,
+            oracle_status: 3,
+            healthy: false,
+            max_debt: U256::ZERO,
+            ..active()
+        };
         assert_eq!(decide(&s, 9_000), Action::Liquidate(Reason::Overdue));
-        let s = LoanSnapshot { now: 1_086_400, ..active() };
+        let s = LoanSnapshot {
+            now: 1_086_400,
+            ..active()
+        };
         assert_eq!(decide(&s, 9_000), Action::Warn(vec![Reason::NearDue]));
     }
 
     #[test]
     fn liquidates_unhealthy_loans_with_a_usable_oracle() {
-        let s = LoanSnapshot { healthy: false, debt: U256::from(101u64), ..active() };
+        let s = LoanSnapshot {
+            healthy: false,
+            debt: U256::from(101u64),
+            ..active()
+        };
         assert_eq!(decide(&s, 9_000), Action::Liquidate(Reason::Unhealthy));
-        let s = LoanSnapshot { healthy: false, debt: U256::from(101u64), oracle_status: 1, ..active() };
+        let s = LoanSnapshot {
+            healthy: false,
+            debt: U256::from(101u64),
+            oracle_status: 1,
+            ..active()
+        };
         assert_eq!(decide(&s, 9_000), Action::Liquidate(Reason::Unhealthy));
-        let s = LoanSnapshot { healthy: false, oracle_status: 2, ..active() };
-        assert_eq!(decide(&s, 9_000), Action::Warn(vec![Reason::OracleUnavailable]));
+        let s = LoanSnapshot {
+            healthy: false,
+            oracle_status: 2,
+            ..active()
+        };
+        assert_eq!(
+            decide(&s, 9_000),
+            Action::Warn(vec![Reason::OracleUnavailable])
+        );
     }
 
     #[test]
     fn never_liquidates_its_own_loan() {
-        let s = LoanSnapshot { healthy: false, own_loan: true, ..active() };
-        assert_eq!(decide(&s, 9_000), Action::Warn(vec![Reason::Unhealthy, Reason::OwnLoan]));
+        let s = LoanSnapshot {
+            healthy: false,
+            own_loan: true,
+            ..active()
+        };
+        assert_eq!(
+            decide(&s, 9_000),
+            Action::Warn(vec![Reason::Unhealthy, Reason::OwnLoan])
+        );
     }
 
     #[test]
     fn utilisation_is_checked() {
-        assert_eq!(utilisation_bps(U256::from(45u64), U256::from(60u64)), Some(U256::from(7_500u64)));
+        assert_eq!(
+            utilisation_bps(U256::from(45u64), U256::from(60u64)),
+            Some(U256::from(7_500u64))
+        );
         assert_eq!(utilisation_bps(U256::from(1u64), U256::ZERO), None);
         assert_eq!(utilisation_bps(U256::MAX, U256::from(1u64)), None);
     }

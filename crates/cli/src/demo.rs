@@ -36,14 +36,22 @@ impl Chain for RpcChain {
 
     async fn increase_time(&self, seconds: u64) -> Result<(), ProtocolError> {
         let p = self.provider(&self.funder);
-        let err = |e: alloy::transports::TransportError| ProtocolError::Tx("time travel".into(), e.to_string());
-        let _: serde_json::Value = p.raw_request("evm_increaseTime".into(), (seconds,)).await.map_err(err)?;
+        let err = |e: alloy::transports::TransportError| {
+            ProtocolError::Tx("time travel".into(), e.to_string())
+        };
+        let _: serde_json::Value = p
+            .raw_request("evm_increaseTime".into(), (seconds,))
+            .await
+            .map_err(err)?;
         let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.map_err(err)?;
         Ok(())
     }
 
     fn code(&self, name: &str) -> Option<&[u8]> {
-        self.artifacts.iter().find(|a| a.package == name).map(|a| a.code.as_slice())
+        self.artifacts
+            .iter()
+            .find(|a| a.package == name)
+            .map(|a| a.code.as_slice())
     }
 }
 
@@ -56,7 +64,11 @@ pub async fn run() -> anyhow::Result<()> {
     let known = package::size_exceptions(&root);
     package::check_limits(&artifacts, &known)?;
     let mut config = NodeConfig::ephemeral();
-    let largest = artifacts.iter().map(|a| a.code.len()).max().unwrap_or_default();
+    let largest = artifacts
+        .iter()
+        .map(|a| a.code.len())
+        .max()
+        .unwrap_or_default();
     if largest > config.max_code_size {
         // Like Nitro's --init.dev-max-code-size: only for contracts listed as known defects.
         println!("WARNING: {known:?} exceed Arbitrum's 24,576-byte code limit; this demo node raises it to {largest} bytes");
@@ -64,7 +76,11 @@ pub async fn run() -> anyhow::Result<()> {
     }
     let node = DevNode::start(config).await?;
     println!("embedded stylus-devnode at {}\n", node.url());
-    let chain = RpcChain { url: node.url().to_owned(), funder: DEV_PRIVATE_KEY.parse()?, artifacts };
+    let chain = RpcChain {
+        url: node.url().to_owned(),
+        funder: DEV_PRIVATE_KEY.parse()?,
+        artifacts,
+    };
     let summary = story::run(&chain).await;
     node.stop().await;
     let summary = summary?;

@@ -2,12 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use alloy::{
-    primitives::Address,
-    providers::Provider,
-};
+use alloy::{primitives::Address, providers::Provider};
 use lien_client::{
-    bindings::{ILoanBook, IPriceOracle},
+    bindings::{IOfferBook, IPriceOracle},
     deploy::deploy_stylus,
     package,
     protocol::{self, GovernanceSetup, OracleParams, RiskSetup, Step},
@@ -32,7 +29,7 @@ pub struct DeployOpts {
     /// Timelock in seconds (at least 3600).
     #[arg(long, default_value = "3600")]
     pub delay: u64,
-    /// Guardian allowed to pause borrowing (default: the signer).
+    /// Guardian allowed to pause new offers and borrowing on the offer book (default: the signer).
     #[arg(long)]
     pub guardian: Option<String>,
     /// Use already packaged `<package>.code` files from this folder instead of building.
@@ -46,13 +43,21 @@ pub struct DeployOpts {
     #[arg(long, value_delimiter = ',', requires = "with_mocks")]
     pub reporters: Vec<String>,
     /// Do not refuse code over 24,576 B before sending it (for nodes with a raised limit,
-    /// e.g. `lien node --max-code-size 40000`, while the LoanBook is over: issue 5).
+    /// e.g. `lien node --max-code-size 40000`, while a contract listed in
+    /// contracts/size-exceptions.txt is over).
     #[arg(long)]
     pub skip_size_check: bool,
 }
 
 /// The packages deployed by `lien deploy` (the mocks only with --with-mocks).
-const PROTOCOL: [&str; 5] = ["lien-oracle", "lien-vault", "lien-liquidator", "lien-loan-book", "lien-governance"];
+const PROTOCOL: [&str; 6] = [
+    "lien-oracle",
+    "lien-vault",
+    "lien-liquidator",
+    "lien-offer-book",
+    "lien-loan-book",
+    "lien-governance",
+];
 const MOCKS: [&str; 2] = ["lien-mock-token", "lien-mock-nft"];
 
 fn load_code(dir: &Path, names: &[&str], check_size: bool) -> CliResult<Vec<(String, Vec<u8>)>> {
@@ -62,7 +67,12 @@ fn load_code(dir: &Path, names: &[&str], check_size: bool) -> CliResult<Vec<(Str
             let path = dir.join(format!("{n}.code"));
             std::fs::read(&path)
                 .map(|code| ((*n).to_owned(), code))
-                .map_err(|e| CliError::Missing(format!("no packaged code at {} ({e}); run `lien package` first", path.display())))
+                .map_err(|e| {
+                    CliError::Missing(format!(
+                        "no packaged code at {} ({e}); run `lien package` first",
+                        path.display()
+                    ))
+                })
         })
         .collect::<CliResult<_>>()?;
     let over: Vec<String> = code
@@ -84,7 +94,8 @@ fn build_code(names: &[&str], check_size: bool) -> CliResult<Vec<(String, Vec<u8
     let root = package::workspace_root();
     println!("packaging the contracts …");
     let only: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
-    let artifacts = package::package_some(&root, &root.join("target/stylus"), &only).map_err(anyhow::Error::from)?;
+    let artifacts = package::package_some(&root, &root.join("target/stylus"), &only)
+        .map_err(anyhow::Error::from)?;
     print!("{}", package::size_table(&artifacts));
     if check_size {
         package::check_limits(&artifacts, &[]).map_err(anyhow::Error::from)?;
@@ -120,14 +131,24 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
     let owners: Vec<Address> = if opts.owners.is_empty() {
         vec![ctx.me]
     } else {
-        opts.owners.iter().map(|o| parse_address(o)).collect::<Result<_, _>>()?
+        opts.owners
+            .iter()
+            .map(|o| parse_address(o))
+            .collect::<Result<_, _>>()?
     };
-    let threshold = opts.threshold.unwrap_or(if owners.len() > 1 { 2 } else { 1 });
+    let threshold = opts
+        .threshold
+        .unwrap_or(if owners.len() > 1 { 2 } else { 1 });
     if threshold == 0 || usize::from(threshold) > owners.len() {
-        return Err(CliError::Missing(format!("--threshold {threshold} must be between 1 and the {} owners", owners.len())));
+        return Err(CliError::Missing(format!(
+            "--threshold {threshold} must be between 1 and the {} owners",
+            owners.len()
+        )));
     }
     if opts.delay < 3_600 {
-        return Err(CliError::Missing("--delay must be at least 3600 seconds".into()));
+        return Err(CliError::Missing(
+            "--delay must be at least 3600 seconds".into(),
+        ));
     }
     let guardian = match &opts.guardian {
         Some(g) => parse_address(g)?,
@@ -136,7 +157,10 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
     let reporters: Vec<Address> = if opts.reporters.is_empty() {
         vec![ctx.me]
     } else {
-        opts.reporters.iter().map(|r| parse_address(r)).collect::<Result<_, _>>()?
+        opts.reporters
+            .iter()
+            .map(|r| parse_address(r))
+            .collect::<Result<_, _>>()?
     };
     if reporters.len() > 10 {
         return Err(CliError::Missing("at most 10 reporters".into()));
@@ -150,44 +174,118 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
         None => build_code(&names, !opts.skip_size_check)?,
     };
     let get = |n: &str| code.iter().find(|(p, _)| p == n).map(|(_, c)| c.as_slice());
-    let chain_id = ctx.provider.get_chain_id().await.map_err(|e| CliError::Rpc("chain id".into(), e.to_string()))?;
-    let setup = GovernanceSetup { owners, threshold, delay: opts.delay, guardian };
-    let (addresses, mut steps) = protocol::deploy_protocol(&ctx.provider, ctx.me, get, &setup, RiskSetup::default())
+    let chain_id = ctx
+        .provider
+        .get_chain_id()
         .await
-        .map_err(anyhow::Error::from)?;
+        .map_err(|e| CliError::Rpc("chain id".into(), e.to_string()))?;
+    let setup = GovernanceSetup {
+        owners,
+        threshold,
+        delay: opts.delay,
+        guardian,
+    };
+    let (addresses, mut steps) =
+        protocol::deploy_protocol(&ctx.provider, ctx.me, get, &setup, RiskSetup::default())
+            .await
+            .map_err(anyhow::Error::from)?;
     let mut mocks = None;
     if opts.with_mocks {
         let missing = |n: &str| CliError::Missing(format!("no packaged code for {n}"));
-        let token = deploy_stylus(&ctx.provider, MOCKS[0], get(MOCKS[0]).ok_or_else(|| missing(MOCKS[0]))?, None)
-            .await
-            .map_err(anyhow::Error::from)?;
-        steps.push(Step { what: "deploy + activate mock currency".into(), gas: token.gas_used });
-        let nft = deploy_stylus(&ctx.provider, MOCKS[1], get(MOCKS[1]).ok_or_else(|| missing(MOCKS[1]))?, None)
-            .await
-            .map_err(anyhow::Error::from)?;
-        steps.push(Step { what: "deploy + activate mock collection".into(), gas: nft.gas_used });
+        let token = deploy_stylus(
+            &ctx.provider,
+            MOCKS[0],
+            get(MOCKS[0]).ok_or_else(|| missing(MOCKS[0]))?,
+            None,
+        )
+        .await
+        .map_err(anyhow::Error::from)?;
+        steps.push(Step {
+            what: "deploy + activate mock currency".into(),
+            gas: token.gas_used,
+        });
+        let nft = deploy_stylus(
+            &ctx.provider,
+            MOCKS[1],
+            get(MOCKS[1]).ok_or_else(|| missing(MOCKS[1]))?,
+            None,
+        )
+        .await
+        .map_err(anyhow::Error::from)?;
+        steps.push(Step {
+            what: "deploy + activate mock collection".into(),
+            gas: nft.gas_used,
+        });
         let (currency, collection) = (token.address, nft.address);
         let oracle = IPriceOracle::new(addresses.oracle, &ctx.provider);
         let quorum = u8::try_from(reporters.len()).map_err(|_| CliError::Overflow("quorum"))?;
-        let gas = tx!(format!("oracle.setParams (quorum {quorum}, TWAP 1 h)"), oracle.setParams(collection, protocol::oracle_params_word(&mock_oracle_params(quorum))));
-        steps.push(Step { what: "oracle.setParams".into(), gas });
-        for r in &reporters {
-            let gas = tx!(format!("oracle.addReporter {r}"), oracle.addReporter(collection, *r));
-            steps.push(Step { what: format!("oracle.addReporter {r}"), gas });
-        }
-        let book = ILoanBook::new(addresses.loan_book, &ctx.provider);
-        let tip_cap = parse_amount("5", 18)?;
-        let gas = tx!("loanBook.setCurrency", book.setCurrency(currency, tip_cap));
-        steps.push(Step { what: "loanBook.setCurrency (tip cap 5)".into(), gas });
         let gas = tx!(
-            "loanBook.listCollection",
-            book.listCollection(collection, currency, 4_000, 6_500, 800, 13_000, 9_800, 90 * 86_400, 86_400, 300, 86_400)
+            format!("oracle.setParams (quorum {quorum}, TWAP 1 h)"),
+            oracle.setParams(
+                collection,
+                protocol::oracle_params_word(&mock_oracle_params(quorum))
+            )
         );
-        steps.push(Step { what: "loanBook.listCollection (LTV 40%, liq 65%)".into(), gas });
-        mocks = Some(Mocks { currency, collection });
+        steps.push(Step {
+            what: "oracle.setParams".into(),
+            gas,
+        });
+        for r in &reporters {
+            let gas = tx!(
+                format!("oracle.addReporter {r}"),
+                oracle.addReporter(collection, *r)
+            );
+            steps.push(Step {
+                what: format!("oracle.addReporter {r}"),
+                gas,
+            });
+        }
+        let offers = IOfferBook::new(addresses.offer_book, &ctx.provider);
+        let tip_cap = parse_amount("5", 18)?;
+        let gas = tx!(
+            "offerBook.setCurrency",
+            offers.setCurrency(currency, tip_cap)
+        );
+        steps.push(Step {
+            what: "offerBook.setCurrency (tip cap 5)".into(),
+            gas,
+        });
+        let gas = tx!(
+            "offerBook.listCollection",
+            offers.listCollection(
+                collection,
+                currency,
+                4_000,
+                6_500,
+                800,
+                13_000,
+                9_800,
+                90 * 86_400,
+                86_400,
+                300,
+                86_400
+            )
+        );
+        steps.push(Step {
+            what: "offerBook.listCollection (LTV 40%, liq 65%)".into(),
+            gas,
+        });
+        mocks = Some(Mocks {
+            currency,
+            collection,
+        });
     }
-    steps.extend(protocol::hand_over_to_governance(&ctx.provider, &addresses).await.map_err(anyhow::Error::from)?);
-    let deployment = Deployment { network: opts.network.clone(), chain_id, contracts: addresses, mocks };
+    steps.extend(
+        protocol::hand_over_to_governance(&ctx.provider, &addresses)
+            .await
+            .map_err(anyhow::Error::from)?,
+    );
+    let deployment = Deployment {
+        network: opts.network.clone(),
+        chain_id,
+        contracts: addresses,
+        mocks,
+    };
     let path = ctx.globals.deployment_path(&opts.network);
     deployment.save(&path)?;
     println!("\n{:<58} {:>10}", "step", "gas");
@@ -196,6 +294,7 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
     println!("governance  {}", addresses.governance);
     println!("oracle      {}", addresses.oracle);
     println!("vault       {}", addresses.vault);
+    println!("offer book  {}", addresses.offer_book);
     println!("loan book   {}", addresses.loan_book);
     println!("liquidator  {}", addresses.liquidator);
     if let Some(m) = mocks {

@@ -1,8 +1,9 @@
-//! `lien gov …`: Governance proposals (propose, approve, revoke, execute, cancel, show).
+//! `lien gov …`: Governance proposals (propose, approve, revoke, execute, cancel, show) and
+//! the guardian's pause of the offer book.
 
 use alloy::primitives::{Address, Bytes, U256};
 use clap::Subcommand;
-use lien_client::bindings::IGovernance;
+use lien_client::bindings::{IGovernance, IOfferBook};
 
 use crate::calldata::{encode_call, parse_hex, CalldataError};
 use crate::ctx::{call_err, CliError, CliResult, Ctx, Deployment};
@@ -12,10 +13,11 @@ use crate::tx;
 /// Governance commands.
 #[derive(Debug, Subcommand)]
 pub enum GovCmd {
-    /// Propose a call: `propose loan-book 'setCollectionEnabled(address,bool)' 0x… false`,
-    /// or `propose <target> --calldata 0x…`.
+    /// Propose a call: `propose offer-book 'setCollectionEnabled(address,bool)' 0x… false`,
+    /// or `propose <target> --calldata 0x…`. Listings, risk parameters and the pause live on
+    /// the offer book; reserve withdrawals on the loan book.
     Propose {
-        /// Target: an address, or governance|oracle|vault|loan-book|liquidator.
+        /// Target: an address, or governance|oracle|vault|offer-book|loan-book|liquidator.
         target: String,
         /// Function signature, e.g. `setCollectionEnabled(address,bool)`.
         signature: Option<String>,
@@ -48,6 +50,13 @@ pub enum GovCmd {
         /// Proposal id.
         id: String,
     },
+    /// Pause new offers and borrowing at once, as the guardian (no proposal, no timelock;
+    /// only a Governance proposal of `unpause()` resumes them).
+    GuardianPause {
+        /// Target to pause (default: the offer book).
+        #[arg(default_value = "offer-book")]
+        target: String,
+    },
     /// Show Governance (no id) or one proposal.
     Show {
         /// Proposal id.
@@ -68,6 +77,7 @@ pub fn resolve_target(d: &Deployment, target: &str) -> CliResult<Address> {
         "governance" | "gov" => c.governance,
         "oracle" => c.oracle,
         "vault" => c.vault,
+        "offer-book" | "offerbook" | "offers" => c.offer_book,
         "loan-book" | "loanbook" | "book" => c.loan_book,
         "liquidator" => c.liquidator,
         _ => parse_address(target)?,
@@ -87,9 +97,16 @@ pub fn state_name(state: u8) -> &'static str {
     }
 }
 
-async fn known(gov: &IGovernance::IGovernanceInstance<&alloy::providers::DynProvider>, text: &str) -> CliResult<U256> {
+async fn known(
+    gov: &IGovernance::IGovernanceInstance<&alloy::providers::DynProvider>,
+    text: &str,
+) -> CliResult<U256> {
     let id = parse_u256(text, "proposal id")?;
-    let count = gov.proposalCount().call().await.map_err(call_err("proposalCount"))?;
+    let count = gov
+        .proposalCount()
+        .call()
+        .await
+        .map_err(call_err("proposalCount"))?;
     if id.is_zero() || id > count {
         return Err(CliError::UnknownProposal(id, count));
     }
@@ -100,8 +117,16 @@ async fn get_proposal(
     gov: &IGovernance::IGovernanceInstance<&alloy::providers::DynProvider>,
     id: U256,
 ) -> CliResult<(IGovernance::getProposalReturn, alloy::primitives::Bytes)> {
-    let p = gov.getProposal(id).call().await.map_err(call_err("getProposal"))?;
-    let data = gov.proposalData(id).call().await.map_err(call_err("proposalData"))?;
+    let p = gov
+        .getProposal(id)
+        .call()
+        .await
+        .map_err(call_err("getProposal"))?;
+    let data = gov
+        .proposalData(id)
+        .call()
+        .await
+        .map_err(call_err("proposalData"))?;
     Ok((p, data))
 }
 
@@ -110,12 +135,22 @@ pub async fn run(ctx: &Ctx, cmd: GovCmd) -> CliResult<()> {
     let d = ctx.deployment()?;
     let gov = IGovernance::new(d.contracts.governance, &ctx.provider);
     match cmd {
-        GovCmd::Propose { target, signature, args, calldata, value } => {
+        GovCmd::Propose {
+            target,
+            signature,
+            args,
+            calldata,
+            value,
+        } => {
             let target = resolve_target(&d, &target)?;
             let data: Bytes = match (signature, calldata) {
                 (Some(sig), None) => encode_call(&sig, &args)?,
                 (None, Some(hex)) => parse_hex(&hex)?,
-                _ => return Err(CliError::Missing("give a function signature with its arguments, or --calldata 0x…".into())),
+                _ => {
+                    return Err(CliError::Missing(
+                        "give a function signature with its arguments, or --calldata 0x…".into(),
+                    ))
+                }
             };
             let value = parse_amount(&value, 18)?;
             let call = gov.propose(target, value, data.clone());
@@ -139,15 +174,63 @@ pub async fn run(ctx: &Ctx, cmd: GovCmd) -> CliResult<()> {
             let id = known(&gov, &id).await?;
             tx!(format!("cancel proposal {id}"), gov.cancel(id));
         }
+        GovCmd::GuardianPause { target } => {
+            let target = resolve_target(&d, &target)?;
+            let guardian = gov.guardian().call().await.map_err(call_err("guardian"))?;
+            if guardian != ctx.me {
+                return Err(CliError::Missing(format!(
+                    "only the guardian {guardian} can pause, not {}",
+                    ctx.me
+                )));
+            }
+            tx!(format!("guardianPause {target}"), gov.guardianPause(target));
+            println!("{target} paused; a Governance proposal of unpause() resumes it");
+        }
         GovCmd::Show { id: None } => {
             let owners = gov.owners().call().await.map_err(call_err("owners"))?;
-            let threshold = gov.threshold().call().await.map_err(call_err("threshold"))?;
+            let threshold = gov
+                .threshold()
+                .call()
+                .await
+                .map_err(call_err("threshold"))?;
             let delay = gov.delay().call().await.map_err(call_err("delay"))?;
             let guardian = gov.guardian().call().await.map_err(call_err("guardian"))?;
-            let count = gov.proposalCount().call().await.map_err(call_err("proposalCount"))?;
+            let count = gov
+                .proposalCount()
+                .call()
+                .await
+                .map_err(call_err("proposalCount"))?;
             println!("governance {}", d.contracts.governance);
-            println!("  {threshold} of {} owners: {}", owners.len(), owners.iter().map(Address::to_string).collect::<Vec<_>>().join(", "));
-            println!("  timelock {}, guardian {guardian}, {count} proposals", format_duration(delay));
+            println!(
+                "  {threshold} of {} owners: {}",
+                owners.len(),
+                owners
+                    .iter()
+                    .map(Address::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            println!(
+                "  timelock {}, guardian {guardian}, {count} proposals",
+                format_duration(delay)
+            );
+            if !d.contracts.offer_book.is_zero() {
+                if let Ok(paused) = IOfferBook::new(d.contracts.offer_book, &ctx.provider)
+                    .paused()
+                    .call()
+                    .await
+                {
+                    println!(
+                        "  offer book {}: {}",
+                        d.contracts.offer_book,
+                        if paused {
+                            "paused"
+                        } else {
+                            "open for offers and borrowing"
+                        }
+                    );
+                }
+            }
         }
         GovCmd::Show { id: Some(id) } => {
             let id = known(&gov, &id).await?;
@@ -161,7 +244,11 @@ pub async fn run(ctx: &Ctx, cmd: GovCmd) -> CliResult<()> {
             if p._4 > now {
                 println!("  executable in {}", format_duration(p._4 - now));
             }
-            let mine = gov.hasApproved(id, ctx.me).call().await.map_err(call_err("hasApproved"))?;
+            let mine = gov
+                .hasApproved(id, ctx.me)
+                .call()
+                .await
+                .map_err(call_err("hasApproved"))?;
             println!("  approved by {}: {mine}", ctx.me);
         }
     }

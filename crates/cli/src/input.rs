@@ -59,14 +59,31 @@ pub fn parse_amount(s: &str, decimals: u8) -> Result<U256, InputError> {
         return Err(InputError::TooPrecise(s.to_owned(), decimals));
     }
     let too_large = || InputError::TooLarge(s.to_owned());
-    let scale = U256::from(10u8).checked_pow(U256::from(decimals)).ok_or_else(too_large)?;
-    let whole = if whole.is_empty() { U256::ZERO } else { U256::from_str_radix(whole, 10).map_err(|_| too_large())? };
-    let mut frac_units = if frac.is_empty() { U256::ZERO } else { U256::from_str_radix(frac, 10).map_err(|_| too_large())? };
+    let scale = U256::from(10u8)
+        .checked_pow(U256::from(decimals))
+        .ok_or_else(too_large)?;
+    let whole = if whole.is_empty() {
+        U256::ZERO
+    } else {
+        U256::from_str_radix(whole, 10).map_err(|_| too_large())?
+    };
+    let mut frac_units = if frac.is_empty() {
+        U256::ZERO
+    } else {
+        U256::from_str_radix(frac, 10).map_err(|_| too_large())?
+    };
     let pad = u32::from(decimals) - u32::try_from(frac.len()).map_err(|_| too_large())?;
     frac_units = frac_units
-        .checked_mul(U256::from(10u8).checked_pow(U256::from(pad)).ok_or_else(too_large)?)
+        .checked_mul(
+            U256::from(10u8)
+                .checked_pow(U256::from(pad))
+                .ok_or_else(too_large)?,
+        )
         .ok_or_else(too_large)?;
-    whole.checked_mul(scale).and_then(|w| w.checked_add(frac_units)).ok_or_else(too_large)
+    whole
+        .checked_mul(scale)
+        .and_then(|w| w.checked_add(frac_units))
+        .ok_or_else(too_large)
 }
 
 /// Formats base units of a token with `decimals` decimals, without trailing zeros
@@ -150,13 +167,24 @@ pub fn parse_price_csv(file: &str, text: &str, decimals: u8) -> Result<Vec<Price
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let csv = |reason: String| InputError::Csv { file: file.to_owned(), line: i + 1, reason };
+        let csv = |reason: String| InputError::Csv {
+            file: file.to_owned(),
+            line: i + 1,
+            reason,
+        };
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if rows.is_empty() && fields.first().is_some_and(|f| f.eq_ignore_ascii_case("collection")) {
+        if rows.is_empty()
+            && fields
+                .first()
+                .is_some_and(|f| f.eq_ignore_ascii_case("collection"))
+        {
             continue;
         }
         let [collection, price] = fields.as_slice() else {
-            return Err(csv(format!("expected 2 fields (collection,price), found {}", fields.len())));
+            return Err(csv(format!(
+                "expected 2 fields (collection,price), found {}",
+                fields.len()
+            )));
         };
         let collection = parse_address(collection).map_err(|e| csv(e.to_string()))?;
         let price = parse_amount(price, decimals).map_err(|e| csv(e.to_string()))?;
@@ -166,7 +194,11 @@ pub fn parse_price_csv(file: &str, text: &str, decimals: u8) -> Result<Vec<Price
         rows.push((collection, price));
     }
     if rows.is_empty() {
-        return Err(InputError::Csv { file: file.to_owned(), line: 0, reason: "no prices in the file".into() });
+        return Err(InputError::Csv {
+            file: file.to_owned(),
+            line: 0,
+            reason: "no prices in the file".into(),
+        });
     }
     Ok(rows)
 }
@@ -191,19 +223,37 @@ mod tests {
 
     #[test]
     fn bad_amounts_are_refused() {
-        assert_eq!(parse_amount("abc", 18), Err(InputError::Amount("abc".into())));
+        assert_eq!(
+            parse_amount("abc", 18),
+            Err(InputError::Amount("abc".into()))
+        );
         assert_eq!(parse_amount("-1", 18), Err(InputError::Amount("-1".into())));
-        assert_eq!(parse_amount("1.2.3", 18), Err(InputError::Amount("1.2.3".into())));
+        assert_eq!(
+            parse_amount("1.2.3", 18),
+            Err(InputError::Amount("1.2.3".into()))
+        );
         assert_eq!(parse_amount("", 18), Err(InputError::Amount("".into())));
-        assert_eq!(parse_amount("0.123", 2), Err(InputError::TooPrecise("0.123".into(), 2)));
+        assert_eq!(
+            parse_amount("0.123", 2),
+            Err(InputError::TooPrecise("0.123".into(), 2))
+        );
         let huge = "1".repeat(80);
-        assert_eq!(parse_amount(&huge, 0), Err(InputError::TooLarge(huge.clone())));
+        assert_eq!(
+            parse_amount(&huge, 0),
+            Err(InputError::TooLarge(huge.clone()))
+        );
         assert_eq!(parse_amount("1", 78), Err(InputError::TooLarge("1".into())));
     }
 
     #[test]
     fn amounts_round_trip_through_format() {
-        for s in ["0", "1", "12.5", "0.000000000000000001", "123456789.987654321"] {
+        for s in [
+            "0",
+            "1",
+            "12.5",
+            "0.000000000000000001",
+            "123456789.987654321",
+        ] {
             assert_eq!(format_amount(parse_amount(s, 18).unwrap(), 18), s);
         }
         assert_eq!(format_amount(U256::from(1234), 2), "12.34");
@@ -214,9 +264,18 @@ mod tests {
         let a = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
         assert_eq!(parse_address(a).unwrap().to_string(), a);
         assert!(parse_address("0x3f1eae7d46d88f08fc2f8ed27fcb2ab183eb2d0e").is_ok());
-        assert!(matches!(parse_address("0x1234"), Err(InputError::Address(_))));
-        assert!(matches!(parse_address("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E00"), Err(InputError::Address(_))));
-        assert!(matches!(parse_address("0xZZ1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E"), Err(InputError::Address(_))));
+        assert!(matches!(
+            parse_address("0x1234"),
+            Err(InputError::Address(_))
+        ));
+        assert!(matches!(
+            parse_address("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E00"),
+            Err(InputError::Address(_))
+        ));
+        assert!(matches!(
+            parse_address("0xZZ1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E"),
+            Err(InputError::Address(_))
+        ));
     }
 
     #[test]
@@ -238,7 +297,10 @@ mod tests {
     fn fund_specs() {
         let a = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
         assert_eq!(parse_fund(a).unwrap().1, e18(1000));
-        assert_eq!(parse_fund(&format!("{a}:2.5")).unwrap().1, e18(25) / U256::from(10));
+        assert_eq!(
+            parse_fund(&format!("{a}:2.5")).unwrap().1,
+            e18(25) / U256::from(10)
+        );
         assert!(parse_fund("0x12:5").is_err());
         assert!(parse_fund(&format!("{a}:x")).is_err());
     }

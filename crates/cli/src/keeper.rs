@@ -86,20 +86,32 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
     let book = ILoanBook::new(d.contracts.loan_book, &ctx.provider);
     let counts = book.counts().call().await.map_err(call_err("counts"))?;
     let now = ctx.now().await?;
-    let mut report = PassReport { loans: u64::try_from(counts._1).unwrap_or(u64::MAX), ..Default::default() };
-    println!("{:>5} {:<11} {:>14} {:>14} {:>8} {:<10} {:>12}  action", "loan", "status", "debt", "limit", "used", "oracle", "deadline");
+    let mut report = PassReport {
+        loans: u64::try_from(counts._0).unwrap_or(u64::MAX),
+        ..Default::default()
+    };
+    println!(
+        "{:>5} {:<11} {:>14} {:>14} {:>8} {:<10} {:>12}  action",
+        "loan", "status", "debt", "limit", "used", "oracle", "deadline"
+    );
     let mut id = U256::from(1u8);
-    while id <= counts._1 {
+    while id <= counts._0 {
         let l = book.loan(id).call().await.map_err(call_err("loan"))?;
         let dec = ctx.decimals(l._2).await;
         if l._9 != crate::decide::STATUS_ACTIVE {
             println!("{id:>5} {:<11}", status_name(l._9));
-            id = id.checked_add(U256::from(1u8)).ok_or(CliError::Overflow("loan id"))?;
+            id = id
+                .checked_add(U256::from(1u8))
+                .ok_or(CliError::Overflow("loan id"))?;
             continue;
         }
         report.active = report.active.saturating_add(1);
         let h = book.health(id).call().await.map_err(call_err("health"))?;
-        let terms = book.loanTerms(id).call().await.map_err(call_err("loanTerms"))?;
+        let terms = book
+            .loanTerms(id)
+            .call()
+            .await
+            .map_err(call_err("loanTerms"))?;
         let snap = LoanSnapshot {
             status: l._9,
             debt: h._1,
@@ -112,10 +124,20 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
             own_loan: l._0 == ctx.me,
         };
         let used = utilisation_bps(h._1, h._2)
-            .map(|b| format!("{}.{:01}%", b / U256::from(100u8), b % U256::from(100u8) / U256::from(10u8)))
+            .map(|b| {
+                format!(
+                    "{}.{:01}%",
+                    b / U256::from(100u8),
+                    b % U256::from(100u8) / U256::from(10u8)
+                )
+            })
             .unwrap_or_else(|| "n/a".into());
         let deadline = l._8.saturating_add(terms._0);
-        let left = if deadline > now { format_duration(deadline - now) } else { "passed".into() };
+        let left = if deadline > now {
+            format_duration(deadline - now)
+        } else {
+            "passed".into()
+        };
         let action = decide(&snap, opts.warn_bps);
         let what = match &action {
             Action::Ignore | Action::Watch => "ok".to_owned(),
@@ -141,7 +163,9 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
             },
             Action::Ignore | Action::Watch => {}
         }
-        id = id.checked_add(U256::from(1u8)).ok_or(CliError::Overflow("loan id"))?;
+        id = id
+            .checked_add(U256::from(1u8))
+            .ok_or(CliError::Overflow("loan id"))?;
     }
     if let Some(limit) = &opts.bid_up_to {
         report.bids = bid_pass(ctx, d.contracts.liquidator, limit).await?;
@@ -163,49 +187,94 @@ enum Outcome {
 }
 
 /// Simulates, sends, and on any failure re-reads the loan to tell a lost race from a refusal.
-async fn liquidate(book: &ILoanBook::ILoanBookInstance<&alloy::providers::DynProvider>, id: U256) -> CliResult<Outcome> {
+async fn liquidate(
+    book: &ILoanBook::ILoanBookInstance<&alloy::providers::DynProvider>,
+    id: U256,
+) -> CliResult<Outcome> {
     let call = book.liquidate(id);
     let sent: CliResult<u64> = async {
         let auction = call.call().await.map_err(call_err("liquidate"))?;
-        Ok(tx!(format!("liquidate loan {id} (auction {auction})"), call))
+        Ok(tx!(
+            format!("liquidate loan {id} (auction {auction})"),
+            call
+        ))
     }
     .await;
-    let Err(e) = sent else { return Ok(Outcome::Done) };
+    let Err(e) = sent else {
+        return Ok(Outcome::Done);
+    };
     let status = book.loan(id).call().await.map_err(call_err("loan"))?._9;
-    Ok(if status == crate::decide::STATUS_ACTIVE { Outcome::Refused(e.to_string()) } else { Outcome::Lost(e.to_string()) })
+    Ok(if status == crate::decide::STATUS_ACTIVE {
+        Outcome::Refused(e.to_string())
+    } else {
+        Outcome::Lost(e.to_string())
+    })
 }
 
-async fn bid_pass(ctx: &Ctx, liquidator: alloy::primitives::Address, limit: &str) -> CliResult<u64> {
+async fn bid_pass(
+    ctx: &Ctx,
+    liquidator: alloy::primitives::Address,
+    limit: &str,
+) -> CliResult<u64> {
     let liq = ILiquidator::new(liquidator, &ctx.provider);
-    let live = liq.liveAuctions().call().await.map_err(call_err("liveAuctions"))?;
+    let live = liq
+        .liveAuctions()
+        .call()
+        .await
+        .map_err(call_err("liveAuctions"))?;
     let mut won = 0u64;
     for auction_id in live {
-        let a = liq.auction(auction_id).call().await.map_err(call_err("auction"))?;
+        let a = liq
+            .auction(auction_id)
+            .call()
+            .await
+            .map_err(call_err("auction"))?;
         let currency = a._3;
         let dec = ctx.decimals(currency).await;
         let limit = parse_amount(limit, dec)?;
         let price = match liq.currentPrice(auction_id).call().await {
             Ok(p) => p,
             Err(e) => {
-                println!("  auction {auction_id}: no price ({})", crate::revert::explain(&e));
+                println!(
+                    "  auction {auction_id}: no price ({})",
+                    crate::revert::explain(&e)
+                );
                 continue;
             }
         };
         if !should_bid(price, Some(limit)) {
-            println!("  auction {auction_id} (loan {}): price {} above the limit {}", a._0, format_amount(price, dec), format_amount(limit, dec));
+            println!(
+                "  auction {auction_id} (loan {}): price {} above the limit {}",
+                a._0,
+                format_amount(price, dec),
+                format_amount(limit, dec)
+            );
             continue;
         }
         crate::lender::ensure_allowance(ctx, currency, liquidator, price).await?;
         let call = liq.bid(auction_id, price);
         let sent: CliResult<u64> = async {
             call.call().await.map_err(call_err("bid"))?;
-            Ok(tx!(format!("bid {} on auction {auction_id} (NFT #{} of {})", format_amount(price, dec), a._2, a._1), call))
+            Ok(tx!(
+                format!(
+                    "bid {} on auction {auction_id} (NFT #{} of {})",
+                    format_amount(price, dec),
+                    a._2,
+                    a._1
+                ),
+                call
+            ))
         }
         .await;
         match sent {
             Ok(_) => won = won.saturating_add(1),
             Err(e) => {
-                let status = liq.auction(auction_id).call().await.map_err(call_err("auction"))?._11;
+                let status = liq
+                    .auction(auction_id)
+                    .call()
+                    .await
+                    .map_err(call_err("auction"))?
+                    ._11;
                 if status == AUCTION_LIVE {
                     println!("  auction {auction_id}: bid refused: {e}");
                 } else {

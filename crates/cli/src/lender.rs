@@ -1,17 +1,20 @@
-//! `lien lender …`: offers, cancellations, withdrawals, loan transfers.
+//! `lien lender …`: offers and cancellations (on the OfferBook), withdrawals and loan
+//! transfers (on the LoanBook).
 
 use alloy::primitives::{Address, U256};
 use clap::Subcommand;
-use lien_client::bindings::{ILoanBook, IERC20};
+use lien_client::bindings::{ILoanBook, IOfferBook, IERC20};
 
 use crate::ctx::{call_err, CliError, CliResult, Ctx};
-use crate::input::{format_amount, parse_address, parse_amount, parse_duration, parse_u256};
+use crate::input::{
+    format_amount, format_duration, parse_address, parse_amount, parse_duration, parse_u256,
+};
 use crate::tx;
 
 /// Lender commands.
 #[derive(Debug, Subcommand)]
 pub enum LenderCmd {
-    /// Create a funded offer (approves exactly principal × capacity to the loan book).
+    /// Create a funded offer on the offer book (approves exactly principal × capacity to it).
     Offer {
         /// Collection accepted as collateral (default: the deployment's mock collection).
         #[arg(long)]
@@ -39,6 +42,15 @@ pub enum LenderCmd {
     Cancel {
         /// Offer id.
         offer: String,
+    },
+    /// List an account's offers (default: the signer's; every offer with --all).
+    Offers {
+        /// Lender whose offers to list.
+        #[arg(long, conflicts_with = "all")]
+        account: Option<String>,
+        /// Every offer of every lender.
+        #[arg(long)]
+        all: bool,
     },
     /// Withdraw everything claimable in a currency (default: the mock currency).
     Withdraw {
@@ -81,13 +93,26 @@ pub fn collection_or_mock(ctx: &Ctx, collection: Option<&str>) -> CliResult<Addr
 }
 
 /// Approves exactly `amount` of `token` to `spender` unless the allowance already covers it.
-pub async fn ensure_allowance(ctx: &Ctx, token: Address, spender: Address, amount: U256) -> CliResult<()> {
+pub async fn ensure_allowance(
+    ctx: &Ctx,
+    token: Address,
+    spender: Address,
+    amount: U256,
+) -> CliResult<()> {
     let erc20 = IERC20::new(token, &ctx.provider);
-    let allowance = erc20.allowance(ctx.me, spender).call().await.map_err(call_err("allowance"))?;
+    let allowance = erc20
+        .allowance(ctx.me, spender)
+        .call()
+        .await
+        .map_err(call_err("allowance"))?;
     if allowance >= amount {
         return Ok(());
     }
-    let balance = erc20.balanceOf(ctx.me).call().await.map_err(call_err("balanceOf"))?;
+    let balance = erc20
+        .balanceOf(ctx.me)
+        .call()
+        .await
+        .map_err(call_err("balanceOf"))?;
     if balance < amount {
         let d = ctx.decimals(token).await;
         return Err(CliError::Missing(format!(
@@ -96,20 +121,63 @@ pub async fn ensure_allowance(ctx: &Ctx, token: Address, spender: Address, amoun
             format_amount(amount, d)
         )));
     }
-    tx!(format!("approve {} to {spender}", format_amount(amount, ctx.decimals(token).await)), erc20.approve(spender, amount));
+    tx!(
+        format!(
+            "approve {} to {spender}",
+            format_amount(amount, ctx.decimals(token).await)
+        ),
+        erc20.approve(spender, amount)
+    );
     Ok(())
+}
+
+/// Parses an offer id and checks that the offer book has issued it.
+pub async fn known_offer(
+    offers: &IOfferBook::IOfferBookInstance<&alloy::providers::DynProvider>,
+    text: &str,
+) -> CliResult<U256> {
+    let id = parse_u256(text, "offer id")?;
+    let count = offers
+        .offerCount()
+        .call()
+        .await
+        .map_err(call_err("offerCount"))?;
+    if id.is_zero() || id > count {
+        return Err(CliError::UnknownOffer(id, count));
+    }
+    Ok(id)
 }
 
 /// Runs a lender command.
 pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
     let d = ctx.deployment()?;
     let book = ILoanBook::new(d.contracts.loan_book, &ctx.provider);
+    let offers = IOfferBook::new(d.contracts.offer_book, &ctx.provider);
     match cmd {
-        LenderCmd::Offer { collection, token, principal, apr_bps, duration, expires_in, capacity } => {
+        LenderCmd::Offer {
+            collection,
+            token,
+            principal,
+            apr_bps,
+            duration,
+            expires_in,
+            capacity,
+        } => {
             let collection = collection_or_mock(ctx, collection.as_deref())?;
-            let params = book.params(collection).call().await.map_err(call_err("params"))?;
+            let params = offers
+                .params(collection)
+                .call()
+                .await
+                .map_err(call_err("params"))?;
             if !params._0 {
-                return Err(CliError::Missing(format!("collection {collection} is not listed on the loan book")));
+                return Err(CliError::Missing(format!(
+                    "collection {collection} is not listed on the offer book"
+                )));
+            }
+            if !params._1 {
+                return Err(CliError::Missing(format!(
+                    "collection {collection} is disabled on the offer book"
+                )));
             }
             let currency = params._2;
             let decimals = ctx.decimals(currency).await;
@@ -119,31 +187,91 @@ pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
                 None => (U256::ZERO, true),
             };
             let duration = parse_duration(&duration)?;
-            let expiry = ctx.now().await?.checked_add(parse_duration(&expires_in)?).ok_or(CliError::Overflow("expiry"))?;
-            let escrow = principal.checked_mul(U256::from(capacity)).ok_or(CliError::Overflow("escrow"))?;
-            ensure_allowance(ctx, currency, d.contracts.loan_book, escrow).await?;
-            let call = book.createOffer(currency, collection, token_id, any, principal, apr_bps, duration, expiry, capacity);
+            let expiry = ctx
+                .now()
+                .await?
+                .checked_add(parse_duration(&expires_in)?)
+                .ok_or(CliError::Overflow("expiry"))?;
+            let escrow = principal
+                .checked_mul(U256::from(capacity))
+                .ok_or(CliError::Overflow("escrow"))?;
+            ensure_allowance(ctx, currency, d.contracts.offer_book, escrow).await?;
+            let call = offers.createOffer(
+                currency, collection, token_id, any, principal, apr_bps, duration, expiry, capacity,
+            );
             let id = call.call().await.map_err(call_err("createOffer"))?;
             tx!(format!("createOffer {id}"), call);
-            println!("offer {id}: {} per loan × {capacity}, {apr_bps} bps APR, {duration} s", format_amount(principal, decimals));
+            println!(
+                "offer {id}: {} per loan × {capacity}, {apr_bps} bps APR, {duration} s",
+                format_amount(principal, decimals)
+            );
         }
         LenderCmd::Cancel { offer } => {
-            let id = parse_u256(&offer, "offer id")?;
-            let counts = book.counts().call().await.map_err(call_err("counts"))?;
-            if id.is_zero() || id > counts._0 {
-                return Err(CliError::UnknownOffer(id, counts._0));
-            }
-            let call = book.cancelOffer(id);
+            let id = known_offer(&offers, &offer).await?;
+            let o = offers.offer(id).call().await.map_err(call_err("offer"))?;
+            let call = offers.cancelOffer(id);
             let refund = call.call().await.map_err(call_err("cancelOffer"))?;
             tx!(format!("cancelOffer {id}"), call);
-            println!("refunded {refund}");
+            println!(
+                "refunded {}",
+                format_amount(refund, ctx.decimals(o._1).await)
+            );
+        }
+        LenderCmd::Offers { account, all } => {
+            let account = match account {
+                Some(a) => Some(parse_address(&a)?),
+                None if all => None,
+                None => Some(ctx.me),
+            };
+            let count = offers
+                .offerCount()
+                .call()
+                .await
+                .map_err(call_err("offerCount"))?;
+            let now = ctx.now().await?;
+            println!(
+                "{:>6} {:<8} {:>16} {:>8} {:>10} {:>9} {:>14}  lender",
+                "offer", "state", "principal", "token", "apr (bps)", "used", "expires in"
+            );
+            let mut id = U256::from(1u8);
+            while id <= count {
+                let o = offers.offer(id).call().await.map_err(call_err("offer"))?;
+                if account.is_none_or(|a| a == o._0) {
+                    let state = if !o._11 {
+                        "closed"
+                    } else if o._8 <= now {
+                        "expired"
+                    } else {
+                        "open"
+                    };
+                    let expires = if o._8 > now {
+                        format_duration(o._8 - now)
+                    } else {
+                        "passed".into()
+                    };
+                    let token = if o._4 {
+                        "any".to_owned()
+                    } else {
+                        o._3.to_string()
+                    };
+                    let used = format!("{}/{}", o._10, o._9);
+                    let principal = format_amount(o._5, ctx.decimals(o._1).await);
+                    println!("{id:>6} {state:<8} {principal:>16} {token:>8} {:>10} {used:>9} {expires:>14}  {}", o._6, o._0);
+                }
+                id = id
+                    .checked_add(U256::from(1u8))
+                    .ok_or(CliError::Overflow("offer id"))?;
+            }
         }
         LenderCmd::Withdraw { currency } => {
             let currency = currency_or_mock(ctx, currency.as_deref())?;
             let call = book.withdraw(currency);
             let amount = call.call().await.map_err(call_err("withdraw"))?;
             tx!("withdraw", call);
-            println!("withdrew {}", format_amount(amount, ctx.decimals(currency).await));
+            println!(
+                "withdrew {}",
+                format_amount(amount, ctx.decimals(currency).await)
+            );
         }
         LenderCmd::Claimable { currency, account } => {
             let currency = currency_or_mock(ctx, currency.as_deref())?;
@@ -151,13 +279,20 @@ pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
                 Some(a) => parse_address(&a)?,
                 None => ctx.me,
             };
-            let amount = book.claimable(account, currency).call().await.map_err(call_err("claimable"))?;
+            let amount = book
+                .claimable(account, currency)
+                .call()
+                .await
+                .map_err(call_err("claimable"))?;
             println!("{}", format_amount(amount, ctx.decimals(currency).await));
         }
         LenderCmd::Transfer { loan, to } => {
             let id = crate::borrower::known_loan(&book, &loan).await?;
             let to = parse_address(&to)?;
-            tx!(format!("transferLoan {id} to {to}"), book.transferLoan(id, to));
+            tx!(
+                format!("transferLoan {id} to {to}"),
+                book.transferLoan(id, to)
+            );
         }
     }
     Ok(())

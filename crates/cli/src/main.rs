@@ -70,13 +70,13 @@ enum Command {
     /// Package and deploy the protocol, wire it, hand it over to Governance and write
     /// deployments/<network>.json.
     Deploy(deploy::DeployOpts),
-    /// Lender actions: offer, cancel, withdraw, claimable, transfer.
+    /// Lender actions: offer, cancel, offers, withdraw, claimable, transfer.
     #[command(subcommand)]
     Lender(lender::LenderCmd),
     /// Borrower actions: borrow, repay, debt, loans, health.
     #[command(subcommand)]
     Borrower(borrower::BorrowerCmd),
-    /// Governance: propose, approve, revoke, execute, cancel, show.
+    /// Governance: propose, approve, revoke, execute, cancel, guardian-pause, show.
     #[command(subcommand)]
     Gov(gov::GovCmd),
     /// Oracle: post prices (arguments or CSV), read prices.
@@ -97,9 +97,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => return demo::run().await,
         Command::Package { out, only } => return run_package(&out, &only),
         Command::Abi => return run_abi(),
-        Command::Node { port, block_time_ms, fund, max_code_size } => {
-            node::run(port, block_time_ms, &fund, max_code_size).await
-        }
+        Command::Node {
+            port,
+            block_time_ms,
+            fund,
+            max_code_size,
+        } => node::run(port, block_time_ms, &fund, max_code_size).await,
         Command::Deploy(opts) => deploy::run(&g.connect()?, opts).await,
         Command::Lender(cmd) => lender::run(&g.connect()?, cmd).await,
         Command::Borrower(cmd) => borrower::run(&g.connect()?, cmd).await,
@@ -109,8 +112,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Mock(cmd) => mock::run(&g.connect()?, cmd).await,
     };
     onchain.map_err(|e| match e {
-        ctx::CliError::Rpc(what, msg) if msg.contains("error sending request") || msg.contains("onnection refused") => {
-            anyhow::anyhow!("{what}: cannot reach {} (start a node with `lien node`, or pass --rpc-url): {msg}", g.rpc_url)
+        ctx::CliError::Rpc(what, msg)
+            if msg.contains("error sending request") || msg.contains("onnection refused") =>
+        {
+            anyhow::anyhow!(
+                "{what}: cannot reach {} (start a node with `lien node`, or pass --rpc-url): {msg}",
+                g.rpc_url
+            )
         }
         other => anyhow::anyhow!(revert::shorten_hex(&other.to_string())),
     })
@@ -131,7 +139,11 @@ fn run_abi() -> anyhow::Result<()> {
 
 fn run_package(out: &std::path::Path, only: &[String]) -> anyhow::Result<()> {
     let root = package::workspace_root();
-    let out = if out.is_absolute() { out.to_owned() } else { root.join(out) };
+    let out = if out.is_absolute() {
+        out.to_owned()
+    } else {
+        root.join(out)
+    };
     let artifacts = package::package_some(&root, &out, only).context("packaging the contracts")?;
     print!("{}", package::size_table(&artifacts));
     println!("artifacts written to {}", out.display());
@@ -140,7 +152,10 @@ fn run_package(out: &std::path::Path, only: &[String]) -> anyhow::Result<()> {
         let violations = nitro_rules::check(&a.wasm);
         if !violations.is_empty() {
             broken = true;
-            eprintln!("{} breaks Nitro's activation rules: {violations:?}", a.package);
+            eprintln!(
+                "{} breaks Nitro's activation rules: {violations:?}",
+                a.package
+            );
         }
     }
     let known = package::size_exceptions(&root);

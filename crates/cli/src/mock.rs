@@ -44,7 +44,10 @@ pub async fn run(ctx: &Ctx, cmd: MockCmd) -> CliResult<()> {
             let to = recipient(ctx, to.as_deref())?;
             let amount_units = parse_amount(&amount, ctx.decimals(mocks.currency).await)?;
             let token = IERC20::new(mocks.currency, &ctx.provider);
-            tx!(format!("mint {amount} to {to}"), token.mint(to, amount_units));
+            tx!(
+                format!("mint {amount} to {to}"),
+                token.mint(to, amount_units)
+            );
         }
         MockCmd::MintNft { token, to } => {
             let to = recipient(ctx, to.as_deref())?;

@@ -8,8 +8,17 @@ use crate::ctx::{CliError, CliResult};
 use crate::input::parse_fund;
 
 /// Runs the dev node on `port` until Ctrl-C.
-pub async fn run(port: u16, block_time_ms: Option<u64>, fund: &[String], max_code_size: usize) -> CliResult<()> {
-    let mut cfg = NodeConfig { listen: ([127, 0, 0, 1], port).into(), max_code_size, ..NodeConfig::default() };
+pub async fn run(
+    port: u16,
+    block_time_ms: Option<u64>,
+    fund: &[String],
+    max_code_size: usize,
+) -> CliResult<()> {
+    let mut cfg = NodeConfig {
+        listen: ([127, 0, 0, 1], port).into(),
+        max_code_size,
+        ..NodeConfig::default()
+    };
     if let Some(ms) = block_time_ms {
         if ms == 0 {
             return Err(CliError::Missing("--block-time-ms must be positive".into()));
@@ -21,10 +30,17 @@ pub async fn run(port: u16, block_time_ms: Option<u64>, fund: &[String], max_cod
         cfg = cfg.with_funded(address, balance);
     }
     let chain_id = cfg.chain_id;
-    let node = DevNode::start(cfg).await.map_err(|e| CliError::Rpc("starting the dev node".into(), e.to_string()))?;
-    println!("stylus-devnode listening on {} (chain id {chain_id}); Ctrl-C stops it", node.url());
+    let node = DevNode::start(cfg)
+        .await
+        .map_err(|e| CliError::Rpc("starting the dev node".into(), e.to_string()))?;
+    println!(
+        "stylus-devnode listening on {} (chain id {chain_id}); Ctrl-C stops it",
+        node.url()
+    );
     println!("dev key {DEV_PRIVATE_KEY} (the default --key)");
-    tokio::signal::ctrl_c().await.map_err(|e| CliError::Rpc("waiting for Ctrl-C".into(), e.to_string()))?;
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| CliError::Rpc("waiting for Ctrl-C".into(), e.to_string()))?;
     node.stop().await;
     println!("stopped");
     Ok(())

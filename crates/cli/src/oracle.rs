@@ -41,7 +41,14 @@ pub enum OracleCmd {
 }
 
 fn collection_arg(ctx: &Ctx, c: &str) -> CliResult<alloy::primitives::Address> {
-    collection_or_mock(ctx, if c.eq_ignore_ascii_case("mock") { None } else { Some(c) })
+    collection_or_mock(
+        ctx,
+        if c.eq_ignore_ascii_case("mock") {
+            None
+        } else {
+            Some(c)
+        },
+    )
 }
 
 /// Runs an oracle command.
@@ -49,35 +56,72 @@ pub async fn run(ctx: &Ctx, cmd: OracleCmd) -> CliResult<()> {
     let d = ctx.deployment()?;
     let oracle = IPriceOracle::new(d.contracts.oracle, &ctx.provider);
     match cmd {
-        OracleCmd::Post { csv: Some(path), decimals, .. } => {
+        OracleCmd::Post {
+            csv: Some(path),
+            decimals,
+            ..
+        } => {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| CliError::Missing(format!("cannot read {}: {e}", path.display())))?;
             let rows = parse_price_csv(&path.display().to_string(), &text, decimals)?;
             let (collections, prices): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
             let n = collections.len();
-            tx!(format!("postPrices ({n} prices)"), oracle.postPrices(collections, prices));
+            tx!(
+                format!("postPrices ({n} prices)"),
+                oracle.postPrices(collections, prices)
+            );
         }
-        OracleCmd::Post { collection: Some(c), price: Some(p), decimals, .. } => {
+        OracleCmd::Post {
+            collection: Some(c),
+            price: Some(p),
+            decimals,
+            ..
+        } => {
             let collection = collection_arg(ctx, &c)?;
             let price = parse_amount(&p, decimals)?;
             if price.is_zero() {
                 return Err(CliError::Missing("the price must be positive".into()));
             }
-            tx!(format!("postPrice {collection} {}", format_amount(price, decimals)), oracle.postPrice(collection, price));
+            tx!(
+                format!("postPrice {collection} {}", format_amount(price, decimals)),
+                oracle.postPrice(collection, price)
+            );
         }
         OracleCmd::Post { .. } => {
-            return Err(CliError::Missing("give <collection> <price>, or --csv <file>".into()));
+            return Err(CliError::Missing(
+                "give <collection> <price>, or --csv <file>".into(),
+            ));
         }
-        OracleCmd::Price { collection, token, decimals } => {
+        OracleCmd::Price {
+            collection,
+            token,
+            decimals,
+        } => {
             let collection = collection_arg(ctx, &collection)?;
             let token = match token {
                 Some(t) => parse_u256(&t, "token id")?,
                 None => U256::ZERO,
             };
-            let b = oracle.borrowPrice(collection, token).call().await.map_err(call_err("borrowPrice"))?;
-            let l = oracle.liquidationPrice(collection, token).call().await.map_err(call_err("liquidationPrice"))?;
-            println!("borrow price      {} ({})", format_amount(b._0, decimals), oracle_status_name(b._1));
-            println!("liquidation price {} ({})", format_amount(l._0, decimals), oracle_status_name(l._1));
+            let b = oracle
+                .borrowPrice(collection, token)
+                .call()
+                .await
+                .map_err(call_err("borrowPrice"))?;
+            let l = oracle
+                .liquidationPrice(collection, token)
+                .call()
+                .await
+                .map_err(call_err("liquidationPrice"))?;
+            println!(
+                "borrow price      {} ({})",
+                format_amount(b._0, decimals),
+                oracle_status_name(b._1)
+            );
+            println!(
+                "liquidation price {} ({})",
+                format_amount(l._0, decimals),
+                oracle_status_name(l._1)
+            );
         }
     }
     Ok(())

@@ -18,9 +18,11 @@ const TOKEN_ERRORS: &str = "
     error ERC721InvalidSender(address sender);
 ";
 
-/// The interfaces whose errors are known, as exported by `lien abi`.
-const INTERFACES: [&str; 7] = [
+/// The interfaces whose errors are known, as exported by `lien abi`. The OfferBook's errors
+/// also come back from `LoanBook.borrow`, which passes the OfferBook's revert data through.
+const INTERFACES: [&str; 8] = [
     TOKEN_ERRORS,
+    include_str!("../../../abi/OfferBook.sol"),
     include_str!("../../../abi/LoanBook.sol"),
     include_str!("../../../abi/Liquidator.sol"),
     include_str!("../../../abi/Oracle.sol"),
@@ -55,7 +57,10 @@ fn declarations(source: &str) -> Vec<ErrorDecl> {
                 .filter(|a| !a.is_empty())
                 .map(|a| a.split_whitespace().next().unwrap_or(a).to_owned())
                 .collect();
-            Some(ErrorDecl { name: name.trim().to_owned(), types })
+            Some(ErrorDecl {
+                name: name.trim().to_owned(),
+                types,
+            })
         })
         .collect()
 }
@@ -76,11 +81,17 @@ fn show(v: &DynSolValue) -> String {
 /// Solidity `Error(string)`, or the raw bytes when nothing matches.
 pub fn decode_revert(data: &[u8]) -> String {
     if data.len() < 4 {
-        return if data.is_empty() { "reverted without data".into() } else { format!("reverted with {}", Bytes::copy_from_slice(data)) };
+        return if data.is_empty() {
+            "reverted without data".into()
+        } else {
+            format!("reverted with {}", Bytes::copy_from_slice(data))
+        };
     }
     let (selector, args) = data.split_at(4);
     if selector == [0x08, 0xc3, 0x79, 0xa0] {
-        if let Ok(DynSolValue::Tuple(v)) = DynSolType::Tuple(vec![DynSolType::String]).abi_decode_params(args) {
+        if let Ok(DynSolValue::Tuple(v)) =
+            DynSolType::Tuple(vec![DynSolType::String]).abi_decode_params(args)
+        {
             if let [DynSolValue::String(s)] = v.as_slice() {
                 return format!("reverted: {s}");
             }
@@ -90,17 +101,29 @@ pub fn decode_revert(data: &[u8]) -> String {
         if keccak256(decl.signature().as_bytes())[..4] != *selector {
             continue;
         }
-        let Ok(types) = decl.types.iter().map(|t| DynSolType::parse(t)).collect::<Result<Vec<_>, _>>() else {
+        let Ok(types) = decl
+            .types
+            .iter()
+            .map(|t| DynSolType::parse(t))
+            .collect::<Result<Vec<_>, _>>()
+        else {
             return decl.name;
         };
         return match DynSolType::Tuple(types).abi_decode_params(args) {
             Ok(DynSolValue::Tuple(values)) => {
-                format!("{}({})", decl.name, values.iter().map(show).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{}({})",
+                    decl.name,
+                    values.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
             }
             _ => format!("{} (undecodable arguments)", decl.name),
         };
     }
-    format!("reverted with unknown error {}", Bytes::copy_from_slice(data))
+    format!(
+        "reverted with unknown error {}",
+        Bytes::copy_from_slice(data)
+    )
 }
 
 /// A readable message for a failed contract call or transaction.
@@ -135,7 +158,7 @@ pub fn shorten_hex(msg: &str) -> String {
 mod tests {
     use super::*;
     use alloy::{primitives::U256, sol_types::SolError};
-    use lien_client::bindings::{IGovernance, ILoanBook};
+    use lien_client::bindings::{IGovernance, ILoanBook, IOfferBook};
 
     #[test]
     fn custom_errors_decode_with_arguments() {
@@ -146,14 +169,38 @@ mod tests {
         assert_eq!(decode_revert(&data), "ERC721NonexistentToken(8)");
         let e = ILoanBook::LoanBookNotLiquidatable {};
         assert_eq!(decode_revert(&e.abi_encode()), "LoanBookNotLiquidatable()");
-        let e = IGovernance::GovTimelocked { _0: U256::from(1u64), _1: 99 };
+        let e = IGovernance::GovTimelocked {
+            _0: U256::from(1u64),
+            _1: 99,
+        };
         assert_eq!(decode_revert(&e.abi_encode()), "GovTimelocked(1, 99)");
+    }
+
+    #[test]
+    fn offer_book_errors_decode() {
+        assert_eq!(
+            decode_revert(&IOfferBook::OfferBookOfferExpired {}.abi_encode()),
+            "OfferBookOfferExpired()"
+        );
+        assert_eq!(
+            decode_revert(&IOfferBook::OfferBookPaused {}.abi_encode()),
+            "OfferBookPaused()"
+        );
+        let e = IOfferBook::OfferBookUnknownOffer(U256::from(9u8));
+        assert_eq!(decode_revert(&e.abi_encode()), "OfferBookUnknownOffer(9)");
+        let e = IOfferBook::OfferBookChangeTooSoon(1_700_000_000);
+        assert_eq!(
+            decode_revert(&e.abi_encode()),
+            "OfferBookChangeTooSoon(1700000000)"
+        );
     }
 
     #[test]
     fn string_reverts_and_unknown_data() {
         let mut data = vec![0x08, 0xc3, 0x79, 0xa0];
-        data.extend(DynSolValue::Tuple(vec![DynSolValue::String("nope".into())]).abi_encode_params());
+        data.extend(
+            DynSolValue::Tuple(vec![DynSolValue::String("nope".into())]).abi_encode_params(),
+        );
         assert_eq!(decode_revert(&data), "reverted: nope");
         assert_eq!(decode_revert(&[]), "reverted without data");
         assert!(decode_revert(&[1, 2, 3, 4]).starts_with("reverted with unknown error 0x01020304"));
@@ -162,7 +209,10 @@ mod tests {
     #[test]
     fn long_hex_is_shortened() {
         let long = format!("data: \"0x{}\" end 0x1234", "ab".repeat(100));
-        assert_eq!(shorten_hex(&long), format!("data: \"0x{}… (100 bytes)\" end 0x1234", "ab".repeat(16)));
+        assert_eq!(
+            shorten_hex(&long),
+            format!("data: \"0x{}… (100 bytes)\" end 0x1234", "ab".repeat(16))
+        );
         assert_eq!(shorten_hex("no hex 0x"), "no hex 0x");
     }
 

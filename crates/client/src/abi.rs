@@ -33,8 +33,13 @@ pub fn export_abi(root: &Path, contract: &ContractCrate) -> Result<String, Packa
     let exported = export_abi_raw(root, contract)?;
     let src = root.join("contracts").join(&contract.dir).join("src");
     let sources = rust_sources(&src);
-    let events: Vec<String> = sources.iter().flat_map(|text| event_declarations(text)).collect();
-    let ownable = sources.iter().any(|text| text.contains("impl IOwnable for"));
+    let events: Vec<String> = sources
+        .iter()
+        .flat_map(|text| event_declarations(text))
+        .collect();
+    let ownable = sources
+        .iter()
+        .any(|text| text.contains("impl IOwnable for"));
     Ok(complete_interface(&exported, &events, ownable))
 }
 
@@ -43,7 +48,9 @@ fn rust_sources(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -57,7 +64,10 @@ fn rust_sources(dir: &Path) -> Vec<String> {
         }
     }
     files.sort();
-    files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+    files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
 }
 
 /// The `event Name(...);` declarations in a Rust source, whitespace-normalised.
@@ -73,11 +83,19 @@ pub fn event_declarations(source: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut rest = code.as_str();
     while let Some(i) = rest.find("event ") {
-        let word_start = i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric() && rest.as_bytes()[i - 1] != b'_';
+        let word_start = i == 0
+            || !rest.as_bytes()[i - 1].is_ascii_alphanumeric() && rest.as_bytes()[i - 1] != b'_';
         let tail = &rest[i..];
         match tail.find(';') {
             Some(end) if word_start && tail[..end].contains('(') && !tail[..end].contains('{') => {
-                found.push(tail[..=end].split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")"));
+                found.push(
+                    tail[..=end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .replace("( ", "(")
+                        .replace(" )", ")"),
+                );
                 rest = &tail[end..];
             }
             _ => rest = &rest[i + 6..],
@@ -89,7 +107,9 @@ pub fn event_declarations(source: &str) -> Vec<String> {
 /// Inserts `events` (and the Ownable functions when `ownable` and missing) before the closing
 /// brace of the exported interface.
 pub fn complete_interface(exported: &str, events: &[String], ownable: bool) -> String {
-    let Some(close) = exported.rfind('}') else { return exported.to_owned() };
+    let Some(close) = exported.rfind('}') else {
+        return exported.to_owned();
+    };
     let mut extra = String::new();
     if ownable && !exported.contains("function owner()") {
         extra.push_str("\n    function owner() external view returns (address);\n");
@@ -98,14 +118,21 @@ pub fn complete_interface(exported: &str, events: &[String], ownable: bool) -> S
     for event in events {
         extra.push_str(&format!("\n    {event}\n"));
     }
-    let head = exported[..close].trim_end_matches(|c| c == ' ');
+    let head = exported[..close].trim_end_matches(' ');
     format!("{head}{extra}{}", &exported[close..])
 }
 
 fn export_abi_raw(root: &Path, contract: &ContractCrate) -> Result<String, PackageError> {
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(root)
-        .args(["run", "--locked", "--quiet", "--features", "export-abi", "--manifest-path"])
+        .args([
+            "run",
+            "--locked",
+            "--quiet",
+            "--features",
+            "export-abi",
+            "--manifest-path",
+        ])
         .arg(contracts_manifest(root))
         .args(["-p", &contract.package])
         .output()
@@ -128,10 +155,20 @@ mod tests {
     fn events_are_found_and_added() {
         let src = "sol! {\n /// doc\n event A(address indexed x,\n   uint256 y);\n // event Fake(uint256);\n error E();\n}\nlet prevent = 1;";
         let events = event_declarations(src);
-        assert_eq!(events, vec!["event A(address indexed x, uint256 y);".to_owned()]);
-        let out = complete_interface("interface I {\n    function f() external;\n}\n", &events, true);
+        assert_eq!(
+            events,
+            vec!["event A(address indexed x, uint256 y);".to_owned()]
+        );
+        let out = complete_interface(
+            "interface I {\n    function f() external;\n}\n",
+            &events,
+            true,
+        );
         assert!(out.contains("function owner() external view returns (address);"));
-        assert!(out.contains("    event A(address indexed x, uint256 y);\n}"), "{out}");
+        assert!(
+            out.contains("    event A(address indexed x, uint256 y);\n}"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -80,18 +80,37 @@ fn rpc(e: impl std::fmt::Display) -> DeployError {
 
 /// The data fee of activating `code`, estimated like cargo-stylus: `eth_call` of
 /// `activateProgram` with the code placed at a scratch address by a state override, plus 20%.
-pub async fn estimate_activation_fee(provider: &impl Provider, code: &[u8]) -> Result<U256, DeployError> {
+pub async fn estimate_activation_fee(
+    provider: &impl Provider,
+    code: &[u8],
+) -> Result<U256, DeployError> {
     let scratch = address!("00000000000000000000000000000000005c7a7c");
     let caller = address!("00000000000000000000000000000000005c7a7d");
     let mut overrides = StateOverride::default();
-    overrides.insert(scratch, AccountOverride { code: Some(code.to_vec().into()), ..Default::default() });
-    overrides.insert(caller, AccountOverride { balance: Some(U256::MAX >> 8), ..Default::default() });
+    overrides.insert(
+        scratch,
+        AccountOverride {
+            code: Some(code.to_vec().into()),
+            ..Default::default()
+        },
+    );
+    overrides.insert(
+        caller,
+        AccountOverride {
+            balance: Some(U256::MAX >> 8),
+            ..Default::default()
+        },
+    );
     let call = TransactionRequest::default()
         .with_from(caller)
         .with_to(ARB_WASM)
         .with_value(U256::from(10u64).pow(U256::from(18u64)))
         .with_input(IArbWasm::activateProgramCall { program: scratch }.abi_encode());
-    let out = provider.call(call).overrides(overrides).await.map_err(rpc)?;
+    let out = provider
+        .call(call)
+        .overrides(overrides)
+        .await
+        .map_err(rpc)?;
     let reply = IArbWasm::activateProgramCall::abi_decode_returns(&out).map_err(rpc)?;
     Ok(reply.dataFee + reply.dataFee / U256::from(5u64))
 }
@@ -112,8 +131,17 @@ pub async fn deploy_stylus(
         initValue: U256::ZERO,
         salt: B256::ZERO,
     };
-    let tx = TransactionRequest::default().with_to(STYLUS_DEPLOYER).with_value(fee).with_input(input.abi_encode());
-    let receipt = provider.send_transaction(tx).await.map_err(rpc)?.get_receipt().await.map_err(rpc)?;
+    let tx = TransactionRequest::default()
+        .with_to(STYLUS_DEPLOYER)
+        .with_value(fee)
+        .with_input(input.abi_encode());
+    let receipt = provider
+        .send_transaction(tx)
+        .await
+        .map_err(rpc)?
+        .get_receipt()
+        .await
+        .map_err(rpc)?;
     let tx_hash = receipt.transaction_hash;
     if !receipt.status() {
         return Err(DeployError::Reverted(name.to_owned(), tx_hash));
@@ -126,7 +154,11 @@ pub async fn deploy_stylus(
         .find_map(|log| IStylusDeployer::ContractDeployed::decode_log_data(log.data()).ok())
         .map(|event| event.deployedContract)
         .ok_or(DeployError::NoAddress(tx_hash))?;
-    Ok(Deployed { address, tx_hash, gas_used: receipt.gas_used })
+    Ok(Deployed {
+        address,
+        tx_hash,
+        gas_used: receipt.gas_used,
+    })
 }
 
 #[cfg(test)]
@@ -142,6 +174,9 @@ mod tests {
         assert_eq!(U256::from_be_slice(&init[1..33]), U256::from(code.len()));
         assert_eq!(init[35], 0x2b, "code starts at byte 43");
         assert_eq!(&init[43..], &code);
-        assert_eq!(&constructor_calldata(&[9])[..], &[0x55, 0x85, 0x25, 0x8d, 9]);
+        assert_eq!(
+            &constructor_calldata(&[9])[..],
+            &[0x55, 0x85, 0x25, 0x8d, 9]
+        );
     }
 }

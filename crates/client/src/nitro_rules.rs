@@ -4,7 +4,9 @@
 //! types, multi-value, floats, unsupported bulk-memory ops, missing exports, a start function,
 //! and the structural limits.
 
-use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures};
+use wasmparser::{
+    ExternalKind, Operator, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
+};
 
 /// Nitro's validator feature set (ArbOS ≥ 60: multi-value off).
 pub fn nitro_features() -> WasmFeatures {
@@ -90,7 +92,11 @@ pub fn check(wasm: &[u8]) -> Vec<Violation> {
             Payload::ImportSection(reader) => {
                 let imports: Vec<_> = reader.into_imports().flatten().collect();
                 if imports.len() > limits::IMPORTS {
-                    found.push(Violation::TooMany("imports", imports.len() as u64, limits::IMPORTS as u64));
+                    found.push(Violation::TooMany(
+                        "imports",
+                        imports.len() as u64,
+                        limits::IMPORTS as u64,
+                    ));
                 }
                 for import in imports {
                     if import.name.starts_with("stylus") || import.module.starts_with("stylus") {
@@ -100,7 +106,10 @@ pub fn check(wasm: &[u8]) -> Vec<Violation> {
                         TypeRef::Func(ty) if matches!(import.module, "vm_hooks" | "console") => {
                             func_types.push(ty)
                         }
-                        _ => found.push(Violation::ForeignImport(format!("{}.{}", import.module, import.name))),
+                        _ => found.push(Violation::ForeignImport(format!(
+                            "{}.{}",
+                            import.module, import.name
+                        ))),
                     }
                 }
             }
@@ -109,21 +118,31 @@ pub fn check(wasm: &[u8]) -> Vec<Violation> {
                 for memory in reader.into_iter().flatten() {
                     memories += 1;
                     if memory.initial > limits::INITIAL_PAGES {
-                        found.push(Violation::TooMany("initial pages", memory.initial, limits::INITIAL_PAGES));
+                        found.push(Violation::TooMany(
+                            "initial pages",
+                            memory.initial,
+                            limits::INITIAL_PAGES,
+                        ));
                     }
                 }
             }
             Payload::TableSection(reader) => {
                 for table in reader.into_iter().flatten() {
                     if table.ty.initial > limits::TABLE_ENTRIES {
-                        found.push(Violation::TooMany("table entries", table.ty.initial, limits::TABLE_ENTRIES));
+                        found.push(Violation::TooMany(
+                            "table entries",
+                            table.ty.initial,
+                            limits::TABLE_ENTRIES,
+                        ));
                     }
                 }
             }
-            Payload::GlobalSection(reader) => {
-                if reader.count() as usize > limits::GLOBALS {
-                    found.push(Violation::TooMany("globals", u64::from(reader.count()), limits::GLOBALS as u64));
-                }
+            Payload::GlobalSection(reader) if reader.count() as usize > limits::GLOBALS => {
+                found.push(Violation::TooMany(
+                    "globals",
+                    u64::from(reader.count()),
+                    limits::GLOBALS as u64,
+                ));
             }
             Payload::ExportSection(reader) => {
                 for export in reader.into_iter().flatten() {
@@ -135,10 +154,18 @@ pub fn check(wasm: &[u8]) -> Vec<Violation> {
             }
             Payload::StartSection { .. } => found.push(Violation::StartFunction),
             Payload::DataSection(reader) if reader.count() as usize > limits::DATAS => {
-                found.push(Violation::TooMany("data segments", u64::from(reader.count()), limits::DATAS as u64));
+                found.push(Violation::TooMany(
+                    "data segments",
+                    u64::from(reader.count()),
+                    limits::DATAS as u64,
+                ));
             }
             Payload::ElementSection(reader) if reader.count() as usize > limits::ELEMENTS => {
-                found.push(Violation::TooMany("element segments", u64::from(reader.count()), limits::ELEMENTS as u64));
+                found.push(Violation::TooMany(
+                    "element segments",
+                    u64::from(reader.count()),
+                    limits::ELEMENTS as u64,
+                ));
             }
             Payload::CodeSectionEntry(body) => check_body(&body, &mut found),
             _ => {}
@@ -150,16 +177,27 @@ pub fn check(wasm: &[u8]) -> Vec<Violation> {
             found.push(Violation::TooMany(what, count, limit));
         }
     }
-    if types.iter().any(|(p, r)| p.iter().chain(r).any(|t| matches!(t, ValType::F32 | ValType::F64))) {
+    if types.iter().any(|(p, r)| {
+        p.iter()
+            .chain(r)
+            .any(|t| matches!(t, ValType::F32 | ValType::F64))
+    }) {
         found.push(Violation::Float("a function type uses f32/f64".into()));
     }
     if memories != 1 {
         found.push(Violation::MemoryCount(memories));
     }
     if exports.len() > limits::EXPORTS {
-        found.push(Violation::TooMany("exports", exports.len() as u64, limits::EXPORTS as u64));
+        found.push(Violation::TooMany(
+            "exports",
+            exports.len() as u64,
+            limits::EXPORTS as u64,
+        ));
     }
-    if !exports.iter().any(|(n, k, _)| n == "memory" && *k == ExternalKind::Memory) {
+    if !exports
+        .iter()
+        .any(|(n, k, _)| n == "memory" && *k == ExternalKind::Memory)
+    {
         found.push(Violation::MissingMemoryExport);
     }
     let entry_ok = exports.iter().any(|(n, k, idx)| {
@@ -187,9 +225,15 @@ fn check_body(body: &wasmparser::FunctionBody<'_>, found: &mut Vec<Violation>) {
         }
     }
     if locals > limits::LOCALS {
-        found.push(Violation::TooMany("locals in one function", u64::from(locals), u64::from(limits::LOCALS)));
+        found.push(Violation::TooMany(
+            "locals in one function",
+            u64::from(locals),
+            u64::from(limits::LOCALS),
+        ));
     }
-    let Ok(ops) = body.get_operators_reader() else { return };
+    let Ok(ops) = body.get_operators_reader() else {
+        return;
+    };
     for op in ops.into_iter().flatten() {
         match op {
             Operator::MemoryCopy { .. } | Operator::MemoryFill { .. } => {}
@@ -262,7 +306,11 @@ mod tests {
         )
         .expect("wat");
         let v = check(&w);
-        for expected in [Violation::StartFunction, Violation::MissingMemoryExport, Violation::BadEntrypoint] {
+        for expected in [
+            Violation::StartFunction,
+            Violation::MissingMemoryExport,
+            Violation::BadEntrypoint,
+        ] {
             assert!(v.contains(&expected), "{expected:?} not in {v:?}");
         }
         assert!(v.iter().any(|v| matches!(v, Violation::ForeignImport(_))));

@@ -79,9 +79,10 @@ impl Artifact {
 
 /// The workspace root (the folder holding the top `Cargo.toml`), from this crate's location.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-    })
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
 }
 
 /// The manifest of the contracts workspace (a workspace of its own: see contracts/Cargo.toml).
@@ -104,7 +105,13 @@ fn cargo() -> Command {
 pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageError> {
     let output = cargo()
         .current_dir(root)
-        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
         .arg(contracts_manifest(root))
         .output()
         .map_err(|e| PackageError::Cargo(format!("metadata: {e}")))?;
@@ -124,13 +131,21 @@ pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageErro
             continue;
         }
         for target in package["targets"].as_array().into_iter().flatten() {
-            let is_cdylib =
-                target["crate_types"].as_array().into_iter().flatten().any(|k| k == "cdylib");
+            let is_cdylib = target["crate_types"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|k| k == "cdylib");
             if is_cdylib {
-                let dir = manifest.parent().and_then(|d| d.strip_prefix(&contracts_dir).ok());
+                let dir = manifest
+                    .parent()
+                    .and_then(|d| d.strip_prefix(&contracts_dir).ok());
                 found.push(ContractCrate {
                     package: package["name"].as_str().unwrap_or_default().to_owned(),
-                    lib_name: target["name"].as_str().unwrap_or_default().replace('-', "_"),
+                    lib_name: target["name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .replace('-', "_"),
                     dir: dir.map(|d| d.display().to_string()).unwrap_or_default(),
                 });
             }
@@ -148,13 +163,23 @@ pub fn build_wasm(root: &Path, crates: &[ContractCrate]) -> Result<(), PackageEr
     for c in crates {
         let status = cargo()
             .current_dir(root)
-            .args(["build", "--locked", "--release", "--target", "wasm32-unknown-unknown", "--manifest-path"])
+            .args([
+                "build",
+                "--locked",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--manifest-path",
+            ])
             .arg(contracts_manifest(root))
             .args(["-p", &c.package])
             .status()
             .map_err(|e| PackageError::Cargo(format!("build: {e}")))?;
         if !status.success() {
-            return Err(PackageError::Cargo(format!("build of {} failed ({status})", c.package)));
+            return Err(PackageError::Cargo(format!(
+                "build of {} failed ({status})",
+                c.package
+            )));
         }
     }
     Ok(())
@@ -176,13 +201,20 @@ pub fn reencode_stripped(name: &str, wasm: &[u8]) -> Result<Vec<u8>, PackageErro
     let mut module = wasm_encoder::Module::new();
     DropCustomSections
         .parse_core_module(&mut module, wasmparser::Parser::new(0), wasm)
-        .map_err(|e| PackageError::Reencode { name: name.to_owned(), reason: e.to_string() })?;
+        .map_err(|e| PackageError::Reencode {
+            name: name.to_owned(),
+            reason: e.to_string(),
+        })?;
     Ok(module.finish())
 }
 
 /// `EF F0 00 00` followed by `wasm` compressed with brotli at quality 11.
 pub fn compress_with_prefix(wasm: &[u8]) -> Vec<u8> {
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
     let mut code = STYLUS_PREFIX.to_vec();
     let mut input = wasm;
     // Writing into a Vec cannot fail.
@@ -206,15 +238,22 @@ pub fn wasm_opt(root: &Path) -> Result<PathBuf, PackageError> {
     if bin.exists() && version_ok {
         return Ok(bin);
     }
-    std::fs::create_dir_all(&tools).map_err(|source| PackageError::Io { path: tools.clone(), source })?;
+    std::fs::create_dir_all(&tools).map_err(|source| PackageError::Io {
+        path: tools.clone(),
+        source,
+    })?;
     let status = Command::new("npm")
         .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
         .arg(&tools)
         .arg(format!("binaryen@{BINARYEN_VERSION}"))
         .status()
-        .map_err(|e| PackageError::Cargo(format!("npm (needed to install binaryen's wasm-opt): {e}")))?;
+        .map_err(|e| {
+            PackageError::Cargo(format!("npm (needed to install binaryen's wasm-opt): {e}"))
+        })?;
     if !status.success() || !bin.exists() {
-        return Err(PackageError::Cargo(format!("npm install binaryen@{BINARYEN_VERSION} failed ({status})")));
+        return Err(PackageError::Cargo(format!(
+            "npm install binaryen@{BINARYEN_VERSION} failed ({status})"
+        )));
     }
     Ok(bin)
 }
@@ -223,19 +262,48 @@ pub fn wasm_opt(root: &Path) -> Result<PathBuf, PackageError> {
 /// extension, mutable globals, saturating float-to-int), dropping debug info and producers.
 pub fn optimize(wasm_opt: &Path, name: &str, wasm: &[u8]) -> Result<Vec<u8>, PackageError> {
     let dir = std::env::temp_dir().join(format!("lien-wasm-opt-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|source| PackageError::Io { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| PackageError::Io {
+        path: dir.clone(),
+        source,
+    })?;
     let (input, output) = (dir.join("in.wasm"), dir.join("out.wasm"));
-    std::fs::write(&input, wasm).map_err(|source| PackageError::Io { path: input.clone(), source })?;
+    std::fs::write(&input, wasm).map_err(|source| PackageError::Io {
+        path: input.clone(),
+        source,
+    })?;
     let result = Command::new(wasm_opt)
         .arg(&input)
-        .args(["-Oz", "--converge", "--mvp-features", "--enable-bulk-memory", "--enable-sign-ext"])
-        .args(["--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--strip-debug", "--strip-producers", "-o"])
+        .args([
+            "-Oz",
+            "--converge",
+            "--mvp-features",
+            "--enable-bulk-memory",
+            "--enable-sign-ext",
+        ])
+        .args([
+            "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int",
+            "--strip-debug",
+            "--strip-producers",
+            "-o",
+        ])
         .arg(&output)
         .output();
     let optimized = match result {
-        Ok(out) if out.status.success() => std::fs::read(&output).map_err(|source| PackageError::Io { path: output.clone(), source }),
-        Ok(out) => Err(PackageError::Reencode { name: name.to_owned(), reason: String::from_utf8_lossy(&out.stderr).into_owned() }),
-        Err(e) => Err(PackageError::Cargo(format!("running {}: {e}", wasm_opt.display()))),
+        Ok(out) if out.status.success() => {
+            std::fs::read(&output).map_err(|source| PackageError::Io {
+                path: output.clone(),
+                source,
+            })
+        }
+        Ok(out) => Err(PackageError::Reencode {
+            name: name.to_owned(),
+            reason: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }),
+        Err(e) => Err(PackageError::Cargo(format!(
+            "running {}: {e}",
+            wasm_opt.display()
+        ))),
     };
     let _ = std::fs::remove_dir_all(&dir);
     optimized
@@ -243,13 +311,21 @@ pub fn optimize(wasm_opt: &Path, name: &str, wasm: &[u8]) -> Result<Vec<u8>, Pac
 
 /// Turns a raw rustc module into an [`Artifact`]: re-encode and strip, `wasm-opt -Oz`
 /// (when `wasm_opt` is given), re-encode and strip again, compress and prefix.
-pub fn package_module(package: &str, raw: &[u8], wasm_opt: Option<&Path>) -> Result<Artifact, PackageError> {
+pub fn package_module(
+    package: &str,
+    raw: &[u8],
+    wasm_opt: Option<&Path>,
+) -> Result<Artifact, PackageError> {
     let mut wasm = reencode_stripped(package, raw)?;
     if let Some(tool) = wasm_opt {
         wasm = reencode_stripped(package, &optimize(tool, package, &wasm)?)?;
     }
     let code = compress_with_prefix(&wasm);
-    Ok(Artifact { package: package.to_owned(), wasm, code })
+    Ok(Artifact {
+        package: package.to_owned(),
+        wasm,
+        code,
+    })
 }
 
 /// Builds and packages every contract of the workspace at `root`; writes
@@ -259,20 +335,31 @@ pub fn package_all(root: &Path, out_dir: &Path) -> Result<Vec<Artifact>, Package
 }
 
 /// As [`package_all`], restricted to the named packages (all when `only` is empty).
-pub fn package_some(root: &Path, out_dir: &Path, only: &[String]) -> Result<Vec<Artifact>, PackageError> {
+pub fn package_some(
+    root: &Path,
+    out_dir: &Path,
+    only: &[String],
+) -> Result<Vec<Artifact>, PackageError> {
     let mut crates = discover_contracts(root)?;
     if !only.is_empty() {
-        let unknown: Vec<&String> = only.iter().filter(|o| !crates.iter().any(|c| &c.package == *o)).collect();
+        let unknown: Vec<&String> = only
+            .iter()
+            .filter(|o| !crates.iter().any(|c| &c.package == *o))
+            .collect();
         if !unknown.is_empty() {
-            return Err(PackageError::Cargo(format!("no contract package named {unknown:?}")));
+            return Err(PackageError::Cargo(format!(
+                "no contract package named {unknown:?}"
+            )));
         }
         crates.retain(|c| only.contains(&c.package));
     }
     build_wasm(root, &crates)?;
     let tool = wasm_opt(root)?;
     let wasm_dir = target_dir(root).join("wasm32-unknown-unknown/release");
-    std::fs::create_dir_all(out_dir)
-        .map_err(|source| PackageError::Io { path: out_dir.to_owned(), source })?;
+    std::fs::create_dir_all(out_dir).map_err(|source| PackageError::Io {
+        path: out_dir.to_owned(),
+        source,
+    })?;
     let mut artifacts = Vec::with_capacity(crates.len());
     for c in &crates {
         let path = wasm_dir.join(format!("{}.wasm", c.lib_name));
@@ -292,8 +379,8 @@ pub fn size_table(artifacts: &[Artifact]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<22} {:>10} {:>12} {:>8}  {}",
-        "contract", "raw (B)", "compressed", "of 24KiB", "status"
+        "{:<22} {:>10} {:>12} {:>8}  status",
+        "contract", "raw (B)", "compressed", "of 24KiB"
     );
     for a in artifacts {
         let share = a.code.len() * 1000 / MAX_COMPRESSED_BYTES;
@@ -317,7 +404,8 @@ pub fn size_table(artifacts: &[Artifact]) -> String {
 /// is an open defect: packaging still reports the contract as over, but does not fail for it,
 /// so the rest of the pipeline keeps running while it is fixed.
 pub fn size_exceptions(root: &Path) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(root.join("contracts/size-exceptions.txt")).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(root.join("contracts/size-exceptions.txt")).unwrap_or_default();
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -330,18 +418,33 @@ pub fn size_exceptions(root: &Path) -> Vec<(String, String)> {
 
 /// Fails with [`PackageError::TooLarge`] naming every contract over a limit that is not in
 /// `exceptions`, and every exception that now fits (so the list cannot go stale).
-pub fn check_limits(artifacts: &[Artifact], exceptions: &[(String, String)]) -> Result<(), PackageError> {
+pub fn check_limits(
+    artifacts: &[Artifact],
+    exceptions: &[(String, String)],
+) -> Result<(), PackageError> {
     let excepted = |a: &Artifact| exceptions.iter().any(|(p, _)| *p == a.package);
     let mut problems: Vec<String> = artifacts
         .iter()
         .filter(|a| !a.within_limits() && !excepted(a))
-        .map(|a| format!("{} ({} B raw, {} B compressed)", a.package, a.wasm.len(), a.code.len()))
+        .map(|a| {
+            format!(
+                "{} ({} B raw, {} B compressed)",
+                a.package,
+                a.wasm.len(),
+                a.code.len()
+            )
+        })
         .collect();
     problems.extend(
         artifacts
             .iter()
             .filter(|a| a.within_limits() && excepted(a))
-            .map(|a| format!("{} now fits: remove it from contracts/size-exceptions.txt", a.package)),
+            .map(|a| {
+                format!(
+                    "{} now fits: remove it from contracts/size-exceptions.txt",
+                    a.package
+                )
+            }),
     );
     if problems.is_empty() {
         Ok(())
@@ -384,15 +487,42 @@ mod tests {
 
     #[test]
     fn limits_are_enforced() {
-        let small = Artifact { package: "a".into(), wasm: vec![0; 10], code: vec![0; 10] };
-        let big = Artifact { package: "b".into(), wasm: vec![0; 10], code: vec![0; MAX_COMPRESSED_BYTES + 1] };
-        let raw = Artifact { package: "c".into(), wasm: vec![0; MAX_RAW_BYTES + 1], code: vec![0; 10] };
+        let small = Artifact {
+            package: "a".into(),
+            wasm: vec![0; 10],
+            code: vec![0; 10],
+        };
+        let big = Artifact {
+            package: "b".into(),
+            wasm: vec![0; 10],
+            code: vec![0; MAX_COMPRESSED_BYTES + 1],
+        };
+        let raw = Artifact {
+            package: "c".into(),
+            wasm: vec![0; MAX_RAW_BYTES + 1],
+            code: vec![0; 10],
+        };
         assert!(check_limits(std::slice::from_ref(&small), &[]).is_ok());
-        let err = check_limits(&[small.clone(), big.clone(), raw], &[]).expect_err("too large").to_string();
-        assert!(err.contains("b (") && err.contains("c (") && !err.contains("a ("), "{err}");
+        let err = check_limits(&[small.clone(), big.clone(), raw], &[])
+            .expect_err("too large")
+            .to_string();
+        assert!(
+            err.contains("b (") && err.contains("c (") && !err.contains("a ("),
+            "{err}"
+        );
         let known = vec![("b".to_owned(), "issue 5".to_owned())];
-        assert!(check_limits(&[small.clone(), big], &known).is_ok(), "a listed contract does not fail");
-        let err = check_limits(&[Artifact { package: "b".into(), ..small }], &known).expect_err("stale");
+        assert!(
+            check_limits(&[small.clone(), big], &known).is_ok(),
+            "a listed contract does not fail"
+        );
+        let err = check_limits(
+            &[Artifact {
+                package: "b".into(),
+                ..small
+            }],
+            &known,
+        )
+        .expect_err("stale");
         assert!(err.to_string().contains("now fits"));
     }
 }

@@ -1,4 +1,4 @@
-//! Deployment of the whole protocol: the five contracts, their wiring, and the hand-over of
+//! Deployment of the whole protocol: the six contracts, their wiring, and the hand-over of
 //! every setter to Governance, with the gas of each step.
 
 use std::path::Path;
@@ -10,7 +10,7 @@ use alloy::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::bindings::{ICollateralVault, ILiquidator, ILoanBook, IOwnable};
+use crate::bindings::{ICollateralVault, ILiquidator, ILoanBook, IOfferBook, IOwnable};
 use crate::deploy::{constructor_calldata, deploy_stylus, DeployError};
 
 /// Addresses of a deployment, as written to `deployments/<network>.json`.
@@ -23,7 +23,9 @@ pub struct Addresses {
     pub oracle: Address,
     /// CollateralVault (NFT custody).
     pub vault: Address,
-    /// LoanBook (the accounting core).
+    /// OfferBook (listings, risk parameters, lenders' offers and their escrow, the pause).
+    pub offer_book: Address,
+    /// LoanBook (loans, repayment, liquidation, settlement claims).
     pub loan_book: Address,
     /// Dutch-auction Liquidator.
     pub liquidator: Address,
@@ -42,7 +44,7 @@ pub struct GovernanceSetup {
     pub guardian: Address,
 }
 
-/// LoanBook's constructor arguments (DESIGN §10 defaults in [`RiskSetup::default`]).
+/// OfferBook's constructor arguments (DESIGN §10 defaults in [`RiskSetup::default`]).
 #[derive(Clone, Copy, Debug)]
 pub struct RiskSetup {
     /// Largest move of any bps parameter in one change.
@@ -59,7 +61,13 @@ pub struct RiskSetup {
 
 impl Default for RiskSetup {
     fn default() -> Self {
-        Self { max_step_bps: 1_000, min_change_interval: 86_400, fee_bps: 1_000, tip_bps: 50, uncertain_haircut_bps: 5_000 }
+        Self {
+            max_step_bps: 1_000,
+            min_change_interval: 86_400,
+            fee_bps: 1_000,
+            tip_bps: 50,
+            uncertain_haircut_bps: 5_000,
+        }
     }
 }
 
@@ -97,25 +105,32 @@ macro_rules! send {
         let call = $call;
         // The node's estimate is the exact minimum for the block it simulated; the real block
         // can differ (a later timestamp rolls a TWAP, a warm slot goes cold), so add a quarter.
-        let estimate =
-            call.estimate_gas().await.map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
+        let estimate = call
+            .estimate_gas()
+            .await
+            .map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
         let pending = call
             .gas(estimate.saturating_add(estimate / 4))
             .send()
             .await
             .map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
-        let receipt =
-            pending.get_receipt().await.map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
+        let receipt = pending
+            .get_receipt()
+            .await
+            .map_err(|e| $crate::protocol::ProtocolError::Tx(what.clone(), e.to_string()))?;
         if !receipt.status() {
             return Err($crate::protocol::ProtocolError::Tx(what, "reverted".into()).into());
         }
-        $crate::protocol::Step { what, gas: receipt.gas_used }
+        $crate::protocol::Step {
+            what,
+            gas: receipt.gas_used,
+        }
     }};
 }
 
-/// Deploys the five contracts with `provider`'s wallet (`deployer`) as the initial owner,
-/// and wires them (vault operators, liquidator's loan book and vault, loan book's siblings).
-/// `code` returns the packaged code of a contract package.
+/// Deploys the six contracts with `provider`'s wallet (`deployer`) as the initial owner,
+/// and wires them (vault operators, liquidator's loan book and vault, loan book's siblings,
+/// the offer book's loan book). `code` returns the packaged code of a contract package.
 pub async fn deploy_protocol<'a>(
     provider: &impl Provider,
     deployer: Address,
@@ -124,20 +139,41 @@ pub async fn deploy_protocol<'a>(
     risk: RiskSetup,
 ) -> Result<(Addresses, Vec<Step>), ProtocolError> {
     let mut steps = Vec::new();
-    let get = |name: &str| code(name).ok_or_else(|| ProtocolError::MissingArtifact(name.to_owned()));
+    let get =
+        |name: &str| code(name).ok_or_else(|| ProtocolError::MissingArtifact(name.to_owned()));
     let owner_only = constructor_calldata(&(deployer,).abi_encode_params());
 
     let mut deploy = async |name: &str, args| -> Result<Address, ProtocolError> {
         let d = deploy_stylus(provider, name, get(name)?, Some(args)).await?;
-        steps.push(Step { what: format!("deploy + activate {name}"), gas: d.gas_used });
+        steps.push(Step {
+            what: format!("deploy + activate {name}"),
+            gas: d.gas_used,
+        });
         Ok(d.address)
     };
     let oracle = deploy("lien-oracle", owner_only.clone()).await?;
     let vault = deploy("lien-vault", owner_only.clone()).await?;
     let liquidator = deploy("lien-liquidator", owner_only.clone()).await?;
-    let loan_args = (deployer, risk.max_step_bps, risk.min_change_interval, risk.fee_bps, risk.tip_bps, risk.uncertain_haircut_bps);
-    let loan_book = deploy("lien-loan-book", constructor_calldata(&loan_args.abi_encode_params())).await?;
-    type GovCtor = (sol_data::Array<sol_data::Address>, sol_data::Uint<8>, sol_data::Uint<64>, sol_data::Address);
+    let offer_args = (
+        deployer,
+        risk.max_step_bps,
+        risk.min_change_interval,
+        risk.fee_bps,
+        risk.tip_bps,
+        risk.uncertain_haircut_bps,
+    );
+    let offer_book = deploy(
+        "lien-offer-book",
+        constructor_calldata(&offer_args.abi_encode_params()),
+    )
+    .await?;
+    let loan_book = deploy("lien-loan-book", owner_only.clone()).await?;
+    type GovCtor = (
+        sol_data::Array<sol_data::Address>,
+        sol_data::Uint<8>,
+        sol_data::Uint<64>,
+        sol_data::Address,
+    );
     let gov_args = GovCtor::abi_encode_params(&(
         governance.owners.clone(),
         governance.threshold,
@@ -147,34 +183,81 @@ pub async fn deploy_protocol<'a>(
     let governance = deploy("lien-governance", constructor_calldata(&gov_args)).await?;
 
     let vault_c = ICollateralVault::new(vault, provider);
-    steps.push(send!("vault.setOperators", vault_c.setOperators(loan_book, liquidator)));
+    steps.push(send!(
+        "vault.setOperators",
+        vault_c.setOperators(loan_book, liquidator)
+    ));
     let liq_c = ILiquidator::new(liquidator, provider);
-    steps.push(send!("liquidator.setLoanBook", liq_c.setLoanBook(loan_book)));
+    steps.push(send!(
+        "liquidator.setLoanBook",
+        liq_c.setLoanBook(loan_book)
+    ));
     steps.push(send!("liquidator.setVault", liq_c.setVault(vault)));
     let book_c = ILoanBook::new(loan_book, provider);
-    steps.push(send!("loanBook.setSiblings", book_c.setSiblings(vault, oracle, liquidator)));
-    Ok((Addresses { governance, oracle, vault, loan_book, liquidator }, steps))
+    steps.push(send!(
+        "loanBook.setSiblings",
+        book_c.setSiblings(offer_book, vault, oracle, liquidator)
+    ));
+    let offers_c = IOfferBook::new(offer_book, provider);
+    steps.push(send!(
+        "offerBook.setLoanBook",
+        offers_c.setLoanBook(loan_book)
+    ));
+    Ok((
+        Addresses {
+            governance,
+            oracle,
+            vault,
+            offer_book,
+            loan_book,
+            liquidator,
+        },
+        steps,
+    ))
 }
 
-/// Transfers the ownership of the oracle, vault, loan book and liquidator to Governance.
-/// After this no key but Governance's proposals can change the protocol.
-pub async fn hand_over_to_governance(provider: &impl Provider, a: &Addresses) -> Result<Vec<Step>, ProtocolError> {
+/// Transfers the ownership of the oracle, vault, offer book, loan book and liquidator to
+/// Governance. After this no key but Governance's proposals (and the guardian's pause of the
+/// offer book) can change the protocol.
+pub async fn hand_over_to_governance(
+    provider: &impl Provider,
+    a: &Addresses,
+) -> Result<Vec<Step>, ProtocolError> {
     let mut steps = Vec::new();
-    for (name, address) in [("oracle", a.oracle), ("vault", a.vault), ("loanBook", a.loan_book), ("liquidator", a.liquidator)] {
+    let contracts = [
+        ("oracle", a.oracle),
+        ("vault", a.vault),
+        ("offerBook", a.offer_book),
+        ("loanBook", a.loan_book),
+        ("liquidator", a.liquidator),
+    ];
+    for (name, address) in contracts {
         let c = IOwnable::new(address, provider);
-        steps.push(send!(format!("{name}.transferOwnership(governance)"), c.transferOwnership(a.governance)));
+        steps.push(send!(
+            format!("{name}.transferOwnership(governance)"),
+            c.transferOwnership(a.governance)
+        ));
     }
     Ok(steps)
 }
 
 /// Writes `deployments/<network>.json` under `root`.
-pub fn write_deployment(root: &Path, network: &str, chain_id: u64, a: &Addresses) -> Result<(), ProtocolError> {
+pub fn write_deployment(
+    root: &Path,
+    network: &str,
+    chain_id: u64,
+    a: &Addresses,
+) -> Result<(), ProtocolError> {
     let dir = root.join("deployments");
     let path = dir.join(format!("{network}.json"));
     let io = |e| ProtocolError::Io(path.display().to_string(), e);
     std::fs::create_dir_all(&dir).map_err(io)?;
     let body = serde_json::json!({ "network": network, "chainId": chain_id, "contracts": a });
-    std::fs::write(&path, serde_json::to_string_pretty(&body).unwrap_or_default() + "\n").map_err(io)
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&body).unwrap_or_default() + "\n",
+    )
+    .map_err(io)
 }
 
 /// `amount × 10^decimals`.

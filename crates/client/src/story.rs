@@ -13,7 +13,9 @@ use alloy::{
     sol_types::SolCall,
 };
 
-use crate::bindings::{IGovernance, ILiquidator, ILoanBook, IPriceOracle, IERC20, IERC721};
+use crate::bindings::{
+    IGovernance, ILiquidator, ILoanBook, IOfferBook, IPriceOracle, IERC20, IERC721,
+};
 use crate::deploy::deploy_stylus;
 use crate::protocol::{self, units, Addresses, GovernanceSetup, ProtocolError, RiskSetup, Step};
 use crate::send;
@@ -47,11 +49,39 @@ impl Actor {
     }
 }
 
+/// INV-SOLV after one chapter: each book's token balance against what it owes
+/// (`held(currency)`: the OfferBook's open escrow; the LoanBook's claims + reserve).
+#[derive(Clone, Debug)]
+pub struct Solvency {
+    /// The chapter just finished.
+    pub after: String,
+    /// The OfferBook's balance of the currency.
+    pub offer_book_balance: U256,
+    /// `OfferBook.held(currency)`.
+    pub offer_book_held: U256,
+    /// The LoanBook's balance of the currency.
+    pub loan_book_balance: U256,
+    /// `LoanBook.held(currency)`.
+    pub loan_book_held: U256,
+}
+
+impl Solvency {
+    /// Whether both books hold at least what they owe.
+    pub fn holds(&self) -> bool {
+        self.offer_book_balance >= self.offer_book_held
+            && self.loan_book_balance >= self.loan_book_held
+    }
+}
+
 /// The outcome of the story: addresses, the gas of every step, and facts checked on the way.
 #[derive(Default)]
 pub struct Summary {
     /// Contract addresses.
     pub addresses: Option<Addresses>,
+    /// The currency (mock ERC-20) and the collection (mock ERC-721) of the story.
+    pub assets: Option<(Address, Address)>,
+    /// INV-SOLV of both books, checked after every chapter.
+    pub solvency: Vec<Solvency>,
     /// Every transaction, in order: (chapter, what, gas).
     pub steps: Vec<(String, String, u64)>,
     /// Readable facts established by the story (balances, prices, outcomes).
@@ -72,8 +102,8 @@ impl Summary {
         let mut out = String::new();
         if let Some(a) = &self.addresses {
             out.push_str(&format!(
-                "contracts\n  governance {}\n  oracle     {}\n  vault      {}\n  loan book  {}\n  liquidator {}\n\n",
-                a.governance, a.oracle, a.vault, a.loan_book, a.liquidator
+                "contracts\n  governance {}\n  oracle     {}\n  vault      {}\n  offer book {}\n  loan book  {}\n  liquidator {}\n\n",
+                a.governance, a.oracle, a.vault, a.offer_book, a.loan_book, a.liquidator
             ));
         }
         out.push_str(&format!("{:<14} {:<58} {:>10}\n", "chapter", "step", "gas"));
@@ -83,6 +113,24 @@ impl Summary {
         out.push_str("\nwhat happened\n");
         for fact in &self.facts {
             out.push_str(&format!("  - {fact}\n"));
+        }
+        if let Some(last) = self.solvency.last() {
+            let broken: Vec<&str> = self
+                .solvency
+                .iter()
+                .filter(|v| !v.holds())
+                .map(|v| v.after.as_str())
+                .collect();
+            out.push_str(&format!(
+                "  - INV-SOLV (balance ≥ held) of both books after each of {} chapters: {}{}; at the end the offer book holds {} for {} of escrow, the loan book {} for {} of claims + reserve\n",
+                self.solvency.len(),
+                broken.is_empty(),
+                if broken.is_empty() { String::new() } else { format!(" (broken after {})", broken.join(", ")) },
+                fmt_tok(last.offer_book_balance),
+                fmt_tok(last.offer_book_held),
+                fmt_tok(last.loan_book_balance),
+                fmt_tok(last.loan_book_held),
+            ));
         }
         out
     }
@@ -94,8 +142,16 @@ fn tx_err(what: &str, e: impl std::fmt::Display) -> ProtocolError {
 
 async fn fund(chain: &impl Chain, to: Address, eth: u64) -> Result<(), ProtocolError> {
     let (_, p) = chain.funder();
-    let tx = TransactionRequest::default().with_to(to).with_value(units(eth, 18));
-    let receipt = p.send_transaction(tx).await.map_err(|e| tx_err("fund", e))?.get_receipt().await.map_err(|e| tx_err("fund", e))?;
+    let tx = TransactionRequest::default()
+        .with_to(to)
+        .with_value(units(eth, 18));
+    let receipt = p
+        .send_transaction(tx)
+        .await
+        .map_err(|e| tx_err("fund", e))?
+        .get_receipt()
+        .await
+        .map_err(|e| tx_err("fund", e))?;
     if !receipt.status() {
         return Err(tx_err("fund", "reverted"));
     }
@@ -106,7 +162,11 @@ async fn actor(chain: &impl Chain, name: &'static str) -> Result<Actor, Protocol
     let signer = PrivateKeySigner::random();
     fund(chain, signer.address(), 10).await?;
     let provider = chain.provider(&signer);
-    Ok(Actor { name, signer, provider })
+    Ok(Actor {
+        name,
+        signer,
+        provider,
+    })
 }
 
 /// A price of `n` whole tokens (18 decimals).
@@ -126,33 +186,79 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
     let (deployer, dp) = chain.funder();
 
     // ---- cast --------------------------------------------------------------------------
-    let owners = [actor(chain, "owner 1").await?, actor(chain, "owner 2").await?, actor(chain, "owner 3").await?];
+    let owners = [
+        actor(chain, "owner 1").await?,
+        actor(chain, "owner 2").await?,
+        actor(chain, "owner 3").await?,
+    ];
     let guardian = actor(chain, "guardian").await?;
-    let reporters = [actor(chain, "reporter A").await?, actor(chain, "reporter B").await?, actor(chain, "reporter C").await?];
+    let reporters = [
+        actor(chain, "reporter A").await?,
+        actor(chain, "reporter B").await?,
+        actor(chain, "reporter C").await?,
+    ];
     let lender = actor(chain, "lender").await?;
     let alice = actor(chain, "alice").await?;
     let bob = actor(chain, "bob").await?;
     let carol = actor(chain, "carol").await?;
+    let dave = actor(chain, "dave").await?;
+    let erin = actor(chain, "erin").await?;
     let keeper = actor(chain, "keeper").await?;
     let bidder = actor(chain, "bidder").await?;
 
     // ---- chapter 1: deploy -----------------------------------------------------------------
     let ch = "deploy";
     let missing = |n: &str| ProtocolError::MissingArtifact(n.to_owned());
-    let token = deploy_stylus(&dp, "lien-mock-token", chain.code("lien-mock-token").ok_or_else(|| missing("lien-mock-token"))?, None).await?;
-    s.record(ch, Step { what: "deploy + activate currency (mock ERC-20)".into(), gas: token.gas_used });
-    let nft = deploy_stylus(&dp, "lien-mock-nft", chain.code("lien-mock-nft").ok_or_else(|| missing("lien-mock-nft"))?, None).await?;
-    s.record(ch, Step { what: "deploy + activate collection (mock ERC-721)".into(), gas: nft.gas_used });
+    let token = deploy_stylus(
+        &dp,
+        "lien-mock-token",
+        chain
+            .code("lien-mock-token")
+            .ok_or_else(|| missing("lien-mock-token"))?,
+        None,
+    )
+    .await?;
+    s.record(
+        ch,
+        Step {
+            what: "deploy + activate currency (mock ERC-20)".into(),
+            gas: token.gas_used,
+        },
+    );
+    let nft = deploy_stylus(
+        &dp,
+        "lien-mock-nft",
+        chain
+            .code("lien-mock-nft")
+            .ok_or_else(|| missing("lien-mock-nft"))?,
+        None,
+    )
+    .await?;
+    s.record(
+        ch,
+        Step {
+            what: "deploy + activate collection (mock ERC-721)".into(),
+            gas: nft.gas_used,
+        },
+    );
     let gov_setup = GovernanceSetup {
         owners: owners.iter().map(Actor::address).collect(),
         threshold: 2,
         delay: 3_600,
         guardian: guardian.address(),
     };
-    let (a, steps) = protocol::deploy_protocol(&dp, deployer.address(), |n| chain.code(n), &gov_setup, RiskSetup::default()).await?;
+    let (a, steps) = protocol::deploy_protocol(
+        &dp,
+        deployer.address(),
+        |n| chain.code(n),
+        &gov_setup,
+        RiskSetup::default(),
+    )
+    .await?;
     steps.into_iter().for_each(|st| s.record(ch, st));
     s.addresses = Some(a);
     let (currency, collection) = (token.address, nft.address);
+    s.assets = Some((currency, collection));
 
     // bootstrap listing by the deployer, then everything is handed to Governance
     let oracle = IPriceOracle::new(a.oracle, &dp);
@@ -165,85 +271,282 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         twap_window: 3_600,
         decimals: 18,
     };
-    s.record(ch, send!("oracle.setParams (quorum 3, TWAP 1 h)", oracle.setParams(collection, protocol::oracle_params_word(&params))));
-    for r in &reporters {
-        s.record(ch, send!(format!("oracle.addReporter ({})", r.name), oracle.addReporter(collection, r.address())));
-    }
-    let book = ILoanBook::new(a.loan_book, &dp);
-    s.record(ch, send!("loanBook.setCurrency (tip cap 5)", book.setCurrency(currency, tok(5))));
     s.record(
         ch,
         send!(
-            "loanBook.listCollection (LTV 40%, liq 65%, penalty 8%)",
-            book.listCollection(collection, currency, 4_000, 6_500, 800, 13_000, 9_800, 90 * 86_400, 86_400, 300, 86_400)
+            "oracle.setParams (quorum 3, TWAP 1 h)",
+            oracle.setParams(collection, protocol::oracle_params_word(&params))
         ),
     );
-    protocol::hand_over_to_governance(&dp, &a).await?.into_iter().for_each(|st| s.record(ch, st));
+    for r in &reporters {
+        s.record(
+            ch,
+            send!(
+                format!("oracle.addReporter ({})", r.name),
+                oracle.addReporter(collection, r.address())
+            ),
+        );
+    }
+    let offers = IOfferBook::new(a.offer_book, &dp);
+    s.record(
+        ch,
+        send!(
+            "offerBook.setCurrency (tip cap 5)",
+            offers.setCurrency(currency, tok(5))
+        ),
+    );
+    s.record(
+        ch,
+        send!(
+            "offerBook.listCollection (LTV 40%, liq 65%, penalty 8%)",
+            offers.listCollection(
+                collection,
+                currency,
+                4_000,
+                6_500,
+                800,
+                13_000,
+                9_800,
+                90 * 86_400,
+                86_400,
+                300,
+                86_400
+            )
+        ),
+    );
+    protocol::hand_over_to_governance(&dp, &a)
+        .await?
+        .into_iter()
+        .for_each(|st| s.record(ch, st));
     s.fact(format!("protocol deployed and handed to a 2-of-3 Governance with a 1 h timelock; currency {currency}, collection {collection}"));
+    solvency(&mut s, ch, &dp, &a, currency).await?;
 
     // ---- chapter 2: prices ---------------------------------------------------------------------
     let ch = "oracle";
-    post_all(&mut s, ch, &reporters, a.oracle, collection, [tok(100), tok(101), tok(99)]).await?;
+    post_all(
+        &mut s,
+        ch,
+        &reporters,
+        a.oracle,
+        collection,
+        [tok(100), tok(101), tok(99)],
+    )
+    .await?;
     chain.increase_time(3_700).await?;
-    post_all(&mut s, ch, &reporters, a.oracle, collection, [tok(100), tok(101), tok(99)]).await?;
-    let bp = oracle.borrowPrice(collection, U256::ZERO).call().await.map_err(|e| tx_err("borrowPrice", e))?;
-    s.fact(format!("oracle: borrow price {} with status {} (0 = Ok) after a full TWAP window", fmt_tok(bp._0), bp._1));
+    post_all(
+        &mut s,
+        ch,
+        &reporters,
+        a.oracle,
+        collection,
+        [tok(100), tok(101), tok(99)],
+    )
+    .await?;
+    let bp = oracle
+        .borrowPrice(collection, U256::ZERO)
+        .call()
+        .await
+        .map_err(|e| tx_err("borrowPrice", e))?;
+    s.fact(format!(
+        "oracle: borrow price {} with status {} (0 = Ok) after a full TWAP window",
+        fmt_tok(bp._0),
+        bp._1
+    ));
 
-    // ---- chapter 3: a lender funds an offer -----------------------------------------------
+    // ---- chapter 3: a lender funds an offer on the offer book ----------------------------------
     let ch = "lend";
     let tok_l = IERC20::new(currency, &lender.provider);
-    s.record(ch, send!("lender mints 1000 currency", tok_l.mint(lender.address(), tok(1_000))));
-    s.record(ch, send!("lender approves the loan book", tok_l.approve(a.loan_book, tok(120))));
-    let book_l = ILoanBook::new(a.loan_book, &lender.provider);
+    s.record(
+        ch,
+        send!(
+            "lender mints 1000 currency",
+            tok_l.mint(lender.address(), tok(1_000))
+        ),
+    );
+    s.record(
+        ch,
+        send!(
+            "lender approves the offer book",
+            tok_l.approve(a.offer_book, tok(120))
+        ),
+    );
+    let offers_l = IOfferBook::new(a.offer_book, &lender.provider);
     let now = now(&dp).await?;
+    let create = offers_l.createOffer(
+        currency,
+        collection,
+        U256::ZERO,
+        true,
+        tok(30),
+        2_000,
+        30 * 86_400,
+        now + 60 * 86_400,
+        4,
+    );
+    let offer_id = create.call().await.map_err(|e| tx_err("createOffer", e))?;
     s.record(
         ch,
         send!(
             "createOffer: 30 per loan, 20% APR, 30 days, capacity 4",
-            book_l.createOffer(currency, collection, U256::ZERO, true, tok(30), 2_000, 30 * 86_400, now + 60 * 86_400, 4)
+            create
         ),
     );
-    let offer_id = U256::from(1);
+    let escrow = offers_l
+        .held(currency)
+        .call()
+        .await
+        .map_err(|e| tx_err("held", e))?;
+    s.fact(format!(
+        "offer {offer_id} escrows {} in the offer book",
+        fmt_tok(escrow)
+    ));
+    solvency(&mut s, ch, &dp, &a, currency).await?;
+    let book_l = ILoanBook::new(a.loan_book, &lender.provider);
 
     // ---- chapter 4: alice borrows and repays --------------------------------------------------
     let ch = "borrow/repay";
     let alice_loan = borrow(&mut s, ch, &alice, &a, collection, offer_id, 1).await?;
     chain.increase_time(10 * 86_400).await?;
     let book_a = ILoanBook::new(a.loan_book, &alice.provider);
-    let debt = book_a.debt(alice_loan).call().await.map_err(|e| tx_err("debt", e))?;
+    let debt = book_a
+        .debt(alice_loan)
+        .call()
+        .await
+        .map_err(|e| tx_err("debt", e))?;
     let tok_a = IERC20::new(currency, &alice.provider);
-    s.record(ch, send!("alice mints the interest she owes", tok_a.mint(alice.address(), tok(1))));
-    s.record(ch, send!("alice approves the debt", tok_a.approve(a.loan_book, debt + tok(1))));
-    s.record(ch, send!("alice repays after 10 days", book_a.repay(alice_loan)));
-    let owner = IERC721::new(collection, &dp).ownerOf(U256::from(1)).call().await.map_err(|e| tx_err("ownerOf", e))?;
-    s.fact(format!("alice repaid {} after 10 days and holds NFT #1 again: {}", fmt_tok(debt), owner == alice.address()));
-    let claim = book_l.claimable(lender.address(), currency).call().await.map_err(|e| tx_err("claimable", e))?;
-    s.record(ch, send!("lender withdraws principal + interest", book_l.withdraw(currency)));
-    s.fact(format!("lender withdrew {} (principal + interest − 10% protocol fee)", fmt_tok(claim)));
+    s.record(
+        ch,
+        send!(
+            "alice mints the interest she owes",
+            tok_a.mint(alice.address(), tok(1))
+        ),
+    );
+    s.record(
+        ch,
+        send!(
+            "alice approves the debt to the loan book",
+            tok_a.approve(a.loan_book, debt + tok(1))
+        ),
+    );
+    s.record(
+        ch,
+        send!("alice repays after 10 days", book_a.repay(alice_loan)),
+    );
+    let owner = IERC721::new(collection, &dp)
+        .ownerOf(U256::from(1))
+        .call()
+        .await
+        .map_err(|e| tx_err("ownerOf", e))?;
+    s.fact(format!(
+        "alice repaid {} after 10 days and holds NFT #1 again: {}",
+        fmt_tok(debt),
+        owner == alice.address()
+    ));
+    let claim = book_l
+        .claimable(lender.address(), currency)
+        .call()
+        .await
+        .map_err(|e| tx_err("claimable", e))?;
+    s.record(
+        ch,
+        send!(
+            "lender withdraws principal + interest",
+            book_l.withdraw(currency)
+        ),
+    );
+    s.fact(format!(
+        "lender withdrew {} (principal + interest − 10% protocol fee)",
+        fmt_tok(claim)
+    ));
+    solvency(&mut s, ch, &dp, &a, currency).await?;
 
     // ---- chapter 5: bob borrows, the floor crashes, the keeper liquidates, a bidder buys ------
     let ch = "liquidation";
-    post_all(&mut s, "oracle", &reporters, a.oracle, collection, [tok(100), tok(101), tok(99)]).await?;
+    post_all(
+        &mut s,
+        "oracle",
+        &reporters,
+        a.oracle,
+        collection,
+        [tok(100), tok(101), tok(99)],
+    )
+    .await?;
     let bob_loan = borrow(&mut s, ch, &bob, &a, collection, offer_id, 2).await?;
     for _ in 0..3 {
         chain.increase_time(1_800).await?;
-        post_all(&mut s, ch, &reporters, a.oracle, collection, [tok(40), tok(41), tok(39)]).await?;
+        post_all(
+            &mut s,
+            ch,
+            &reporters,
+            a.oracle,
+            collection,
+            [tok(40), tok(41), tok(39)],
+        )
+        .await?;
     }
-    let health = book_l.health(bob_loan).call().await.map_err(|e| tx_err("health", e))?;
-    s.fact(format!("floor fell to 40: bob's loan healthy = {} (debt {}, limit {})", health._0, fmt_tok(health._1), fmt_tok(health._2)));
+    let health = book_l
+        .health(bob_loan)
+        .call()
+        .await
+        .map_err(|e| tx_err("health", e))?;
+    s.fact(format!(
+        "floor fell to 40: bob's loan healthy = {} (debt {}, limit {})",
+        health._0,
+        fmt_tok(health._1),
+        fmt_tok(health._2)
+    ));
     let book_k = ILoanBook::new(a.loan_book, &keeper.provider);
-    s.record(ch, send!("keeper liquidates bob's unhealthy loan", book_k.liquidate(bob_loan)));
+    s.record(
+        ch,
+        send!(
+            "keeper liquidates bob's unhealthy loan",
+            book_k.liquidate(bob_loan)
+        ),
+    );
     let liq = ILiquidator::new(a.liquidator, &bidder.provider);
-    let auctions = liq.liveAuctions().call().await.map_err(|e| tx_err("liveAuctions", e))?;
-    let auction_id = *auctions.last().ok_or_else(|| tx_err("liveAuctions", "no live auction"))?;
-    let start_price = liq.currentPrice(auction_id).call().await.map_err(|e| tx_err("currentPrice", e))?;
+    let auctions = liq
+        .liveAuctions()
+        .call()
+        .await
+        .map_err(|e| tx_err("liveAuctions", e))?;
+    let auction_id = *auctions
+        .last()
+        .ok_or_else(|| tx_err("liveAuctions", "no live auction"))?;
+    let start_price = liq
+        .currentPrice(auction_id)
+        .call()
+        .await
+        .map_err(|e| tx_err("currentPrice", e))?;
     chain.increase_time(1_500).await?; // five 300 s steps of −2%
-    let price = liq.currentPrice(auction_id).call().await.map_err(|e| tx_err("currentPrice", e))?;
+    let price = liq
+        .currentPrice(auction_id)
+        .call()
+        .await
+        .map_err(|e| tx_err("currentPrice", e))?;
     let tok_b = IERC20::new(currency, &bidder.provider);
-    s.record(ch, send!("bidder mints currency", tok_b.mint(bidder.address(), tok(100))));
-    s.record(ch, send!("bidder approves the liquidator", tok_b.approve(a.liquidator, price)));
-    s.record(ch, send!("bidder wins the Dutch auction", liq.bid(auction_id, price)));
-    let owner = IERC721::new(collection, &dp).ownerOf(U256::from(2)).call().await.map_err(|e| tx_err("ownerOf", e))?;
+    s.record(
+        ch,
+        send!(
+            "bidder mints currency",
+            tok_b.mint(bidder.address(), tok(100))
+        ),
+    );
+    s.record(
+        ch,
+        send!(
+            "bidder approves the liquidator",
+            tok_b.approve(a.liquidator, price)
+        ),
+    );
+    s.record(
+        ch,
+        send!("bidder wins the Dutch auction", liq.bid(auction_id, price)),
+    );
+    let owner = IERC721::new(collection, &dp)
+        .ownerOf(U256::from(2))
+        .call()
+        .await
+        .map_err(|e| tx_err("ownerOf", e))?;
     s.fact(format!(
         "auction started at {} and sold after 25 min at {}; NFT #2 now belongs to the bidder: {}",
         fmt_tok(start_price),
@@ -251,15 +554,40 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         owner == bidder.address()
     ));
     let book_b = ILoanBook::new(a.loan_book, &bob.provider);
-    let surplus = book_b.claimable(bob.address(), currency).call().await.map_err(|e| tx_err("claimable", e))?;
+    let surplus = book_b
+        .claimable(bob.address(), currency)
+        .call()
+        .await
+        .map_err(|e| tx_err("claimable", e))?;
     if !surplus.is_zero() {
-        s.record(ch, send!("bob claims his surplus", book_b.withdraw(currency)));
+        s.record(
+            ch,
+            send!("bob claims his surplus", book_b.withdraw(currency)),
+        );
     }
-    let tip = book_k.claimable(keeper.address(), currency).call().await.map_err(|e| tx_err("claimable", e))?;
-    s.record(ch, send!("keeper withdraws the tip", book_k.withdraw(currency)));
-    let lender_part = book_l.claimable(lender.address(), currency).call().await.map_err(|e| tx_err("claimable", e))?;
-    s.record(ch, send!("lender withdraws the proceeds", book_l.withdraw(currency)));
-    let reserve = book_l.reserve(currency).call().await.map_err(|e| tx_err("reserve", e))?;
+    let tip = book_k
+        .claimable(keeper.address(), currency)
+        .call()
+        .await
+        .map_err(|e| tx_err("claimable", e))?;
+    s.record(
+        ch,
+        send!("keeper withdraws the tip", book_k.withdraw(currency)),
+    );
+    let lender_part = book_l
+        .claimable(lender.address(), currency)
+        .call()
+        .await
+        .map_err(|e| tx_err("claimable", e))?;
+    s.record(
+        ch,
+        send!("lender withdraws the proceeds", book_l.withdraw(currency)),
+    );
+    let reserve = book_l
+        .reserve(currency)
+        .call()
+        .await
+        .map_err(|e| tx_err("reserve", e))?;
     s.fact(format!(
         "waterfall: keeper tip {}, lender {}, borrower surplus {}, protocol reserve now {}",
         fmt_tok(tip),
@@ -267,27 +595,64 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         fmt_tok(surplus),
         fmt_tok(reserve)
     ));
+    solvency(&mut s, ch, &dp, &a, currency).await?;
 
     // prices recover so new borrowing is sane again
     for _ in 0..3 {
         chain.increase_time(1_800).await?;
-        post_all(&mut s, "oracle", &reporters, a.oracle, collection, [tok(100), tok(101), tok(99)]).await?;
+        post_all(
+            &mut s,
+            "oracle",
+            &reporters,
+            a.oracle,
+            collection,
+            [tok(100), tok(101), tok(99)],
+        )
+        .await?;
     }
 
     // ---- chapter 6: carol defaults, nobody bids, the lender forecloses --------------------
     let ch = "default";
     let carol_loan = borrow(&mut s, ch, &carol, &a, collection, offer_id, 3).await?;
     chain.increase_time(31 * 86_400 + 3_600).await?; // past due (30 d) + grace (1 d)
-    post_all(&mut s, ch, &reporters, a.oracle, collection, [tok(100), tok(101), tok(99)]).await?;
-    s.record(ch, send!("keeper liquidates carol's overdue loan", book_k.liquidate(carol_loan)));
+    post_all(
+        &mut s,
+        ch,
+        &reporters,
+        a.oracle,
+        collection,
+        [tok(100), tok(101), tok(99)],
+    )
+    .await?;
+    s.record(
+        ch,
+        send!(
+            "keeper liquidates carol's overdue loan",
+            book_k.liquidate(carol_loan)
+        ),
+    );
     chain.increase_time(86_400 + 60).await?; // past the 24 h tail, unsold
-    s.record(ch, send!("anyone forecloses the unsold auction", book_k.foreclose(carol_loan)));
-    let owner = IERC721::new(collection, &dp).ownerOf(U256::from(3)).call().await.map_err(|e| tx_err("ownerOf", e))?;
-    s.fact(format!("carol's NFT #3 went to the lender after an unsold auction: {}", owner == lender.address()));
+    s.record(
+        ch,
+        send!(
+            "anyone forecloses the unsold auction",
+            book_k.foreclose(carol_loan)
+        ),
+    );
+    let owner = IERC721::new(collection, &dp)
+        .ownerOf(U256::from(3))
+        .call()
+        .await
+        .map_err(|e| tx_err("ownerOf", e))?;
+    s.fact(format!(
+        "carol's NFT #3 went to the lender after an unsold auction: {}",
+        owner == lender.address()
+    ));
+    solvency(&mut s, ch, &dp, &a, currency).await?;
 
-    // ---- chapter 7: governance raises the max LTV -----------------------------------------------
+    // ---- chapter 7: governance raises the max LTV on the offer book ---------------------------
     let ch = "governance";
-    let raise = ILoanBook::setCollectionParamsCall {
+    let raise = IOfferBook::setCollectionParamsCall {
         collection,
         max_ltv_bps: 4_500,
         liq_threshold_bps: 6_500,
@@ -300,21 +665,242 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         auction_tail: 86_400,
     };
     let g1 = IGovernance::new(a.governance, &owners[0].provider);
-    s.record(ch, send!("owner 1 proposes max LTV 40% → 45%", g1.propose(a.loan_book, U256::ZERO, Bytes::from(raise.abi_encode()))));
-    let proposal = g1.proposalCount().call().await.map_err(|e| tx_err("proposalCount", e))?;
     let g2 = IGovernance::new(a.governance, &owners[1].provider);
-    s.record(ch, send!("owner 2 approves (threshold reached)", g2.approve(proposal)));
+    s.record(
+        ch,
+        send!(
+            "owner 1 proposes max LTV 40% → 45%",
+            g1.propose(a.offer_book, U256::ZERO, Bytes::from(raise.abi_encode()))
+        ),
+    );
+    let proposal = g1
+        .proposalCount()
+        .call()
+        .await
+        .map_err(|e| tx_err("proposalCount", e))?;
+    s.record(
+        ch,
+        send!("owner 2 approves (threshold reached)", g2.approve(proposal)),
+    );
     let early = g1.execute(proposal).call().await;
-    s.fact(format!("execution before the timelock is refused: {}", early.is_err()));
+    s.fact(format!(
+        "execution before the timelock is refused: {}",
+        early.is_err()
+    ));
     chain.increase_time(3_601).await?;
-    s.record(ch, send!("owner 1 executes after the 1 h timelock", g1.execute(proposal)));
-    let params = book_l.params(collection).call().await.map_err(|e| tx_err("params", e))?;
+    s.record(
+        ch,
+        send!(
+            "owner 1 executes after the 1 h timelock",
+            g1.execute(proposal)
+        ),
+    );
+    let params = offers_l
+        .params(collection)
+        .call()
+        .await
+        .map_err(|e| tx_err("params", e))?;
     s.fact(format!("collection max LTV is now {} bps", params._3));
+    solvency(&mut s, ch, &dp, &a, currency).await?;
+
+    // ---- chapter 8: the guardian pauses new borrowing; Governance resumes it ----------------
+    let ch = "pause";
+    let guard = IGovernance::new(a.governance, &guardian.provider);
+    s.record(
+        ch,
+        send!(
+            "guardian pauses the offer book (no timelock)",
+            guard.guardianPause(a.offer_book)
+        ),
+    );
+    let refused = borrow_error(&mut s, ch, &dave, &a, collection, offer_id, 4).await?;
+    s.fact(format!(
+        "while paused, dave's borrow is refused by the offer book through the loan book: {}",
+        matches!(
+            refused,
+            Some(IOfferBook::IOfferBookErrors::OfferBookPaused(_))
+        )
+    ));
+    let create = offers_l.createOffer(
+        currency,
+        collection,
+        U256::ZERO,
+        true,
+        tok(30),
+        2_000,
+        30 * 86_400,
+        now + 90 * 86_400,
+        1,
+    );
+    let refused = create
+        .call()
+        .await
+        .err()
+        .and_then(|e| e.as_decoded_interface_error::<IOfferBook::IOfferBookErrors>());
+    s.fact(format!(
+        "while paused, new offers are refused: {}",
+        matches!(
+            refused,
+            Some(IOfferBook::IOfferBookErrors::OfferBookPaused(_))
+        )
+    ));
+    let unpause = IOfferBook::unpauseCall {}.abi_encode();
+    s.record(
+        ch,
+        send!(
+            "owner 2 proposes to unpause the offer book",
+            g2.propose(a.offer_book, U256::ZERO, Bytes::from(unpause))
+        ),
+    );
+    let proposal = g2
+        .proposalCount()
+        .call()
+        .await
+        .map_err(|e| tx_err("proposalCount", e))?;
+    s.record(ch, send!("owner 1 approves", g1.approve(proposal)));
+    chain.increase_time(3_601).await?;
+    s.record(
+        ch,
+        send!("owner 2 executes after the timelock", g2.execute(proposal)),
+    );
+    let paused = offers_l
+        .paused()
+        .call()
+        .await
+        .map_err(|e| tx_err("paused", e))?;
+    s.fact(format!(
+        "offer book paused after Governance's unpause: {paused}"
+    ));
+    post_all(
+        &mut s,
+        "oracle",
+        &reporters,
+        a.oracle,
+        collection,
+        [tok(100), tok(101), tok(99)],
+    )
+    .await?;
+    chain.increase_time(1_800).await?;
+    post_all(
+        &mut s,
+        "oracle",
+        &reporters,
+        a.oracle,
+        collection,
+        [tok(100), tok(101), tok(99)],
+    )
+    .await?;
+    let book_d = ILoanBook::new(a.loan_book, &dave.provider);
+    let dave_loan = book_d
+        .borrow(offer_id, U256::from(4))
+        .call()
+        .await
+        .map_err(|e| tx_err("borrow", e))?;
+    s.record(
+        ch,
+        send!(
+            "dave borrows 30 against NFT #4 (the offer's last loan)",
+            book_d.borrow(offer_id, U256::from(4))
+        ),
+    );
+    let o = offers_l
+        .offer(offer_id)
+        .call()
+        .await
+        .map_err(|e| tx_err("offer", e))?;
+    s.fact(format!(
+        "dave's loan {dave_loan} used the offer's capacity: {} of {} used, open = {}",
+        o._10, o._9, o._11
+    ));
+    let refused = borrow_error(&mut s, ch, &erin, &a, collection, offer_id, 5).await?;
+    s.fact(format!(
+        "erin's borrow on the used-up offer is refused with the offer book's error: {}",
+        matches!(
+            refused,
+            Some(IOfferBook::IOfferBookErrors::OfferBookOfferClosed(_))
+        )
+    ));
+    solvency(&mut s, ch, &dp, &a, currency).await?;
     Ok(s)
 }
 
+/// Records INV-SOLV of both books: each one's balance of `currency` against `held(currency)`.
+async fn solvency(
+    s: &mut Summary,
+    after: &str,
+    p: &DynProvider,
+    a: &Addresses,
+    currency: Address,
+) -> Result<(), ProtocolError> {
+    let token = IERC20::new(currency, p);
+    let check = Solvency {
+        after: after.to_owned(),
+        offer_book_balance: token
+            .balanceOf(a.offer_book)
+            .call()
+            .await
+            .map_err(|e| tx_err("balanceOf", e))?,
+        offer_book_held: IOfferBook::new(a.offer_book, p)
+            .held(currency)
+            .call()
+            .await
+            .map_err(|e| tx_err("held", e))?,
+        loan_book_balance: token
+            .balanceOf(a.loan_book)
+            .call()
+            .await
+            .map_err(|e| tx_err("balanceOf", e))?,
+        loan_book_held: ILoanBook::new(a.loan_book, p)
+            .held(currency)
+            .call()
+            .await
+            .map_err(|e| tx_err("held", e))?,
+    };
+    s.solvency.push(check);
+    Ok(())
+}
+
+/// Mints and approves NFT `token_id` for `who`, then simulates a borrow that must fail;
+/// returns the OfferBook error it failed with (`None` for any other failure).
+async fn borrow_error(
+    s: &mut Summary,
+    ch: &str,
+    who: &Actor,
+    a: &Addresses,
+    collection: Address,
+    offer_id: U256,
+    token_id: u64,
+) -> Result<Option<IOfferBook::IOfferBookErrors>, ProtocolError> {
+    let nft = IERC721::new(collection, &who.provider);
+    s.record(
+        ch,
+        send!(
+            format!("{} mints NFT #{token_id}", who.name),
+            nft.mint(who.address(), U256::from(token_id))
+        ),
+    );
+    s.record(
+        ch,
+        send!(
+            format!("{} approves the vault", who.name),
+            nft.approve(a.vault, U256::from(token_id))
+        ),
+    );
+    let book = ILoanBook::new(a.loan_book, &who.provider);
+    match book.borrow(offer_id, U256::from(token_id)).call().await {
+        Ok(_) => Err(tx_err(
+            "borrow",
+            format!("{}'s borrow was expected to fail", who.name),
+        )),
+        Err(e) => Ok(e.as_decoded_interface_error::<IOfferBook::IOfferBookErrors>()),
+    }
+}
+
 async fn now(p: &DynProvider) -> Result<u64, ProtocolError> {
-    let block = p.get_block_by_number(Default::default()).await.map_err(|e| tx_err("block", e))?;
+    let block = p
+        .get_block_by_number(Default::default())
+        .await
+        .map_err(|e| tx_err("block", e))?;
     Ok(block.map(|b| b.header.timestamp).unwrap_or_default())
 }
 
@@ -328,7 +914,13 @@ async fn post_all(
 ) -> Result<(), ProtocolError> {
     for (r, price) in reporters.iter().zip(prices) {
         let o = IPriceOracle::new(oracle, &r.provider);
-        s.record(ch, send!(format!("{} posts {}", r.name, fmt_tok(price)), o.postPrice(collection, price)));
+        s.record(
+            ch,
+            send!(
+                format!("{} posts {}", r.name, fmt_tok(price)),
+                o.postPrice(collection, price)
+            ),
+        );
     }
     Ok(())
 }
@@ -343,10 +935,32 @@ async fn borrow(
     token_id: u64,
 ) -> Result<U256, ProtocolError> {
     let nft = IERC721::new(collection, &who.provider);
-    s.record(ch, send!(format!("{} mints NFT #{token_id}", who.name), nft.mint(who.address(), U256::from(token_id))));
-    s.record(ch, send!(format!("{} approves the vault", who.name), nft.approve(a.vault, U256::from(token_id))));
+    s.record(
+        ch,
+        send!(
+            format!("{} mints NFT #{token_id}", who.name),
+            nft.mint(who.address(), U256::from(token_id))
+        ),
+    );
+    s.record(
+        ch,
+        send!(
+            format!("{} approves the vault", who.name),
+            nft.approve(a.vault, U256::from(token_id))
+        ),
+    );
     let book = ILoanBook::new(a.loan_book, &who.provider);
-    let loan_id = book.borrow(offer_id, U256::from(token_id)).call().await.map_err(|e| tx_err("borrow", e))?;
-    s.record(ch, send!(format!("{} borrows 30 against NFT #{token_id}", who.name), book.borrow(offer_id, U256::from(token_id))));
+    let loan_id = book
+        .borrow(offer_id, U256::from(token_id))
+        .call()
+        .await
+        .map_err(|e| tx_err("borrow", e))?;
+    s.record(
+        ch,
+        send!(
+            format!("{} borrows 30 against NFT #{token_id}", who.name),
+            book.borrow(offer_id, U256::from(token_id))
+        ),
+    );
     Ok(loan_id)
 }

@@ -15,5 +15,8 @@ fn checked_in_abi_matches_the_code() {
             drifted.push(path.display().to_string());
         }
     }
-    assert!(drifted.is_empty(), "stale or missing interfaces (run `cargo run -p lien-cli -- abi`): {drifted:?}");
+    assert!(
+        drifted.is_empty(),
+        "stale or missing interfaces (run `cargo run -p lien-cli -- abi`): {drifted:?}"
+    );
 }

@@ -8,7 +8,8 @@ fn every_contract_packages_within_limits_and_passes_nitro_rules() {
     let root = package::workspace_root();
     let crates = package::discover_contracts(&root).expect("cargo metadata");
     assert!(
-        crates.iter().any(|c| c.package == "lien-mock-nft") && crates.iter().any(|c| c.package == "lien-mock-token"),
+        crates.iter().any(|c| c.package == "lien-mock-nft")
+            && crates.iter().any(|c| c.package == "lien-mock-token"),
         "contract discovery missed the mocks: {crates:?}"
     );
     let out = package::target_dir(&root).join("stylus-test");
@@ -17,7 +18,12 @@ fn every_contract_packages_within_limits_and_passes_nitro_rules() {
     assert_eq!(artifacts.len(), crates.len());
     for a in &artifacts {
         assert_eq!(&a.code[..4], &package::STYLUS_PREFIX, "{}", a.package);
-        assert_eq!(nitro_rules::check(&a.wasm), vec![], "{} breaks Nitro's rules", a.package);
+        assert_eq!(
+            nitro_rules::check(&a.wasm),
+            vec![],
+            "{} breaks Nitro's rules",
+            a.package
+        );
         assert!(out.join(format!("{}.code", a.package)).exists());
     }
     package::check_limits(&artifacts, &package::size_exceptions(&root)).expect("limits");
@@ -26,15 +32,32 @@ fn every_contract_packages_within_limits_and_passes_nitro_rules() {
 #[test]
 fn wasm_opt_shrinks_and_keeps_the_module_valid() {
     let root = package::workspace_root();
-    let mock = package::ContractCrate { package: "lien-mock-feed".into(), lib_name: "lien_mock_feed".into(), dir: "mocks/feed".into() };
+    let mock = package::ContractCrate {
+        package: "lien-mock-feed".into(),
+        lib_name: "lien_mock_feed".into(),
+        dir: "mocks/feed".into(),
+    };
     package::build_wasm(&root, std::slice::from_ref(&mock)).expect("build");
-    let raw = std::fs::read(package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_feed.wasm")).expect("raw");
+    let raw = std::fs::read(
+        package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_feed.wasm"),
+    )
+    .expect("raw");
     let plain = package::package_module("lien-mock-feed", &raw, None).expect("plain");
     let tool = package::wasm_opt(&root).expect("wasm-opt");
-    let optimized = package::package_module("lien-mock-feed", &raw, Some(&tool)).expect("optimized");
+    let optimized =
+        package::package_module("lien-mock-feed", &raw, Some(&tool)).expect("optimized");
     assert_eq!(nitro_rules::check(&optimized.wasm), vec![]);
-    assert!(optimized.code.len() < plain.code.len(), "{} !< {}", optimized.code.len(), plain.code.len());
-    println!("lien-mock-feed: {} -> {} bytes compressed with wasm-opt", plain.code.len(), optimized.code.len());
+    assert!(
+        optimized.code.len() < plain.code.len(),
+        "{} !< {}",
+        optimized.code.len(),
+        plain.code.len()
+    );
+    println!(
+        "lien-mock-feed: {} -> {} bytes compressed with wasm-opt",
+        plain.code.len(),
+        optimized.code.len()
+    );
 }
 
 #[test]
@@ -42,12 +65,24 @@ fn raw_rustc_output_needs_the_reencode() {
     // The precompiled std of rustc 1.95 leaves an over-long call_indirect table index that a
     // validator without reference types rejects; the re-encode is what makes it pass.
     let root = package::workspace_root();
-    let mock = package::ContractCrate { package: "lien-mock-token".into(), lib_name: "lien_mock_token".into(), dir: "mocks/token".into() };
+    let mock = package::ContractCrate {
+        package: "lien-mock-token".into(),
+        lib_name: "lien_mock_token".into(),
+        dir: "mocks/token".into(),
+    };
     package::build_wasm(&root, std::slice::from_ref(&mock)).expect("build");
-    let path = package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_token.wasm");
+    let path =
+        package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_token.wasm");
     let raw = std::fs::read(path).expect("raw module");
     let before = nitro_rules::check(&raw);
-    let after = nitro_rules::check(&package::package_module("lien-mock-token", &raw, None).expect("package").wasm);
-    assert!(matches!(before.first(), Some(nitro_rules::Violation::Invalid(_))), "raw module passed: {before:?}");
+    let after = nitro_rules::check(
+        &package::package_module("lien-mock-token", &raw, None)
+            .expect("package")
+            .wasm,
+    );
+    assert!(
+        matches!(before.first(), Some(nitro_rules::Violation::Invalid(_))),
+        "raw module passed: {before:?}"
+    );
     assert_eq!(after, vec![]);
 }

@@ -44,7 +44,11 @@ struct Opts {
 }
 
 fn opts() -> Opts {
-    let mut o = Opts { txs: 2000, senders: 8, only: None };
+    let mut o = Opts {
+        txs: 2000,
+        senders: 8,
+        only: None,
+    };
     let args: Vec<String> = std::env::args().collect();
     for w in args.windows(2) {
         match w[0].as_str() {
@@ -62,11 +66,15 @@ fn opts() -> Opts {
 type Client = alloy::providers::RootProvider;
 
 fn client(url: &str) -> Client {
-    ProviderBuilder::new().disable_recommended_fillers().connect_http(url.parse().expect("url"))
+    ProviderBuilder::new()
+        .disable_recommended_fillers()
+        .connect_http(url.parse().expect("url"))
 }
 
 async fn send_raw(c: &Client, raw: &Bytes) -> B256 {
-    c.raw_request::<_, B256>(Cow::Borrowed("eth_sendRawTransaction"), (raw,)).await.expect("eth_sendRawTransaction")
+    c.raw_request::<_, B256>(Cow::Borrowed("eth_sendRawTransaction"), (raw,))
+        .await
+        .expect("eth_sendRawTransaction")
 }
 
 #[derive(Default)]
@@ -80,11 +88,21 @@ impl Stats {
     fn line(&mut self, name: &str) -> String {
         self.latencies.sort_unstable();
         let pct = |p: f64| {
-            let i = ((self.latencies.len() as f64 * p) as usize).min(self.latencies.len().saturating_sub(1));
-            self.latencies.get(i).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+            let i = ((self.latencies.len() as f64 * p) as usize)
+                .min(self.latencies.len().saturating_sub(1));
+            self.latencies
+                .get(i)
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .unwrap_or(0.0)
         };
         let tps = self.count as f64 / self.elapsed.as_secs_f64().max(1e-9);
-        format!("{name:<36} {:>6} tx/calls {:>8.0} /s   send p50 {:>7.3} ms   p99 {:>7.3} ms", self.count, tps, pct(0.50), pct(0.99))
+        format!(
+            "{name:<36} {:>6} tx/calls {:>8.0} /s   send p50 {:>7.3} ms   p99 {:>7.3} ms",
+            self.count,
+            tps,
+            pct(0.50),
+            pct(0.99)
+        )
     }
 }
 
@@ -134,7 +152,10 @@ async fn run_calls(url: &str, token: Address, callers: usize, total: usize) -> S
                     break;
                 }
                 let t = Instant::now();
-                let _: Bytes = c.raw_request(Cow::Borrowed("eth_call"), (&req, "latest")).await.expect("eth_call");
+                let _: Bytes = c
+                    .raw_request(Cow::Borrowed("eth_call"), (&req, "latest"))
+                    .await
+                    .expect("eth_call");
                 lat.push(t.elapsed());
             }
             lat
@@ -167,21 +188,58 @@ async fn wait_receipt(c: &Client, hash: B256) -> alloy::rpc::types::TransactionR
 async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
     let c = client(url);
     let dev: PrivateKeySigner = DEV_PRIVATE_KEY.parse().expect("dev key");
-    let senders: Vec<PrivateKeySigner> = (0..o.senders).map(|_| PrivateKeySigner::random()).collect();
+    let senders: Vec<PrivateKeySigner> =
+        (0..o.senders).map(|_| PrivateKeySigner::random()).collect();
     let mut dev_nonce = nonce(&c, DEV_ACCOUNT).await;
     // Fund the senders and deploy the token (its supply goes to the dev account).
     for s in &senders {
-        let raw = eip1559(&dev, chain_id, dev_nonce, TxKind::Call(s.address()), U256::from(10u64).pow(U256::from(19u64)), Bytes::new(), 21_000, MAX_FEE);
+        let raw = eip1559(
+            &dev,
+            chain_id,
+            dev_nonce,
+            TxKind::Call(s.address()),
+            U256::from(10u64).pow(U256::from(19u64)),
+            Bytes::new(),
+            21_000,
+            MAX_FEE,
+        );
         wait_receipt(&c, send_raw(&c, &raw).await).await;
         dev_nonce += 1;
     }
     let supply = U256::from(10u64).pow(U256::from(30u64));
-    let raw = eip1559(&dev, chain_id, dev_nonce, TxKind::Create, U256::ZERO, contracts::erc20_init(supply).into(), 500_000, MAX_FEE);
-    let token = wait_receipt(&c, send_raw(&c, &raw).await).await.contract_address.expect("token address");
+    let raw = eip1559(
+        &dev,
+        chain_id,
+        dev_nonce,
+        TxKind::Create,
+        U256::ZERO,
+        contracts::erc20_init(supply).into(),
+        500_000,
+        MAX_FEE,
+    );
+    let token = wait_receipt(&c, send_raw(&c, &raw).await)
+        .await
+        .contract_address
+        .expect("token address");
     dev_nonce += 1;
     for s in &senders {
-        let data = Bytes::from(transferCall { to: s.address(), amount: U256::from(10u64).pow(U256::from(24u64)) }.abi_encode());
-        let raw = eip1559(&dev, chain_id, dev_nonce, TxKind::Call(token), U256::ZERO, data, 100_000, MAX_FEE);
+        let data = Bytes::from(
+            transferCall {
+                to: s.address(),
+                amount: U256::from(10u64).pow(U256::from(24u64)),
+            }
+            .abi_encode(),
+        );
+        let raw = eip1559(
+            &dev,
+            chain_id,
+            dev_nonce,
+            TxKind::Call(token),
+            U256::ZERO,
+            data,
+            100_000,
+            MAX_FEE,
+        );
         let r = wait_receipt(&c, send_raw(&c, &raw).await).await;
         assert!(r.status(), "token funding");
         dev_nonce += 1;
@@ -191,13 +249,30 @@ async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
     // 1. Sequential transfers from the dev account.
     let sink = Address::repeat_byte(0x5a);
     let seq: Vec<Bytes> = (0..o.txs as u64)
-        .map(|i| eip1559(&dev, chain_id, dev_nonce + i, TxKind::Call(sink), U256::from(1), Bytes::new(), 21_000, MAX_FEE))
+        .map(|i| {
+            eip1559(
+                &dev,
+                chain_id,
+                dev_nonce + i,
+                TxKind::Call(sink),
+                U256::from(1),
+                Bytes::new(),
+                21_000,
+                MAX_FEE,
+            )
+        })
         .collect();
     let start = Instant::now();
     let mut s = run_parallel(url, vec![seq]).await;
-    if !settle(&c, || async { c.get_balance(sink).await.expect("balance") == U256::from(s.count) }).await {
-        let pool: serde_json::Value =
-            c.raw_request(Cow::Borrowed("txpool_status"), ()).await.unwrap_or(serde_json::Value::Null);
+    if !settle(&c, || async {
+        c.get_balance(sink).await.expect("balance") == U256::from(s.count)
+    })
+    .await
+    {
+        let pool: serde_json::Value = c
+            .raw_request(Cow::Borrowed("txpool_status"), ())
+            .await
+            .unwrap_or(serde_json::Value::Null);
         panic!(
             "not every transfer was mined: sink has {} of {} wei, dev nonce {} (started at {dev_nonce}), txpool_status {pool}",
             c.get_balance(sink).await.expect("balance"),
@@ -213,12 +288,31 @@ async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
     let per = o.txs / o.senders;
     let batches: Vec<Vec<Bytes>> = senders
         .iter()
-        .map(|k| (0..per as u64).map(|n| eip1559(k, chain_id, n, TxKind::Call(sink), U256::from(1), Bytes::new(), 21_000, MAX_FEE)).collect())
+        .map(|k| {
+            (0..per as u64)
+                .map(|n| {
+                    eip1559(
+                        k,
+                        chain_id,
+                        n,
+                        TxKind::Call(sink),
+                        U256::from(1),
+                        Bytes::new(),
+                        21_000,
+                        MAX_FEE,
+                    )
+                })
+                .collect()
+        })
         .collect();
     let start = Instant::now();
     let mut s = run_parallel(url, batches).await;
     let done = U256::from(sequential + s.count);
-    if !settle(&c, || async { c.get_balance(sink).await.expect("balance") >= done }).await {
+    if !settle(&c, || async {
+        c.get_balance(sink).await.expect("balance") >= done
+    })
+    .await
+    {
         panic!("not every parallel transfer was mined");
     }
     s.elapsed = start.elapsed();
@@ -231,8 +325,23 @@ async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
             (0..per as u64)
                 .map(|n| {
                     let to = Address::with_last_byte((n % 200) as u8 + 1);
-                    let data = Bytes::from(transferCall { to, amount: U256::from(1) }.abi_encode());
-                    eip1559(k, chain_id, per as u64 + n, TxKind::Call(token), U256::ZERO, data, 60_000, MAX_FEE)
+                    let data = Bytes::from(
+                        transferCall {
+                            to,
+                            amount: U256::from(1),
+                        }
+                        .abi_encode(),
+                    );
+                    eip1559(
+                        k,
+                        chain_id,
+                        per as u64 + n,
+                        TxKind::Call(token),
+                        U256::ZERO,
+                        data,
+                        60_000,
+                        MAX_FEE,
+                    )
                 })
                 .collect()
         })
@@ -241,7 +350,11 @@ async fn bench_node(url: &str, chain_id: u64, o: &Opts) -> Vec<String> {
     let mut s = run_parallel(url, batches).await;
     let last = senders[0].address();
     if !settle(&c, || async { nonce(&c, last).await == 2 * per as u64 }).await {
-        panic!("not every ERC-20 transfer was mined: nonce {} of {}", nonce(&c, last).await, 2 * per);
+        panic!(
+            "not every ERC-20 transfer was mined: nonce {} of {}",
+            nonce(&c, last).await,
+            2 * per
+        );
     }
     s.elapsed = start.elapsed();
     lines.push(s.line(&format!("ERC-20 transfer, {} senders", o.senders)));
@@ -272,13 +385,25 @@ where
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 async fn start_anvil(bin: &std::path::Path) -> (tokio::process::Child, String) {
     let port = free_port();
     let child = tokio::process::Command::new(bin)
-        .args(["--port", &port.to_string(), "--host", "127.0.0.1", "--silent", "--chain-id", "412346"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--host",
+            "127.0.0.1",
+            "--silent",
+            "--chain-id",
+            "412346",
+        ])
         .kill_on_drop(true)
         .spawn()
         .expect("start anvil");
@@ -288,8 +413,10 @@ async fn start_anvil(bin: &std::path::Path) -> (tokio::process::Child, String) {
         if c.get_chain_id().await.is_ok() {
             // Fund the Nitro dev account so both nodes run the identical workload.
             let balance = U256::from(10u64).pow(U256::from(24u64));
-            let _: serde_json::Value =
-                c.raw_request(Cow::Borrowed("anvil_setBalance"), (DEV_ACCOUNT, balance)).await.expect("anvil_setBalance");
+            let _: serde_json::Value = c
+                .raw_request(Cow::Borrowed("anvil_setBalance"), (DEV_ACCOUNT, balance))
+                .await
+                .expect("anvil_setBalance");
             return (child, url);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -299,13 +426,32 @@ async fn start_anvil(bin: &std::path::Path) -> (tokio::process::Child, String) {
 
 fn main() {
     let o = opts();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     // The dev node gets its own runtime, like a separate process would.
-    let node_rt = Arc::new(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("node runtime"));
-    let node = node_rt.block_on(DevNode::start(NodeConfig::ephemeral())).expect("start devnode");
+    let node_rt = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("node runtime"),
+    );
+    let node = node_rt
+        .block_on(DevNode::start(NodeConfig::ephemeral()))
+        .expect("start devnode");
     let url = node.url().to_string();
-    println!("workload: {} requests per phase, {} parallel senders, EIP-1559, automine, loopback HTTP", o.txs, o.senders);
-    println!("machine: {} logical CPUs", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "workload: {} requests per phase, {} parallel senders, EIP-1559, automine, loopback HTTP",
+        o.txs, o.senders
+    );
+    println!(
+        "machine: {} logical CPUs",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
     if o.only.as_deref() != Some("anvil") {
         let ours = rt.block_on(bench_node(&url, 412_346, &o));
         println!("\nstylus-devnode {}", env!("CARGO_PKG_VERSION"));
@@ -320,7 +466,17 @@ fn main() {
 
     match tools::tool("anvil") {
         Some(bin) => {
-            let version = std::process::Command::new(&bin).arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string()).unwrap_or_default();
+            let version = std::process::Command::new(&bin)
+                .arg("--version")
+                .output()
+                .map(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .unwrap_or_default();
             let theirs = rt.block_on(async {
                 let (mut child, url) = start_anvil(&bin).await;
                 let lines = bench_node(&url, 412_346, &o).await;

@@ -12,7 +12,8 @@ pub const DEFAULT_MAX_CODE_SIZE: usize = 24_576;
 /// The Nitro dev account, funded at genesis.
 pub const DEV_ACCOUNT: Address = address!("0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
 /// Private key of [`DEV_ACCOUNT`] (public knowledge: it is Nitro's documented dev key).
-pub const DEV_PRIVATE_KEY: &str = "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+pub const DEV_PRIVATE_KEY: &str =
+    "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
 /// Constant base fee: Nitro's 0.1 gwei floor.
 pub const BASE_FEE_WEI: u64 = 100_000_000;
 /// Gas limit written into block headers (Nitro uses 2^50).
@@ -83,7 +84,10 @@ impl Default for NodeConfig {
 impl NodeConfig {
     /// A configuration for tests and embedding: loopback, ephemeral port, automine.
     pub fn ephemeral() -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 0)), ..Self::default() }
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..Self::default()
+        }
     }
 
     /// Adds an account funded at genesis.

@@ -36,7 +36,11 @@ pub struct RpcError {
 impl RpcError {
     /// Error with a code and message and no data.
     pub fn new(code: i64, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), data: None }
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+        }
     }
 
     /// `-32602 invalid params`.
@@ -50,7 +54,11 @@ impl RpcError {
             Some(reason) => format!("execution reverted: {reason}"),
             None => "execution reverted".to_string(),
         };
-        Self { code: code::REVERTED, message, data: Some(json!(output)) }
+        Self {
+            code: code::REVERTED,
+            message,
+            data: Some(json!(output)),
+        }
     }
 
     /// The JSON value of this error.
@@ -113,7 +121,9 @@ pub enum TxError {
         state: u64,
     },
     /// Balance below gas × price + value.
-    #[error("insufficient funds for gas * price + value: address {address} have {have} want {want}")]
+    #[error(
+        "insufficient funds for gas * price + value: address {address} have {have} want {want}"
+    )]
     InsufficientFunds {
         /// Sender.
         address: Address,

@@ -44,7 +44,9 @@ pub const SPEC: SpecId = SpecId::PRAGUE;
 /// ArbOS 40) and the cache of validated, instrumented modules.
 pub fn stylus_runtime() -> Arc<Runtime> {
     static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
-    RUNTIME.get_or_init(|| Runtime::new(StylusParams::default())).clone()
+    RUNTIME
+        .get_or_init(|| Runtime::new(StylusParams::default()))
+        .clone()
 }
 
 /// Whether new contract code is acceptable under Arbitrum's version of EIP-3541.
@@ -88,7 +90,9 @@ pub struct DevEvm<DB: Database> {
 impl<DB: Database> DevEvm<DB> {
     /// Builds the EVM over `db` for the given environment.
     pub fn new(db: DB, env: &ExecEnv) -> Self {
-        Self { inner: stylus_vm::build_evm(db, env.block.clone(), env.cfg(), stylus_runtime()) }
+        Self {
+            inner: stylus_vm::build_evm(db, env.block.clone(), env.cfg(), stylus_runtime()),
+        }
     }
 
     /// Runs one transaction through revm's mainnet handler; the state changes stay in the
@@ -119,7 +123,11 @@ pub fn transact<DB: Database + DatabaseCommit>(
 }
 
 /// Executes `tx` on `db` and discards every state change.
-pub fn simulate<DB: Database>(db: DB, env: &ExecEnv, tx: TxEnv) -> Result<ExecutionResult, ExecError<DB>> {
+pub fn simulate<DB: Database>(
+    db: DB,
+    env: &ExecEnv,
+    tx: TxEnv,
+) -> Result<ExecutionResult, ExecError<DB>> {
     let mut evm = DevEvm::new(db, env);
     let outcome = evm.run(tx);
     let _ = evm.finalize();
@@ -138,7 +146,11 @@ mod tests {
     fn env() -> ExecEnv {
         ExecEnv {
             chain_id: 412346,
-            block: BlockEnv { basefee: 0, gas_limit: 30_000_000, ..Default::default() },
+            block: BlockEnv {
+                basefee: 0,
+                gas_limit: 30_000_000,
+                ..Default::default()
+            },
             no_base_fee: true,
             no_nonce_check: false,
             max_code_size: crate::config::DEFAULT_MAX_CODE_SIZE,
@@ -174,7 +186,10 @@ mod tests {
         let mut db = ChainDb::default();
         db.insert_account_info(
             address!("0x1000000000000000000000000000000000000001"),
-            AccountInfo { balance: U256::from(10u64).pow(U256::from(18u64)), ..Default::default() },
+            AccountInfo {
+                balance: U256::from(10u64).pow(U256::from(18u64)),
+                ..Default::default()
+            },
         );
         for (nonce, code, ok) in [
             (0u64, &[0xEF, 0xF0, 0x00, 0x00, 0x01][..], true),
@@ -189,7 +204,9 @@ mod tests {
             let result = deploy(&mut db, nonce, code);
             assert_eq!(result.is_success(), ok, "code {code:02x?}: {result:?}");
             if ok {
-                let ExecutionResult::Success { output, .. } = result else { unreachable!() };
+                let ExecutionResult::Success { output, .. } = result else {
+                    unreachable!()
+                };
                 let addr = output.address().copied().expect("created address");
                 let info = db.basic(addr).expect("db").expect("account");
                 let stored = info.code.unwrap_or_else(Bytecode::new);
@@ -202,10 +219,18 @@ mod tests {
     fn simulate_leaves_state_untouched() {
         let mut db = ChainDb::default();
         let caller = address!("0x2000000000000000000000000000000000000002");
-        db.insert_account_info(caller, AccountInfo { balance: U256::from(1_000_000u64), ..Default::default() });
+        db.insert_account_info(
+            caller,
+            AccountInfo {
+                balance: U256::from(1_000_000u64),
+                ..Default::default()
+            },
+        );
         let tx = TxEnv::builder()
             .caller(caller)
-            .kind(TxKind::Call(address!("0x3000000000000000000000000000000000000003")))
+            .kind(TxKind::Call(address!(
+                "0x3000000000000000000000000000000000000003"
+            )))
             .value(U256::from(5u64))
             .gas_limit(21_000)
             .chain_id(Some(412346))
@@ -213,6 +238,9 @@ mod tests {
             .expect("valid tx");
         let result = simulate(&mut db, &env(), tx).expect("valid transaction");
         assert!(result.is_success());
-        assert_eq!(db.basic(caller).expect("db").expect("account").balance, U256::from(1_000_000u64));
+        assert_eq!(
+            db.basic(caller).expect("db").expect("account").balance,
+            U256::from(1_000_000u64)
+        );
     }
 }

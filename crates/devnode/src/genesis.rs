@@ -93,13 +93,22 @@ pub fn genesis_state(config: &NodeConfig) -> ChainDb {
 }
 
 fn fund(db: &mut ChainDb, account: Address, balance: U256) {
-    let mut info = db.cache.accounts.get(&account).and_then(|a| a.info()).unwrap_or_default();
+    let mut info = db
+        .cache
+        .accounts
+        .get(&account)
+        .and_then(|a| a.info())
+        .unwrap_or_default();
     info.balance = balance;
     db.insert_account_info(account, info);
 }
 
 fn set_code(db: &mut ChainDb, account: Address, code: &[u8]) {
     let bytecode = Bytecode::new_raw(code.to_vec().into());
-    let info = AccountInfo { code_hash: bytecode.hash_slow(), code: Some(bytecode), ..Default::default() };
+    let info = AccountInfo {
+        code_hash: bytecode.hash_slow(),
+        code: Some(bytecode),
+        ..Default::default()
+    };
     db.insert_account_info(account, info);
 }

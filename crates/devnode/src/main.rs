@@ -7,7 +7,11 @@ use stylus_devnode::{config, DevNode, Mining, NodeConfig};
 
 /// Command-line options.
 #[derive(Debug, Parser)]
-#[command(name = "stylus-devnode", version, about = "Local Arbitrum dev node (revm, JSON-RPC over HTTP)")]
+#[command(
+    name = "stylus-devnode",
+    version,
+    about = "Local Arbitrum dev node (revm, JSON-RPC over HTTP)"
+)]
 struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
@@ -35,10 +39,16 @@ struct Args {
 
 fn parse_fund(spec: &str) -> anyhow::Result<(Address, U256)> {
     let (addr, ether) = match spec.split_once(':') {
-        Some((a, e)) => (a, e.parse::<u64>().map_err(|e| anyhow::anyhow!("bad ether amount in {spec:?}: {e}"))?),
+        Some((a, e)) => (
+            a,
+            e.parse::<u64>()
+                .map_err(|e| anyhow::anyhow!("bad ether amount in {spec:?}: {e}"))?,
+        ),
         None => (spec, 1000),
     };
-    let address: Address = addr.parse().map_err(|e| anyhow::anyhow!("bad address in {spec:?}: {e}"))?;
+    let address: Address = addr
+        .parse()
+        .map_err(|e| anyhow::anyhow!("bad address in {spec:?}: {e}"))?;
     Ok((address, config::ether(ether)))
 }
 
@@ -62,8 +72,16 @@ async fn main() -> anyhow::Result<()> {
         cfg.extra_accounts.push(parse_fund(spec)?);
     }
     let node = DevNode::start(cfg).await?;
-    println!("stylus-devnode listening on {} (chain id {})", node.url(), args.chain_id);
-    println!("dev account {} (key {})", config::DEV_ACCOUNT, config::DEV_PRIVATE_KEY);
+    println!(
+        "stylus-devnode listening on {} (chain id {})",
+        node.url(),
+        args.chain_id
+    );
+    println!(
+        "dev account {} (key {})",
+        config::DEV_ACCOUNT,
+        config::DEV_PRIVATE_KEY
+    );
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = async { std::future::pending::<()>().await } => {}

@@ -51,17 +51,37 @@ pub struct DevNode {
 impl DevNode {
     /// Starts a node on the current tokio runtime and returns once it accepts connections.
     pub async fn start(config: NodeConfig) -> Result<Self, StartError> {
-        let listener = TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
-        let rpc = Arc::new(RpcContext { chain: std::sync::Mutex::new(Chain::new(&config)), max_batch: config.max_batch });
-        let state = AppState { rpc: rpc.clone(), max_body_bytes: config.max_body_bytes };
-        let app = Router::new().route("/", post(handle).options(preflight)).with_state(state);
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let rpc = Arc::new(RpcContext {
+            chain: std::sync::Mutex::new(Chain::new(&config)),
+            max_batch: config.max_batch,
+        });
+        let state = AppState {
+            rpc: rpc.clone(),
+            max_body_bytes: config.max_body_bytes,
+        };
+        let app = Router::new()
+            .route("/", post(handle).options(preflight))
+            .with_state(state);
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let shutdown = async {
                 let _ = rx.await;
             };
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
                 eprintln!("stylus-devnode: server error: {e}");
             }
         });
@@ -80,7 +100,14 @@ impl DevNode {
             }
         };
         let url = format!("http://{addr}");
-        Ok(Self { addr, url, rpc, shutdown: Some(tx), server: Some(server), miner })
+        Ok(Self {
+            addr,
+            url,
+            rpc,
+            shutdown: Some(tx),
+            server: Some(server),
+            miner,
+        })
     }
 
     /// The JSON-RPC endpoint, e.g. `http://127.0.0.1:39123`.
@@ -131,8 +158,10 @@ impl Drop for DevNode {
 
 /// Response headers of every JSON-RPC answer. Any origin may call the node (like anvil), so
 /// browser dapps on another local port can use it.
-const JSON_HEADERS: [(header::HeaderName, &str); 2] =
-    [(header::CONTENT_TYPE, "application/json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")];
+const JSON_HEADERS: [(header::HeaderName, &str); 2] = [
+    (header::CONTENT_TYPE, "application/json"),
+    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+];
 
 /// CORS preflight for browser clients.
 async fn preflight() -> Response {
@@ -152,8 +181,15 @@ async fn handle(State(state): State<AppState>, body: Body) -> Response {
     let bytes = match axum::body::to_bytes(body, state.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            let error = RpcError::new(code::INVALID_REQUEST, format!("request body too large (limit {} bytes)", state.max_body_bytes));
-            let body = json!({ "jsonrpc": "2.0", "id": null, "error": error.to_json() }).to_string();
+            let error = RpcError::new(
+                code::INVALID_REQUEST,
+                format!(
+                    "request body too large (limit {} bytes)",
+                    state.max_body_bytes
+                ),
+            );
+            let body =
+                json!({ "jsonrpc": "2.0", "id": null, "error": error.to_json() }).to_string();
             return (StatusCode::PAYLOAD_TOO_LARGE, JSON_HEADERS, body).into_response();
         }
     };
@@ -163,7 +199,8 @@ async fn handle(State(state): State<AppState>, body: Body) -> Response {
         Ok(body) => (JSON_HEADERS, body).into_response(),
         Err(_) => {
             let error = RpcError::new(code::INTERNAL, "internal error while handling the request");
-            let body = json!({ "jsonrpc": "2.0", "id": null, "error": error.to_json() }).to_string();
+            let body =
+                json!({ "jsonrpc": "2.0", "id": null, "error": error.to_json() }).to_string();
             (StatusCode::INTERNAL_SERVER_ERROR, JSON_HEADERS, body).into_response()
         }
     }

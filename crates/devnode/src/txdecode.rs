@@ -28,17 +28,29 @@ pub fn decode_raw(raw: &[u8], chain_id: u64) -> Result<SignedTx, TxError> {
     if !buf.is_empty() {
         return Err(TxError::Decode("input contains more than one value".into()));
     }
-    if !matches!(envelope, TxEnvelope::Legacy(_) | TxEnvelope::Eip2930(_) | TxEnvelope::Eip1559(_)) {
+    if !matches!(
+        envelope,
+        TxEnvelope::Legacy(_) | TxEnvelope::Eip2930(_) | TxEnvelope::Eip1559(_)
+    ) {
         return Err(TxError::UnsupportedType);
     }
     if let Some(have) = envelope.chain_id() {
         if have != chain_id {
-            return Err(TxError::WrongChainId { have, want: chain_id });
+            return Err(TxError::WrongChainId {
+                have,
+                want: chain_id,
+            });
         }
     }
-    let sender = envelope.recover_signer().map_err(|_| TxError::InvalidSignature)?;
+    let sender = envelope
+        .recover_signer()
+        .map_err(|_| TxError::InvalidSignature)?;
     let hash = *envelope.tx_hash();
-    Ok(SignedTx { envelope, sender, hash })
+    Ok(SignedTx {
+        envelope,
+        sender,
+        hash,
+    })
 }
 
 /// The revm transaction environment of a signed transaction.
@@ -69,28 +81,47 @@ pub fn effective_gas_price(envelope: &TxEnvelope, base_fee: u64) -> u128 {
 pub fn map_invalid(e: &InvalidTransaction, tx: &TxEnv, base_fee: u64) -> TxError {
     let address = tx.caller;
     match e {
-        InvalidTransaction::NonceTooLow { tx, state } => TxError::NonceTooLow { address, tx: *tx, state: *state },
-        InvalidTransaction::NonceTooHigh { tx, state } => TxError::NonceTooHigh { address, tx: *tx, state: *state },
-        InvalidTransaction::LackOfFundForMaxFee { fee, balance } => {
-            TxError::InsufficientFunds { address, have: **balance, want: **fee }
-        }
-        InvalidTransaction::CallGasCostMoreThanGasLimit { initial_gas, gas_limit } => {
-            TxError::IntrinsicGasTooLow { have: *gas_limit, want: *initial_gas }
-        }
-        InvalidTransaction::GasFloorMoreThanGasLimit { gas_floor, gas_limit } => {
-            TxError::IntrinsicGasTooLow { have: *gas_limit, want: *gas_floor }
-        }
-        InvalidTransaction::GasPriceLessThanBasefee => {
-            TxError::FeeCapTooLow { address, max_fee: tx.gas_price, base_fee }
-        }
+        InvalidTransaction::NonceTooLow { tx, state } => TxError::NonceTooLow {
+            address,
+            tx: *tx,
+            state: *state,
+        },
+        InvalidTransaction::NonceTooHigh { tx, state } => TxError::NonceTooHigh {
+            address,
+            tx: *tx,
+            state: *state,
+        },
+        InvalidTransaction::LackOfFundForMaxFee { fee, balance } => TxError::InsufficientFunds {
+            address,
+            have: **balance,
+            want: **fee,
+        },
+        InvalidTransaction::CallGasCostMoreThanGasLimit {
+            initial_gas,
+            gas_limit,
+        } => TxError::IntrinsicGasTooLow {
+            have: *gas_limit,
+            want: *initial_gas,
+        },
+        InvalidTransaction::GasFloorMoreThanGasLimit {
+            gas_floor,
+            gas_limit,
+        } => TxError::IntrinsicGasTooLow {
+            have: *gas_limit,
+            want: *gas_floor,
+        },
+        InvalidTransaction::GasPriceLessThanBasefee => TxError::FeeCapTooLow {
+            address,
+            max_fee: tx.gas_price,
+            base_fee,
+        },
         InvalidTransaction::PriorityFeeGreaterThanMaxFee => TxError::TipAboveFeeCap {
             address,
             tip: tx.gas_priority_fee.unwrap_or_default(),
             max_fee: tx.gas_price,
         },
-        InvalidTransaction::CallerGasLimitMoreThanBlock | InvalidTransaction::TxGasLimitGreaterThanCap { .. } => {
-            TxError::GasLimitTooHigh
-        }
+        InvalidTransaction::CallerGasLimitMoreThanBlock
+        | InvalidTransaction::TxGasLimitGreaterThanCap { .. } => TxError::GasLimitTooHigh,
         InvalidTransaction::CreateInitCodeSizeLimit => TxError::InitCodeTooLarge,
         InvalidTransaction::RejectCallerWithCode => TxError::SenderNotEoa(address),
         other => TxError::Other(other.to_string()),

@@ -17,7 +17,12 @@ async fn post_json(url: &str, body: &str) -> Value {
 async fn chain_fingerprint(url: &str) -> (Value, Value, Value) {
     (
         rpc_ok(url, "eth_blockNumber", json!([])).await,
-        rpc_ok(url, "eth_getTransactionCount", json!([DEV_ACCOUNT, "latest"])).await,
+        rpc_ok(
+            url,
+            "eth_getTransactionCount",
+            json!([DEV_ACCOUNT, "latest"]),
+        )
+        .await,
         rpc_ok(url, "eth_getBalance", json!([DEV_ACCOUNT, "latest"])).await,
     )
 }
@@ -41,10 +46,18 @@ async fn malformed_requests_get_json_rpc_errors() {
     assert_eq!(v["error"]["code"], -32600);
     let v = post_json(&url, "[]").await;
     assert_eq!(v["error"]["code"], -32600);
-    let v = post_json(&url, r#"{"jsonrpc":"2.0","id":7,"method":"eth_noSuchMethod","params":[]}"#).await;
+    let v = post_json(
+        &url,
+        r#"{"jsonrpc":"2.0","id":7,"method":"eth_noSuchMethod","params":[]}"#,
+    )
+    .await;
     assert_eq!(v["error"]["code"], -32601);
     assert_eq!(v["id"], 7);
-    let v = post_json(&url, r#"{"jsonrpc":"2.0","id":"x","method":"eth_chainId","params":{"a":1}}"#).await;
+    let v = post_json(
+        &url,
+        r#"{"jsonrpc":"2.0","id":"x","method":"eth_chainId","params":{"a":1}}"#,
+    )
+    .await;
     assert_eq!(v["error"]["code"], -32602);
     assert_eq!(v["id"], "x");
 
@@ -86,13 +99,18 @@ async fn malformed_requests_get_json_rpc_errors() {
     assert_eq!(items[3]["error"]["code"], -32602);
 
     // Oversized body: HTTP 413 with a JSON-RPC error, and the node keeps serving.
-    let huge = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"eth_call","params":["{}"]}}"#, "a".repeat(6 * 1024 * 1024));
+    let huge = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"eth_call","params":["{}"]}}"#,
+        "a".repeat(6 * 1024 * 1024)
+    );
     let (status, text) = raw_post(&url, huge.as_bytes()).await;
     assert_eq!(status, 413);
     let v: Value = serde_json::from_str(&text).expect("JSON error body");
     assert_eq!(v["error"]["code"], -32600);
     // Too large a batch.
-    let many: Vec<Value> = (0..1001).map(|i| json!({ "jsonrpc": "2.0", "id": i, "method": "eth_chainId" })).collect();
+    let many: Vec<Value> = (0..1001)
+        .map(|i| json!({ "jsonrpc": "2.0", "id": i, "method": "eth_chainId" }))
+        .collect();
     let v = post_json(&url, &Value::Array(many).to_string()).await;
     assert_eq!(v["error"]["code"], -32600);
 
@@ -110,21 +128,98 @@ async fn invalid_transactions_are_rejected_with_geth_messages() {
     let before = chain_fingerprint(&url).await;
 
     let cases: Vec<(&str, Bytes, &str)> = vec![
-        ("garbage bytes", Bytes::from_static(&[0x02, 0xc0, 0x01]), "rlp:"),
+        (
+            "garbage bytes",
+            Bytes::from_static(&[0x02, 0xc0, 0x01]),
+            "rlp:",
+        ),
         ("empty", Bytes::new(), "rlp:"),
-        ("trailing bytes", {
-            let mut raw = eip1559(&dev, CHAIN_ID, 0, to, one, Bytes::new(), 21_000, BASE_FEE).to_vec();
-            raw.push(0);
-            raw.into()
-        }, "rlp:"),
-        ("wrong chain id", eip1559(&dev, 1, 0, to, one, Bytes::new(), 21_000, BASE_FEE), "invalid chain id for signer: have 1 want 412346"),
-        ("wrong legacy chain id", legacy(&dev, Some(5), 0, to, one, Bytes::new(), 21_000), "invalid chain id for signer"),
-        ("nonce gap", eip1559(&dev, CHAIN_ID, 5, to, one, Bytes::new(), 21_000, BASE_FEE), "nonce too high"),
-        ("intrinsic gas", eip1559(&dev, CHAIN_ID, 0, to, one, Bytes::new(), 20_000, BASE_FEE), "intrinsic gas too low"),
-        ("fee cap below base fee", eip1559(&dev, CHAIN_ID, 0, to, one, Bytes::new(), 21_000, BASE_FEE - 1), "max fee per gas less than block base fee"),
-        ("gas above cap", eip1559(&dev, CHAIN_ID, 0, to, one, Bytes::new(), 40_000_000, BASE_FEE), "exceeds block gas limit"),
-        ("under-funded value", eip1559(&dev, CHAIN_ID, 0, to, U256::from(10u64).pow(U256::from(22u64)), Bytes::new(), 21_000, BASE_FEE), "insufficient funds for gas * price + value"),
-        ("unfunded sender", eip1559(&random_signer(), CHAIN_ID, 0, to, one, Bytes::new(), 21_000, BASE_FEE), "insufficient funds for gas * price + value"),
+        (
+            "trailing bytes",
+            {
+                let mut raw =
+                    eip1559(&dev, CHAIN_ID, 0, to, one, Bytes::new(), 21_000, BASE_FEE).to_vec();
+                raw.push(0);
+                raw.into()
+            },
+            "rlp:",
+        ),
+        (
+            "wrong chain id",
+            eip1559(&dev, 1, 0, to, one, Bytes::new(), 21_000, BASE_FEE),
+            "invalid chain id for signer: have 1 want 412346",
+        ),
+        (
+            "wrong legacy chain id",
+            legacy(&dev, Some(5), 0, to, one, Bytes::new(), 21_000),
+            "invalid chain id for signer",
+        ),
+        (
+            "nonce gap",
+            eip1559(&dev, CHAIN_ID, 5, to, one, Bytes::new(), 21_000, BASE_FEE),
+            "nonce too high",
+        ),
+        (
+            "intrinsic gas",
+            eip1559(&dev, CHAIN_ID, 0, to, one, Bytes::new(), 20_000, BASE_FEE),
+            "intrinsic gas too low",
+        ),
+        (
+            "fee cap below base fee",
+            eip1559(
+                &dev,
+                CHAIN_ID,
+                0,
+                to,
+                one,
+                Bytes::new(),
+                21_000,
+                BASE_FEE - 1,
+            ),
+            "max fee per gas less than block base fee",
+        ),
+        (
+            "gas above cap",
+            eip1559(
+                &dev,
+                CHAIN_ID,
+                0,
+                to,
+                one,
+                Bytes::new(),
+                40_000_000,
+                BASE_FEE,
+            ),
+            "exceeds block gas limit",
+        ),
+        (
+            "under-funded value",
+            eip1559(
+                &dev,
+                CHAIN_ID,
+                0,
+                to,
+                U256::from(10u64).pow(U256::from(22u64)),
+                Bytes::new(),
+                21_000,
+                BASE_FEE,
+            ),
+            "insufficient funds for gas * price + value",
+        ),
+        (
+            "unfunded sender",
+            eip1559(
+                &random_signer(),
+                CHAIN_ID,
+                0,
+                to,
+                one,
+                Bytes::new(),
+                21_000,
+                BASE_FEE,
+            ),
+            "insufficient funds for gas * price + value",
+        ),
     ];
     for (name, raw, want) in cases {
         let err = rpc_err(&url, "eth_sendRawTransaction", json!([raw])).await;
@@ -153,20 +248,49 @@ async fn invalid_transactions_are_rejected_with_geth_messages() {
         input: Bytes::new(),
     };
     use alloy::{consensus::SignableTransaction, eips::eip2718::Encodable2718};
-    let bad = alloy::consensus::TxEnvelope::from(tx.into_signed(alloy::primitives::Signature::new(U256::from(1), U256::ZERO, false)));
-    let err = rpc_err(&url, "eth_sendRawTransaction", json!([Bytes::from(bad.encoded_2718())])).await;
-    assert_eq!(err["message"], "invalid sender: invalid transaction v, r, s values", "{err}");
+    let bad = alloy::consensus::TxEnvelope::from(tx.into_signed(
+        alloy::primitives::Signature::new(U256::from(1), U256::ZERO, false),
+    ));
+    let err = rpc_err(
+        &url,
+        "eth_sendRawTransaction",
+        json!([Bytes::from(bad.encoded_2718())]),
+    )
+    .await;
+    assert_eq!(
+        err["message"], "invalid sender: invalid transaction v, r, s values",
+        "{err}"
+    );
 
-    assert_eq!(chain_fingerprint(&url).await, before, "rejected transactions changed the chain");
+    assert_eq!(
+        chain_fingerprint(&url).await,
+        before,
+        "rejected transactions changed the chain"
+    );
 
     // A valid one goes through afterwards; replaying it is refused.
     let good = eip1559(&dev, CHAIN_ID, 0, to, one, Bytes::new(), 21_000, BASE_FEE);
     assert_eq!(send_raw(&url, &good).await["status"], "0x1");
     let err = rpc_err(&url, "eth_sendRawTransaction", json!([good])).await;
     assert_eq!(err["message"], "already known");
-    let stale = eip1559(&dev, CHAIN_ID, 0, to, U256::from(2), Bytes::new(), 21_000, BASE_FEE);
+    let stale = eip1559(
+        &dev,
+        CHAIN_ID,
+        0,
+        to,
+        U256::from(2),
+        Bytes::new(),
+        21_000,
+        BASE_FEE,
+    );
     let err = rpc_err(&url, "eth_sendRawTransaction", json!([stale])).await;
-    assert!(err["message"].as_str().expect("msg").starts_with("nonce too low"), "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .expect("msg")
+            .starts_with("nonce too low"),
+        "{err}"
+    );
     node.stop().await;
 }
 
@@ -178,7 +302,9 @@ async fn browser_clients_get_cors_headers() {
         let addr = addr.clone();
         async move {
             use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let mut s = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+            let mut s = tokio::net::TcpStream::connect(&addr)
+                .await
+                .expect("connect");
             s.write_all(request.as_bytes()).await.expect("write");
             let mut buf = String::new();
             s.read_to_string(&mut buf).await.expect("read");
@@ -191,7 +317,10 @@ async fn browser_clients_get_cors_headers() {
     .await;
     assert!(pre.starts_with("http/1.1 204"), "{pre}");
     assert!(pre.contains("access-control-allow-origin: *"), "{pre}");
-    assert!(pre.contains("access-control-allow-methods: post, options"), "{pre}");
+    assert!(
+        pre.contains("access-control-allow-methods: post, options"),
+        "{pre}"
+    );
     let body = r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#;
     let post = send(format!(
         "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

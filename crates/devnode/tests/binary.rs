@@ -11,7 +11,16 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 async fn binary_serves_json_rpc() {
     let funded = "0x00000000000000000000000000000000000000aa";
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_stylus-devnode"))
-        .args(["--port", "0", "--chain-id", "412346", "--fund", &format!("{funded}:3"), "--block-time-ms", "250"])
+        .args([
+            "--port",
+            "0",
+            "--chain-id",
+            "412346",
+            "--fund",
+            &format!("{funded}:3"),
+            "--block-time-ms",
+            "250",
+        ])
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -23,10 +32,20 @@ async fn binary_serves_json_rpc() {
         .expect("startup line in time")
         .expect("read")
         .expect("a line");
-    let url = first.split_whitespace().find(|w| w.starts_with("http://")).expect("URL in the startup line").to_string();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("URL in the startup line")
+        .to_string();
     assert_eq!(rpc_ok(&url, "eth_chainId", json!([])).await, "0x64aba");
-    assert_eq!(rpc_ok(&url, "eth_getBalance", json!([funded, "latest"])).await, "0x29a2241af62c0000");
-    assert_eq!(rpc_ok(&url, "web3_clientVersion", json!([])).await, concat!("stylus-devnode/v", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        rpc_ok(&url, "eth_getBalance", json!([funded, "latest"])).await,
+        "0x29a2241af62c0000"
+    );
+    assert_eq!(
+        rpc_ok(&url, "web3_clientVersion", json!([])).await,
+        concat!("stylus-devnode/v", env!("CARGO_PKG_VERSION"))
+    );
     child.kill().await.expect("kill");
 }
 

@@ -67,7 +67,13 @@ fn program_code(wat_src: &str) -> Vec<u8> {
 
 async fn deploy_code(p: &impl Provider, code: &[u8]) -> Address {
     let tx = TransactionRequest::default().with_deploy_code(Bytes::from(deploy_init_code(code)));
-    let receipt = p.send_transaction(tx).await.expect("send").get_receipt().await.expect("receipt");
+    let receipt = p
+        .send_transaction(tx)
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
     assert!(receipt.status(), "deploy succeeded");
     receipt.contract_address.expect("contractAddress")
 }
@@ -75,13 +81,25 @@ async fn deploy_code(p: &impl Provider, code: &[u8]) -> Address {
 /// Activates like cargo-stylus: estimate the fee with eth_call, then send it with 20% on top.
 async fn activate(p: &impl Provider, program: Address) -> alloy::rpc::types::TransactionReceipt {
     let input = activateProgramCall { program }.abi_encode();
-    let probe = TransactionRequest::default().with_to(ARB_WASM).with_input(input.clone()).with_value(U256::from(10u64).pow(U256::from(18)));
+    let probe = TransactionRequest::default()
+        .with_to(ARB_WASM)
+        .with_input(input.clone())
+        .with_value(U256::from(10u64).pow(U256::from(18)));
     let out = p.call(probe).await.expect("fee estimate");
     let ret = activateProgramCall::abi_decode_returns(&out).expect("decode");
     assert_eq!(ret.version, 2);
     let value = ret.dataFee * U256::from(12) / U256::from(10);
-    let tx = TransactionRequest::default().with_to(ARB_WASM).with_input(input).with_value(value);
-    let receipt = p.send_transaction(tx).await.expect("send").get_receipt().await.expect("receipt");
+    let tx = TransactionRequest::default()
+        .with_to(ARB_WASM)
+        .with_input(input)
+        .with_value(value);
+    let receipt = p
+        .send_transaction(tx)
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
     assert!(receipt.status(), "activation succeeded");
     receipt
 }
@@ -97,35 +115,69 @@ async fn stylus_program_deploys_activates_and_runs_over_rpc() {
 
     // Before activation: calls fail without data, codehashVersion reverts ProgramNotActivated.
     let codehash = keccak256(&code);
-    let q = TransactionRequest::default().with_to(ARB_WASM).with_input(codehashVersionCall { codehash }.abi_encode());
+    let q = TransactionRequest::default()
+        .with_to(ARB_WASM)
+        .with_input(codehashVersionCall { codehash }.abi_encode());
     let err = rpc_err(&url, "eth_call", json!([q, "latest"])).await;
     assert_eq!(err["code"], 3);
-    assert_eq!(err["data"], format!("0x{}", hex::encode(ProgramNotActivated::SELECTOR)));
+    assert_eq!(
+        err["data"],
+        format!("0x{}", hex::encode(ProgramNotActivated::SELECTOR))
+    );
     let read = TransactionRequest::default().with_to(prog);
     assert!(p.call(read.clone()).await.is_err());
 
     let receipt = activate(&p, prog).await;
-    let activated = receipt.inner.logs().iter().find(|l| l.address() == ARB_WASM).expect("ProgramActivated");
+    let activated = receipt
+        .inner
+        .logs()
+        .iter()
+        .find(|l| l.address() == ARB_WASM)
+        .expect("ProgramActivated");
     assert_eq!(activated.topics()[1], codehash);
     // A second activation reverts ProgramUpToDate already at estimation.
-    let again = TransactionRequest::default().with_from(DEV_ACCOUNT).with_to(ARB_WASM).with_input(activateProgramCall { program: prog }.abi_encode()).with_value(U256::from(1));
+    let again = TransactionRequest::default()
+        .with_from(DEV_ACCOUNT)
+        .with_to(ARB_WASM)
+        .with_input(activateProgramCall { program: prog }.abi_encode())
+        .with_value(U256::from(1));
     let err = rpc_err(&url, "eth_estimateGas", json!([again])).await;
-    assert_eq!(err["data"], format!("0x{}", hex::encode(ProgramUpToDate::SELECTOR)));
+    assert_eq!(
+        err["data"],
+        format!("0x{}", hex::encode(ProgramUpToDate::SELECTOR))
+    );
 
     // Store 42 by a signed transaction, read it back by eth_call and eth_getStorageAt.
     let value = B256::from(U256::from(42));
-    let set = TransactionRequest::default().with_to(prog).with_input(value.to_vec());
+    let set = TransactionRequest::default()
+        .with_to(prog)
+        .with_input(value.to_vec());
     let gas = p.estimate_gas(set.clone()).await.expect("estimate");
-    let receipt = p.send_transaction(set).await.expect("send").get_receipt().await.expect("receipt");
+    let receipt = p
+        .send_transaction(set)
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
     assert!(receipt.status());
-    assert!(receipt.gas_used <= gas, "estimate {gas} covers {}", receipt.gas_used);
+    assert!(
+        receipt.gas_used <= gas,
+        "estimate {gas} covers {}",
+        receipt.gas_used
+    );
     assert_eq!(receipt.inner.logs()[0].address(), prog);
     assert_eq!(receipt.inner.logs()[0].topics()[0], value);
     assert_eq!(p.call(read).await.expect("call").as_ref(), value.as_slice());
-    assert_eq!(p.get_storage_at(prog, U256::ZERO).await.expect("storage"), U256::from(42));
+    assert_eq!(
+        p.get_storage_at(prog, U256::ZERO).await.expect("storage"),
+        U256::from(42)
+    );
 
     // Reverts use geth's error shape with the program's revert data.
-    let fail = TransactionRequest::default().with_to(prog).with_input(vec![0xffu8]);
+    let fail = TransactionRequest::default()
+        .with_to(prog)
+        .with_input(vec![0xffu8]);
     let err = rpc_err(&url, "eth_call", json!([fail, "latest"])).await;
     assert_eq!(err["code"], 3);
     assert_eq!(err["data"], "0x6e6f7065");
@@ -142,13 +194,19 @@ async fn activation_in_eth_call_sees_state_overrides_and_changes_nothing() {
         "data": Bytes::from(activateProgramCall { program: spoof }.abi_encode()) });
     let overrides = json!({ spoof.to_string(): { "code": Bytes::from(code.clone()) } });
     let out = rpc_ok(&url, "eth_call", json!([call, "latest", overrides])).await;
-    let ret = activateProgramCall::abi_decode_returns(&hex::decode(out.as_str().unwrap().trim_start_matches("0x")).unwrap()).unwrap();
+    let ret = activateProgramCall::abi_decode_returns(
+        &hex::decode(out.as_str().unwrap().trim_start_matches("0x")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(ret.version, 2);
     assert!(ret.dataFee > U256::ZERO);
     // Nothing was recorded: the real deployment still needs activation.
     let q = json!({ "to": ARB_WASM, "data": Bytes::from(codehashVersionCall { codehash: keccak256(&code) }.abi_encode()) });
     let err = rpc_err(&url, "eth_call", json!([q, "latest"])).await;
-    assert_eq!(err["data"], format!("0x{}", hex::encode(ProgramNotActivated::SELECTOR)));
+    assert_eq!(
+        err["data"],
+        format!("0x{}", hex::encode(ProgramNotActivated::SELECTOR))
+    );
     node.stop().await;
 }
 
@@ -173,15 +231,42 @@ async fn stylus_deployer_with_constructor_over_rpc() {
     let url = node.url().to_string();
     let p = provider(&url, dev_signer());
     let init = deploy_init_code(&program_code(CTOR_WAT));
-    let input = deployCall { bytecode: init.into(), initData: vec![0x55, 0x85, 0x25, 0x8d].into(), initValue: U256::from(9), salt: B256::ZERO }.abi_encode();
-    let tx = TransactionRequest::default().with_to(DEPLOYER).with_input(input).with_value(U256::from(10u64).pow(U256::from(17)));
-    let receipt = p.send_transaction(tx).await.expect("send").get_receipt().await.expect("receipt");
+    let input = deployCall {
+        bytecode: init.into(),
+        initData: vec![0x55, 0x85, 0x25, 0x8d].into(),
+        initValue: U256::from(9),
+        salt: B256::ZERO,
+    }
+    .abi_encode();
+    let tx = TransactionRequest::default()
+        .with_to(DEPLOYER)
+        .with_input(input)
+        .with_value(U256::from(10u64).pow(U256::from(17)));
+    let receipt = p
+        .send_transaction(tx)
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
     assert!(receipt.status());
-    let log = receipt.inner.logs().iter().find(|l| l.address() == DEPLOYER).expect("ContractDeployed");
+    let log = receipt
+        .inner
+        .logs()
+        .iter()
+        .find(|l| l.address() == DEPLOYER)
+        .expect("ContractDeployed");
     assert_eq!(log.topics()[0], keccak256("ContractDeployed(address)"));
     let addr = Address::abi_decode(&log.data().data).expect("address");
-    assert_eq!(p.get_storage_at(addr, U256::ZERO).await.expect("storage"), U256::from(9));
-    assert_eq!(p.get_balance(DEPLOYER).await.expect("balance"), U256::ZERO, "the excess was refunded");
+    assert_eq!(
+        p.get_storage_at(addr, U256::ZERO).await.expect("storage"),
+        U256::from(9)
+    );
+    assert_eq!(
+        p.get_balance(DEPLOYER).await.expect("balance"),
+        U256::ZERO,
+        "the excess was refunded"
+    );
     node.stop().await;
 }
 
@@ -193,7 +278,14 @@ fn contract_wasm(package: &str, file: &str) -> Vec<u8> {
         let status = std::process::Command::new(env!("CARGO"))
             .current_dir(root.join("contracts"))
             .env("CARGO_TARGET_DIR", &target)
-            .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", package])
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                package,
+            ])
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building {package} failed");
@@ -209,36 +301,110 @@ async fn mock_nft_from_an_alloy_wallet_and_from_cast() {
     let p = provider(&url, dev_signer());
     let nft = deploy_code(&p, &contract_wasm("lien-mock-nft", "lien_mock_nft.wasm")).await;
     activate(&p, nft).await;
-    let mint_tx = TransactionRequest::default().with_to(nft).with_input(mintCall { to: DEV_ACCOUNT, id: U256::from(1) }.abi_encode());
-    let r = p.send_transaction(mint_tx).await.expect("send").get_receipt().await.expect("receipt");
+    let mint_tx = TransactionRequest::default().with_to(nft).with_input(
+        mintCall {
+            to: DEV_ACCOUNT,
+            id: U256::from(1),
+        }
+        .abi_encode(),
+    );
+    let r = p
+        .send_transaction(mint_tx)
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
     assert!(r.status());
-    let owner = p.call(TransactionRequest::default().with_to(nft).with_input(ownerOfCall { id: U256::from(1) }.abi_encode())).await.expect("call");
-    assert_eq!(ownerOfCall::abi_decode_returns(&owner).expect("decode"), DEV_ACCOUNT);
+    let owner = p
+        .call(
+            TransactionRequest::default()
+                .with_to(nft)
+                .with_input(ownerOfCall { id: U256::from(1) }.abi_encode()),
+        )
+        .await
+        .expect("call");
+    assert_eq!(
+        ownerOfCall::abi_decode_returns(&owner).expect("decode"),
+        DEV_ACCOUNT
+    );
     // Custom error through geth's error shape.
-    let q = json!({ "to": nft, "data": Bytes::from(ownerOfCall { id: U256::from(7) }.abi_encode()) });
+    let q =
+        json!({ "to": nft, "data": Bytes::from(ownerOfCall { id: U256::from(7) }.abi_encode()) });
     let err = rpc_err(&url, "eth_call", json!([q, "latest"])).await;
     let data = err["data"].as_str().expect("data").to_string();
-    assert!(data.starts_with(&format!("0x{}", hex::encode(ERC721NonexistentToken::SELECTOR))), "{data}");
+    assert!(
+        data.starts_with(&format!(
+            "0x{}",
+            hex::encode(ERC721NonexistentToken::SELECTOR)
+        )),
+        "{data}"
+    );
 
-    let Some(cast) = tools::tool("cast") else { return node.stop().await };
+    let Some(cast) = tools::tool("cast") else {
+        return node.stop().await;
+    };
     let run = |args: Vec<String>| {
         let cast = cast.clone();
         let url = url.clone();
         async move {
             let mut cmd = tokio::process::Command::new(&cast);
-            cmd.arg(&args[0]).arg("--rpc-url").arg(&url).args(&args[1..]).env("FOUNDRY_DISABLE_NIGHTLY_WARNING", "1").kill_on_drop(true);
-            let out = tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("cast in time").expect("cast runs");
-            assert!(out.status.success(), "cast {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            cmd.arg(&args[0])
+                .arg("--rpc-url")
+                .arg(&url)
+                .args(&args[1..])
+                .env("FOUNDRY_DISABLE_NIGHTLY_WARNING", "1")
+                .kill_on_drop(true);
+            let out = tokio::time::timeout(Duration::from_secs(60), cmd.output())
+                .await
+                .expect("cast in time")
+                .expect("cast runs");
+            assert!(
+                out.status.success(),
+                "cast {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             String::from_utf8_lossy(&out.stdout).trim().to_string()
         }
     };
     let key = stylus_devnode::DEV_PRIVATE_KEY.to_string();
     let s = |x: &str| x.to_string();
-    run(vec![s("send"), s("--private-key"), key.clone(), nft.to_string(), s("mint(address,uint256)"), DEV_ACCOUNT.to_string(), s("2")]).await;
-    let owner = run(vec![s("call"), nft.to_string(), s("ownerOf(uint256)(address)"), s("2")]).await;
+    run(vec![
+        s("send"),
+        s("--private-key"),
+        key.clone(),
+        nft.to_string(),
+        s("mint(address,uint256)"),
+        DEV_ACCOUNT.to_string(),
+        s("2"),
+    ])
+    .await;
+    let owner = run(vec![
+        s("call"),
+        nft.to_string(),
+        s("ownerOf(uint256)(address)"),
+        s("2"),
+    ])
+    .await;
     assert_eq!(owner.to_lowercase(), DEV_ACCOUNT.to_string().to_lowercase());
-    run(vec![s("send"), s("--private-key"), key, nft.to_string(), s("transferFrom(address,address,uint256)"), DEV_ACCOUNT.to_string(), Address::repeat_byte(0xAB).to_string(), s("2")]).await;
-    let bal = run(vec![s("call"), nft.to_string(), s("balanceOf(address)(uint256)"), Address::repeat_byte(0xAB).to_string()]).await;
+    run(vec![
+        s("send"),
+        s("--private-key"),
+        key,
+        nft.to_string(),
+        s("transferFrom(address,address,uint256)"),
+        DEV_ACCOUNT.to_string(),
+        Address::repeat_byte(0xAB).to_string(),
+        s("2"),
+    ])
+    .await;
+    let bal = run(vec![
+        s("call"),
+        nft.to_string(),
+        s("balanceOf(address)(uint256)"),
+        Address::repeat_byte(0xAB).to_string(),
+    ])
+    .await;
     assert_eq!(bal, "1");
     let code = run(vec![s("code"), nft.to_string()]).await;
     assert!(code.starts_with("0xeff00000"), "{}", &code[..12]);

@@ -50,9 +50,18 @@ mod tests {
         let start = u(1_000_000);
         assert_eq!(auction_price_up(start, u(0), 9_800, 300, 0), Ok(start));
         assert_eq!(auction_price_up(start, u(0), 9_800, 300, 299), Ok(start));
-        assert_eq!(auction_price_up(start, u(0), 9_800, 300, 300), Ok(u(980_000)));
-        assert_eq!(auction_price_up(start, u(0), 9_800, 300, 600), Ok(u(960_400)));
-        assert_eq!(auction_price_up(start, u(959_000), 9_800, 300, 900), Ok(u(959_000)));
+        assert_eq!(
+            auction_price_up(start, u(0), 9_800, 300, 300),
+            Ok(u(980_000))
+        );
+        assert_eq!(
+            auction_price_up(start, u(0), 9_800, 300, 600),
+            Ok(u(960_400))
+        );
+        assert_eq!(
+            auction_price_up(start, u(959_000), 9_800, 300, 900),
+            Ok(u(959_000))
+        );
     }
 
     #[test]
@@ -64,8 +73,14 @@ mod tests {
 
     #[test]
     fn bad_parameters() {
-        assert_eq!(auction_price_up(u(1), u(0), 9_800, 0, 1), Err(MathError::DivisionByZero));
-        assert_eq!(auction_price_up(u(1), u(0), 10_001, 1, 1), Err(MathError::BpsOutOfRange));
+        assert_eq!(
+            auction_price_up(u(1), u(0), 9_800, 0, 1),
+            Err(MathError::DivisionByZero)
+        );
+        assert_eq!(
+            auction_price_up(u(1), u(0), 10_001, 1, 1),
+            Err(MathError::BpsOutOfRange)
+        );
         assert_eq!(auction_price_up(u(10), u(20), 5_000, 1, 5), Ok(u(10)));
     }
 }

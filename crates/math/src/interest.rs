@@ -27,8 +27,14 @@ mod tests {
     #[test]
     fn one_year_at_ten_percent() {
         let p = U256::from(1_000_000u64);
-        assert_eq!(interest_up(p, 1_000, SECONDS_PER_YEAR), Ok(U256::from(100_000u64)));
-        assert_eq!(debt_up(p, 1_000, SECONDS_PER_YEAR), Ok(U256::from(1_100_000u64)));
+        assert_eq!(
+            interest_up(p, 1_000, SECONDS_PER_YEAR),
+            Ok(U256::from(100_000u64))
+        );
+        assert_eq!(
+            debt_up(p, 1_000, SECONDS_PER_YEAR),
+            Ok(U256::from(1_100_000u64))
+        );
     }
 
     #[test]
@@ -40,6 +46,9 @@ mod tests {
 
     #[test]
     fn huge_principal_overflows_as_an_error() {
-        assert_eq!(debt_up(U256::MAX, 10_000, SECONDS_PER_YEAR), Err(crate::MathError::Overflow));
+        assert_eq!(
+            debt_up(U256::MAX, 10_000, SECONDS_PER_YEAR),
+            Err(crate::MathError::Overflow)
+        );
     }
 }

@@ -84,6 +84,9 @@ mod tests {
         assert_eq!(add(U256::MAX, U256::from(1u64)), Err(MathError::Overflow));
         assert_eq!(sub(U256::ZERO, U256::from(1u64)), Err(MathError::Underflow));
         assert_eq!(mul(U256::MAX, U256::from(2u64)), Err(MathError::Overflow));
-        assert_eq!(add(U256::from(2u64), U256::from(3u64)), Ok(U256::from(5u64)));
+        assert_eq!(
+            add(U256::from(2u64), U256::from(3u64)),
+            Ok(U256::from(5u64))
+        );
     }
 }

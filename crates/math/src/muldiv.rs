@@ -6,7 +6,16 @@ use crate::small_div::{mul2_div_rem_u64, mul2_div_up_u64};
 use crate::{MathError, MathResult, BPS};
 
 fn widen(x: U256) -> U512 {
-    U512::from_limbs([x.as_limbs()[0], x.as_limbs()[1], x.as_limbs()[2], x.as_limbs()[3], 0, 0, 0, 0])
+    U512::from_limbs([
+        x.as_limbs()[0],
+        x.as_limbs()[1],
+        x.as_limbs()[2],
+        x.as_limbs()[3],
+        0,
+        0,
+        0,
+        0,
+    ])
 }
 
 fn narrow(x: U512) -> MathResult<U256> {
@@ -75,13 +84,22 @@ mod tests {
     #[test]
     fn survives_a_product_wider_than_256_bits() {
         assert_eq!(mul_div_down(U256::MAX, U256::MAX, U256::MAX), Ok(U256::MAX));
-        assert_eq!(mul_div_up(U256::MAX, u(2), u(4)), Ok((U256::MAX >> 1) + u(1)));
+        assert_eq!(
+            mul_div_up(U256::MAX, u(2), u(4)),
+            Ok((U256::MAX >> 1) + u(1))
+        );
     }
 
     #[test]
     fn reports_zero_divisor_and_overflow() {
-        assert_eq!(mul_div_down(u(1), u(1), U256::ZERO), Err(MathError::DivisionByZero));
-        assert_eq!(mul_div_down(U256::MAX, u(2), u(1)), Err(MathError::Overflow));
+        assert_eq!(
+            mul_div_down(u(1), u(1), U256::ZERO),
+            Err(MathError::DivisionByZero)
+        );
+        assert_eq!(
+            mul_div_down(U256::MAX, u(2), u(1)),
+            Err(MathError::Overflow)
+        );
         assert_eq!(mul_div_up(U256::MAX, u(1), u(1)), Ok(U256::MAX));
         assert_eq!(mul_div_up(U256::MAX, u(4), u(3)), Err(MathError::Overflow));
     }

@@ -26,8 +26,10 @@ pub fn is_healthy(debt: U256, price: U256, threshold_bps: u64) -> bool {
 
 /// `amount × 10_000 ≤ price × bps` in 320-bit arithmetic (a 256-bit value times a 64-bit one).
 fn at_most_fraction(amount: U256, price: U256, bps: u64) -> bool {
-    let lhs = amount.widening_mul::<64, 1, 320, 5>(alloy_primitives::ruint::Uint::<64, 1>::from(BPS));
-    let rhs = price.widening_mul::<64, 1, 320, 5>(alloy_primitives::ruint::Uint::<64, 1>::from(bps));
+    let lhs =
+        amount.widening_mul::<64, 1, 320, 5>(alloy_primitives::ruint::Uint::<64, 1>::from(BPS));
+    let rhs =
+        price.widening_mul::<64, 1, 320, 5>(alloy_primitives::ruint::Uint::<64, 1>::from(bps));
     lhs <= rhs
 }
 
@@ -79,7 +81,10 @@ mod tests {
     fn spread() {
         assert_eq!(spread_bps_up(u(90), u(110), u(100)), Ok(u(2_000)));
         assert_eq!(spread_bps_up(u(1), u(2), u(3)), Ok(u(3_334)));
-        assert_eq!(spread_bps_up(u(1), u(2), u(0)), Err(MathError::DivisionByZero));
+        assert_eq!(
+            spread_bps_up(u(1), u(2), u(0)),
+            Err(MathError::DivisionByZero)
+        );
         assert_eq!(spread_bps_up(u(3), u(2), u(1)), Err(MathError::Underflow));
     }
 }

@@ -72,7 +72,8 @@ pub fn mul2_div_rem_u64(x: U256, a: u64, b: u64, d: u64) -> MathResult<(U256, bo
 pub fn mul2_div_up_u64(x: U256, a: u64, b: u64, d: u64) -> MathResult<U256> {
     let (q, inexact) = mul2_div_rem_u64(x, a, b, d)?;
     if inexact {
-        q.checked_add(U256::from_limbs([1, 0, 0, 0])).ok_or(MathError::Overflow)
+        q.checked_add(U256::from_limbs([1, 0, 0, 0]))
+            .ok_or(MathError::Overflow)
     } else {
         Ok(q)
     }

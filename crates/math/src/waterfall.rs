@@ -25,8 +25,14 @@ mod tests {
 
     #[test]
     fn pays_in_order_and_keeps_the_rest() {
-        assert_eq!(split_waterfall(u(100), [u(5), u(60), u(10)]), ([u(5), u(60), u(10)], u(25)));
-        assert_eq!(split_waterfall(u(50), [u(5), u(60), u(10)]), ([u(5), u(45), u(0)], u(0)));
+        assert_eq!(
+            split_waterfall(u(100), [u(5), u(60), u(10)]),
+            ([u(5), u(60), u(10)], u(25))
+        );
+        assert_eq!(
+            split_waterfall(u(50), [u(5), u(60), u(10)]),
+            ([u(5), u(45), u(0)], u(0))
+        );
         assert_eq!(split_waterfall(u(0), [u(5)]), ([u(0)], u(0)));
     }
 }

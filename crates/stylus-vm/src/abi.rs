@@ -37,11 +37,16 @@ pub fn uint_arg(args: &[u8], i: usize) -> Result<U256, AbiError> {
 /// Dynamic `bytes` argument whose head is word `i`.
 pub fn bytes_arg(args: &[u8], i: usize) -> Result<Bytes, AbiError> {
     let offset = usize::try_from(uint_arg(args, i)?).map_err(|_| AbiError)?;
-    let len_word = offset.checked_div(32).filter(|_| offset % 32 == 0).ok_or(AbiError)?;
+    let len_word = offset
+        .checked_div(32)
+        .filter(|_| offset % 32 == 0)
+        .ok_or(AbiError)?;
     let len = usize::try_from(uint_arg(args, len_word)?).map_err(|_| AbiError)?;
     let start = offset.checked_add(32).ok_or(AbiError)?;
     let end = start.checked_add(len).ok_or(AbiError)?;
-    args.get(start..end).map(Bytes::copy_from_slice).ok_or(AbiError)
+    args.get(start..end)
+        .map(Bytes::copy_from_slice)
+        .ok_or(AbiError)
 }
 
 /// Encodes a list of static words.
@@ -93,7 +98,12 @@ pub fn encode_deploy(bytecode: &[u8], init_data: &[u8], init_value: U256, salt: 
     let mut out = selector("deploy(bytes,bytes,uint256,bytes32)").to_vec();
     let first = 4 * 32;
     let second = first + 32 + padded(bytecode).len();
-    for w in [u64_word(first as u64), u64_word(second as u64), uint_word(init_value), salt] {
+    for w in [
+        u64_word(first as u64),
+        u64_word(second as u64),
+        uint_word(init_value),
+        salt,
+    ] {
         out.extend_from_slice(&w.0);
     }
     out.extend_from_slice(&u64_word(bytecode.len() as u64).0);

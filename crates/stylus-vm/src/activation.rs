@@ -81,26 +81,31 @@ impl Program {
     /// Gas charged on a non-cached call before the program runs.
     pub fn init_gas(&self, params: &StylusParams) -> u64 {
         let base = u64::from(params.min_init_gas).saturating_mul(128);
-        let dynamic = (u64::from(self.init_cost) * u64::from(params.init_cost_scalar) * 2).div_ceil(100);
+        let dynamic =
+            (u64::from(self.init_cost) * u64::from(params.init_cost_scalar) * 2).div_ceil(100);
         base.saturating_add(dynamic)
     }
 
     /// Gas charged on a cached call (or any call at version > 1).
     pub fn cached_gas(&self, params: &StylusParams) -> u64 {
         let base = u64::from(params.min_cached_init_gas).saturating_mul(32);
-        let dynamic = (u64::from(self.cached_cost) * u64::from(params.cached_cost_scalar) * 2).div_ceil(100);
+        let dynamic =
+            (u64::from(self.cached_cost) * u64::from(params.cached_cost_scalar) * 2).div_ceil(100);
         base.saturating_add(dynamic)
     }
 }
 
 /// Hours since the Arbitrum epoch for a unix timestamp.
 pub fn hours_since_arbitrum(timestamp: u64) -> u32 {
-    u32::try_from(timestamp.saturating_sub(ARBITRUM_START_TIME) / 3600).unwrap_or(u32::MAX) & 0xFF_FFFF
+    u32::try_from(timestamp.saturating_sub(ARBITRUM_START_TIME) / 3600).unwrap_or(u32::MAX)
+        & 0xFF_FFFF
 }
 
 /// Init cost: funcs×8.252 + types×1.059 + wasmLen×0.1286.
 pub fn init_cost(info: &ModuleInfo) -> u16 {
-    let v = info.funcs.saturating_mul(82_520)
+    let v = info
+        .funcs
+        .saturating_mul(82_520)
         .saturating_add(info.types.saturating_mul(10_590))
         .saturating_add(info.wasm_len.saturating_mul(1_286))
         / 10_000;
@@ -110,7 +115,9 @@ pub fn init_cost(info: &ModuleInfo) -> u16 {
 /// Cached init cost: funcs×0.1342 + types×0.00089 + wasmLen×0.00122 + globals×1.628 +
 /// data×0.75244 + footprint×5.
 pub fn cached_cost(info: &ModuleInfo) -> u16 {
-    let v = info.funcs.saturating_mul(13_420)
+    let v = info
+        .funcs
+        .saturating_mul(13_420)
         .saturating_add(info.types.saturating_mul(89))
         .saturating_add(info.wasm_len.saturating_mul(122))
         .saturating_add(info.globals.saturating_mul(162_800))
@@ -190,7 +197,11 @@ pub fn state_get<CTX: ContextTr>(ctx: &mut CTX, key: U256) -> Result<U256, Conte
 }
 
 /// Writes a word of ArbOS state (journaled: reverts with the transaction).
-pub fn state_set<CTX: ContextTr>(ctx: &mut CTX, key: U256, value: U256) -> Result<(), ContextDbError<CTX>> {
+pub fn state_set<CTX: ContextTr>(
+    ctx: &mut CTX,
+    key: U256,
+    value: U256,
+) -> Result<(), ContextDbError<CTX>> {
     let j = ctx.journal_mut();
     let mut acc = j.load_account_mut(ARBOS_STATE).map_err(db_err::<CTX>)?;
     if acc.nonce() == 0 {
@@ -203,27 +214,42 @@ pub fn state_set<CTX: ContextTr>(ctx: &mut CTX, key: U256, value: U256) -> Resul
 }
 
 /// The program record for `codehash`, if any.
-pub fn load_program<CTX: ContextTr>(ctx: &mut CTX, codehash: B256) -> Result<Option<Program>, ContextDbError<CTX>> {
+pub fn load_program<CTX: ContextTr>(
+    ctx: &mut CTX,
+    codehash: B256,
+) -> Result<Option<Program>, ContextDbError<CTX>> {
     let v = state_get(ctx, program_slot(codehash))?;
     Ok((!v.is_zero()).then(|| Program::unpack(v)))
 }
 
 /// Stores the program record for `codehash`.
-pub fn store_program<CTX: ContextTr>(ctx: &mut CTX, codehash: B256, program: &Program) -> Result<(), ContextDbError<CTX>> {
+pub fn store_program<CTX: ContextTr>(
+    ctx: &mut CTX,
+    codehash: B256,
+    program: &Program,
+) -> Result<(), ContextDbError<CTX>> {
     state_set(ctx, program_slot(codehash), program.pack())
 }
 
 /// Updates the data pricer with `asm_bytes` at `timestamp` and returns the fee in wei.
-pub fn data_fee<CTX: ContextTr>(ctx: &mut CTX, asm_bytes: u32, timestamp: u64) -> Result<U256, ContextDbError<CTX>> {
+pub fn data_fee<CTX: ContextTr>(
+    ctx: &mut CTX,
+    asm_bytes: u32,
+    timestamp: u64,
+) -> Result<U256, ContextDbError<CTX>> {
     let demand: u64 = state_get(ctx, pricer_demand_slot())?.saturating_to();
     let last: u64 = state_get(ctx, pricer_time_slot())?.saturating_to();
     let passed = timestamp.saturating_sub(last.max(ARBITRUM_START_TIME.min(timestamp)));
     let credit = DATA_BYTES_PER_SECOND.saturating_mul(passed);
-    let demand = demand.saturating_sub(credit).saturating_add(u64::from(asm_bytes)).min(u64::from(u32::MAX));
+    let demand = demand
+        .saturating_sub(credit)
+        .saturating_add(u64::from(asm_bytes))
+        .min(u64::from(u32::MAX));
     state_set(ctx, pricer_demand_slot(), U256::from(demand))?;
     state_set(ctx, pricer_time_slot(), U256::from(timestamp))?;
     let exponent = demand.saturating_mul(10_000) / DATA_INERTIA;
     let multiplier = approx_exp_basis_points(exponent, 12);
-    let price = U256::from(DATA_MIN_PRICE).saturating_mul(U256::from(multiplier)) / U256::from(10_000u64);
+    let price =
+        U256::from(DATA_MIN_PRICE).saturating_mul(U256::from(multiplier)) / U256::from(10_000u64);
     Ok(price.saturating_mul(U256::from(asm_bytes)))
 }

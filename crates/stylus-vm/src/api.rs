@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use revm::context::result::{EVMError, ExecResultAndState, ExecutionResult, HaltReason, InvalidTransaction};
+use revm::context::result::{
+    EVMError, ExecResultAndState, ExecutionResult, HaltReason, InvalidTransaction,
+};
 use revm::context::{BlockEnv, CfgEnv, Context, ContextSetters, ContextTr, Journal, TxEnv};
 use revm::context_interface::JournalTr;
 use revm::handler::{EthFrame, ExecuteCommitEvm, ExecuteEvm, Handler, MainnetHandler};
@@ -24,9 +26,16 @@ pub type TxError<DB> = EVMError<<DB as Database>::Error, InvalidTransaction>;
 /// Builds a Stylus EVM over `db`. EIP-3541 is switched off in revm and re-applied by the
 /// runtime with Nitro's Stylus exemption; `cfg.limit_contract_code_size` should be left at
 /// Nitro's 24,576 (the default).
-pub fn build_evm<DB: Database>(db: DB, block: BlockEnv, mut cfg: CfgEnv, runtime: Arc<Runtime>) -> StylusEvm<StylusContext<DB>> {
+pub fn build_evm<DB: Database>(
+    db: DB,
+    block: BlockEnv,
+    mut cfg: CfgEnv,
+    runtime: Arc<Runtime>,
+) -> StylusEvm<StylusContext<DB>> {
     cfg.disable_eip3541 = true;
-    let ctx: StylusContext<DB> = Context::<BlockEnv, TxEnv, CfgEnv, DB>::new(db, cfg.spec).with_block(block).with_cfg(cfg);
+    let ctx: StylusContext<DB> = Context::<BlockEnv, TxEnv, CfgEnv, DB>::new(db, cfg.spec)
+        .with_block(block)
+        .with_cfg(cfg);
     StylusEvm::new(ctx, runtime)
 }
 
@@ -53,9 +62,26 @@ pub fn genesis_accounts() -> Vec<(Address, AccountInfo)> {
     let hash: B256 = keccak256(SYSTEM_CODE);
     let mut out: Vec<(Address, AccountInfo)> = SYSTEM_CONTRACTS
         .iter()
-        .map(|a| (*a, AccountInfo { balance: Default::default(), nonce: 0, code_hash: hash, code: Some(code.clone()), ..Default::default() }))
+        .map(|a| {
+            (
+                *a,
+                AccountInfo {
+                    balance: Default::default(),
+                    nonce: 0,
+                    code_hash: hash,
+                    code: Some(code.clone()),
+                    ..Default::default()
+                },
+            )
+        })
         .collect();
-    out.push((ARBOS_STATE, AccountInfo { nonce: 1, ..Default::default() }));
+    out.push((
+        ARBOS_STATE,
+        AccountInfo {
+            nonce: 1,
+            ..Default::default()
+        },
+    ));
     out
 }
 
@@ -83,9 +109,12 @@ where
         self.inner.ctx.journal_mut().finalize()
     }
 
-    fn replay(&mut self) -> Result<ExecResultAndState<Self::ExecutionResult, Self::State>, Self::Error> {
+    fn replay(
+        &mut self,
+    ) -> Result<ExecResultAndState<Self::ExecutionResult, Self::State>, Self::Error> {
         self.tx_state = TxState::default();
-        let res = MainnetHandler::<Self, Self::Error, EthFrame<EthInterpreter>>::default().run(self);
+        let res =
+            MainnetHandler::<Self, Self::Error, EthFrame<EthInterpreter>>::default().run(self);
         let state = self.finalize();
         res.map(|r| ExecResultAndState::new(r, state))
     }
@@ -93,7 +122,9 @@ where
 
 impl<CTX> ExecuteCommitEvm for StylusEvm<CTX>
 where
-    CTX: ContextTr<Journal: JournalTr<State = EvmState>, Db: DatabaseCommit> + ContextSetters + revm::interpreter::Host,
+    CTX: ContextTr<Journal: JournalTr<State = EvmState>, Db: DatabaseCommit>
+        + ContextSetters
+        + revm::interpreter::Host,
 {
     fn commit(&mut self, state: Self::State) {
         self.inner.ctx.db_mut().commit(state);

@@ -47,14 +47,18 @@ pub fn decode_program(code: &[u8], max_wasm_size: usize) -> Result<Vec<u8>, Code
     let limit_plus_one = u64::try_from(max_wasm_size)
         .ok()
         .and_then(|l| l.checked_add(1))
-        .ok_or(CodeError::TooLarge { limit: max_wasm_size })?;
+        .ok_or(CodeError::TooLarge {
+            limit: max_wasm_size,
+        })?;
     let mut out = Vec::new();
     brotli::Decompressor::new(&code[4..], 4096)
         .take(limit_plus_one)
         .read_to_end(&mut out)
         .map_err(|e| CodeError::Decompression(e.to_string()))?;
     if out.len() > max_wasm_size {
-        return Err(CodeError::TooLarge { limit: max_wasm_size });
+        return Err(CodeError::TooLarge {
+            limit: max_wasm_size,
+        });
     }
     Ok(out)
 }

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use revm::context::{ContextTr, Evm, FrameStack};
 use revm::context::Cfg;
+use revm::context::{ContextTr, Evm, FrameStack};
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{
-    evm::{ContextDbError, FrameInitResult}, EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult,
-    FrameResult, ItemOrResult,
+    evm::{ContextDbError, FrameInitResult},
+    EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, ItemOrResult,
 };
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
@@ -78,15 +78,30 @@ pub struct NativeOutcome {
 impl NativeOutcome {
     /// Success with output.
     pub fn ok(output: Bytes, gas_left: u64) -> Self {
-        Self { result: InstructionResult::Return, output, gas_left, refund: 0 }
+        Self {
+            result: InstructionResult::Return,
+            output,
+            gas_left,
+            refund: 0,
+        }
     }
     /// Revert with data.
     pub fn revert(output: Bytes, gas_left: u64) -> Self {
-        Self { result: InstructionResult::Revert, output, gas_left, refund: 0 }
+        Self {
+            result: InstructionResult::Revert,
+            output,
+            gas_left,
+            refund: 0,
+        }
     }
     /// Exceptional halt: all gas consumed.
     pub fn halt(result: InstructionResult) -> Self {
-        Self { result, output: Bytes::new(), gas_left: 0, refund: 0 }
+        Self {
+            result,
+            output: Bytes::new(),
+            gas_left: 0,
+            refund: 0,
+        }
     }
 }
 
@@ -102,7 +117,10 @@ pub struct StylusEvm<CTX: ContextTr> {
 
 impl<CTX: ContextTr> std::fmt::Debug for StylusEvm<CTX> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StylusEvm").field("runtime", &self.runtime).field("tx_state", &self.tx_state).finish_non_exhaustive()
+        f.debug_struct("StylusEvm")
+            .field("runtime", &self.runtime)
+            .field("tx_state", &self.tx_state)
+            .finish_non_exhaustive()
     }
 }
 
@@ -127,8 +145,16 @@ where
     /// Wraps a context.
     pub fn new(ctx: CTX, runtime: Arc<Runtime>) -> Self {
         let spec = ctx.cfg().spec().into();
-        let inner = Evm::new(ctx, EthInstructions::new_mainnet_with_spec(spec), EthPrecompiles::new(spec));
-        Self { inner, runtime, tx_state: TxState::default() }
+        let inner = Evm::new(
+            ctx,
+            EthInstructions::new_mainnet_with_spec(spec),
+            EthPrecompiles::new(spec),
+        );
+        Self {
+            inner,
+            runtime,
+            tx_state: TxState::default(),
+        }
     }
 
     fn classify(&mut self) -> FrameKind {
@@ -151,11 +177,18 @@ where
         let frame = self.inner.frame_stack.get();
         let ctx = &self.inner.ctx;
         let (code_address, delegate) = match &frame.input {
-            FrameInput::Call(i) => (i.bytecode_address, matches!(i.scheme, CallScheme::DelegateCall | CallScheme::CallCode)),
+            FrameInput::Call(i) => (
+                i.bytecode_address,
+                matches!(i.scheme, CallScheme::DelegateCall | CallScheme::CallCode),
+            ),
             _ => (frame.interpreter.input.target_address, false),
         };
         let code = frame.interpreter.bytecode.original_bytes();
-        let codehash = frame.interpreter.bytecode.hash().unwrap_or_else(|| keccak256(&code));
+        let codehash = frame
+            .interpreter
+            .bytecode
+            .hash()
+            .unwrap_or_else(|| keccak256(&code));
         CallFrame {
             target: frame.interpreter.input.target_address,
             code_address,
@@ -170,7 +203,10 @@ where
         }
     }
 
-    fn finish_native(&mut self, outcome: NativeOutcome) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<CTX>> {
+    fn finish_native(
+        &mut self,
+        outcome: NativeOutcome,
+    ) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<CTX>> {
         let frame = self.inner.frame_stack.get();
         let mut gas = Gas::new(frame.interpreter.gas.remaining());
         gas.set_reservoir(frame.interpreter.gas.reservoir());
@@ -181,8 +217,13 @@ where
         if outcome.result.is_ok() {
             gas.record_refund(outcome.refund);
         }
-        let action = InterpreterAction::Return(InterpreterResult { result: outcome.result, output: outcome.output, gas });
-        let res = frame.process_next_action::<_, ContextDbError<CTX>>(&mut self.inner.ctx, action)?;
+        let action = InterpreterAction::Return(InterpreterResult {
+            result: outcome.result,
+            output: outcome.output,
+            gas,
+        });
+        let res =
+            frame.process_next_action::<_, ContextDbError<CTX>>(&mut self.inner.ctx, action)?;
         if res.is_result() {
             frame.set_finished(true);
         }
@@ -193,14 +234,28 @@ where
     pub fn nested(&mut self, frame_input: FrameInput) -> Result<FrameResult, ContextDbError<CTX>> {
         let (depth, memory) = {
             let parent = self.inner.frame_stack.get();
-            (parent.depth + 1, parent.interpreter.memory.new_child_context())
+            (
+                parent.depth + 1,
+                parent.interpreter.memory.new_child_context(),
+            )
         };
         let saved = std::mem::replace(&mut self.inner.frame_stack, FrameStack::new());
         // Each nested level re-enters revm's frame loop on the Rust stack; grow it on demand so a
         // 1024-deep Stylus↔Stylus chain fits on any thread.
-        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.run_loop(FrameInit { depth, memory, frame_input }));
+        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.run_loop(FrameInit {
+                depth,
+                memory,
+                frame_input,
+            })
+        });
         self.inner.frame_stack = saved;
-        self.inner.frame_stack.get().interpreter.memory.free_child_context();
+        self.inner
+            .frame_stack
+            .get()
+            .interpreter
+            .memory
+            .free_child_context();
         result
     }
 
@@ -222,12 +277,18 @@ where
         }
     }
 
-    fn run_evm_frame(&mut self) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<CTX>> {
+    fn run_evm_frame(
+        &mut self,
+    ) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<CTX>> {
         let runtime = self.runtime.clone();
         let frame = self.inner.frame_stack.get();
         let ctx = &mut self.inner.ctx;
         let instructions = &self.inner.instruction;
-        let mut action = frame.interpreter.run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
+        let mut action = frame.interpreter.run_plain(
+            instructions.instruction_table(),
+            instructions.gas_table(),
+            ctx,
+        );
         // EIP-3541 as Nitro applies it: 0xEF code is refused unless it is a Stylus program.
         if let (FrameInput::Create(_), InterpreterAction::Return(r)) = (&frame.input, &mut action) {
             if r.result.is_ok() && !runtime.params.code_allowed(&r.output) {
@@ -251,15 +312,32 @@ where
     type Precompiles = EthPrecompiles;
     type Frame = EthFrame<EthInterpreter>;
 
-    fn all(&self) -> (&Self::Context, &Self::Instructions, &Self::Precompiles, &FrameStack<Self::Frame>) {
+    fn all(
+        &self,
+    ) -> (
+        &Self::Context,
+        &Self::Instructions,
+        &Self::Precompiles,
+        &FrameStack<Self::Frame>,
+    ) {
         self.inner.all()
     }
 
-    fn all_mut(&mut self) -> (&mut Self::Context, &mut Self::Instructions, &mut Self::Precompiles, &mut FrameStack<Self::Frame>) {
+    fn all_mut(
+        &mut self,
+    ) -> (
+        &mut Self::Context,
+        &mut Self::Instructions,
+        &mut Self::Precompiles,
+        &mut FrameStack<Self::Frame>,
+    ) {
         self.inner.all_mut()
     }
 
-    fn frame_init(&mut self, mut frame_input: FrameInit) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<CTX>> {
+    fn frame_init(
+        &mut self,
+        mut frame_input: FrameInit,
+    ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<CTX>> {
         let mut counted = None;
         if let FrameInput::Call(inputs) = &mut frame_input.frame_input {
             if SYSTEM_CONTRACTS.contains(&inputs.bytecode_address) {
@@ -294,7 +372,10 @@ where
         }
     }
 
-    fn frame_return_result(&mut self, result: FrameResult) -> Result<Option<FrameResult>, ContextDbError<CTX>> {
+    fn frame_return_result(
+        &mut self,
+        result: FrameResult,
+    ) -> Result<Option<FrameResult>, ContextDbError<CTX>> {
         let top = self.inner.frame_stack.get();
         if top.is_finished() {
             if let FrameInput::Call(inputs) = &top.input {

@@ -108,23 +108,113 @@ pub const HOOKS: &[HookSpec] = &[
     spec!("vm_hooks", "read_args", ReadArgs, [I32], []),
     spec!("vm_hooks", "write_result", WriteResult, [I32, I32], []),
     spec!("vm_hooks", "exit_early", ExitEarly, [I32], []),
-    spec!("vm_hooks", "storage_load_bytes32", StorageLoadBytes32, [I32, I32], []),
-    spec!("vm_hooks", "storage_cache_bytes32", StorageCacheBytes32, [I32, I32], []),
-    spec!("vm_hooks", "storage_flush_cache", StorageFlushCache, [I32], []),
-    spec!("vm_hooks", "transient_load_bytes32", TransientLoadBytes32, [I32, I32], []),
-    spec!("vm_hooks", "transient_store_bytes32", TransientStoreBytes32, [I32, I32], []),
-    spec!("vm_hooks", "call_contract", CallContract, [I32, I32, I32, I32, I64, I32], [I32]),
-    spec!("vm_hooks", "delegate_call_contract", DelegateCallContract, [I32, I32, I32, I64, I32], [I32]),
-    spec!("vm_hooks", "static_call_contract", StaticCallContract, [I32, I32, I32, I64, I32], [I32]),
-    spec!("vm_hooks", "create1", Create1, [I32, I32, I32, I32, I32], []),
-    spec!("vm_hooks", "create2", Create2, [I32, I32, I32, I32, I32, I32], []),
-    spec!("vm_hooks", "read_return_data", ReadReturnData, [I32, I32, I32], [I32]),
+    spec!(
+        "vm_hooks",
+        "storage_load_bytes32",
+        StorageLoadBytes32,
+        [I32, I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "storage_cache_bytes32",
+        StorageCacheBytes32,
+        [I32, I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "storage_flush_cache",
+        StorageFlushCache,
+        [I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "transient_load_bytes32",
+        TransientLoadBytes32,
+        [I32, I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "transient_store_bytes32",
+        TransientStoreBytes32,
+        [I32, I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "call_contract",
+        CallContract,
+        [I32, I32, I32, I32, I64, I32],
+        [I32]
+    ),
+    spec!(
+        "vm_hooks",
+        "delegate_call_contract",
+        DelegateCallContract,
+        [I32, I32, I32, I64, I32],
+        [I32]
+    ),
+    spec!(
+        "vm_hooks",
+        "static_call_contract",
+        StaticCallContract,
+        [I32, I32, I32, I64, I32],
+        [I32]
+    ),
+    spec!(
+        "vm_hooks",
+        "create1",
+        Create1,
+        [I32, I32, I32, I32, I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "create2",
+        Create2,
+        [I32, I32, I32, I32, I32, I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "read_return_data",
+        ReadReturnData,
+        [I32, I32, I32],
+        [I32]
+    ),
     spec!("vm_hooks", "return_data_size", ReturnDataSize, [], [I32]),
     spec!("vm_hooks", "emit_log", EmitLog, [I32, I32, I32], []),
-    spec!("vm_hooks", "account_balance", AccountBalance, [I32, I32], []),
-    spec!("vm_hooks", "account_code", AccountCode, [I32, I32, I32, I32], [I32]),
-    spec!("vm_hooks", "account_code_size", AccountCodeSize, [I32], [I32]),
-    spec!("vm_hooks", "account_codehash", AccountCodehash, [I32, I32], []),
+    spec!(
+        "vm_hooks",
+        "account_balance",
+        AccountBalance,
+        [I32, I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "account_code",
+        AccountCode,
+        [I32, I32, I32, I32],
+        [I32]
+    ),
+    spec!(
+        "vm_hooks",
+        "account_code_size",
+        AccountCodeSize,
+        [I32],
+        [I32]
+    ),
+    spec!(
+        "vm_hooks",
+        "account_codehash",
+        AccountCodehash,
+        [I32, I32],
+        []
+    ),
     spec!("vm_hooks", "evm_gas_left", EvmGasLeft, [], [I64]),
     spec!("vm_hooks", "evm_ink_left", EvmInkLeft, [], [I64]),
     spec!("vm_hooks", "block_basefee", BlockBasefee, [I32], []),
@@ -145,8 +235,20 @@ pub const HOOKS: &[HookSpec] = &[
     spec!("vm_hooks", "tx_gas_price", TxGasPrice, [I32], []),
     spec!("vm_hooks", "tx_ink_price", TxInkPrice, [], [I32]),
     spec!("vm_hooks", "tx_origin", TxOrigin, [I32], []),
-    spec!("vm_hooks", "pay_for_memory_grow", PayForMemoryGrow, [I32], []),
-    spec!("vm_hooks", "native_keccak256", NativeKeccak256, [I32, I32, I32], []),
+    spec!(
+        "vm_hooks",
+        "pay_for_memory_grow",
+        PayForMemoryGrow,
+        [I32],
+        []
+    ),
+    spec!(
+        "vm_hooks",
+        "native_keccak256",
+        NativeKeccak256,
+        [I32, I32, I32],
+        []
+    ),
     spec!("console", "log_txt", LogTxt, [I32, I32], []),
     spec!("console", "log_i32", LogI32, [I32], []),
     spec!("console", "log_i64", LogI64, [I64], []),

@@ -7,7 +7,9 @@
 //! `stylus_stack_left` (i32) and a scratch i32.
 
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
-use wasm_encoder::{ConstExpr, ExportKind, Function, GlobalType, Instruction as I, SectionId, ValType};
+use wasm_encoder::{
+    ConstExpr, ExportKind, Function, GlobalType, Instruction as I, SectionId, ValType,
+};
 use wasmparser::{Operator, Parser};
 
 use crate::pricing::{ends_basic_block, op_ink, INK_HEADER_COST, MEMORY_BYTE_INK};
@@ -53,7 +55,11 @@ impl Meter<'_> {
     }
 
     fn add_globals(&self, globals: &mut wasm_encoder::GlobalSection) {
-        let mutable = |val_type| GlobalType { val_type, mutable: true, shared: false };
+        let mutable = |val_type| GlobalType {
+            val_type,
+            mutable: true,
+            shared: false,
+        };
         globals.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
         globals.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
         globals.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
@@ -136,7 +142,12 @@ impl Meter<'_> {
         ops.iter().fold(INK_HEADER_COST, |acc, op| {
             let mut c = op_ink(op).unwrap_or(u64::MAX);
             if let Operator::CallIndirect { type_index, .. } = op {
-                let params = self.info.type_params.get(*type_index as usize).copied().unwrap_or(0);
+                let params = self
+                    .info
+                    .type_params
+                    .get(*type_index as usize)
+                    .copied()
+                    .unwrap_or(0);
                 c = c.saturating_add(650u64.saturating_mul(u64::from(params)));
             }
             acc.saturating_add(c)
@@ -259,15 +270,27 @@ impl Reencode for Meter<'_> {
         code: &mut wasm_encoder::CodeSection,
         func: wasmparser::FunctionBody<'_>,
     ) -> Result<(), reencode::Error<Self::Error>> {
-        let words = self.info.frame_words.get(self.body as usize).copied().unwrap_or(0);
+        let words = self
+            .info
+            .frame_words
+            .get(self.body as usize)
+            .copied()
+            .unwrap_or(0);
         self.body += 1;
-        let results = self.info.func_results.get(self.body as usize - 1).cloned().unwrap_or_default();
+        let results = self
+            .info
+            .func_results
+            .get(self.body as usize - 1)
+            .cloned()
+            .unwrap_or_default();
         // Wrap the body in a block so that a branch to the function's own label (an implicit
         // return) still passes the stack restore. Multi-value results keep the plain body.
         let wrapper = match results.as_slice() {
             [] => Some(wasm_encoder::BlockType::Empty),
             [t] => Some(wasm_encoder::BlockType::Result(
-                RoundtripReencoder.val_type(*t).map_err(|e| reencode::Error::UserError(e.to_string()))?,
+                RoundtripReencoder
+                    .val_type(*t)
+                    .map_err(|e| reencode::Error::UserError(e.to_string()))?,
             )),
             _ => None,
         };
@@ -299,7 +322,14 @@ impl Reencode for Meter<'_> {
 /// Rewrites a validated module with the ink meter, depth checker and heap-bound calls.
 pub fn instrument(wasm: &[u8], info: &ModuleInfo) -> Result<Vec<u8>, InstrumentError> {
     let globals_base = u32::try_from(info.globals).map_err(|e| InstrumentError(e.to_string()))?;
-    let mut meter = Meter { info, globals_base, globals_done: false, exports_done: false, body: 0, wrapped: false };
+    let mut meter = Meter {
+        info,
+        globals_base,
+        globals_done: false,
+        exports_done: false,
+        body: 0,
+        wrapped: false,
+    };
     let mut module = wasm_encoder::Module::new();
     meter
         .parse_core_module(&mut module, Parser::new(0), wasm)

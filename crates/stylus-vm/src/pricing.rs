@@ -55,34 +55,82 @@ pub fn op_ink(op: &Operator<'_>) -> Option<u64> {
         O::LocalSet { .. } => 210,
         O::GlobalGet { .. } => 225,
         O::GlobalSet { .. } => 575,
-        O::I32Load { .. } | O::I32Load8S { .. } | O::I32Load8U { .. } | O::I32Load16S { .. }
+        O::I32Load { .. }
+        | O::I32Load8S { .. }
+        | O::I32Load8U { .. }
+        | O::I32Load16S { .. }
         | O::I32Load16U { .. } => 670,
-        O::I64Load { .. } | O::I64Load8S { .. } | O::I64Load8U { .. } | O::I64Load16S { .. }
-        | O::I64Load16U { .. } | O::I64Load32S { .. } | O::I64Load32U { .. } => 680,
+        O::I64Load { .. }
+        | O::I64Load8S { .. }
+        | O::I64Load8U { .. }
+        | O::I64Load16S { .. }
+        | O::I64Load16U { .. }
+        | O::I64Load32S { .. }
+        | O::I64Load32U { .. } => 680,
         O::I32Store { .. } | O::I32Store8 { .. } | O::I32Store16 { .. } => 825,
-        O::I64Store { .. } | O::I64Store8 { .. } | O::I64Store16 { .. } | O::I64Store32 { .. } => 950,
+        O::I64Store { .. } | O::I64Store8 { .. } | O::I64Store16 { .. } | O::I64Store32 { .. } => {
+            950
+        }
         O::MemorySize { .. } => 3000,
         O::MemoryGrow { .. } => 8050,
-        O::I32Eqz | O::I32Eq | O::I32Ne | O::I32LtS | O::I32LtU | O::I32GtS | O::I32GtU
-        | O::I32LeS | O::I32LeU | O::I32GeS | O::I32GeU => 170,
-        O::I64Eqz | O::I64Eq | O::I64Ne | O::I64LtS | O::I64LtU | O::I64GtS | O::I64GtU
-        | O::I64LeS | O::I64LeU | O::I64GeS | O::I64GeU => 225,
+        O::I32Eqz
+        | O::I32Eq
+        | O::I32Ne
+        | O::I32LtS
+        | O::I32LtU
+        | O::I32GtS
+        | O::I32GtU
+        | O::I32LeS
+        | O::I32LeU
+        | O::I32GeS
+        | O::I32GeU => 170,
+        O::I64Eqz
+        | O::I64Eq
+        | O::I64Ne
+        | O::I64LtS
+        | O::I64LtU
+        | O::I64GtS
+        | O::I64GtU
+        | O::I64LeS
+        | O::I64LeU
+        | O::I64GeS
+        | O::I64GeU => 225,
         O::I32Clz | O::I32Ctz | O::I64Clz | O::I64Ctz => 210,
         O::I32Add | O::I32Sub => 70,
         O::I64Add | O::I64Sub => 100,
         O::I32Mul | O::I64Mul => 160,
         O::I32DivS | O::I32DivU | O::I32RemS | O::I32RemU => 1120,
         O::I64DivS | O::I64DivU | O::I64RemS | O::I64RemU => 1270,
-        O::I32And | O::I32Or | O::I32Xor | O::I32Shl | O::I32ShrS | O::I32ShrU | O::I32Rotl
+        O::I32And
+        | O::I32Or
+        | O::I32Xor
+        | O::I32Shl
+        | O::I32ShrS
+        | O::I32ShrU
+        | O::I32Rotl
         | O::I32Rotr => 70,
-        O::I64And | O::I64Or | O::I64Xor | O::I64Shl | O::I64ShrS | O::I64ShrU | O::I64Rotl
+        O::I64And
+        | O::I64Or
+        | O::I64Xor
+        | O::I64Shl
+        | O::I64ShrS
+        | O::I64ShrU
+        | O::I64Rotl
         | O::I64Rotr => 100,
         O::I32Popcnt => 2650,
         O::I64Popcnt => 6000,
-        O::I32WrapI64 | O::I64ExtendI32S | O::I64ExtendI32U | O::I32Extend8S | O::I32Extend16S
-        | O::I64Extend8S | O::I64Extend16S | O::I64Extend32S => 100,
+        O::I32WrapI64
+        | O::I64ExtendI32S
+        | O::I64ExtendI32U
+        | O::I32Extend8S
+        | O::I32Extend16S
+        | O::I64Extend8S
+        | O::I64Extend16S
+        | O::I64Extend32S => 100,
         O::MemoryCopy { .. } | O::MemoryFill { .. } => 950,
-        O::BrTable { targets } => 2400u64.saturating_add(325u64.saturating_mul(u64::from(targets.len()))),
+        O::BrTable { targets } => {
+            2400u64.saturating_add(325u64.saturating_mul(u64::from(targets.len())))
+        }
         // call_indirect's 650/param part is added by the meter, which knows the type.
         O::CallIndirect { .. } => 13610,
         _ => return None,

@@ -120,7 +120,11 @@ fn sstore_cost(original: U256, present: U256, new: U256, cold: bool) -> (u64, i6
     let mut gas = if new == present {
         WARM
     } else if original == present {
-        if original.is_zero() { 20_000 } else { 2_900 }
+        if original.is_zero() {
+            20_000
+        } else {
+            2_900
+        }
     } else {
         WARM
     };
@@ -169,7 +173,10 @@ where
     }
 
     /// Runs the Stylus program of the top frame.
-    pub(crate) fn exec_program(&mut self, call: &CallFrame) -> Result<NativeOutcome, ContextDbError<CTX>> {
+    pub(crate) fn exec_program(
+        &mut self,
+        call: &CallFrame,
+    ) -> Result<NativeOutcome, ContextDbError<CTX>> {
         let params = self.runtime.params.clone();
         let now = hours_since_arbitrum(self.inner.ctx.block().timestamp().saturating_to());
         let program = match load_program(&mut self.inner.ctx, call.codehash)? {
@@ -184,7 +191,8 @@ where
         // Call-time charges: pages, cached and init gas.
         let (open, ever) = (self.tx_state.pages_open, self.tx_state.pages_ever);
         let footprint = program.footprint;
-        let mut call_cost = memory_gas_cost(footprint, open, ever, params.free_pages, params.page_gas);
+        let mut call_cost =
+            memory_gas_cost(footprint, open, ever, params.free_pages, params.page_gas);
         if open.saturating_add(footprint) > params.page_limit {
             call_cost = u64::MAX;
         }
@@ -275,7 +283,8 @@ where
                     })
                 }
                 Ok(ResumableCall::HostTrap(invocation)) => {
-                    let Some(hc) = invocation.host_error().downcast_ref::<HookCall>().cloned() else {
+                    let Some(hc) = invocation.host_error().downcast_ref::<HookCall>().cloned()
+                    else {
                         break Err(Escape::Failure(invocation.host_error().to_string()));
                     };
                     match self.serve(&mut run, hc.hook, &hc.args)? {
@@ -302,7 +311,12 @@ where
     }
 
     /// Serves one hook. `Ok(Err(_))` stops the program; `Err(_)` is a database error.
-    fn serve(&mut self, run: &mut Run<'_>, hook: Hook, args: &[Val]) -> Result<HookResult, ContextDbError<CTX>> {
+    fn serve(
+        &mut self,
+        run: &mut Run<'_>,
+        hook: Hook,
+        args: &[Val],
+    ) -> Result<HookResult, ContextDbError<CTX>> {
         match self.serve_inner(run, hook, args) {
             Ok(v) => Ok(Ok(v)),
             Err(HookError::Escape(e)) => Ok(Err(e)),
@@ -310,7 +324,12 @@ where
         }
     }
 
-    fn serve_inner(&mut self, run: &mut Run<'_>, hook: Hook, a: &[Val]) -> Result<Vec<Val>, HookError<CTX>> {
+    fn serve_inner(
+        &mut self,
+        run: &mut Run<'_>,
+        hook: Hook,
+        a: &[Val],
+    ) -> Result<Vec<Val>, HookError<CTX>> {
         let call = run.call;
         let p = &self.runtime.params;
         let ink_price = p.ink_price;
@@ -338,7 +357,12 @@ where
                 let value = match run.cache.get(&key) {
                     Some(slot) => slot.value,
                     None => {
-                        let load = self.inner.ctx.journal_mut().sload(call.target, key.into()).map_err(db::<CTX>)?;
+                        let load = self
+                            .inner
+                            .ctx
+                            .journal_mut()
+                            .sload(call.target, key.into())
+                            .map_err(db::<CTX>)?;
                         gas += if load.is_cold { COLD_SLOAD } else { WARM } + EVM_API_GAS;
                         let v = B256::from(load.data.to_be_bytes::<32>());
                         run.cache.loaded(key, v);
@@ -384,13 +408,20 @@ where
                 if call.is_static {
                     return Err(Escape::Failure("write protection".into()).into());
                 }
-                self.inner.ctx.journal_mut().tstore(call.target, key.into(), value.into());
+                self.inner
+                    .ctx
+                    .journal_mut()
+                    .tstore(call.target, key.into(), value.into());
                 vec![]
             }
             Hook::CallContract | Hook::DelegateCallContract | Hook::StaticCallContract => {
                 let (addr_ptr, data_ptr, len) = (arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2));
                 let (value, gas_req, ret_ptr) = if hook == Hook::CallContract {
-                    (run.read32(arg_u32(a, 3))?.into(), arg_u64(a, 4), arg_u32(a, 5))
+                    (
+                        run.read32(arg_u32(a, 3))?.into(),
+                        arg_u64(a, 4),
+                        arg_u32(a, 5),
+                    )
                 } else {
                     (U256::ZERO, arg_u64(a, 3), arg_u32(a, 4))
                 };
@@ -405,11 +436,19 @@ where
             Hook::Create1 | Hook::Create2 => {
                 let (code_ptr, len, value_ptr) = (arg_u32(a, 0), arg_u32(a, 1), arg_u32(a, 2));
                 let (salt, addr_out, rev_out) = if hook == Hook::Create2 {
-                    (Some(run.read32(arg_u32(a, 3))?), arg_u32(a, 4), arg_u32(a, 5))
+                    (
+                        Some(run.read32(arg_u32(a, 3))?),
+                        arg_u32(a, 4),
+                        arg_u32(a, 5),
+                    )
                 } else {
                     (None, arg_u32(a, 3), arg_u32(a, 4))
                 };
-                let base = if salt.is_some() { BASE_CREATE2 } else { BASE_CALL };
+                let base = if salt.is_some() {
+                    BASE_CREATE2
+                } else {
+                    BASE_CALL
+                };
                 run.buy_ink(base + 2 * read_price(u64::from(len)))?;
                 let code: Bytes = run.read(code_ptr, len)?.into();
                 let value: U256 = run.read32(value_ptr)?.into();
@@ -420,7 +459,11 @@ where
                 vec![]
             }
             Hook::ReadReturnData => {
-                let (dest, offset, size) = (arg_u32(a, 0), arg_u32(a, 1) as usize, arg_u32(a, 2) as usize);
+                let (dest, offset, size) = (
+                    arg_u32(a, 0),
+                    arg_u32(a, 1) as usize,
+                    arg_u32(a, 2) as usize,
+                );
                 let data = &run.return_data;
                 let start = offset.min(data.len());
                 let end = offset.saturating_add(size).min(data.len());
@@ -447,14 +490,23 @@ where
                 let bytes = run.read(ptr, len)?;
                 let (t, d) = bytes.split_at(topics as usize * 32);
                 let topics = t.chunks(32).map(B256::from_slice).collect();
-                self.inner.ctx.journal_mut().log(Log::new_unchecked(call.target, topics, Bytes::copy_from_slice(d)));
+                self.inner.ctx.journal_mut().log(Log::new_unchecked(
+                    call.target,
+                    topics,
+                    Bytes::copy_from_slice(d),
+                ));
                 vec![]
             }
             Hook::AccountBalance => {
                 run.buy_ink(BASE_78153)?;
                 let addr = run.read_addr(arg_u32(a, 0))?;
                 self.require_gas(run, COLD_ACCOUNT)?;
-                let acc = self.inner.ctx.journal_mut().load_account(addr).map_err(db::<CTX>)?;
+                let acc = self
+                    .inner
+                    .ctx
+                    .journal_mut()
+                    .load_account(addr)
+                    .map_err(db::<CTX>)?;
                 let (bal, cold) = (acc.info.balance, acc.is_cold);
                 self.buy_gas(run, if cold { COLD_ACCOUNT } else { WARM })?;
                 run.write(arg_u32(a, 1), &bal.to_be_bytes::<32>())?;
@@ -465,14 +517,28 @@ where
                 let addr = run.read_addr(arg_u32(a, 0))?;
                 let code_gas = 700 * (p.max_code_size as u64 / 24_576);
                 self.require_gas(run, COLD_ACCOUNT + code_gas)?;
-                let acc = self.inner.ctx.journal_mut().load_account_with_code(addr).map_err(db::<CTX>)?;
+                let acc = self
+                    .inner
+                    .ctx
+                    .journal_mut()
+                    .load_account_with_code(addr)
+                    .map_err(db::<CTX>)?;
                 let cold = acc.is_cold;
-                let code = acc.info.code.as_ref().map(|c| c.original_bytes()).unwrap_or_default();
+                let code = acc
+                    .info
+                    .code
+                    .as_ref()
+                    .map(|c| c.original_bytes())
+                    .unwrap_or_default();
                 self.buy_gas(run, code_gas + if cold { COLD_ACCOUNT } else { WARM })?;
                 if hook == Hook::AccountCodeSize {
                     i32v(code.len() as u32)
                 } else {
-                    let (offset, size, dest) = (arg_u32(a, 1) as usize, arg_u32(a, 2) as usize, arg_u32(a, 3));
+                    let (offset, size, dest) = (
+                        arg_u32(a, 1) as usize,
+                        arg_u32(a, 2) as usize,
+                        arg_u32(a, 3),
+                    );
                     run.buy_ink(write_price(code.len() as u64))?;
                     let start = offset.min(code.len());
                     let end = offset.saturating_add(size).min(code.len());
@@ -484,9 +550,18 @@ where
                 run.buy_ink(BASE_78153)?;
                 let addr = run.read_addr(arg_u32(a, 0))?;
                 self.require_gas(run, COLD_ACCOUNT)?;
-                let acc = self.inner.ctx.journal_mut().load_account_with_code(addr).map_err(db::<CTX>)?;
+                let acc = self
+                    .inner
+                    .ctx
+                    .journal_mut()
+                    .load_account_with_code(addr)
+                    .map_err(db::<CTX>)?;
                 let cold = acc.is_cold;
-                let hash = if acc.info.is_empty() { B256::ZERO } else { acc.info.code_hash };
+                let hash = if acc.info.is_empty() {
+                    B256::ZERO
+                } else {
+                    acc.info.code_hash
+                };
                 self.buy_gas(run, if cold { COLD_ACCOUNT } else { WARM })?;
                 run.write(arg_u32(a, 1), hash.as_slice())?;
                 vec![]
@@ -554,7 +629,11 @@ where
                 vec![]
             }
             Hook::MathAddMod | Hook::MathMulMod => {
-                run.buy_ink(if hook == Hook::MathAddMod { 49_560 } else { 52_660 })?;
+                run.buy_ink(if hook == Hook::MathAddMod {
+                    49_560
+                } else {
+                    52_660
+                })?;
                 let ap = arg_u32(a, 0);
                 let x: U256 = run.read32(ap)?.into();
                 let y: U256 = run.read32(arg_u32(a, 1))?.into();
@@ -625,7 +704,8 @@ where
             }
             Hook::LogTxt => {
                 let text = run.read(arg_u32(a, 0), arg_u32(a, 1))?;
-                self.runtime.console_push(String::from_utf8_lossy(&text).into_owned());
+                self.runtime
+                    .console_push(String::from_utf8_lossy(&text).into_owned());
                 vec![]
             }
             Hook::LogI32 | Hook::LogI64 | Hook::LogF32 | Hook::LogF64 => {
@@ -655,7 +735,12 @@ where
                 .journal_mut()
                 .sstore(run.call.target, key.into(), value.into())
                 .map_err(db::<CTX>)?;
-            let (gas, refund) = sstore_cost(res.data.original_value, res.data.present_value, res.data.new_value, res.is_cold);
+            let (gas, refund) = sstore_cost(
+                res.data.original_value,
+                res.data.present_value,
+                res.data.new_value,
+                res.is_cold,
+            );
             if self.buy_gas(run, gas).is_err() {
                 return Err(if self.runtime.params.arbos_version >= 50 {
                     Escape::OutOfInk
@@ -684,7 +769,12 @@ where
             run.return_data = Bytes::new();
             return Ok(2);
         }
-        let acc = self.inner.ctx.journal_mut().load_account_with_code(target).map_err(db::<CTX>)?;
+        let acc = self
+            .inner
+            .ctx
+            .journal_mut()
+            .load_account_with_code(target)
+            .map_err(db::<CTX>)?;
         let cold = acc.is_cold;
         let empty = acc.info.is_empty();
         let code = acc.info.code.clone().unwrap_or_default();
@@ -707,9 +797,27 @@ where
             gas += 2_300;
         }
         let (scheme, caller, target_address, call_value, is_static) = match hook {
-            Hook::CallContract => (CallScheme::Call, call.target, target, CallValue::Transfer(value), call.is_static),
-            Hook::DelegateCallContract => (CallScheme::DelegateCall, call.caller, call.target, CallValue::Apparent(call.value), call.is_static),
-            _ => (CallScheme::StaticCall, call.target, target, CallValue::Transfer(U256::ZERO), true),
+            Hook::CallContract => (
+                CallScheme::Call,
+                call.target,
+                target,
+                CallValue::Transfer(value),
+                call.is_static,
+            ),
+            Hook::DelegateCallContract => (
+                CallScheme::DelegateCall,
+                call.caller,
+                call.target,
+                CallValue::Apparent(call.value),
+                call.is_static,
+            ),
+            _ => (
+                CallScheme::StaticCall,
+                call.target,
+                target,
+                CallValue::Transfer(U256::ZERO),
+                true,
+            ),
         };
         let inputs = CallInputs {
             input: CallInput::Bytes(data),
@@ -725,18 +833,30 @@ where
             is_static,
             charged_new_account_state_gas: false,
         };
-        let result = self.nested(FrameInput::Call(Box::new(inputs))).map_err(HookError::Db)?;
+        let result = self
+            .nested(FrameInput::Call(Box::new(inputs)))
+            .map_err(HookError::Db)?;
         let FrameResult::Call(outcome) = result else {
             return Err(Escape::Failure("unexpected create result".into()).into());
         };
-        let returned = if outcome.result.result.is_ok_or_revert() { outcome.result.gas.remaining() } else { 0 };
+        let returned = if outcome.result.result.is_ok_or_revert() {
+            outcome.result.gas.remaining()
+        } else {
+            0
+        };
         let cost = base.saturating_add(start_gas.saturating_sub(returned));
         self.buy_gas(run, cost)?;
         run.return_data = outcome.result.output.clone();
         Ok(if outcome.result.result.is_ok() { 0 } else { 2 })
     }
 
-    fn hook_create(&mut self, run: &mut Run<'_>, code: Bytes, value: U256, salt: Option<B256>) -> Result<Address, HookError<CTX>> {
+    fn hook_create(
+        &mut self,
+        run: &mut Run<'_>,
+        code: Bytes,
+        value: U256,
+        salt: Option<B256>,
+    ) -> Result<Address, HookError<CTX>> {
         let call = run.call;
         if call.is_static {
             return Err(Escape::Failure("write protection".into()).into());
@@ -753,17 +873,27 @@ where
             None => revm::interpreter::CreateScheme::Create,
         };
         let inputs = CreateInputs::new(call.target, scheme, value, code, gas, 0);
-        let result = self.nested(FrameInput::Create(Box::new(inputs))).map_err(HookError::Db)?;
+        let result = self
+            .nested(FrameInput::Create(Box::new(inputs)))
+            .map_err(HookError::Db)?;
         let FrameResult::Create(outcome) = result else {
             return Err(Escape::Failure("unexpected call result".into()).into());
         };
-        let returned = if outcome.result.result.is_ok_or_revert() { outcome.result.gas.remaining() } else { 0 };
+        let returned = if outcome.result.result.is_ok_or_revert() {
+            outcome.result.gas.remaining()
+        } else {
+            0
+        };
         self.buy_gas(run, gas.saturating_sub(returned))?;
         if outcome.result.result.is_ok() {
             run.return_data = Bytes::new();
             Ok(outcome.address.unwrap_or_default())
         } else {
-            run.return_data = if outcome.result.result == InstructionResult::Revert { outcome.result.output.clone() } else { Bytes::new() };
+            run.return_data = if outcome.result.result == InstructionResult::Revert {
+                outcome.result.output.clone()
+            } else {
+                Bytes::new()
+            };
             Ok(Address::ZERO)
         }
     }

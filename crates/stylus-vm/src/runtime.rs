@@ -69,7 +69,9 @@ pub struct Runtime {
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime").field("params", &self.params).finish_non_exhaustive()
+        f.debug_struct("Runtime")
+            .field("params", &self.params)
+            .finish_non_exhaustive()
     }
 }
 
@@ -99,12 +101,26 @@ impl Runtime {
             );
             let hook = spec.hook;
             linker
-                .func_new(spec.module, spec.name, ty, move |_caller: Caller<'_, ()>, params: &[Val], _results: &mut [Val]| {
-                    Err(wasmi::Error::host(HookCall { hook, args: params.to_vec() }))
-                })
+                .func_new(
+                    spec.module,
+                    spec.name,
+                    ty,
+                    move |_caller: Caller<'_, ()>, params: &[Val], _results: &mut [Val]| {
+                        Err(wasmi::Error::host(HookCall {
+                            hook,
+                            args: params.to_vec(),
+                        }))
+                    },
+                )
                 .expect("hook names are unique");
         }
-        Arc::new(Self { params, engine, linker, cache: Mutex::new(HashMap::new()), console: Mutex::new(Vec::new()) })
+        Arc::new(Self {
+            params,
+            engine,
+            linker,
+            cache: Mutex::new(HashMap::new()),
+            console: Mutex::new(Vec::new()),
+        })
     }
 
     /// The wasmi engine.
@@ -118,16 +134,29 @@ impl Runtime {
     }
 
     /// Decodes, validates and instruments `code` (memoised by `codehash`).
-    pub fn compile(&self, codehash: B256, code: &[u8], pages_open: u16) -> Result<Arc<Compiled>, PrepareError> {
+    pub fn compile(
+        &self,
+        codehash: B256,
+        code: &[u8],
+        pages_open: u16,
+    ) -> Result<Arc<Compiled>, PrepareError> {
         if let Some(c) = self.cache.lock().expect("cache lock").get(&codehash) {
             return Ok(c.clone());
         }
         let wasm = decode_program(code, self.params.max_wasm_size as usize)?;
         let info = validate(&wasm, &self.params, pages_open)?;
         let instrumented = instrument(&wasm, &info)?;
-        let module = Module::new(&self.engine, &instrumented).map_err(|e| PrepareError::Engine(e.to_string()))?;
-        let compiled = Arc::new(Compiled { module, info, module_hash: revm::primitives::keccak256(&instrumented) });
-        self.cache.lock().expect("cache lock").insert(codehash, compiled.clone());
+        let module = Module::new(&self.engine, &instrumented)
+            .map_err(|e| PrepareError::Engine(e.to_string()))?;
+        let compiled = Arc::new(Compiled {
+            module,
+            info,
+            module_hash: revm::primitives::keccak256(&instrumented),
+        });
+        self.cache
+            .lock()
+            .expect("cache lock")
+            .insert(codehash, compiled.clone());
         Ok(compiled)
     }
 

@@ -36,7 +36,13 @@ impl StorageCache {
 
     /// Records a value loaded from state.
     pub fn loaded(&mut self, key: B256, value: B256) {
-        self.slots.insert(key, Slot { value, known: Some(value) });
+        self.slots.insert(
+            key,
+            Slot {
+                value,
+                known: Some(value),
+            },
+        );
     }
 
     /// Records a write; keeps what is known about the state value.
@@ -67,12 +73,22 @@ impl StorageCache {
 
     /// Dirty slots in key order.
     pub fn dirty(&self) -> Vec<(B256, B256)> {
-        self.slots.iter().filter(|(_, s)| s.dirty()).map(|(k, s)| (*k, s.value)).collect()
+        self.slots
+            .iter()
+            .filter(|(_, s)| s.dirty())
+            .map(|(k, s)| (*k, s.value))
+            .collect()
     }
 
     /// Marks `key` as written back with `value`.
     pub fn flushed(&mut self, key: B256, value: B256) {
-        self.slots.insert(key, Slot { value, known: Some(value) });
+        self.slots.insert(
+            key,
+            Slot {
+                value,
+                known: Some(value),
+            },
+        );
     }
 
     /// Drops every slot.

@@ -193,7 +193,11 @@ fn sig_matches(ft: &FuncType, spec: &hooks::HookSpec) -> bool {
 
 fn limit(what: &'static str, count: u64, max: u64) -> Result<(), ValidationError> {
     if count > max {
-        return Err(ValidationError::Limit { what, count, limit: max });
+        return Err(ValidationError::Limit {
+            what,
+            count,
+            limit: max,
+        });
     }
     Ok(())
 }
@@ -201,7 +205,10 @@ fn limit(what: &'static str, count: u64, max: u64) -> Result<(), ValidationError
 fn is_float_op(op: &Operator<'_>) -> bool {
     let name = format!("{op:?}");
     let head = name.split([' ', '{', '(']).next().unwrap_or("");
-    head.starts_with("F32") || head.starts_with("F64") || head.contains("F32") || head.contains("F64")
+    head.starts_with("F32")
+        || head.starts_with("F64")
+        || head.contains("F32")
+        || head.contains("F64")
 }
 
 fn reserved(name: &str) -> Result<(), ValidationError> {
@@ -213,9 +220,16 @@ fn reserved(name: &str) -> Result<(), ValidationError> {
 
 /// Validates `wasm` under Nitro's user-program rules. `pages_open` is the number of pages already
 /// open in the transaction (the page limit applies to `open + initial`).
-pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<ModuleInfo, ValidationError> {
+pub fn validate(
+    wasm: &[u8],
+    params: &StylusParams,
+    pages_open: u16,
+) -> Result<ModuleInfo, ValidationError> {
     let mut validator = Validator::new_with_features(features(params));
-    let mut info = ModuleInfo { wasm_len: wasm.len() as u64, ..Default::default() };
+    let mut info = ModuleInfo {
+        wasm_len: wasm.len() as u64,
+        ..Default::default()
+    };
     let mut func_types: Vec<FuncType> = Vec::new();
     let mut func_type_idx: Vec<u32> = Vec::new();
     let mut imports: HashMap<(String, String), FuncType> = HashMap::new();
@@ -252,9 +266,15 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
                     count += 1;
                     max_height = max_height.max(fv.operand_stack_height());
                     match &op {
-                        Operator::MemoryInit { .. } | Operator::DataDrop { .. } | Operator::TableInit { .. }
-                        | Operator::ElemDrop { .. } | Operator::TableCopy { .. } | Operator::TableGet { .. }
-                        | Operator::TableSet { .. } | Operator::TableGrow { .. } | Operator::TableSize { .. }
+                        Operator::MemoryInit { .. }
+                        | Operator::DataDrop { .. }
+                        | Operator::TableInit { .. }
+                        | Operator::ElemDrop { .. }
+                        | Operator::TableCopy { .. }
+                        | Operator::TableGet { .. }
+                        | Operator::TableSet { .. }
+                        | Operator::TableGrow { .. }
+                        | Operator::TableSize { .. }
                         | Operator::TableFill { .. } => {
                             let name = format!("{op:?}");
                             return Err(ValidationError::UnsupportedBulkMemory(name));
@@ -269,15 +289,25 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
                         return Err(ValidationError::UnsupportedOp(format!("{op:?}")));
                     }
                 }
-                limit("ops in a function", count as u64, limits::MAX_OPS_PER_FUNC as u64)?;
+                limit(
+                    "ops in a function",
+                    count as u64,
+                    limits::MAX_OPS_PER_FUNC as u64,
+                )?;
                 if max_height > limits::MAX_OPERAND_STACK {
-                    return Err(ValidationError::FrameTooLarge { func: func_index, words: max_height });
+                    return Err(ValidationError::FrameTooLarge {
+                        func: func_index,
+                        words: max_height,
+                    });
                 }
                 let words = max_height
                     .saturating_add(u32::try_from(locals).unwrap_or(u32::MAX))
                     .saturating_add(4);
                 if words > limits::MAX_FRAME_WORDS {
-                    return Err(ValidationError::FrameTooLarge { func: func_index, words });
+                    return Err(ValidationError::FrameTooLarge {
+                        func: func_index,
+                        words,
+                    });
                 }
                 info.frame_words.push(words);
                 info.total_ops = info.total_ops.saturating_add(count as u64);
@@ -301,12 +331,12 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
                     let TypeRef::Func(type_idx) = import.ty else {
                         return Err(ValidationError::ImportKind(module, name));
                     };
-                    let ft = func_types
-                        .get(type_idx as usize)
-                        .cloned()
-                        .ok_or_else(|| ValidationError::Invalid(format!("bad type index {type_idx}")))?;
-                    let spec = hooks::find(&module, &name)
-                        .ok_or_else(|| ValidationError::UnknownImport(module.clone(), name.clone()))?;
+                    let ft = func_types.get(type_idx as usize).cloned().ok_or_else(|| {
+                        ValidationError::Invalid(format!("bad type index {type_idx}"))
+                    })?;
+                    let spec = hooks::find(&module, &name).ok_or_else(|| {
+                        ValidationError::UnknownImport(module.clone(), name.clone())
+                    })?;
                     if spec.debug_only() && !params.debug_mode {
                         return Err(ValidationError::DebugImport(module, name));
                     }
@@ -327,13 +357,20 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
                     info.imported_funcs = info.imported_funcs.saturating_add(1);
                     func_type_idx.push(type_idx);
                 }
-                limit("imports", import_names.len() as u64, limits::MAX_IMPORTS as u64)?;
+                limit(
+                    "imports",
+                    import_names.len() as u64,
+                    limits::MAX_IMPORTS as u64,
+                )?;
             }
             Payload::FunctionSection(reader) => {
                 for t in reader.clone() {
                     let t = t.map_err(inv)?;
                     func_type_idx.push(t);
-                    let results = func_types.get(t as usize).map(|f| f.results().to_vec()).unwrap_or_default();
+                    let results = func_types
+                        .get(t as usize)
+                        .map(|f| f.results().to_vec())
+                        .unwrap_or_default();
                     info.func_results.push(results);
                 }
                 info.funcs = u64::from(reader.count());
@@ -371,7 +408,11 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
             }
             Payload::StartSection { .. } => return Err(ValidationError::StartFunction),
             Payload::ElementSection(reader) => {
-                limit("element segments", u64::from(reader.count()), limits::MAX_ELEMENTS as u64)?;
+                limit(
+                    "element segments",
+                    u64::from(reader.count()),
+                    limits::MAX_ELEMENTS as u64,
+                )?;
                 for el in reader.clone() {
                     let el = el.map_err(inv)?;
                     let n = match el.items {
@@ -380,10 +421,18 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
                     };
                     info.elem_entries = info.elem_entries.saturating_add(n);
                 }
-                limit("element entries", info.elem_entries, limits::MAX_ELEMENT_ENTRIES as u64)?;
+                limit(
+                    "element entries",
+                    info.elem_entries,
+                    limits::MAX_ELEMENT_ENTRIES as u64,
+                )?;
             }
             Payload::DataSection(reader) => {
-                limit("data segments", u64::from(reader.count()), limits::MAX_DATAS as u64)?;
+                limit(
+                    "data segments",
+                    u64::from(reader.count()),
+                    limits::MAX_DATAS as u64,
+                )?;
                 for d in reader.clone() {
                     let d = d.map_err(inv)?;
                     info.data_bytes = info.data_bytes.saturating_add(d.data.len() as u64);
@@ -414,12 +463,18 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
         return Err(ValidationError::MemoryCount(memories.len()));
     }
     let memory = memories[0];
-    if !exports.iter().any(|(n, k, i)| n == "memory" && *k == ExternalKind::Memory && *i == 0) {
+    if !exports
+        .iter()
+        .any(|(n, k, i)| n == "memory" && *k == ExternalKind::Memory && *i == 0)
+    {
         return Err(ValidationError::MissingMemoryExport);
     }
     let page_limit = u64::from(params.page_limit.saturating_sub(pages_open));
     if memory.initial > page_limit {
-        return Err(ValidationError::TooManyPages { pages: memory.initial, limit: page_limit });
+        return Err(ValidationError::TooManyPages {
+            pages: memory.initial,
+            limit: page_limit,
+        });
     }
     info.initial_pages = u16::try_from(memory.initial).unwrap_or(u16::MAX);
     info.growable = memory.maximum != Some(memory.initial);
@@ -441,7 +496,10 @@ pub fn validate(wasm: &[u8], params: &StylusParams, pages_open: u16) -> Result<M
         return Err(ValidationError::EntrypointType);
     }
     for (name, kind, index) in &exports {
-        if *kind == ExternalKind::Func && (*index as usize) < import_names.len() && &import_names[*index as usize] == name {
+        if *kind == ExternalKind::Func
+            && (*index as usize) < import_names.len()
+            && &import_names[*index as usize] == name
+        {
             return Err(ValidationError::ReexportedImport(name.clone()));
         }
     }

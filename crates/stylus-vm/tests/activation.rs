@@ -9,7 +9,8 @@ use revm::primitives::{keccak256, Address, Bytes, TxKind, B256, U256};
 use stylus_vm::abi::{self, encode_deploy, selector};
 use stylus_vm::code::{deploy_init_code, encode_program};
 use stylus_vm::params::{
-    ARB_DEBUG, ARB_OWNER, ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM, ARB_WASM_CACHE, NETWORK_FEE_ACCOUNT, STYLUS_DEPLOYER,
+    ARB_DEBUG, ARB_OWNER, ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM, ARB_WASM_CACHE, NETWORK_FEE_ACCOUNT,
+    STYLUS_DEPLOYER,
 };
 
 fn noop() -> String {
@@ -35,11 +36,23 @@ fn error_selectors_match_nitro() {
     assert_eq!(err_sel("ProgramNotActivated()"), [0x6f, 0x80, 0x9c, 0x4e]);
     assert_eq!(err_sel("ProgramUpToDate()"), [0xcc, 0x94, 0x4b, 0xf2]);
     assert_eq!(err_sel("ProgramNotWasm()"), [0x27, 0xf3, 0x82, 0x12]);
-    assert_eq!(err_sel("ProgramInsufficientValue(uint256,uint256)"), [0x09, 0x78, 0x1a, 0xb7]);
-    assert_eq!(err_sel("ProgramNeedsUpgrade(uint16,uint16)"), [0x63, 0x7d, 0x96, 0x8f]);
+    assert_eq!(
+        err_sel("ProgramInsufficientValue(uint256,uint256)"),
+        [0x09, 0x78, 0x1a, 0xb7]
+    );
+    assert_eq!(
+        err_sel("ProgramNeedsUpgrade(uint16,uint16)"),
+        [0x63, 0x7d, 0x96, 0x8f]
+    );
     assert_eq!(err_sel("ProgramExpired(uint64)"), [0xc9, 0xb1, 0x2e, 0x52]);
-    assert_eq!(selector("activateProgram(address)"), [0x58, 0xc7, 0x80, 0xc2]);
-    assert_eq!(selector("deploy(bytes,bytes,uint256,bytes32)"), [0xa9, 0xa8, 0xe4, 0xe9]);
+    assert_eq!(
+        selector("activateProgram(address)"),
+        [0x58, 0xc7, 0x80, 0xc2]
+    );
+    assert_eq!(
+        selector("deploy(bytes,bytes,uint256,bytes32)"),
+        [0xa9, 0xa8, 0xe4, 0xe9]
+    );
 }
 
 #[test]
@@ -47,7 +60,10 @@ fn activation_records_fee_refund_and_event() {
     let mut chain = Chain::new();
     let p = chain.deploy_wasm(&wat::parse_str(noop()).unwrap());
     let codehash = keccak256(chain.code(p));
-    assert_eq!(&reverted(&codehash_version(&mut chain, codehash))[..], &err_sel("ProgramNotActivated()"));
+    assert_eq!(
+        &reverted(&codehash_version(&mut chain, codehash))[..],
+        &err_sel("ProgramNotActivated()")
+    );
     let before = chain.balance(DEV);
     let r = chain.activate(p);
     let out = ok(&r);
@@ -55,48 +71,90 @@ fn activation_records_fee_refund_and_event() {
     let fee = abi::uint_arg(&out, 1).unwrap();
     assert!(fee > U256::ZERO);
     assert_eq!(chain.balance(NETWORK_FEE_ACCOUNT), fee);
-    assert_eq!(chain.balance(ARB_WASM), U256::ZERO, "the excess went back to the caller");
+    assert_eq!(
+        chain.balance(ARB_WASM),
+        U256::ZERO,
+        "the excess went back to the caller"
+    );
     let gas_cost = U256::from(gas_used(&r)) * U256::from(BASEFEE);
     assert_eq!(before - chain.balance(DEV), fee + gas_cost);
     assert!(gas_used(&r) > 1_659_168, "fixed activation gas is charged");
     let log = &r.logs()[0];
     assert_eq!(log.address, ARB_WASM);
-    assert_eq!(log.topics()[0], keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)"));
+    assert_eq!(
+        log.topics()[0],
+        keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)")
+    );
     assert_eq!(log.topics()[1], codehash);
     assert_eq!(abi::address_arg(&log.data.data, 1).unwrap(), p);
     let v = ok(&codehash_version(&mut chain, codehash));
     assert_eq!(abi::uint_arg(&v, 0).unwrap(), U256::from(2));
     // Second activation: up to date.
-    assert_eq!(&reverted(&chain.activate(p))[..], &err_sel("ProgramUpToDate()"));
+    assert_eq!(
+        &reverted(&chain.activate(p))[..],
+        &err_sel("ProgramUpToDate()")
+    );
 }
 
 #[test]
 fn activation_errors() {
     let mut chain = Chain::new();
     let evm = chain.deploy(EVM_RET42);
-    assert_eq!(&reverted(&chain.activate(evm))[..], &err_sel("ProgramNotWasm()"));
+    assert_eq!(
+        &reverted(&chain.activate(evm))[..],
+        &err_sel("ProgramNotWasm()")
+    );
     let p = chain.deploy_wasm(&wat::parse_str(noop()).unwrap());
     let mut data = selector("activateProgram(address)").to_vec();
     data.extend_from_slice(p.into_word().as_slice());
     let out = reverted(&chain.call_value(ARB_WASM, &data, U256::from(1)));
-    assert_eq!(&out[..4], &err_sel("ProgramInsufficientValue(uint256,uint256)"));
+    assert_eq!(
+        &out[..4],
+        &err_sel("ProgramInsufficientValue(uint256,uint256)")
+    );
     assert_eq!(abi::uint_arg(&out[4..], 0).unwrap(), U256::from(1));
     assert!(abi::uint_arg(&out[4..], 1).unwrap() > U256::from(1));
     let codehash = keccak256(chain.code(p));
-    assert_eq!(&reverted(&codehash_version(&mut chain, codehash))[..], &err_sel("ProgramNotActivated()"), "the failed activation left no record");
+    assert_eq!(
+        &reverted(&codehash_version(&mut chain, codehash))[..],
+        &err_sel("ProgramNotActivated()"),
+        "the failed activation left no record"
+    );
     // Invalid wasm: all gas is taken and there is no revert data.
     let bad = chain.deploy_wasm(&wat::parse_str(prog("", "f32.const 1 drop i32.const 0")).unwrap());
-    let r = chain.send(DEV, TxKind::Call(ARB_WASM), { let mut d = selector("activateProgram(address)").to_vec(); d.extend_from_slice(bad.into_word().as_slice()); d.into() }, common::ether(1), 3_000_000);
+    let r = chain.send(
+        DEV,
+        TxKind::Call(ARB_WASM),
+        {
+            let mut d = selector("activateProgram(address)").to_vec();
+            d.extend_from_slice(bad.into_word().as_slice());
+            d.into()
+        },
+        common::ether(1),
+        3_000_000,
+    );
     assert!(reverted(&r).is_empty());
     assert_eq!(gas_used(&r), 3_000_000);
     // Too little gas for the fixed charge.
-    let r = chain.send(DEV, TxKind::Call(ARB_WASM), { let mut d = selector("activateProgram(address)").to_vec(); d.extend_from_slice(p.into_word().as_slice()); d.into() }, common::ether(1), 1_000_000);
+    let r = chain.send(
+        DEV,
+        TxKind::Call(ARB_WASM),
+        {
+            let mut d = selector("activateProgram(address)").to_vec();
+            d.extend_from_slice(p.into_word().as_slice());
+            d.into()
+        },
+        common::ether(1),
+        1_000_000,
+    );
     assert!(matches!(r, ExecutionResult::Halt { .. }));
 }
 
 /// EVM code: CALL(target, value = callvalue, calldata) and then REVERT unconditionally.
 fn call_then_revert(target: Address) -> Vec<u8> {
-    let mut c = vec![0x36, 0x60, 0x00, 0x60, 0x00, 0x37, 0x60, 0x00, 0x60, 0x00, 0x36, 0x60, 0x00, 0x34, 0x73];
+    let mut c = vec![
+        0x36, 0x60, 0x00, 0x60, 0x00, 0x37, 0x60, 0x00, 0x60, 0x00, 0x36, 0x60, 0x00, 0x34, 0x73,
+    ];
     c.extend_from_slice(target.as_slice());
     c.extend_from_slice(&[0x5a, 0xf1, 0x60, 0x00, 0x60, 0x00, 0xfd]);
     c
@@ -116,7 +174,10 @@ fn activation_reverts_with_its_transaction() {
     assert_eq!(before - chain.balance(DEV), gas_cost);
     assert_eq!(chain.balance(NETWORK_FEE_ACCOUNT), U256::ZERO);
     let codehash = keccak256(chain.code(p));
-    assert_eq!(&reverted(&codehash_version(&mut chain, codehash))[..], &err_sel("ProgramNotActivated()"));
+    assert_eq!(
+        &reverted(&codehash_version(&mut chain, codehash))[..],
+        &err_sel("ProgramNotActivated()")
+    );
 }
 
 #[test]
@@ -136,7 +197,9 @@ fn calling_an_unactivated_program_fails_with_all_gas_and_no_data() {
 fn arbwasm_getters() {
     let mut chain = Chain::new();
     let p = chain.program(&noop());
-    let word = |chain: &mut Chain, data: Vec<u8>| abi::uint_arg(&ok(&chain.call(ARB_WASM, &data)), 0).unwrap();
+    let word = |chain: &mut Chain, data: Vec<u8>| {
+        abi::uint_arg(&ok(&chain.call(ARB_WASM, &data)), 0).unwrap()
+    };
     let u = U256::from;
     assert_eq!(word(&mut chain, selector("stylusVersion()").to_vec()), u(2));
     assert_eq!(word(&mut chain, selector("inkPrice()").to_vec()), u(10_000));
@@ -144,11 +207,23 @@ fn arbwasm_getters() {
     assert_eq!(word(&mut chain, selector("pageGas()").to_vec()), u(1000));
     assert_eq!(word(&mut chain, selector("pageLimit()").to_vec()), u(128));
     assert_eq!(word(&mut chain, selector("expiryDays()").to_vec()), u(365));
-    assert_eq!(word(&mut chain, selector("maxStackDepth()").to_vec()), u(262_144));
+    assert_eq!(
+        word(&mut chain, selector("maxStackDepth()").to_vec()),
+        u(262_144)
+    );
     let pa = p.into_word();
-    assert_eq!(word(&mut chain, with_word("programVersion(address)", pa)), u(2));
-    assert_eq!(word(&mut chain, with_word("programMemoryFootprint(address)", pa)), u(1));
-    assert_eq!(word(&mut chain, with_word("programTimeLeft(address)", pa)), u(365 * 24 * 3600));
+    assert_eq!(
+        word(&mut chain, with_word("programVersion(address)", pa)),
+        u(2)
+    );
+    assert_eq!(
+        word(&mut chain, with_word("programMemoryFootprint(address)", pa)),
+        u(1)
+    );
+    assert_eq!(
+        word(&mut chain, with_word("programTimeLeft(address)", pa)),
+        u(365 * 24 * 3600)
+    );
     let init = ok(&chain.call(ARB_WASM, &with_word("programInitGas(address)", pa)));
     assert!(abi::uint_arg(&init, 0).unwrap() >= u(69 * 128));
     assert!(abi::uint_arg(&init, 1).unwrap() >= u(11 * 32));
@@ -156,25 +231,61 @@ fn arbwasm_getters() {
     assert!(word(&mut chain, with_word("codehashAsmSize(bytes32)", codehash)) >= u(512_000));
     let out = reverted(&chain.call(ARB_WASM, &with_word("codehashKeepalive(bytes32)", codehash)));
     assert_eq!(&out[..4], &err_sel("ProgramKeepaliveTooSoon(uint64)"));
-    let out = reverted(&chain.call(ARB_WASM, &with_word("programVersion(address)", Address::repeat_byte(9).into_word())));
+    let out = reverted(&chain.call(
+        ARB_WASM,
+        &with_word(
+            "programVersion(address)",
+            Address::repeat_byte(9).into_word(),
+        ),
+    ));
     assert_eq!(&out[..], &err_sel("ProgramNotActivated()"));
 }
 
 #[test]
 fn other_system_contracts() {
     let mut chain = Chain::new();
-    let word = |chain: &mut Chain, to: Address, data: Vec<u8>| abi::uint_arg(&ok(&chain.call(to, &data)), 0).unwrap();
-    assert_eq!(word(&mut chain, ARB_SYS, selector("arbChainID()").to_vec()), U256::from(412_346));
-    assert_eq!(word(&mut chain, ARB_SYS, selector("arbOSVersion()").to_vec()), U256::from(95));
-    assert_eq!(word(&mut chain, ARB_SYS, selector("arbBlockNumber()").to_vec()), U256::from(1));
-    assert_eq!(word(&mut chain, ARB_OWNER_PUBLIC, selector("getMaxStylusContractFragments()").to_vec()), U256::ZERO);
+    let word = |chain: &mut Chain, to: Address, data: Vec<u8>| {
+        abi::uint_arg(&ok(&chain.call(to, &data)), 0).unwrap()
+    };
+    assert_eq!(
+        word(&mut chain, ARB_SYS, selector("arbChainID()").to_vec()),
+        U256::from(412_346)
+    );
+    assert_eq!(
+        word(&mut chain, ARB_SYS, selector("arbOSVersion()").to_vec()),
+        U256::from(95)
+    );
+    assert_eq!(
+        word(&mut chain, ARB_SYS, selector("arbBlockNumber()").to_vec()),
+        U256::from(1)
+    );
+    assert_eq!(
+        word(
+            &mut chain,
+            ARB_OWNER_PUBLIC,
+            selector("getMaxStylusContractFragments()").to_vec()
+        ),
+        U256::ZERO
+    );
     // Owner-only methods fail until the caller becomes a chain owner (debug chains).
     let mut set = selector("setL1PricePerUnit(uint256)").to_vec();
     set.extend_from_slice(&[0; 32]);
-    assert!(matches!(chain.call(ARB_OWNER, &set), ExecutionResult::Revert { .. }));
-    assert!(chain.call(ARB_DEBUG, &selector("becomeChainOwner()")).is_success());
+    assert!(matches!(
+        chain.call(ARB_OWNER, &set),
+        ExecutionResult::Revert { .. }
+    ));
+    assert!(chain
+        .call(ARB_DEBUG, &selector("becomeChainOwner()"))
+        .is_success());
     assert!(chain.call(ARB_OWNER, &set).is_success());
-    assert_eq!(word(&mut chain, ARB_OWNER_PUBLIC, with_word("isChainOwner(address)", DEV.into_word())), U256::from(1));
+    assert_eq!(
+        word(
+            &mut chain,
+            ARB_OWNER_PUBLIC,
+            with_word("isChainOwner(address)", DEV.into_word())
+        ),
+        U256::from(1)
+    );
     let owners = ok(&chain.call(ARB_OWNER_PUBLIC, &selector("getAllChainOwners()")));
     assert_eq!(abi::address_arg(&owners, 2).unwrap(), DEV);
     // Every system contract has code 0xFE.
@@ -188,11 +299,28 @@ fn cached_programs_skip_the_init_gas() {
     let p = chain.program(&noop());
     let codehash = keccak256(chain.code(p));
     let cold = gas_used(&chain.call(p, &[]));
-    assert!(chain.call(ARB_DEBUG, &selector("becomeChainOwner()")).is_success());
-    assert!(chain.call(ARB_WASM_CACHE, &with_word("cacheCodehash(bytes32)", codehash)).is_success());
-    let cached = abi::uint_arg(&ok(&chain.call(ARB_WASM_CACHE, &with_word("codehashIsCached(bytes32)", codehash))), 0).unwrap();
+    assert!(chain
+        .call(ARB_DEBUG, &selector("becomeChainOwner()"))
+        .is_success());
+    assert!(chain
+        .call(
+            ARB_WASM_CACHE,
+            &with_word("cacheCodehash(bytes32)", codehash)
+        )
+        .is_success());
+    let cached = abi::uint_arg(
+        &ok(&chain.call(
+            ARB_WASM_CACHE,
+            &with_word("codehashIsCached(bytes32)", codehash),
+        )),
+        0,
+    )
+    .unwrap();
     assert_eq!(cached, U256::from(1));
-    let init = ok(&chain.call(ARB_WASM, &with_word("programInitGas(address)", p.into_word())));
+    let init = ok(&chain.call(
+        ARB_WASM,
+        &with_word("programInitGas(address)", p.into_word()),
+    ));
     let init_gas: u64 = abi::uint_arg(&init, 0).unwrap().to();
     let warm = gas_used(&chain.call(p, &[]));
     assert_eq!(cold - warm, init_gas);
@@ -203,12 +331,29 @@ fn code_size_and_ef_rules_on_deployment() {
     let mut chain = Chain::new();
     let mut code = vec![0xEF, 0xF0, 0x00, 0x00];
     code.resize(24_576, 0xAB);
-    assert!(chain.deploy_code(&code).is_success(), "24,576 bytes including the prefix are accepted");
+    assert!(
+        chain.deploy_code(&code).is_success(),
+        "24,576 bytes including the prefix are accepted"
+    );
     code.push(0xAB);
-    assert!(matches!(chain.deploy_code(&code), ExecutionResult::Halt { .. }), "24,577 bytes are rejected");
-    assert!(matches!(chain.deploy_code(&[0xEF, 0x00, 0x01]), ExecutionResult::Halt { .. }));
-    assert!(matches!(chain.deploy_code(&[0xEF, 0xF0, 0x01, 0x00]), ExecutionResult::Halt { .. }), "fragments need ArbOS 60");
-    assert!(chain.deploy_code(&[0xEF, 0xF0, 0x00, 0x00, 0x01]).is_success());
+    assert!(
+        matches!(chain.deploy_code(&code), ExecutionResult::Halt { .. }),
+        "24,577 bytes are rejected"
+    );
+    assert!(matches!(
+        chain.deploy_code(&[0xEF, 0x00, 0x01]),
+        ExecutionResult::Halt { .. }
+    ));
+    assert!(
+        matches!(
+            chain.deploy_code(&[0xEF, 0xF0, 0x01, 0x00]),
+            ExecutionResult::Halt { .. }
+        ),
+        "fragments need ArbOS 60"
+    );
+    assert!(chain
+        .deploy_code(&[0xEF, 0xF0, 0x00, 0x00, 0x01])
+        .is_success());
 }
 
 /// A program with a constructor: selector 0x5585258d stores msg.value in slot 0; 0xff reverts.
@@ -244,30 +389,60 @@ fn stylus_deployer_deploys_activates_initialises_and_refunds() {
     let out = ok(&r);
     let addr = abi::address_arg(&out, 0).unwrap();
     assert_eq!(addr, STYLUS_DEPLOYER.create(0));
-    let deployed = r.logs().iter().find(|l| l.address == STYLUS_DEPLOYER).expect("ContractDeployed");
+    let deployed = r
+        .logs()
+        .iter()
+        .find(|l| l.address == STYLUS_DEPLOYER)
+        .expect("ContractDeployed");
     assert_eq!(deployed.topics()[0], keccak256("ContractDeployed(address)"));
     assert_eq!(abi::address_arg(&deployed.data.data, 0).unwrap(), addr);
-    assert_eq!(chain.storage(addr, U256::ZERO), U256::from(7), "constructor ran with initValue");
+    assert_eq!(
+        chain.storage(addr, U256::ZERO),
+        U256::from(7),
+        "constructor ran with initValue"
+    );
     let fee = chain.balance(NETWORK_FEE_ACCOUNT);
     let gas_cost = U256::from(gas_used(&r)) * U256::from(BASEFEE);
-    assert_eq!(before - chain.balance(DEV), fee + gas_cost + U256::from(7), "the excess was refunded");
+    assert_eq!(
+        before - chain.balance(DEV),
+        fee + gas_cost + U256::from(7),
+        "the excess was refunded"
+    );
     assert_eq!(chain.balance(STYLUS_DEPLOYER), U256::ZERO);
     // CREATE2 with the salt bound to the init data and value.
     let salt = B256::repeat_byte(3);
-    let r = chain.call_value(STYLUS_DEPLOYER, &encode_deploy(&init_code, &ctor, U256::ZERO, salt), common::ether(1));
+    let r = chain.call_value(
+        STYLUS_DEPLOYER,
+        &encode_deploy(&init_code, &ctor, U256::ZERO, salt),
+        common::ether(1),
+    );
     let addr2 = abi::address_arg(&ok(&r), 0).unwrap();
     let mut pre = salt.to_vec();
     pre.extend_from_slice(&ctor);
     pre.extend_from_slice(&[0; 32]);
-    assert_eq!(addr2, STYLUS_DEPLOYER.create2(keccak256(pre), keccak256(&init_code)));
+    assert_eq!(
+        addr2,
+        STYLUS_DEPLOYER.create2(keccak256(pre), keccak256(&init_code))
+    );
     // The same code is already activated: no second fee.
     let fee_after = chain.balance(NETWORK_FEE_ACCOUNT);
     assert_eq!(fee_after, fee);
     // A failing constructor: ContractInitializationError(address).
-    let r = chain.call_value(STYLUS_DEPLOYER, &encode_deploy(&init_code, &[0xff], U256::ZERO, B256::ZERO), common::ether(1));
-    assert_eq!(&reverted(&r)[..4], &selector("ContractInitializationError(address)"));
+    let r = chain.call_value(
+        STYLUS_DEPLOYER,
+        &encode_deploy(&init_code, &[0xff], U256::ZERO, B256::ZERO),
+        common::ether(1),
+    );
+    assert_eq!(
+        &reverted(&r)[..4],
+        &selector("ContractInitializationError(address)")
+    );
     // initValue without initData.
-    let r = chain.call_value(STYLUS_DEPLOYER, &encode_deploy(&init_code, &[], U256::from(1), B256::repeat_byte(4)), common::ether(1));
+    let r = chain.call_value(
+        STYLUS_DEPLOYER,
+        &encode_deploy(&init_code, &[], U256::from(1), B256::repeat_byte(4)),
+        common::ether(1),
+    );
     assert_eq!(&reverted(&r)[..], &selector("InitValueButNotInitData()"));
 }
 
@@ -276,7 +451,14 @@ fn state_changing_system_methods_are_refused_in_static_calls() {
     let mut chain = Chain::new();
     let p = chain.deploy_wasm(&wat::parse_str(noop()).unwrap());
     // A Stylus program static-calls ArbWasm.activateProgram: the call fails and nothing is recorded.
-    let imports = [io(), hook("static_call_contract", "(param i32 i32 i32 i64 i32) (result i32)")].join("\n");
+    let imports = [
+        io(),
+        hook(
+            "static_call_contract",
+            "(param i32 i32 i32 i64 i32) (result i32)",
+        ),
+    ]
+    .join("\n");
     let caller = chain.program(&prog(
         &imports,
         r#"i32.const 0 call $read_args
@@ -289,7 +471,10 @@ fn state_changing_system_methods_are_refused_in_static_calls() {
     data.extend_from_slice(p.into_word().as_slice());
     assert_eq!(ok(&chain.call(caller, &data)).as_ref(), &[2]);
     let codehash = keccak256(chain.code(p));
-    assert_eq!(&reverted(&codehash_version(&mut chain, codehash))[..], &err_sel("ProgramNotActivated()"));
+    assert_eq!(
+        &reverted(&codehash_version(&mut chain, codehash))[..],
+        &err_sel("ProgramNotActivated()")
+    );
     // View methods work in a static call.
     let mut data = ARB_WASM.to_vec();
     data.extend_from_slice(&selector("stylusVersion()"));
@@ -311,14 +496,26 @@ fn keepalive_and_expiry() {
     let codehash = keccak256(chain.code(p));
     // After 31 days a keepalive is allowed and restarts the clock.
     advance_days(&mut chain, 40);
-    assert!(chain.call(ARB_WASM, &with_word("codehashKeepalive(bytes32)", codehash)).is_success());
-    let left = abi::uint_arg(&ok(&chain.call(ARB_WASM, &with_word("programTimeLeft(address)", p.into_word()))), 0).unwrap();
+    assert!(chain
+        .call(ARB_WASM, &with_word("codehashKeepalive(bytes32)", codehash))
+        .is_success());
+    let left = abi::uint_arg(
+        &ok(&chain.call(
+            ARB_WASM,
+            &with_word("programTimeLeft(address)", p.into_word()),
+        )),
+        0,
+    )
+    .unwrap();
     assert_eq!(left, U256::from(365 * 24 * 3600));
     // 366 days later the program has expired: calls fail with all gas, queries say ProgramExpired.
     advance_days(&mut chain, 366);
     let out = reverted(&codehash_version(&mut chain, codehash));
     assert_eq!(&out[..4], &err_sel("ProgramExpired(uint64)"));
-    assert_eq!(abi::uint_arg(&out[4..], 0).unwrap(), U256::from(366 * 24 * 3600));
+    assert_eq!(
+        abi::uint_arg(&out[4..], 0).unwrap(),
+        U256::from(366 * 24 * 3600)
+    );
     let r = chain.send(DEV, TxKind::Call(p), Bytes::new(), U256::ZERO, 300_000);
     assert!(matches!(r, ExecutionResult::Halt { .. }));
     assert_eq!(gas_used(&r), 300_000);

@@ -60,8 +60,23 @@ fn loop_blocks_are_charged_every_iteration() {
 fn infinite_loop_runs_out_of_ink() {
     let mut chain = Chain::new();
     let p = chain.program(&prog("", "(loop $l (br $l)) i32.const 0"));
-    let r = chain.send(DEV, TxKind::Call(p), Default::default(), U256::ZERO, 200_000);
-    assert!(matches!(r, ExecutionResult::Halt { reason: HaltReason::OutOfGas(OutOfGasError::Basic), .. }), "{r:?}");
+    let r = chain.send(
+        DEV,
+        TxKind::Call(p),
+        Default::default(),
+        U256::ZERO,
+        200_000,
+    );
+    assert!(
+        matches!(
+            r,
+            ExecutionResult::Halt {
+                reason: HaltReason::OutOfGas(OutOfGasError::Basic),
+                ..
+            }
+        ),
+        "{r:?}"
+    );
     assert_eq!(gas_used(&r), 200_000);
 }
 
@@ -73,7 +88,13 @@ fn unbounded_recursion_runs_out_of_stack() {
       (func $f (param i32) (result i32) (call $f (local.get 0)))
       (func (export "user_entrypoint") (param i32) (result i32) (call $f (local.get 0))))"#;
     let p = chain.program(src);
-    let r = chain.send(DEV, TxKind::Call(p), Default::default(), U256::ZERO, 29_000_000);
+    let r = chain.send(
+        DEV,
+        TxKind::Call(p),
+        Default::default(),
+        U256::ZERO,
+        29_000_000,
+    );
     assert!(matches!(r, ExecutionResult::Halt { .. }), "{r:?}");
     assert_eq!(gas_used(&r), 29_000_000, "out of stack takes all gas");
 }
@@ -81,7 +102,12 @@ fn unbounded_recursion_runs_out_of_stack() {
 #[test]
 fn memory_fill_costs_100_ink_per_byte() {
     let mut chain = Chain::new();
-    let f = |n: u32| prog("", &format!("(memory.fill (i32.const 0) (i32.const 7) (i32.const {n})) i32.const 0"));
+    let f = |n: u32| {
+        prog(
+            "",
+            &format!("(memory.fill (i32.const 0) (i32.const 7) (i32.const {n})) i32.const 0"),
+        )
+    };
     let a = chain.program(&f(0));
     let b = chain.program(&f(10_000));
     let ga = gas_used(&chain.call(a, &[])) - init_and_cached_gas(&mut chain, a);
@@ -120,10 +146,15 @@ fn storage_hostio_gas() {
         hook("storage_flush_cache", "(param i32)"),
     ]
     .join("\n");
-    let load = chain.program(&prog(&imports, "(call $storage_load_bytes32 (i32.const 0) (i32.const 32)) i32.const 0"));
+    let load = chain.program(&prog(
+        &imports,
+        "(call $storage_load_bytes32 (i32.const 0) (i32.const 32)) i32.const 0",
+    ));
     let store = chain.program(&prog(&imports, "(i32.store8 (i32.const 63) (i32.const 1)) (call $storage_cache_bytes32 (i32.const 0) (i32.const 32)) (call $storage_flush_cache (i32.const 0)) i32.const 0"));
     let base = chain.program(&prog(&imports, "i32.const 0"));
-    let g = |chain: &mut Chain, p: Address| gas_used(&chain.call(p, &[])) - init_and_cached_gas(chain, p);
+    let g = |chain: &mut Chain, p: Address| {
+        gas_used(&chain.call(p, &[])) - init_and_cached_gas(chain, p)
+    };
     let gb = g(&mut chain, base);
     let gl = g(&mut chain, load);
     let gs = g(&mut chain, store);
@@ -147,6 +178,12 @@ fn branching_to_the_function_label_restores_the_stack_budget() {
           (br_if $l (local.get $i)))
         i32.const 0))"#;
     let p = chain.program(src);
-    let r = chain.send(DEV, TxKind::Call(p), Default::default(), U256::ZERO, 29_000_000);
+    let r = chain.send(
+        DEV,
+        TxKind::Call(p),
+        Default::default(),
+        U256::ZERO,
+        29_000_000,
+    );
     assert!(r.is_success(), "{r:?}");
 }

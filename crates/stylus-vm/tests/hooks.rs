@@ -7,7 +7,10 @@ use revm::context::result::{ExecutionResult, HaltReason};
 use revm::primitives::{keccak256, Address, Bytes, U256};
 
 fn echo() -> String {
-    prog(&io(), "i32.const 0 call $read_args i32.const 0 local.get $len call $write_result i32.const 0")
+    prog(
+        &io(),
+        "i32.const 0 call $read_args i32.const 0 local.get $len call $write_result i32.const 0",
+    )
 }
 
 #[test]
@@ -17,7 +20,10 @@ fn read_args_and_write_result_echo_calldata() {
     let r = chain.call(p, b"hello stylus");
     assert_eq!(ok(&r).as_ref(), b"hello stylus");
     // A non-zero entrypoint status is a revert carrying the written result.
-    let rev = chain.program(&prog(&io(), "i32.const 0 call $read_args i32.const 0 local.get $len call $write_result i32.const 1"));
+    let rev = chain.program(&prog(
+        &io(),
+        "i32.const 0 call $read_args i32.const 0 local.get $len call $write_result i32.const 1",
+    ));
     assert_eq!(reverted(&chain.call(rev, b"why")).as_ref(), b"why");
 }
 
@@ -113,14 +119,21 @@ fn flushing_dirty_slots_in_a_static_call_fails_the_program() {
     assert!(out[1..].is_empty(), "failure carries no data");
     let mut data = p.to_vec();
     data.extend_from_slice(&op(3, 5, 0));
-    assert_eq!(ok(&chain.call(caller, &data))[0], 0, "a pure load is fine in a static call");
+    assert_eq!(
+        ok(&chain.call(caller, &data))[0],
+        0,
+        "a pure load is fine in a static call"
+    );
 }
 
 /// calldata = target(20) ‖ payload; static-calls target, returns status byte ‖ return data.
 fn static_caller() -> String {
     let imports = [
         io(),
-        hook("static_call_contract", "(param i32 i32 i32 i64 i32) (result i32)"),
+        hook(
+            "static_call_contract",
+            "(param i32 i32 i32 i64 i32) (result i32)",
+        ),
         hook("read_return_data", "(param i32 i32 i32) (result i32)"),
     ]
     .join("\n");
@@ -140,9 +153,18 @@ fn static_caller() -> String {
 fn caller_prog() -> String {
     let imports = [
         io(),
-        hook("call_contract", "(param i32 i32 i32 i32 i64 i32) (result i32)"),
-        hook("delegate_call_contract", "(param i32 i32 i32 i64 i32) (result i32)"),
-        hook("static_call_contract", "(param i32 i32 i32 i64 i32) (result i32)"),
+        hook(
+            "call_contract",
+            "(param i32 i32 i32 i32 i64 i32) (result i32)",
+        ),
+        hook(
+            "delegate_call_contract",
+            "(param i32 i32 i32 i64 i32) (result i32)",
+        ),
+        hook(
+            "static_call_contract",
+            "(param i32 i32 i32 i64 i32) (result i32)",
+        ),
         hook("read_return_data", "(param i32 i32 i32) (result i32)"),
         hook("return_data_size", "(result i32)"),
     ]
@@ -185,7 +207,11 @@ fn call_contract_success_and_revert_statuses() {
     let out = ok(&chain.call(caller, &with_target(0, reverter, &[])));
     assert_eq!(out[0], 2, "Nitro reports any failed call as status 2");
     assert_eq!(&out[1..], &[0xde, 0xad, 0xbe, 0xef]);
-    assert_eq!(chain.storage(reverter, U256::ZERO), U256::ZERO, "callee's SSTORE rolled back");
+    assert_eq!(
+        chain.storage(reverter, U256::ZERO),
+        U256::ZERO,
+        "callee's SSTORE rolled back"
+    );
     let out = ok(&chain.call(caller, &with_target(2, ret42, &[])));
     assert_eq!((out[0], out.len()), (0, 33));
 }
@@ -196,7 +222,9 @@ fn call_with_value_transfers_and_static_value_call_fails() {
     let caller = chain.program(&caller_prog());
     let sink = Address::repeat_byte(0x55);
     // Fund the program, then make it send 1 wei.
-    assert!(chain.call_value(caller, &with_target(2, sink, &[]), U256::from(10)).is_success());
+    assert!(chain
+        .call_value(caller, &with_target(2, sink, &[]), U256::from(10))
+        .is_success());
     let out = ok(&chain.call(caller, &with_target(3, sink, &[])));
     assert_eq!(out[0], 0);
     assert_eq!(chain.balance(sink), U256::from(1));
@@ -219,7 +247,10 @@ fn read_return_data_copies_only_the_overlap() {
     let mut chain = Chain::new();
     let imports = [
         io(),
-        hook("static_call_contract", "(param i32 i32 i32 i64 i32) (result i32)"),
+        hook(
+            "static_call_contract",
+            "(param i32 i32 i32 i64 i32) (result i32)",
+        ),
         hook("read_return_data", "(param i32 i32 i32) (result i32)"),
     ]
     .join("\n");
@@ -302,8 +333,12 @@ fn emit_log_with_topics_and_data() {
     // Five topics, or fewer bytes than the topics need, fail the program.
     let mut bad = vec![5u8];
     bad.extend_from_slice(&[0; 160]);
-    assert!(matches!(chain.call(p, &bad), ExecutionResult::Revert { ref output, .. } if output.is_empty()));
-    assert!(matches!(chain.call(p, &[1, 0, 0]), ExecutionResult::Revert { ref output, .. } if output.is_empty()));
+    assert!(
+        matches!(chain.call(p, &bad), ExecutionResult::Revert { ref output, .. } if output.is_empty())
+    );
+    assert!(
+        matches!(chain.call(p, &[1, 0, 0]), ExecutionResult::Revert { ref output, .. } if output.is_empty())
+    );
 }
 
 #[test]
@@ -332,14 +367,21 @@ fn account_queries() {
     let out = ok(&chain.call(p, ret42.as_slice()));
     assert_eq!(U256::from_be_slice(&out[..32]), U256::ZERO);
     assert_eq!(&out[32..64], keccak256(EVM_RET42).as_slice());
-    assert_eq!(u32::from_le_bytes(out[64..68].try_into().unwrap()), EVM_RET42.len() as u32);
+    assert_eq!(
+        u32::from_le_bytes(out[64..68].try_into().unwrap()),
+        EVM_RET42.len() as u32
+    );
     assert_eq!(u32::from_le_bytes(out[68..72].try_into().unwrap()), 4);
     assert_eq!(&out[72..76], &EVM_RET42[2..6]);
     let out = ok(&chain.call(p, DEV.as_slice()));
     assert!(U256::from_be_slice(&out[..32]) > U256::ZERO);
     let empty = Address::repeat_byte(0x77);
     let out = ok(&chain.call(p, empty.as_slice()));
-    assert_eq!(&out[32..64], &[0u8; 32], "empty accounts have a zero codehash");
+    assert_eq!(
+        &out[32..64],
+        &[0u8; 32],
+        "empty accounts have a zero codehash"
+    );
     assert_eq!(&out[64..72], &[0u8; 8]);
 }
 
@@ -397,11 +439,17 @@ fn environment_hooks() {
     assert_eq!(&out[104..124], DEV.as_slice());
     assert_eq!(U256::from_be_slice(&out[124..156]), U256::from(5));
     assert_eq!(U256::from_be_slice(&out[156..188]), U256::from(BASEFEE));
-    assert_eq!(u32::from_le_bytes(out[188..192].try_into().unwrap()), 10_000);
+    assert_eq!(
+        u32::from_le_bytes(out[188..192].try_into().unwrap()),
+        10_000
+    );
     assert_eq!(&out[192..212], DEV.as_slice());
     let (gas, ink) = (le64(212), le64(220));
     assert!(gas > 1_000_000 && gas < 30_000_000, "gas left {gas}");
-    assert!(ink / 10_000 <= gas && ink / 10_000 + 10 > gas, "ink {ink} vs gas {gas}");
+    assert!(
+        ink / 10_000 <= gas && ink / 10_000 + 10 > gas,
+        "ink {ink} vs gas {gas}"
+    );
     assert_eq!(u32::from_le_bytes(out[228..232].try_into().unwrap()), 0);
 }
 
@@ -439,14 +487,28 @@ fn math_hooks() {
     };
     let u = U256::from;
     assert_eq!(run(&mut chain, 0, u(100), u(7), u(0)), u(14));
-    assert_eq!(run(&mut chain, 0, u(100), u(0), u(0)), u(0), "division by zero gives 0");
+    assert_eq!(
+        run(&mut chain, 0, u(100), u(0), u(0)),
+        u(0),
+        "division by zero gives 0"
+    );
     assert_eq!(run(&mut chain, 1, u(100), u(7), u(0)), u(2));
     assert_eq!(run(&mut chain, 1, u(100), u(0), u(0)), u(0));
     assert_eq!(run(&mut chain, 2, u(3), u(5), u(0)), u(243));
     assert_eq!(run(&mut chain, 2, u(2), u(256), u(0)), u(0), "pow wraps");
-    assert_eq!(run(&mut chain, 3, U256::MAX, u(2), u(10)), U256::MAX.add_mod(u(2), u(10)));
-    assert_eq!(run(&mut chain, 4, U256::MAX, U256::MAX, u(7)), U256::MAX.mul_mod(U256::MAX, u(7)));
-    assert_eq!(run(&mut chain, 4, u(3), u(3), u(0)), u(0), "modulus 0 gives 0");
+    assert_eq!(
+        run(&mut chain, 3, U256::MAX, u(2), u(10)),
+        U256::MAX.add_mod(u(2), u(10))
+    );
+    assert_eq!(
+        run(&mut chain, 4, U256::MAX, U256::MAX, u(7)),
+        U256::MAX.mul_mod(U256::MAX, u(7))
+    );
+    assert_eq!(
+        run(&mut chain, 4, u(3), u(3), u(0)),
+        u(0),
+        "modulus 0 gives 0"
+    );
 }
 
 #[test]
@@ -457,7 +519,10 @@ fn native_keccak256() {
         &imports,
         "i32.const 0 call $read_args (call $native_keccak256 (i32.const 0) (local.get $len) (i32.const 2000)) (call $write_result (i32.const 2000) (i32.const 32)) i32.const 0",
     ));
-    assert_eq!(ok(&chain.call(p, b"stylus")).as_ref(), keccak256(b"stylus").as_slice());
+    assert_eq!(
+        ok(&chain.call(p, b"stylus")).as_ref(),
+        keccak256(b"stylus").as_slice()
+    );
 }
 
 fn creator() -> String {
@@ -498,7 +563,10 @@ fn create1_and_create2() {
     data.extend_from_slice(&[9; 32]);
     data.extend_from_slice(&init);
     let out = ok(&chain.call(p, &data));
-    assert_eq!(Address::from_slice(&out[..20]), p.create2([9; 32], keccak256(&init)));
+    assert_eq!(
+        Address::from_slice(&out[..20]),
+        p.create2([9; 32], keccak256(&init))
+    );
     // Reverting init code: zero address and the revert data.
     let mut data = vec![0u8];
     data.extend_from_slice(&[0; 32]);
@@ -527,10 +595,17 @@ fn pay_for_memory_grow_charges_pages_and_enforces_the_limit() {
     // 1 + 1 pages stay within the 2 free pages; 21 pages cost 19×1000 + exp(21) − exp(1).
     // [1] costs 12 more calldata gas than [0]; the page itself is free (2 free pages).
     assert!(g1.abs_diff(g0 + 12) <= 1, "g0 {g0} g1 {g1}");
-    let expected = 19 * 1000 + stylus_vm::pricing::memory_exp(21) - stylus_vm::pricing::memory_exp(1);
-    assert!(g20.abs_diff(g1 + expected) <= 1, "g20 {g20} g1 {g1} expected +{expected}");
+    let expected =
+        19 * 1000 + stylus_vm::pricing::memory_exp(21) - stylus_vm::pricing::memory_exp(1);
+    assert!(
+        g20.abs_diff(g1 + expected) <= 1,
+        "g20 {g20} g1 {g1} expected +{expected}"
+    );
     // Growing past the 128-page limit runs out of gas.
-    assert!(matches!(chain.call(p, &[200]), ExecutionResult::Halt { .. }));
+    assert!(matches!(
+        chain.call(p, &[200]),
+        ExecutionResult::Halt { .. }
+    ));
 }
 
 #[test]
@@ -567,7 +642,10 @@ fn msg_reentrant_counts_non_delegate_frames() {
     let imports = [
         io(),
         hook("msg_reentrant", "(result i32)"),
-        hook("call_contract", "(param i32 i32 i32 i32 i64 i32) (result i32)"),
+        hook(
+            "call_contract",
+            "(param i32 i32 i32 i32 i64 i32) (result i32)",
+        ),
         hook("read_return_data", "(param i32 i32 i32) (result i32)"),
     ]
     .join("\n");
@@ -586,15 +664,26 @@ fn msg_reentrant_counts_non_delegate_frames() {
     ));
     assert_eq!(ok(&chain.call(p, &[])).as_ref(), &[0]);
     let back = chain.deploy(&evm_forwarder(None));
-    assert_eq!(ok(&chain.call(p, back.as_slice())).as_ref(), &[1], "A → EVM → A is reentrant");
+    assert_eq!(
+        ok(&chain.call(p, back.as_slice())).as_ref(),
+        &[1],
+        "A → EVM → A is reentrant"
+    );
     let other = chain.program(&prog(&imports, "(i32.store8 (i32.const 0) (call $msg_reentrant)) (call $write_result (i32.const 0) (i32.const 1)) i32.const 0"));
-    assert_eq!(ok(&chain.call(p, other.as_slice())).as_ref(), &[0], "A → B is not reentrant for B");
+    assert_eq!(
+        ok(&chain.call(p, other.as_slice())).as_ref(),
+        &[0],
+        "A → B is not reentrant for B"
+    );
 }
 
 #[test]
 fn hooks_out_of_bounds_pointers_fail_without_data() {
     let mut chain = Chain::new();
-    let p = chain.program(&prog(&io(), "(call $write_result (i32.const 65530) (i32.const 100)) i32.const 0"));
+    let p = chain.program(&prog(
+        &io(),
+        "(call $write_result (i32.const 65530) (i32.const 100)) i32.const 0",
+    ));
     let r = chain.call(p, &[]);
     assert!(reverted(&r).is_empty());
     assert!(gas_used(&r) < 1_000_000, "a failure returns the unused gas");

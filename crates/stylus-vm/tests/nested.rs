@@ -16,7 +16,10 @@ fn writer_caller() -> String {
         io(),
         hook("storage_cache_bytes32", "(param i32 i32)"),
         hook("storage_flush_cache", "(param i32)"),
-        hook("call_contract", "(param i32 i32 i32 i32 i64 i32) (result i32)"),
+        hook(
+            "call_contract",
+            "(param i32 i32 i32 i32 i64 i32) (result i32)",
+        ),
         hook("read_return_data", "(param i32 i32 i32) (result i32)"),
     ]
     .join("\n");
@@ -58,7 +61,11 @@ fn stylus_to_evm_success_and_handled_failure() {
     let out = ok(&chain.call(b, &msg(0, rev, &[])));
     assert_eq!(out[0], 2);
     assert_eq!(&out[1..], &[0xde, 0xad, 0xbe, 0xef]);
-    assert_eq!(chain.storage(rev, U256::ZERO), U256::ZERO, "callee SSTORE rolled back");
+    assert_eq!(
+        chain.storage(rev, U256::ZERO),
+        U256::ZERO,
+        "callee SSTORE rolled back"
+    );
 }
 
 #[test]
@@ -71,14 +78,21 @@ fn stylus_revert_rolls_back_its_own_writes() {
     let out = reverted(&chain.call(fwd, &msg(1, rev, &[])));
     assert_eq!(out[0], 2, "the revert data written by B reaches A");
     assert_eq!(&out[1..], &[0xde, 0xad, 0xbe, 0xef]);
-    assert_eq!(chain.storage(b, U256::from(1)), U256::ZERO, "B's flushed write was rolled back");
+    assert_eq!(
+        chain.storage(b, U256::from(1)),
+        U256::ZERO,
+        "B's flushed write was rolled back"
+    );
 }
 
 #[test]
 fn stylus_to_stylus_and_four_levels() {
     let mut chain = Chain::new();
     let b = chain.program(&writer_caller());
-    let echo = chain.program(&prog(&io(), "i32.const 0 call $read_args i32.const 0 local.get $len call $write_result i32.const 0"));
+    let echo = chain.program(&prog(
+        &io(),
+        "i32.const 0 call $read_args i32.const 0 local.get $len call $write_result i32.const 0",
+    ));
     let out = ok(&chain.call(b, &msg(0, echo, b"ping")));
     assert_eq!(&out[..], b"\0ping");
     // A(EVM) → B(Stylus) → E(EVM forwarder, SharedBuffer calldata) → D(Stylus echo)
@@ -111,7 +125,10 @@ fn deep_recursion_between_programs_is_bounded_by_gas_not_the_native_stack() {
     let mut chain = Chain::new();
     let imports = [
         io(),
-        hook("call_contract", "(param i32 i32 i32 i32 i64 i32) (result i32)"),
+        hook(
+            "call_contract",
+            "(param i32 i32 i32 i32 i64 i32) (result i32)",
+        ),
         hook("contract_address", "(param i32)"),
     ]
     .join("\n");
@@ -124,7 +141,13 @@ fn deep_recursion_between_programs_is_bounded_by_gas_not_the_native_stack() {
         (call $write_result (i32.const 1000) (i32.add (i32.load (i32.const 200)) (i32.const 1)))
         i32.const 0"#,
     ));
-    let r = chain.send(DEV, revm::primitives::TxKind::Call(p), Default::default(), U256::ZERO, 30_000_000);
+    let r = chain.send(
+        DEV,
+        revm::primitives::TxKind::Call(p),
+        Default::default(),
+        U256::ZERO,
+        30_000_000,
+    );
     let depth = ok(&r).len();
     assert!(depth > 100, "only {depth} levels");
     assert!(depth < 1025);

@@ -13,7 +13,10 @@ pub struct Clock {
 impl Clock {
     /// Wall-clock seconds plus the offset.
     pub fn now(&self) -> u64 {
-        let wall = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         wall.saturating_add(self.offset)
     }
 

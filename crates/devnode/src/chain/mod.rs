@@ -3,9 +3,9 @@
 //! All EVM work goes through [`crate::executor`]; this module decides *what* runs *where*
 //! (which block, which state) and records the results.
 
-mod records;
 mod clock;
 mod query;
+mod records;
 
 pub use clock::Clock;
 pub use records::{bloom_of, BlockRecord, ReceiptRecord, TxRecord};
@@ -105,7 +105,11 @@ impl Chain {
             ..Header::default()
         };
         let hash = header.hash_slow();
-        let genesis = BlockRecord { header, hash, transactions: Vec::new() };
+        let genesis = BlockRecord {
+            header,
+            hash,
+            transactions: Vec::new(),
+        };
         let state = ChainState {
             db: db.clone(),
             blocks: vec![genesis],
@@ -114,7 +118,15 @@ impl Chain {
             open: None,
             clock,
         };
-        Self { chain_id: config.chain_id, max_code_size: config.max_code_size, mining: config.mining, genesis_db: db, state, snapshots: BTreeMap::new(), next_snapshot: 1 }
+        Self {
+            chain_id: config.chain_id,
+            max_code_size: config.max_code_size,
+            mining: config.mining,
+            genesis_db: db,
+            state,
+            snapshots: BTreeMap::new(),
+            next_snapshot: 1,
+        }
     }
 
     /// The chain id.
@@ -132,7 +144,10 @@ impl Chain {
     pub fn pending_block(&self) -> (u64, u64) {
         match &self.state.open {
             Some(open) => (open.number, open.timestamp),
-            None => (self.head().header.number.saturating_add(1), self.state.clock.peek(self.head().header.timestamp)),
+            None => (
+                self.head().header.number.saturating_add(1),
+                self.state.clock.peek(self.head().header.timestamp),
+            ),
         }
     }
 
@@ -152,11 +167,20 @@ impl Chain {
             return Err(TxError::GasLimitTooHigh);
         }
         let (number, timestamp) = self.pending_block();
-        let env = ExecEnv { chain_id: self.chain_id, block: block_env(number, timestamp), no_base_fee: false, no_nonce_check: false, max_code_size: self.max_code_size };
-        let result = executor::transact(&mut self.state.db, &env, env_tx.clone()).map_err(|e| match e {
-            EVMError::Transaction(invalid) => txdecode::map_invalid(&invalid, &env_tx, BASE_FEE_WEI),
-            other => TxError::Other(other.to_string()),
-        })?;
+        let env = ExecEnv {
+            chain_id: self.chain_id,
+            block: block_env(number, timestamp),
+            no_base_fee: false,
+            no_nonce_check: false,
+            max_code_size: self.max_code_size,
+        };
+        let result =
+            executor::transact(&mut self.state.db, &env, env_tx.clone()).map_err(|e| match e {
+                EVMError::Transaction(invalid) => {
+                    txdecode::map_invalid(&invalid, &env_tx, BASE_FEE_WEI)
+                }
+                other => TxError::Other(other.to_string()),
+            })?;
         let open = self.state.open.get_or_insert_with(|| OpenBlock {
             number,
             timestamp,
@@ -188,7 +212,15 @@ impl Chain {
         let index = open.transactions.len() as u64;
         open.transactions.push(tx.hash);
         let hash = tx.hash;
-        self.state.txs.insert(hash, TxRecord { tx, block_number: number, index, receipt });
+        self.state.txs.insert(
+            hash,
+            TxRecord {
+                tx,
+                block_number: number,
+                index,
+                receipt,
+            },
+        );
         if self.mining == Mining::Auto {
             self.seal();
         }
@@ -197,9 +229,15 @@ impl Chain {
 
     /// Seals the open block, if any. Returns whether a block was sealed.
     pub fn seal(&mut self) -> bool {
-        let Some(open) = self.state.open.take() else { return false };
+        let Some(open) = self.state.open.take() else {
+            return false;
+        };
         let parent = self.head().hash;
-        let records: Vec<&TxRecord> = open.transactions.iter().filter_map(|h| self.state.txs.get(h)).collect();
+        let records: Vec<&TxRecord> = open
+            .transactions
+            .iter()
+            .filter_map(|h| self.state.txs.get(h))
+            .collect();
         let mut bloom = alloy::primitives::Bloom::default();
         for r in &records {
             bloom.accrue_bloom(&bloom_of(&r.receipt.logs));
@@ -236,7 +274,11 @@ impl Chain {
         };
         let hash = header.hash_slow();
         self.state.block_index.insert(hash, open.number);
-        self.state.blocks.push(BlockRecord { header, hash, transactions: open.transactions });
+        self.state.blocks.push(BlockRecord {
+            header,
+            hash,
+            transactions: open.transactions,
+        });
         true
     }
 
@@ -249,7 +291,13 @@ impl Chain {
         if self.state.open.is_none() {
             let (number, timestamp) = self.pending_block();
             self.state.clock.take_next();
-            self.state.open = Some(OpenBlock { number, timestamp, transactions: Vec::new(), gas_used: 0, log_count: 0 });
+            self.state.open = Some(OpenBlock {
+                number,
+                timestamp,
+                transactions: Vec::new(),
+                gas_used: 0,
+                log_count: 0,
+            });
         }
         self.seal();
         Ok(())
@@ -257,14 +305,20 @@ impl Chain {
 
     /// `evm_increaseTime`: moves the clock forward; returns the total offset in seconds.
     pub fn increase_time(&mut self, seconds: u64) -> Result<u64, ChainError> {
-        self.state.clock.advance(seconds).ok_or(ChainError::OutOfRange("time offset"))
+        self.state
+            .clock
+            .advance(seconds)
+            .ok_or(ChainError::OutOfRange("time offset"))
     }
 
     /// `evm_setNextBlockTimestamp`: the next new block gets exactly this timestamp.
     pub fn set_next_timestamp(&mut self, timestamp: u64) -> Result<(), ChainError> {
         let latest = self.head().header.timestamp;
         if timestamp < latest {
-            return Err(ChainError::TimestampInPast { requested: timestamp, latest });
+            return Err(ChainError::TimestampInPast {
+                requested: timestamp,
+                latest,
+            });
         }
         self.state.clock.set_next(timestamp);
         Ok(())
@@ -281,7 +335,9 @@ impl Chain {
     /// `evm_revert`: restores snapshot `id` and drops it and every later snapshot.
     /// Returns false for an unknown id.
     pub fn revert(&mut self, id: u64) -> bool {
-        let Some(state) = self.snapshots.remove(&id) else { return false };
+        let Some(state) = self.snapshots.remove(&id) else {
+            return false;
+        };
         self.snapshots.retain(|k, _| *k < id);
         self.state = state;
         true

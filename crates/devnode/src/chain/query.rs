@@ -47,12 +47,17 @@ impl Chain {
 
     /// A sealed block by number.
     pub fn block_by_number(&self, number: u64) -> Option<&BlockRecord> {
-        usize::try_from(number).ok().and_then(|i| self.state.blocks.get(i))
+        usize::try_from(number)
+            .ok()
+            .and_then(|i| self.state.blocks.get(i))
     }
 
     /// A sealed block by hash.
     pub fn block_by_hash(&self, hash: &B256) -> Option<&BlockRecord> {
-        self.state.block_index.get(hash).and_then(|n| self.block_by_number(*n))
+        self.state
+            .block_index
+            .get(hash)
+            .and_then(|n| self.block_by_number(*n))
     }
 
     /// A sealed block by id.
@@ -70,7 +75,8 @@ impl Chain {
 
     /// The sealed block containing a transaction, if it is sealed.
     pub fn block_of(&self, tx: &TxRecord) -> Option<&BlockRecord> {
-        self.block_by_number(tx.block_number).filter(|b| b.transactions.contains(&tx.tx.hash))
+        self.block_by_number(tx.block_number)
+            .filter(|b| b.transactions.contains(&tx.tx.hash))
     }
 
     /// The state to read for a block id: the latest state, or the genesis state for block 0.
@@ -80,7 +86,12 @@ impl Chain {
         let number = match id {
             BlockId::Hash(h) => {
                 self.block_by_hash(&h.block_hash)
-                    .ok_or_else(|| RpcError::new(code::SERVER, format!("header for hash {} not found", h.block_hash)))?
+                    .ok_or_else(|| {
+                        RpcError::new(
+                            code::SERVER,
+                            format!("header for hash {} not found", h.block_hash),
+                        )
+                    })?
                     .header
                     .number
             }
@@ -92,7 +103,13 @@ impl Chain {
         } else if number == 0 {
             Ok(&self.genesis_db)
         } else if number > head.header.number {
-            Err(RpcError::new(code::SERVER, format!("header not found: block {number} is after the head {}", head.header.number)))
+            Err(RpcError::new(
+                code::SERVER,
+                format!(
+                    "header not found: block {number} is after the head {}",
+                    head.header.number
+                ),
+            ))
         } else {
             Err(RpcError::new(
                 code::SERVER,
@@ -104,19 +121,29 @@ impl Chain {
     /// Balance of an account.
     pub fn balance(&self, address: Address, id: BlockId) -> Result<U256, RpcError> {
         let db = self.state_at(id)?;
-        Ok(db.basic_ref(address).map_err(db_error)?.map(|a| a.balance).unwrap_or_default())
+        Ok(db
+            .basic_ref(address)
+            .map_err(db_error)?
+            .map(|a| a.balance)
+            .unwrap_or_default())
     }
 
     /// Nonce of an account.
     pub fn nonce(&self, address: Address, id: BlockId) -> Result<u64, RpcError> {
         let db = self.state_at(id)?;
-        Ok(db.basic_ref(address).map_err(db_error)?.map(|a| a.nonce).unwrap_or_default())
+        Ok(db
+            .basic_ref(address)
+            .map_err(db_error)?
+            .map(|a| a.nonce)
+            .unwrap_or_default())
     }
 
     /// Code of an account.
     pub fn code(&self, address: Address, id: BlockId) -> Result<Bytes, RpcError> {
         let db = self.state_at(id)?;
-        let Some(info) = db.basic_ref(address).map_err(db_error)? else { return Ok(Bytes::new()) };
+        let Some(info) = db.basic_ref(address).map_err(db_error)? else {
+            return Ok(Bytes::new());
+        };
         let code = match info.code {
             Some(code) => code,
             None if info.code_hash == KECCAK_EMPTY => return Ok(Bytes::new()),
@@ -135,17 +162,29 @@ impl Chain {
         let (number, timestamp) = match id {
             BlockId::Number(BlockNumberOrTag::Pending) => self.pending_block(),
             other => {
-                let block = self.block(other).ok_or_else(|| RpcError::new(code::SERVER, "header not found"))?;
+                let block = self
+                    .block(other)
+                    .ok_or_else(|| RpcError::new(code::SERVER, "header not found"))?;
                 (block.header.number, block.header.timestamp)
             }
         };
         let priced = req.gas_price.is_some() || req.max_fee_per_gas.is_some();
-        Ok(ExecEnv { chain_id: self.chain_id, block: block_env(number, timestamp), no_base_fee: !priced, no_nonce_check: true, max_code_size: self.max_code_size })
+        Ok(ExecEnv {
+            chain_id: self.chain_id,
+            block: block_env(number, timestamp),
+            no_base_fee: !priced,
+            no_nonce_check: true,
+            max_code_size: self.max_code_size,
+        })
     }
 
     fn call_tx(&self, req: &TransactionRequest, gas_limit: u64) -> TxEnv {
         let (tx_type, gas_price, tip) = match (req.max_fee_per_gas, req.gas_price) {
-            (Some(max_fee), _) => (2u8, max_fee, Some(req.max_priority_fee_per_gas.unwrap_or(0))),
+            (Some(max_fee), _) => (
+                2u8,
+                max_fee,
+                Some(req.max_priority_fee_per_gas.unwrap_or(0)),
+            ),
             (None, Some(price)) => (if req.access_list.is_some() { 1 } else { 0 }, price, None),
             (None, None) => (if req.access_list.is_some() { 1 } else { 0 }, 0, None),
         };
@@ -165,16 +204,27 @@ impl Chain {
         }
     }
 
-    fn overlay<'a>(&'a self, id: BlockId, overrides: Option<&StateOverride>) -> Result<OverlayDb<'a>, RpcError> {
+    fn overlay<'a>(
+        &'a self,
+        id: BlockId,
+        overrides: Option<&StateOverride>,
+    ) -> Result<OverlayDb<'a>, RpcError> {
         let mut overlay = OverlayDb::new(self.state_at(id)?);
         for (address, o) in overrides.into_iter().flatten() {
             if o.state.is_some() && o.state_diff.is_some() {
-                return Err(RpcError::invalid_params(format!("account {address} has both 'state' and 'stateDiff'")));
+                return Err(RpcError::invalid_params(format!(
+                    "account {address} has both 'state' and 'stateDiff'"
+                )));
             }
             if o.move_precompile_to.is_some() {
-                return Err(RpcError::invalid_params("movePrecompileToAddress is not supported"));
+                return Err(RpcError::invalid_params(
+                    "movePrecompileToAddress is not supported",
+                ));
             }
-            let mut info = overlay.basic(*address).map_err(db_error)?.unwrap_or_default();
+            let mut info = overlay
+                .basic(*address)
+                .map_err(db_error)?
+                .unwrap_or_default();
             if let Some(balance) = o.balance {
                 info.balance = balance;
             }
@@ -188,13 +238,22 @@ impl Chain {
             }
             overlay.insert_account_info(*address, info);
             if let Some(state) = &o.state {
-                let slots = state.iter().map(|(k, v)| (U256::from_be_bytes(k.0), U256::from_be_bytes(v.0))).collect();
-                overlay.replace_account_storage(*address, slots).map_err(db_error)?;
+                let slots = state
+                    .iter()
+                    .map(|(k, v)| (U256::from_be_bytes(k.0), U256::from_be_bytes(v.0)))
+                    .collect();
+                overlay
+                    .replace_account_storage(*address, slots)
+                    .map_err(db_error)?;
             }
             if let Some(diff) = &o.state_diff {
                 for (k, v) in diff {
                     overlay
-                        .insert_account_storage(*address, U256::from_be_bytes(k.0), U256::from_be_bytes(v.0))
+                        .insert_account_storage(
+                            *address,
+                            U256::from_be_bytes(k.0),
+                            U256::from_be_bytes(v.0),
+                        )
                         .map_err(db_error)?;
                 }
             }
@@ -211,20 +270,29 @@ impl Chain {
     ) -> Result<ExecutionResult, RpcError> {
         let mut overlay = self.overlay(id, overrides)?;
         executor::simulate(&mut overlay, env, tx.clone()).map_err(|e| match e {
-            EVMError::Transaction(invalid) => txdecode::map_invalid(&invalid, &tx, BASE_FEE_WEI).into(),
+            EVMError::Transaction(invalid) => {
+                txdecode::map_invalid(&invalid, &tx, BASE_FEE_WEI).into()
+            }
             other => RpcError::new(code::SERVER, other.to_string()),
         })
     }
 
     /// `eth_call`: executes against `id`'s state plus `overrides`; returns the output or
     /// geth's revert/halt error.
-    pub fn call(&self, req: &TransactionRequest, id: BlockId, overrides: Option<&StateOverride>) -> Result<Bytes, RpcError> {
+    pub fn call(
+        &self,
+        req: &TransactionRequest,
+        id: BlockId,
+        overrides: Option<&StateOverride>,
+    ) -> Result<Bytes, RpcError> {
         let env = self.call_env(id, req)?;
         let gas = req.gas.unwrap_or(TX_GAS_CAP).min(TX_GAS_CAP);
         match self.run_simulation(id, overrides, &env, self.call_tx(req, gas))? {
             ExecutionResult::Success { output, .. } => Ok(output.into_data()),
             ExecutionResult::Revert { output, .. } => Err(RpcError::reverted(&output)),
-            ExecutionResult::Halt { reason, .. } => Err(RpcError::new(code::SERVER, halt_message(&reason, gas))),
+            ExecutionResult::Halt { reason, .. } => {
+                Err(RpcError::new(code::SERVER, halt_message(&reason, gas)))
+            }
         }
     }
 
@@ -241,8 +309,14 @@ impl Chain {
         // With a gas price, the sender's balance bounds the gas it can buy (like geth).
         let price = req.max_fee_per_gas.or(req.gas_price).unwrap_or(0);
         if price > 0 {
-            let balance = self.overlay(id, overrides)?.basic(req.from.unwrap_or_default()).map_err(db_error)?;
-            let available = balance.map(|a| a.balance).unwrap_or_default().saturating_sub(req.value.unwrap_or_default());
+            let balance = self
+                .overlay(id, overrides)?
+                .basic(req.from.unwrap_or_default())
+                .map_err(db_error)?;
+            let available = balance
+                .map(|a| a.balance)
+                .unwrap_or_default()
+                .saturating_sub(req.value.unwrap_or_default());
             let allowance = available / U256::from(price);
             if allowance < U256::from(hi) {
                 hi = allowance.to::<u64>();
@@ -253,15 +327,22 @@ impl Chain {
             ExecutionResult::Success { .. } => first.tx_gas_used(),
             ExecutionResult::Revert { output, .. } => return Err(RpcError::reverted(output)),
             ExecutionResult::Halt { reason, .. } => {
-                return Err(RpcError::new(code::SERVER, match reason {
-                    HaltReason::OutOfGas(_) => format!("gas required exceeds allowance ({hi})"),
-                    other => halt_message(other, hi),
-                }))
+                return Err(RpcError::new(
+                    code::SERVER,
+                    match reason {
+                        HaltReason::OutOfGas(_) => format!("gas required exceeds allowance ({hi})"),
+                        other => halt_message(other, hi),
+                    },
+                ))
             }
         };
         // Any limit below the gas used fails; try the used gas plus refund headroom first.
         let mut lo = used.saturating_sub(1);
-        let optimistic = used.saturating_add(first.gas().inner_refunded()).saturating_add(2300).saturating_mul(64) / 63;
+        let optimistic = used
+            .saturating_add(first.gas().inner_refunded())
+            .saturating_add(2300)
+            .saturating_mul(64)
+            / 63;
         if optimistic < hi {
             if self.succeeds(id, overrides, &env, req, optimistic)? {
                 hi = optimistic;
@@ -299,29 +380,54 @@ impl Chain {
     /// `eth_getLogs`.
     pub fn logs(&self, filter: &Filter) -> Result<Vec<RpcLog>, RpcError> {
         let blocks: Vec<&BlockRecord> = if let Some(hash) = filter.get_block_hash() {
-            vec![self.block_by_hash(&hash).ok_or_else(|| RpcError::new(code::SERVER, "unknown block"))?]
+            vec![self
+                .block_by_hash(&hash)
+                .ok_or_else(|| RpcError::new(code::SERVER, "unknown block"))?]
         } else {
-            let from = filter.block_option.get_from_block().copied().map(|t| self.resolve_number(t)).unwrap_or(self.head().header.number);
-            let to = filter.block_option.get_to_block().copied().map(|t| self.resolve_number(t)).unwrap_or(self.head().header.number);
+            let from = filter
+                .block_option
+                .get_from_block()
+                .copied()
+                .map(|t| self.resolve_number(t))
+                .unwrap_or(self.head().header.number);
+            let to = filter
+                .block_option
+                .get_to_block()
+                .copied()
+                .map(|t| self.resolve_number(t))
+                .unwrap_or(self.head().header.number);
             let to = to.min(self.head().header.number);
             if from > to {
                 return Ok(Vec::new());
             }
             if to - from >= MAX_LOG_RANGE {
-                return Err(RpcError::new(code::SERVER, format!("block range exceeds {MAX_LOG_RANGE} blocks")));
+                return Err(RpcError::new(
+                    code::SERVER,
+                    format!("block range exceeds {MAX_LOG_RANGE} blocks"),
+                ));
             }
-            (from..=to).filter_map(|n| self.block_by_number(n)).collect()
+            (from..=to)
+                .filter_map(|n| self.block_by_number(n))
+                .collect()
         };
         let mut out = Vec::new();
         for block in blocks {
             if !filter.matches_bloom(block.header.logs_bloom) {
                 continue;
             }
-            for record in block.transactions.iter().filter_map(|h| self.state.txs.get(h)) {
+            for record in block
+                .transactions
+                .iter()
+                .filter_map(|h| self.state.txs.get(h))
+            {
                 for log in record.rpc_logs(block.hash, block.header.timestamp) {
-                    if filter.matches_address(log.address()) && filter.matches_topics(log.topics()) {
+                    if filter.matches_address(log.address()) && filter.matches_topics(log.topics())
+                    {
                         if out.len() >= MAX_LOGS {
-                            return Err(RpcError::new(code::SERVER, format!("query returned more than {MAX_LOGS} results")));
+                            return Err(RpcError::new(
+                                code::SERVER,
+                                format!("query returned more than {MAX_LOGS} results"),
+                            ));
                         }
                         out.push(log);
                     }
@@ -332,9 +438,18 @@ impl Chain {
     }
 
     /// `eth_feeHistory`. Rewards are the gas-weighted percentiles of the priority fees paid.
-    pub fn fee_history(&self, count: u64, newest: BlockNumberOrTag, percentiles: &[f64]) -> Result<FeeHistory, RpcError> {
-        if percentiles.iter().any(|p| !(0.0..=100.0).contains(p)) || percentiles.windows(2).any(|w| w[0] > w[1]) {
-            return Err(RpcError::invalid_params("reward percentiles must be ascending values in [0, 100]"));
+    pub fn fee_history(
+        &self,
+        count: u64,
+        newest: BlockNumberOrTag,
+        percentiles: &[f64],
+    ) -> Result<FeeHistory, RpcError> {
+        if percentiles.iter().any(|p| !(0.0..=100.0).contains(p))
+            || percentiles.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err(RpcError::invalid_params(
+                "reward percentiles must be ascending values in [0, 100]",
+            ));
         }
         let newest = self.resolve_number(newest).min(self.head().header.number);
         let available = newest.saturating_add(1);
@@ -343,7 +458,9 @@ impl Chain {
         let mut gas_used_ratio = Vec::new();
         let mut reward = Vec::new();
         for n in oldest..=newest {
-            let Some(block) = self.block_by_number(n) else { continue };
+            let Some(block) = self.block_by_number(n) else {
+                continue;
+            };
             gas_used_ratio.push(block.header.gas_used as f64 / block.header.gas_limit as f64);
             if !percentiles.is_empty() {
                 reward.push(self.block_rewards(block, percentiles));
@@ -366,7 +483,12 @@ impl Chain {
             .transactions
             .iter()
             .filter_map(|h| self.state.txs.get(h))
-            .map(|r| (r.receipt.effective_gas_price.saturating_sub(base), r.receipt.gas_used))
+            .map(|r| {
+                (
+                    r.receipt.effective_gas_price.saturating_sub(base),
+                    r.receipt.gas_used,
+                )
+            })
             .collect();
         if tips.is_empty() {
             return vec![0; percentiles.len()];
@@ -394,7 +516,9 @@ impl Chain {
 pub fn halt_message(reason: &HaltReason, gas: u64) -> String {
     match reason {
         HaltReason::OutOfGas(_) => format!("out of gas: gas required exceeds allowance ({gas})"),
-        HaltReason::OpcodeNotFound | HaltReason::InvalidFEOpcode => "invalid opcode: INVALID".to_string(),
+        HaltReason::OpcodeNotFound | HaltReason::InvalidFEOpcode => {
+            "invalid opcode: INVALID".to_string()
+        }
         HaltReason::StackUnderflow => "stack underflow".to_string(),
         HaltReason::StackOverflow => "stack limit reached 1024".to_string(),
         HaltReason::InvalidJump => "invalid jump destination".to_string(),
@@ -402,7 +526,9 @@ pub fn halt_message(reason: &HaltReason, gas: u64) -> String {
         HaltReason::CallTooDeep => "max call depth exceeded".to_string(),
         HaltReason::CreateCollision => "contract address collision".to_string(),
         HaltReason::CreateContractSizeLimit => "max code size exceeded".to_string(),
-        HaltReason::CreateContractStartingWithEF => "invalid code: must not begin with 0xef".to_string(),
+        HaltReason::CreateContractStartingWithEF => {
+            "invalid code: must not begin with 0xef".to_string()
+        }
         HaltReason::OutOfFunds => "insufficient balance for transfer".to_string(),
         other => format!("execution halted: {other:?}"),
     }

@@ -6,8 +6,8 @@ use alloy::{
     consensus::{Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, TxEnvelope},
     primitives::{Address, Bloom, B256},
     rpc::types::{
-        Block as RpcBlock, BlockTransactions, Header as RpcHeader, Log as RpcLog, Transaction as RpcTransaction,
-        TransactionReceipt,
+        Block as RpcBlock, BlockTransactions, Header as RpcHeader, Log as RpcLog,
+        Transaction as RpcTransaction, TransactionReceipt,
     },
 };
 
@@ -110,7 +110,10 @@ impl TxRecord {
     /// The transaction in RPC form; block fields are `None` while the block is open.
     pub fn rpc_transaction(&self, block: Option<(B256, u64)>) -> RpcTransaction {
         RpcTransaction {
-            inner: alloy::consensus::transaction::Recovered::new_unchecked(self.tx.envelope.clone(), self.tx.sender),
+            inner: alloy::consensus::transaction::Recovered::new_unchecked(
+                self.tx.envelope.clone(),
+                self.tx.sender,
+            ),
             block_hash: block.map(|b| b.0),
             block_number: block.map(|_| self.block_number),
             transaction_index: block.map(|_| self.index),
@@ -131,7 +134,11 @@ pub fn bloom_of(logs: &[alloy::primitives::Log]) -> Bloom {
 
 impl BlockRecord {
     /// The block in RPC form, with full transactions or only their hashes.
-    pub fn rpc_block(&self, full: bool, lookup: impl Fn(&B256) -> Option<RpcTransaction>) -> RpcBlock {
+    pub fn rpc_block(
+        &self,
+        full: bool,
+        lookup: impl Fn(&B256) -> Option<RpcTransaction>,
+    ) -> RpcBlock {
         let transactions = if full {
             BlockTransactions::Full(self.transactions.iter().filter_map(&lookup).collect())
         } else {

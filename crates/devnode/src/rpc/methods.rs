@@ -52,7 +52,8 @@ pub const METHODS: &[&str] = &[
 ];
 
 fn to_json<T: Serialize>(value: T) -> Result<Value, RpcError> {
-    serde_json::to_value(value).map_err(|e| RpcError::new(code::INTERNAL, format!("serialization failed: {e}")))
+    serde_json::to_value(value)
+        .map_err(|e| RpcError::new(code::INTERNAL, format!("serialization failed: {e}")))
 }
 
 fn hex(n: u64) -> Value {
@@ -60,13 +61,18 @@ fn hex(n: u64) -> Value {
 }
 
 fn block_id(params: &Params, i: usize) -> Result<BlockId, RpcError> {
-    Ok(params.optional::<BlockId>(i, "block")?.unwrap_or(BlockId::Number(BlockNumberOrTag::Latest)))
+    Ok(params
+        .optional::<BlockId>(i, "block")?
+        .unwrap_or(BlockId::Number(BlockNumberOrTag::Latest)))
 }
 
 /// Routes one call.
 pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, RpcError> {
     match method {
-        "web3_clientVersion" => Ok(json!(concat!("stylus-devnode/v", env!("CARGO_PKG_VERSION")))),
+        "web3_clientVersion" => Ok(json!(concat!(
+            "stylus-devnode/v",
+            env!("CARGO_PKG_VERSION")
+        ))),
         "web3_sha3" => {
             p.at_most(1)?;
             let data: Bytes = p.required(0, "data")?;
@@ -83,7 +89,9 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
         "eth_coinbase" => to_json(COINBASE),
         "eth_feeHistory" => {
             p.at_most(3)?;
-            let count = p.quantity(0, "blockCount")?.ok_or_else(|| RpcError::invalid_params("missing blockCount"))?;
+            let count = p
+                .quantity(0, "blockCount")?
+                .ok_or_else(|| RpcError::invalid_params("missing blockCount"))?;
             let newest: BlockNumberOrTag = p.required(1, "newestBlock")?;
             let percentiles: Vec<f64> = p.optional(2, "rewardPercentiles")?.unwrap_or_default();
             to_json(ctx.with_chain(|c| c.fee_history(count, newest, &percentiles))?)
@@ -125,7 +133,9 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             let req: TransactionRequest = p.required(0, "transaction")?;
             let id = block_id(p, 1)?;
             let overrides: Option<StateOverride> = p.optional(2, "stateOverride")?;
-            Ok(hex(ctx.with_chain(|c| c.estimate_gas(&req, id, overrides.as_ref()))?))
+            Ok(hex(ctx.with_chain(|c| {
+                c.estimate_gas(&req, id, overrides.as_ref())
+            })?))
         }
         "eth_sendRawTransaction" => {
             p.at_most(1)?;
@@ -142,7 +152,8 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             let hash: B256 = p.required(0, "hash")?;
             ctx.with_chain(|c| {
                 let receipt = c.transaction(&hash).and_then(|r| {
-                    c.block_of(r).map(|b| r.rpc_receipt(b.hash, b.header.timestamp))
+                    c.block_of(r)
+                        .map(|b| r.rpc_receipt(b.hash, b.header.timestamp))
                 });
                 to_json(receipt)
             })
@@ -157,7 +168,10 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             let full: bool = p.optional(1, "fullTransactions")?.unwrap_or(false);
             ctx.with_chain(|c| {
                 let block = c.block(id).map(|b| {
-                    b.rpc_block(full, |h| c.transaction(h).map(|r| r.rpc_transaction(Some((b.hash, b.header.timestamp)))))
+                    b.rpc_block(full, |h| {
+                        c.transaction(h)
+                            .map(|r| r.rpc_transaction(Some((b.hash, b.header.timestamp))))
+                    })
                 });
                 to_json(block)
             })
@@ -169,7 +183,11 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             } else {
                 BlockId::Number(p.required::<BlockNumberOrTag>(0, "number")?)
             };
-            ctx.with_chain(|c| Ok(c.block(id).map(|b| hex(b.transactions.len() as u64)).unwrap_or(Value::Null)))
+            ctx.with_chain(|c| {
+                Ok(c.block(id)
+                    .map(|b| hex(b.transactions.len() as u64))
+                    .unwrap_or(Value::Null))
+            })
         }
         "eth_getTransactionByBlockNumberAndIndex" | "eth_getTransactionByBlockHashAndIndex" => {
             p.at_most(2)?;
@@ -178,9 +196,16 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             } else {
                 BlockId::Number(p.required::<BlockNumberOrTag>(0, "number")?)
             };
-            let index = p.quantity(1, "index")?.ok_or_else(|| RpcError::invalid_params("missing index"))?;
+            let index = p
+                .quantity(1, "index")?
+                .ok_or_else(|| RpcError::invalid_params("missing index"))?;
             ctx.with_chain(|c| {
-                let hash = c.block(id).and_then(|b| usize::try_from(index).ok().and_then(|i| b.transactions.get(i)).copied());
+                let hash = c.block(id).and_then(|b| {
+                    usize::try_from(index)
+                        .ok()
+                        .and_then(|i| b.transactions.get(i))
+                        .copied()
+                });
                 to_json(hash.and_then(|h| transaction_json(c, &h)))
             })
         }
@@ -191,39 +216,54 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
         }
         "evm_increaseTime" => {
             p.at_most(1)?;
-            let seconds = p.quantity(0, "seconds")?.ok_or_else(|| RpcError::invalid_params("missing seconds"))?;
-            let total = ctx.with_chain(|c| c.increase_time(seconds)).map_err(RpcError::invalid_params)?;
+            let seconds = p
+                .quantity(0, "seconds")?
+                .ok_or_else(|| RpcError::invalid_params("missing seconds"))?;
+            let total = ctx
+                .with_chain(|c| c.increase_time(seconds))
+                .map_err(RpcError::invalid_params)?;
             Ok(json!(total))
         }
         "evm_setNextBlockTimestamp" => {
             p.at_most(1)?;
-            let ts = p.quantity(0, "timestamp")?.ok_or_else(|| RpcError::invalid_params("missing timestamp"))?;
-            ctx.with_chain(|c| c.set_next_timestamp(ts)).map_err(|e| RpcError::new(code::SERVER, e.to_string()))?;
+            let ts = p
+                .quantity(0, "timestamp")?
+                .ok_or_else(|| RpcError::invalid_params("missing timestamp"))?;
+            ctx.with_chain(|c| c.set_next_timestamp(ts))
+                .map_err(|e| RpcError::new(code::SERVER, e.to_string()))?;
             Ok(Value::Null)
         }
         "evm_mine" => {
             p.at_most(1)?;
             let timestamp = match p.raw(0) {
                 Some(Value::Object(o)) => match o.get("timestamp") {
-                    Some(v) => Some(super::params::parse_quantity(v).ok_or_else(|| RpcError::invalid_params("bad timestamp"))?),
+                    Some(v) => Some(
+                        super::params::parse_quantity(v)
+                            .ok_or_else(|| RpcError::invalid_params("bad timestamp"))?,
+                    ),
                     None => None,
                 },
                 _ => p.quantity(0, "timestamp")?,
             };
             let blocks = match p.raw(0) {
                 Some(Value::Object(o)) => match o.get("blocks") {
-                    Some(v) => super::params::parse_quantity(v).ok_or_else(|| RpcError::invalid_params("bad blocks"))?,
+                    Some(v) => super::params::parse_quantity(v)
+                        .ok_or_else(|| RpcError::invalid_params("bad blocks"))?,
                     None => 1,
                 },
                 _ => 1,
             };
             if blocks == 0 || blocks > 10_000 {
-                return Err(RpcError::invalid_params("blocks must be between 1 and 10000"));
+                return Err(RpcError::invalid_params(
+                    "blocks must be between 1 and 10000",
+                ));
             }
             ctx.with_chain(|c| -> Result<(), RpcError> {
-                c.mine(timestamp).map_err(|e| RpcError::new(code::SERVER, e.to_string()))?;
+                c.mine(timestamp)
+                    .map_err(|e| RpcError::new(code::SERVER, e.to_string()))?;
                 for _ in 1..blocks {
-                    c.mine(None).map_err(|e| RpcError::new(code::SERVER, e.to_string()))?;
+                    c.mine(None)
+                        .map_err(|e| RpcError::new(code::SERVER, e.to_string()))?;
                 }
                 Ok(())
             })?;
@@ -235,10 +275,15 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
         }
         "evm_revert" => {
             p.at_most(1)?;
-            let id = p.quantity(0, "snapshotId")?.ok_or_else(|| RpcError::invalid_params("missing snapshot id"))?;
+            let id = p
+                .quantity(0, "snapshotId")?
+                .ok_or_else(|| RpcError::invalid_params("missing snapshot id"))?;
             Ok(json!(ctx.with_chain(|c| c.revert(id))))
         }
-        other => Err(RpcError::new(code::METHOD_NOT_FOUND, format!("the method {other} does not exist/is not available"))),
+        other => Err(RpcError::new(
+            code::METHOD_NOT_FOUND,
+            format!("the method {other} does not exist/is not available"),
+        )),
     }
 }
 

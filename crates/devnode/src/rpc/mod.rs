@@ -29,7 +29,10 @@ impl RpcContext {
     /// Runs `f` with the chain locked. A poisoned lock (a panic in an earlier request) still
     /// yields the chain: every state change is applied at once, after all checks.
     pub fn with_chain<R>(&self, f: impl FnOnce(&mut Chain) -> R) -> R {
-        let mut guard = self.chain.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self
+            .chain
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
     }
 }
@@ -46,19 +49,41 @@ pub fn handle_body(ctx: &RpcContext, body: &[u8]) -> String {
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {
-            return response(Value::Null, Err(RpcError::new(code::PARSE_ERROR, format!("parse error: {e}")))).to_string()
+            return response(
+                Value::Null,
+                Err(RpcError::new(
+                    code::PARSE_ERROR,
+                    format!("parse error: {e}"),
+                )),
+            )
+            .to_string()
         }
     };
     match value {
-        Value::Array(items) if items.is_empty() => {
-            response(Value::Null, Err(RpcError::new(code::INVALID_REQUEST, "empty batch"))).to_string()
-        }
-        Value::Array(items) if items.len() > ctx.max_batch => response(
+        Value::Array(items) if items.is_empty() => response(
             Value::Null,
-            Err(RpcError::new(code::INVALID_REQUEST, format!("batch of {} requests exceeds the limit of {}", items.len(), ctx.max_batch))),
+            Err(RpcError::new(code::INVALID_REQUEST, "empty batch")),
         )
         .to_string(),
-        Value::Array(items) => Value::Array(items.into_iter().map(|item| handle_request(ctx, item)).collect()).to_string(),
+        Value::Array(items) if items.len() > ctx.max_batch => response(
+            Value::Null,
+            Err(RpcError::new(
+                code::INVALID_REQUEST,
+                format!(
+                    "batch of {} requests exceeds the limit of {}",
+                    items.len(),
+                    ctx.max_batch
+                ),
+            )),
+        )
+        .to_string(),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| handle_request(ctx, item))
+                .collect(),
+        )
+        .to_string(),
         single => handle_request(ctx, single).to_string(),
     }
 }
@@ -66,15 +91,34 @@ pub fn handle_body(ctx: &RpcContext, body: &[u8]) -> String {
 /// Handles one request object.
 pub fn handle_request(ctx: &RpcContext, request: Value) -> Value {
     let Value::Object(mut obj) = request else {
-        return response(Value::Null, Err(RpcError::new(code::INVALID_REQUEST, "invalid request: not an object")));
+        return response(
+            Value::Null,
+            Err(RpcError::new(
+                code::INVALID_REQUEST,
+                "invalid request: not an object",
+            )),
+        );
     };
     let id = obj.remove("id").unwrap_or(Value::Null);
     if !matches!(id, Value::Null | Value::Number(_) | Value::String(_)) {
-        return response(Value::Null, Err(RpcError::new(code::INVALID_REQUEST, "invalid request: bad id")));
+        return response(
+            Value::Null,
+            Err(RpcError::new(
+                code::INVALID_REQUEST,
+                "invalid request: bad id",
+            )),
+        );
     }
     let Some(Value::String(method)) = obj.remove("method") else {
-        return response(id, Err(RpcError::new(code::INVALID_REQUEST, "invalid request: missing method")));
+        return response(
+            id,
+            Err(RpcError::new(
+                code::INVALID_REQUEST,
+                "invalid request: missing method",
+            )),
+        );
     };
-    let result = Params::parse(obj.remove("params")).and_then(|params| methods::dispatch(ctx, &method, &params));
+    let result = Params::parse(obj.remove("params"))
+        .and_then(|params| methods::dispatch(ctx, &method, &params));
     response(id, result)
 }

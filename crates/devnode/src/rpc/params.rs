@@ -21,7 +21,9 @@ impl Params {
     /// Fails when more than `n` parameters were given.
     pub fn at_most(&self, n: usize) -> Result<(), RpcError> {
         if self.0.len() > n {
-            return Err(RpcError::invalid_params(format!("too many arguments, want at most {n}")));
+            return Err(RpcError::invalid_params(format!(
+                "too many arguments, want at most {n}"
+            )));
         }
         Ok(())
     }
@@ -29,16 +31,25 @@ impl Params {
     /// Parameter `i`, which must be present.
     pub fn required<T: DeserializeOwned>(&self, i: usize, name: &str) -> Result<T, RpcError> {
         match self.0.get(i) {
-            None | Some(Value::Null) => Err(RpcError::invalid_params(format!("missing value for required argument {i} ({name})"))),
-            Some(v) => T::deserialize(v).map_err(|e| RpcError::invalid_params(format!("argument {i} ({name}): {e}"))),
+            None | Some(Value::Null) => Err(RpcError::invalid_params(format!(
+                "missing value for required argument {i} ({name})"
+            ))),
+            Some(v) => T::deserialize(v)
+                .map_err(|e| RpcError::invalid_params(format!("argument {i} ({name}): {e}"))),
         }
     }
 
     /// Parameter `i`, or `None` when missing or null.
-    pub fn optional<T: DeserializeOwned>(&self, i: usize, name: &str) -> Result<Option<T>, RpcError> {
+    pub fn optional<T: DeserializeOwned>(
+        &self,
+        i: usize,
+        name: &str,
+    ) -> Result<Option<T>, RpcError> {
         match self.0.get(i) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => T::deserialize(v).map(Some).map_err(|e| RpcError::invalid_params(format!("argument {i} ({name}): {e}"))),
+            Some(v) => T::deserialize(v)
+                .map(Some)
+                .map_err(|e| RpcError::invalid_params(format!("argument {i} ({name}): {e}"))),
         }
     }
 
@@ -46,7 +57,11 @@ impl Params {
     pub fn quantity(&self, i: usize, name: &str) -> Result<Option<u64>, RpcError> {
         match self.0.get(i) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => parse_quantity(v).map(Some).ok_or_else(|| RpcError::invalid_params(format!("argument {i} ({name}): not an unsigned 64-bit quantity"))),
+            Some(v) => parse_quantity(v).map(Some).ok_or_else(|| {
+                RpcError::invalid_params(format!(
+                    "argument {i} ({name}): not an unsigned 64-bit quantity"
+                ))
+            }),
         }
     }
 

@@ -132,7 +132,9 @@ impl Asm {
                     out.extend_from_slice(b);
                 }
                 Item::PushLabel(name) => {
-                    let target = *labels.get(name).unwrap_or_else(|| panic!("unknown label {name}"));
+                    let target = *labels
+                        .get(name)
+                        .unwrap_or_else(|| panic!("unknown label {name}"));
                     out.push(0x61);
                     out.extend_from_slice(&(target as u16).to_be_bytes());
                 }

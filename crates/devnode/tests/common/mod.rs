@@ -27,7 +27,9 @@ pub const BASE_FEE: u128 = 100_000_000;
 
 /// Starts a node on an ephemeral loopback port.
 pub async fn start() -> DevNode {
-    DevNode::start(NodeConfig::ephemeral()).await.expect("node starts")
+    DevNode::start(NodeConfig::ephemeral())
+        .await
+        .expect("node starts")
 }
 
 /// The Nitro dev key.
@@ -42,7 +44,9 @@ pub fn random_signer() -> PrivateKeySigner {
 
 /// An alloy provider with the dev wallet.
 pub fn provider(url: &str, signer: PrivateKeySigner) -> impl Provider + Clone {
-    ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url.parse().expect("url"))
+    ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url.parse().expect("url"))
 }
 
 /// POSTs `body` to the node over a fresh connection; returns the HTTP status and body.
@@ -59,8 +63,15 @@ pub async fn raw_post(url: &str, body: &[u8]) -> (u16, String) {
     let mut buf = Vec::new();
     let _ = stream.read_to_end(&mut buf).await;
     let text = String::from_utf8_lossy(&buf).to_string();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("HTTP status line");
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("HTTP status line");
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -82,7 +93,10 @@ pub async fn rpc_ok(url: &str, method: &str, params: Value) -> Value {
 /// The `error` of a call that must fail.
 pub async fn rpc_err(url: &str, method: &str, params: Value) -> Value {
     let v = rpc(url, method, params).await;
-    assert!(v.get("result").is_none(), "{method} unexpectedly succeeded: {v}");
+    assert!(
+        v.get("result").is_none(),
+        "{method} unexpectedly succeeded: {v}"
+    );
     v["error"].clone()
 }
 
@@ -93,15 +107,40 @@ pub fn qty(v: &Value) -> u64 {
 }
 
 /// Signs and encodes a legacy transaction (`chain_id: None` = pre-EIP-155).
-pub fn legacy(signer: &PrivateKeySigner, chain_id: Option<u64>, nonce: u64, to: TxKind, value: U256, input: Bytes, gas: u64) -> Bytes {
-    let tx = TxLegacy { chain_id, nonce, gas_price: BASE_FEE, gas_limit: gas, to, value, input };
+pub fn legacy(
+    signer: &PrivateKeySigner,
+    chain_id: Option<u64>,
+    nonce: u64,
+    to: TxKind,
+    value: U256,
+    input: Bytes,
+    gas: u64,
+) -> Bytes {
+    let tx = TxLegacy {
+        chain_id,
+        nonce,
+        gas_price: BASE_FEE,
+        gas_limit: gas,
+        to,
+        value,
+        input,
+    };
     let sig = signer.sign_hash_sync(&tx.signature_hash()).expect("sign");
     TxEnvelope::from(tx.into_signed(sig)).encoded_2718().into()
 }
 
 /// Signs and encodes an EIP-1559 transaction.
 #[allow(clippy::too_many_arguments)] // mirrors the transaction's own fields
-pub fn eip1559(signer: &PrivateKeySigner, chain_id: u64, nonce: u64, to: TxKind, value: U256, input: Bytes, gas: u64, max_fee: u128) -> Bytes {
+pub fn eip1559(
+    signer: &PrivateKeySigner,
+    chain_id: u64,
+    nonce: u64,
+    to: TxKind,
+    value: U256,
+    input: Bytes,
+    gas: u64,
+    max_fee: u128,
+) -> Bytes {
     let tx = TxEip1559 {
         chain_id,
         nonce,

@@ -14,7 +14,10 @@ static INSTALL: Mutex<()> = Mutex::new(());
 
 /// The repository root (two levels above this crate).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 fn platform() -> Option<&'static str> {
@@ -35,7 +38,9 @@ fn binary_path(name: &str) -> Option<PathBuf> {
 
 /// Whether the caller asked to skip tests that need Foundry's tools.
 pub fn skip_requested() -> bool {
-    std::env::var("LIEN_SKIP_CAST").map(|v| v == "1").unwrap_or(false)
+    std::env::var("LIEN_SKIP_CAST")
+        .map(|v| v == "1")
+        .unwrap_or(false)
 }
 
 /// Path of the `cast` or `anvil` binary, installing both with npm if needed.
@@ -60,7 +65,9 @@ pub fn tool(name: &str) -> Option<PathBuf> {
         .arg("@foundry-rs/cast")
         .arg("@foundry-rs/anvil")
         .output()
-        .unwrap_or_else(|e| panic!("cannot run npm to install Foundry's {name} (set LIEN_SKIP_CAST=1 to skip): {e}"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run npm to install Foundry's {name} (set LIEN_SKIP_CAST=1 to skip): {e}")
+        });
     assert!(
         output.status.success(),
         "npm install of @foundry-rs/cast and @foundry-rs/anvil failed (set LIEN_SKIP_CAST=1 to skip):\n{}",

@@ -64,8 +64,18 @@ where
         return Ok(Err(ActivationError::OutOfGas));
     }
     let now = hours_since_arbitrum(evm.inner.ctx.block().timestamp().saturating_to());
-    let acc = evm.inner.ctx.journal_mut().load_account_with_code(program).map_err(ContextError::Db)?;
-    let code = acc.info.code.as_ref().map(|c| c.original_bytes()).unwrap_or_default();
+    let acc = evm
+        .inner
+        .ctx
+        .journal_mut()
+        .load_account_with_code(program)
+        .map_err(ContextError::Db)?;
+    let code = acc
+        .info
+        .code
+        .as_ref()
+        .map(|c| c.original_bytes())
+        .unwrap_or_default();
     let codehash = acc.info.code_hash;
     if !is_stylus_program(&code) {
         return Ok(Err(ActivationError::NotWasm));
@@ -75,7 +85,10 @@ where
             return Ok(Err(ActivationError::UpToDate));
         }
     }
-    let compiled = match evm.runtime.compile(codehash, &code, evm.tx_state.pages_open) {
+    let compiled = match evm
+        .runtime
+        .compile(codehash, &code, evm.tx_state.pages_open)
+    {
         Ok(c) => c,
         Err(PrepareError::Code(CodeError::NotStylus)) => return Ok(Err(ActivationError::NotWasm)),
         Err(e) => return Ok(Err(e.into())),
@@ -95,8 +108,18 @@ where
         cached: false,
     };
     store_program(&mut evm.inner.ctx, codehash, &record)?;
-    state_set(&mut evm.inner.ctx, module_hash_slot(codehash), compiled.module_hash.into())?;
-    Ok(Ok(Activated { program: record, codehash, module_hash: compiled.module_hash, gas, asm_estimate: estimate }))
+    state_set(
+        &mut evm.inner.ctx,
+        module_hash_slot(codehash),
+        compiled.module_hash.into(),
+    )?;
+    Ok(Ok(Activated {
+        program: record,
+        codehash,
+        module_hash: compiled.module_hash,
+        gas,
+        asm_estimate: estimate,
+    }))
 }
 
 fn err(sig: &str, words: &[B256]) -> Bytes {
@@ -108,14 +131,20 @@ where
     CTX: ContextTr + revm::interpreter::Host,
 {
     /// The active program for `codehash`, or the ArbWasm error Nitro reverts with.
-    fn active_program(&mut self, codehash: B256) -> Result<Result<Program, Bytes>, ContextDbError<CTX>> {
+    fn active_program(
+        &mut self,
+        codehash: B256,
+    ) -> Result<Result<Program, Bytes>, ContextDbError<CTX>> {
         let params = self.runtime.params.clone();
         let now = hours_since_arbitrum(self.inner.ctx.block().timestamp().saturating_to());
         Ok(match load_program(&mut self.inner.ctx, codehash)? {
             None => Err(err("ProgramNotActivated()", &[])),
             Some(p) if p.version != params.version => Err(err(
                 "ProgramNeedsUpgrade(uint16,uint16)",
-                &[abi::u64_word(p.version.into()), abi::u64_word(params.version.into())],
+                &[
+                    abi::u64_word(p.version.into()),
+                    abi::u64_word(params.version.into()),
+                ],
             )),
             Some(p) if p.expired(&params, now) => Err(err(
                 "ProgramExpired(uint64)",
@@ -126,11 +155,21 @@ where
     }
 
     fn codehash_of(&mut self, addr: Address) -> Result<B256, ContextDbError<CTX>> {
-        let acc = self.inner.ctx.journal_mut().load_account_with_code(addr).map_err(ContextError::Db)?;
+        let acc = self
+            .inner
+            .ctx
+            .journal_mut()
+            .load_account_with_code(addr)
+            .map_err(ContextError::Db)?;
         Ok(acc.info.code_hash)
     }
 
-    pub(super) fn arb_wasm(&mut self, call: &CallFrame, sel: [u8; 4], args: &[u8]) -> Result<Reply, ContextDbError<CTX>> {
+    pub(super) fn arb_wasm(
+        &mut self,
+        call: &CallFrame,
+        sel: [u8; 4],
+        args: &[u8],
+    ) -> Result<Reply, ContextDbError<CTX>> {
         let p = self.runtime.params.clone();
         let r = STORAGE_READ_GAS;
         let word = |v: u64| abi::encode_words(&[abi::u64_word(v)]);
@@ -153,7 +192,10 @@ where
             } else if sel == selector("pageLimit()") {
                 Reply::Ok(word(p.page_limit.into()), r)
             } else if sel == selector("minInitGas()") {
-                let words = [abi::u64_word(u64::from(p.min_init_gas) * 128), abi::u64_word(u64::from(p.min_cached_init_gas) * 32)];
+                let words = [
+                    abi::u64_word(u64::from(p.min_init_gas) * 128),
+                    abi::u64_word(u64::from(p.min_cached_init_gas) * 32),
+                ];
                 Reply::Ok(abi::encode_words(&words), r)
             } else if sel == selector("initCostScalar()") {
                 Reply::Ok(word(u64::from(p.init_cost_scalar) * 2), r)
@@ -168,23 +210,32 @@ where
                 return Ok(self.program_query(codehash, |_, prog| word(prog.version.into())));
             } else if sel == selector("codehashAsmSize(bytes32)") {
                 let codehash = abi::word(args, 0)?;
-                return Ok(self.program_query(codehash, |_, prog| word(u64::from(prog.asm_estimate_kb) * 1024)));
+                return Ok(self.program_query(codehash, |_, prog| {
+                    word(u64::from(prog.asm_estimate_kb) * 1024)
+                }));
             } else if sel == selector("codehashKeepalive(bytes32)") {
                 let codehash = abi::word(args, 0)?;
                 return Ok(self.keepalive(codehash));
             } else if sel == selector("programVersion(address)") {
                 let a = abi::address_arg(args, 0)?;
-                return Ok(self.codehash_of(a).and_then(|h| self.program_query(h, |_, prog| word(prog.version.into()))));
+                return Ok(self
+                    .codehash_of(a)
+                    .and_then(|h| self.program_query(h, |_, prog| word(prog.version.into()))));
             } else if sel == selector("programInitGas(address)") {
                 let a = abi::address_arg(args, 0)?;
                 return Ok(self.codehash_of(a).and_then(|h| {
                     self.program_query(h, |p, prog| {
-                        abi::encode_words(&[abi::u64_word(prog.init_gas(p)), abi::u64_word(prog.cached_gas(p))])
+                        abi::encode_words(&[
+                            abi::u64_word(prog.init_gas(p)),
+                            abi::u64_word(prog.cached_gas(p)),
+                        ])
                     })
                 }));
             } else if sel == selector("programMemoryFootprint(address)") {
                 let a = abi::address_arg(args, 0)?;
-                return Ok(self.codehash_of(a).and_then(|h| self.program_query(h, |_, prog| word(prog.footprint.into()))));
+                return Ok(self
+                    .codehash_of(a)
+                    .and_then(|h| self.program_query(h, |_, prog| word(prog.footprint.into()))));
             } else if sel == selector("programTimeLeft(address)") {
                 let a = abi::address_arg(args, 0)?;
                 let now = hours_since_arbitrum(self.inner.ctx.block().timestamp().saturating_to());
@@ -222,18 +273,45 @@ where
         let now = hours_since_arbitrum(self.inner.ctx.block().timestamp().saturating_to());
         let age = prog.age_hours(now);
         if age < u32::from(self.runtime.params.keepalive_days) * 24 {
-            let e = err("ProgramKeepaliveTooSoon(uint64)", &[abi::u64_word(u64::from(age) * 3600)]);
+            let e = err(
+                "ProgramKeepaliveTooSoon(uint64)",
+                &[abi::u64_word(u64::from(age) * 3600)],
+            );
             return Ok(Reply::Revert(e, STORAGE_READ_GAS));
         }
-        store_program(&mut self.inner.ctx, codehash, &Program { activated_at: now, ..prog })?;
-        Ok(Reply::Ok(Bytes::new(), STORAGE_READ_GAS + STORAGE_WRITE_GAS))
+        store_program(
+            &mut self.inner.ctx,
+            codehash,
+            &Program {
+                activated_at: now,
+                ..prog
+            },
+        )?;
+        Ok(Reply::Ok(
+            Bytes::new(),
+            STORAGE_READ_GAS + STORAGE_WRITE_GAS,
+        ))
     }
 
-    fn activate_method(&mut self, call: &CallFrame, program: Address) -> Result<Reply, ContextDbError<CTX>> {
+    fn activate_method(
+        &mut self,
+        call: &CallFrame,
+        program: Address,
+    ) -> Result<Reply, ContextDbError<CTX>> {
         let activated = match activate_program(self, program, call.gas_limit)? {
             Ok(a) => a,
-            Err(ActivationError::NotWasm) => return Ok(Reply::Revert(err("ProgramNotWasm()", &[]), STORAGE_READ_GAS)),
-            Err(ActivationError::UpToDate) => return Ok(Reply::Revert(err("ProgramUpToDate()", &[]), STORAGE_READ_GAS)),
+            Err(ActivationError::NotWasm) => {
+                return Ok(Reply::Revert(
+                    err("ProgramNotWasm()", &[]),
+                    STORAGE_READ_GAS,
+                ))
+            }
+            Err(ActivationError::UpToDate) => {
+                return Ok(Reply::Revert(
+                    err("ProgramUpToDate()", &[]),
+                    STORAGE_READ_GAS,
+                ))
+            }
             Err(ActivationError::OutOfGas) => return Ok(Reply::OutOfGas),
             Err(ActivationError::Invalid(_)) => return Ok(Reply::RevertAllGas(Bytes::new())),
         };
@@ -251,14 +329,21 @@ where
         };
         let j = self.inner.ctx.journal_mut();
         if !fee.is_zero() {
-            j.load_account(NETWORK_FEE_ACCOUNT).map_err(ContextError::Db)?;
-            if j.transfer(ARB_WASM, NETWORK_FEE_ACCOUNT, fee).map_err(ContextError::Db)?.is_some() {
+            j.load_account(NETWORK_FEE_ACCOUNT)
+                .map_err(ContextError::Db)?;
+            if j.transfer(ARB_WASM, NETWORK_FEE_ACCOUNT, fee)
+                .map_err(ContextError::Db)?
+                .is_some()
+            {
                 return Ok(Reply::RevertAllGas(Bytes::new()));
             }
         }
         if !refund.is_zero() {
             j.load_account(call.caller).map_err(ContextError::Db)?;
-            if j.transfer(ARB_WASM, call.caller, refund).map_err(ContextError::Db)?.is_some() {
+            if j.transfer(ARB_WASM, call.caller, refund)
+                .map_err(ContextError::Db)?
+                .is_some()
+            {
                 return Ok(Reply::RevertAllGas(Bytes::new()));
             }
         }
@@ -269,8 +354,15 @@ where
             abi::uint_word(fee),
             abi::u64_word(activated.program.version.into()),
         ]);
-        j.log(Log::new_unchecked(ARB_WASM, vec![topic0, activated.codehash], data));
-        let out = abi::encode_words(&[abi::u64_word(activated.program.version.into()), abi::uint_word(fee)]);
+        j.log(Log::new_unchecked(
+            ARB_WASM,
+            vec![topic0, activated.codehash],
+            data,
+        ));
+        let out = abi::encode_words(&[
+            abi::u64_word(activated.program.version.into()),
+            abi::uint_word(fee),
+        ]);
         Ok(Reply::Ok(out, activated.gas))
     }
 }

@@ -6,7 +6,8 @@ use revm::context_interface::context::ContextError;
 use revm::context_interface::JournalTr;
 use revm::handler::{evm::ContextDbError, FrameResult};
 use revm::interpreter::{
-    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, CreateScheme, FrameInput, InstructionResult,
+    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, CreateScheme, FrameInput,
+    InstructionResult,
 };
 use revm::primitives::{keccak256, Address, Bytes, Log, B256, U256};
 
@@ -49,8 +50,20 @@ impl<CTX> StylusEvm<CTX>
 where
     CTX: ContextTr + revm::interpreter::Host,
 {
-    fn deployer_call(&mut self, budget: &mut Budget, target: Address, input: Bytes, value: U256, is_static: bool) -> Result<(bool, Bytes), ContextDbError<CTX>> {
-        let acc = self.inner.ctx.journal_mut().load_account_with_code(target).map_err(ContextError::Db)?;
+    fn deployer_call(
+        &mut self,
+        budget: &mut Budget,
+        target: Address,
+        input: Bytes,
+        value: U256,
+        is_static: bool,
+    ) -> Result<(bool, Bytes), ContextDbError<CTX>> {
+        let acc = self
+            .inner
+            .ctx
+            .journal_mut()
+            .load_account_with_code(target)
+            .map_err(ContextError::Db)?;
         let code = acc.info.code.clone().unwrap_or_default();
         let hash = acc.info.code_hash;
         let gas = budget.forwardable();
@@ -64,22 +77,39 @@ where
             target_address: target,
             caller: STYLUS_DEPLOYER,
             value: CallValue::Transfer(value),
-            scheme: if is_static { CallScheme::StaticCall } else { CallScheme::Call },
+            scheme: if is_static {
+                CallScheme::StaticCall
+            } else {
+                CallScheme::Call
+            },
             is_static,
             charged_new_account_state_gas: false,
         };
         let FrameResult::Call(out) = self.nested(FrameInput::Call(Box::new(inputs)))? else {
             return Ok((false, Bytes::new()));
         };
-        let returned = if out.result.result.is_ok_or_revert() { out.result.gas.remaining() } else { 0 };
+        let returned = if out.result.result.is_ok_or_revert() {
+            out.result.gas.remaining()
+        } else {
+            0
+        };
         budget.spend(gas.saturating_sub(returned));
         Ok((out.result.result.is_ok(), out.result.output))
     }
 
-    pub(super) fn stylus_deployer(&mut self, call: &CallFrame, sel: [u8; 4], args: &[u8]) -> Result<NativeOutcome, ContextDbError<CTX>> {
+    pub(super) fn stylus_deployer(
+        &mut self,
+        call: &CallFrame,
+        sel: [u8; 4],
+        args: &[u8],
+    ) -> Result<NativeOutcome, ContextDbError<CTX>> {
         let revert = |data: Bytes, left: u64| Ok(NativeOutcome::revert(data, left));
         if sel == selector("initSalt(bytes32,bytes,uint256)") {
-            let (Ok(salt), Ok(data), Ok(value)) = (abi::word(args, 0), abi::bytes_arg(args, 1), abi::uint_arg(args, 2)) else {
+            let (Ok(salt), Ok(data), Ok(value)) = (
+                abi::word(args, 0),
+                abi::bytes_arg(args, 1),
+                abi::uint_arg(args, 2),
+            ) else {
                 return revert(Bytes::new(), call.gas_limit);
             };
             let out = abi::encode_words(&[init_salt(salt, &data, value)]);
@@ -88,12 +118,17 @@ where
         if sel != selector("deploy(bytes,bytes,uint256,bytes32)") {
             return revert(Bytes::new(), call.gas_limit);
         }
-        let (Ok(bytecode), Ok(init_data), Ok(init_value), Ok(salt)) =
-            (abi::bytes_arg(args, 0), abi::bytes_arg(args, 1), abi::uint_arg(args, 2), abi::word(args, 3))
-        else {
+        let (Ok(bytecode), Ok(init_data), Ok(init_value), Ok(salt)) = (
+            abi::bytes_arg(args, 0),
+            abi::bytes_arg(args, 1),
+            abi::uint_arg(args, 2),
+            abi::word(args, 3),
+        ) else {
             return revert(Bytes::new(), call.gas_limit);
         };
-        let mut budget = Budget { left: call.gas_limit };
+        let mut budget = Budget {
+            left: call.gas_limit,
+        };
         let calldata_gas = 3 * (call.input.len() as u64).div_ceil(32);
         if !budget.spend(DEPLOYER_OVERHEAD_GAS + calldata_gas) {
             return Ok(NativeOutcome::halt(InstructionResult::OutOfGas));
@@ -105,22 +140,43 @@ where
         let scheme = if salt.is_zero() {
             CreateScheme::Create
         } else {
-            CreateScheme::Create2 { salt: init_salt(salt, &init_data, init_value).into() }
+            CreateScheme::Create2 {
+                salt: init_salt(salt, &init_data, init_value).into(),
+            }
         };
-        let create_base = 32_000 + if salt.is_zero() { 0 } else { 6 * (bytecode.len() as u64).div_ceil(32) };
+        let create_base = 32_000
+            + if salt.is_zero() {
+                0
+            } else {
+                6 * (bytecode.len() as u64).div_ceil(32)
+            };
         if !budget.spend(create_base) {
             return Ok(NativeOutcome::halt(InstructionResult::OutOfGas));
         }
         let gas = budget.forwardable();
-        let inputs = CreateInputs::new(STYLUS_DEPLOYER, scheme, U256::ZERO, bytecode.clone(), gas, 0);
-        let FrameResult::Create(created) = self.nested(FrameInput::Create(Box::new(inputs)))? else {
+        let inputs = CreateInputs::new(
+            STYLUS_DEPLOYER,
+            scheme,
+            U256::ZERO,
+            bytecode.clone(),
+            gas,
+            0,
+        );
+        let FrameResult::Create(created) = self.nested(FrameInput::Create(Box::new(inputs)))?
+        else {
             return revert(Bytes::new(), budget.left);
         };
-        let returned = if created.result.result.is_ok_or_revert() { created.result.gas.remaining() } else { 0 };
+        let returned = if created.result.result.is_ok_or_revert() {
+            created.result.gas.remaining()
+        } else {
+            0
+        };
         budget.spend(gas.saturating_sub(returned));
         let new_contract = match (created.result.result.is_ok(), created.address) {
             (true, Some(a)) => a,
-            _ if created.result.result == InstructionResult::Revert && !created.result.output.is_empty() => {
+            _ if created.result.result == InstructionResult::Revert
+                && !created.result.output.is_empty() =>
+            {
                 return revert(created.result.output, budget.left);
             }
             _ => {
@@ -133,40 +189,76 @@ where
             }
         };
         // 2. Activate when the code hash is not at the current Stylus version.
-        let codehash = self.inner.ctx.journal_mut().load_account_with_code(new_contract).map_err(ContextError::Db)?.info.code_hash;
+        let codehash = self
+            .inner
+            .ctx
+            .journal_mut()
+            .load_account_with_code(new_contract)
+            .map_err(ContextError::Db)?
+            .info
+            .code_hash;
         let mut q = selector("codehashVersion(bytes32)").to_vec();
         q.extend_from_slice(codehash.as_slice());
         let (ok, out) = self.deployer_call(&mut budget, ARB_WASM, q.into(), U256::ZERO, true)?;
-        let version = if ok { abi::uint_arg(&out, 0).unwrap_or_default() } else { U256::ZERO };
+        let version = if ok {
+            abi::uint_arg(&out, 0).unwrap_or_default()
+        } else {
+            U256::ZERO
+        };
         let should_activate = version != U256::from(self.runtime.params.version);
         if should_activate {
             let Some(activation_value) = call.value.checked_sub(init_value) else {
-                return revert(abi::encode_error("Panic(uint256)", &[abi::u64_word(0x11)]), budget.left);
+                return revert(
+                    abi::encode_error("Panic(uint256)", &[abi::u64_word(0x11)]),
+                    budget.left,
+                );
             };
             let mut a = selector("activateProgram(address)").to_vec();
             a.extend_from_slice(&abi::address_word(new_contract).0);
-            let (ok, out) = self.deployer_call(&mut budget, ARB_WASM, a.into(), activation_value, false)?;
+            let (ok, out) =
+                self.deployer_call(&mut budget, ARB_WASM, a.into(), activation_value, false)?;
             if !ok {
                 return revert(out, budget.left);
             }
         }
         // 3. Initialise.
         if !init_data.is_empty() {
-            let (ok, _) = self.deployer_call(&mut budget, new_contract, init_data, init_value, false)?;
+            let (ok, _) =
+                self.deployer_call(&mut budget, new_contract, init_data, init_value, false)?;
             if !ok {
-                let e = abi::encode_error("ContractInitializationError(address)", &[abi::address_word(new_contract)]);
+                let e = abi::encode_error(
+                    "ContractInitializationError(address)",
+                    &[abi::address_word(new_contract)],
+                );
                 return revert(e, budget.left);
             }
         } else if !init_value.is_zero() {
-            return revert(abi::encode_error("InitValueButNotInitData()", &[]), budget.left);
+            return revert(
+                abi::encode_error("InitValueButNotInitData()", &[]),
+                budget.left,
+            );
         }
         // 4. Refund whatever the deployer holds.
         if should_activate || call.value != init_value {
-            let bal = self.inner.ctx.journal_mut().load_account(STYLUS_DEPLOYER).map_err(ContextError::Db)?.info.balance;
+            let bal = self
+                .inner
+                .ctx
+                .journal_mut()
+                .load_account(STYLUS_DEPLOYER)
+                .map_err(ContextError::Db)?
+                .info
+                .balance;
             if !bal.is_zero() {
-                let (ok, _) = self.deployer_call(&mut budget, call.caller, Bytes::new(), bal, false)?;
+                let (ok, _) =
+                    self.deployer_call(&mut budget, call.caller, Bytes::new(), bal, false)?;
                 if !ok {
-                    return revert(abi::encode_error("RefundExcessValueError(uint256)", &[abi::uint_word(bal)]), budget.left);
+                    return revert(
+                        abi::encode_error(
+                            "RefundExcessValueError(uint256)",
+                            &[abi::uint_word(bal)],
+                        ),
+                        budget.left,
+                    );
                 }
             }
         }
@@ -176,6 +268,9 @@ where
             vec![topic],
             abi::encode_words(&[abi::address_word(new_contract)]),
         ));
-        Ok(NativeOutcome::ok(abi::encode_words(&[abi::address_word(new_contract)]), budget.left))
+        Ok(NativeOutcome::ok(
+            abi::encode_words(&[abi::address_word(new_contract)]),
+            budget.left,
+        ))
     }
 }

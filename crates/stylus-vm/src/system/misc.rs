@@ -26,7 +26,11 @@ fn word(v: u64) -> Bytes {
 }
 
 /// Membership test of an address set kept in ArbOS state.
-fn is_member<CTX: ContextTr>(ctx: &mut CTX, tag: &str, a: Address) -> Result<bool, ContextDbError<CTX>> {
+fn is_member<CTX: ContextTr>(
+    ctx: &mut CTX,
+    tag: &str,
+    a: Address,
+) -> Result<bool, ContextDbError<CTX>> {
     Ok(!state_get(ctx, slot(tag, "member", a.as_slice()))?.is_zero())
 }
 
@@ -42,23 +46,41 @@ fn members<CTX: ContextTr>(ctx: &mut CTX, tag: &str) -> Result<Vec<Address>, Con
 }
 
 /// Adds `a` to an address set (no-op when present).
-fn add_member<CTX: ContextTr>(ctx: &mut CTX, tag: &str, a: Address) -> Result<(), ContextDbError<CTX>> {
+fn add_member<CTX: ContextTr>(
+    ctx: &mut CTX,
+    tag: &str,
+    a: Address,
+) -> Result<(), ContextDbError<CTX>> {
     if is_member(ctx, tag, a)? {
         return Ok(());
     }
     let len: u64 = state_get(ctx, slot(tag, "len", &[]))?.saturating_to();
-    state_set(ctx, slot(tag, "item", &len.to_be_bytes()), U256::from_be_bytes(a.into_word().0))?;
-    state_set(ctx, slot(tag, "len", &[]), U256::from(len.saturating_add(1)))?;
+    state_set(
+        ctx,
+        slot(tag, "item", &len.to_be_bytes()),
+        U256::from_be_bytes(a.into_word().0),
+    )?;
+    state_set(
+        ctx,
+        slot(tag, "len", &[]),
+        U256::from(len.saturating_add(1)),
+    )?;
     state_set(ctx, slot(tag, "member", a.as_slice()), U256::from(1u64))
 }
 
 /// Whether `a` is a chain owner.
-pub fn is_chain_owner<CTX: ContextTr>(ctx: &mut CTX, a: Address) -> Result<bool, ContextDbError<CTX>> {
+pub fn is_chain_owner<CTX: ContextTr>(
+    ctx: &mut CTX,
+    a: Address,
+) -> Result<bool, ContextDbError<CTX>> {
     is_member(ctx, OWNERS, a)
 }
 
 /// Makes `a` a chain owner (genesis setup and ArbDebug.becomeChainOwner).
-pub fn add_chain_owner<CTX: ContextTr>(ctx: &mut CTX, a: Address) -> Result<(), ContextDbError<CTX>> {
+pub fn add_chain_owner<CTX: ContextTr>(
+    ctx: &mut CTX,
+    a: Address,
+) -> Result<(), ContextDbError<CTX>> {
     add_member(ctx, OWNERS, a)
 }
 
@@ -70,7 +92,11 @@ impl<CTX> StylusEvm<CTX>
 where
     CTX: ContextTr + revm::interpreter::Host,
 {
-    pub(super) fn arb_sys(&mut self, sel: [u8; 4], args: &[u8]) -> Result<Reply, ContextDbError<CTX>> {
+    pub(super) fn arb_sys(
+        &mut self,
+        sel: [u8; 4],
+        args: &[u8],
+    ) -> Result<Reply, ContextDbError<CTX>> {
         let ctx = &mut self.inner.ctx;
         Ok(if sel == selector("arbBlockNumber()") {
             Reply::Ok(word(ctx.block().number().saturating_to()), 0)
@@ -79,8 +105,11 @@ where
         } else if sel == selector("arbOSVersion()") {
             Reply::Ok(word(55 + self.runtime.params.arbos_version), 0)
         } else if sel == selector("arbBlockHash(uint256)") {
-            let Ok(n) = abi::uint_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
-            let hash = revm::interpreter::Host::block_hash(ctx, n.saturating_to()).unwrap_or_default();
+            let Ok(n) = abi::uint_arg(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
+            let hash =
+                revm::interpreter::Host::block_hash(ctx, n.saturating_to()).unwrap_or_default();
             Reply::Ok(abi::encode_words(&[hash]), 0)
         } else if sel == selector("getStorageGasAvailable()") {
             Reply::Ok(word(0), 0)
@@ -89,14 +118,31 @@ where
         })
     }
 
-    pub(super) fn arb_info(&mut self, sel: [u8; 4], args: &[u8]) -> Result<Reply, ContextDbError<CTX>> {
-        let Ok(a) = abi::address_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
-        let acc = self.inner.ctx.journal_mut().load_account_with_code(a).map_err(ContextError::Db)?;
+    pub(super) fn arb_info(
+        &mut self,
+        sel: [u8; 4],
+        args: &[u8],
+    ) -> Result<Reply, ContextDbError<CTX>> {
+        let Ok(a) = abi::address_arg(args, 0) else {
+            return Ok(Reply::Revert(Bytes::new(), 0));
+        };
+        let acc = self
+            .inner
+            .ctx
+            .journal_mut()
+            .load_account_with_code(a)
+            .map_err(ContextError::Db)?;
         Ok(if sel == selector("getBalance(address)") {
             Reply::Ok(abi::encode_words(&[abi::uint_word(acc.info.balance)]), 2600)
         } else if sel == selector("getCode(address)") {
-            let code = acc.info.code.as_ref().map(|c| c.original_bytes()).unwrap_or_default();
-            let mut out = abi::encode_words(&[abi::u64_word(32), abi::u64_word(code.len() as u64)]).to_vec();
+            let code = acc
+                .info
+                .code
+                .as_ref()
+                .map(|c| c.original_bytes())
+                .unwrap_or_default();
+            let mut out =
+                abi::encode_words(&[abi::u64_word(32), abi::u64_word(code.len() as u64)]).to_vec();
             out.extend_from_slice(&code);
             out.resize(64 + code.len().div_ceil(32) * 32, 0);
             Reply::Ok(out.into(), 2600)
@@ -105,18 +151,37 @@ where
         })
     }
 
-    pub(super) fn arb_owner_public(&mut self, sel: [u8; 4], args: &[u8]) -> Result<Reply, ContextDbError<CTX>> {
+    pub(super) fn arb_owner_public(
+        &mut self,
+        sel: [u8; 4],
+        args: &[u8],
+    ) -> Result<Reply, ContextDbError<CTX>> {
         let ctx = &mut self.inner.ctx;
         Ok(if sel == selector("getMaxStylusContractFragments()") {
-            let n = if self.runtime.params.arbos_version >= 60 { 2 } else { 0 };
+            let n = if self.runtime.params.arbos_version >= 60 {
+                2
+            } else {
+                0
+            };
             Reply::Ok(word(n), STORAGE_READ_GAS)
         } else if sel == selector("isChainOwner(address)") {
-            let Ok(a) = abi::address_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
-            Reply::Ok(abi::encode_words(&[abi::bool_word(is_chain_owner(ctx, a)?)]), STORAGE_READ_GAS)
+            let Ok(a) = abi::address_arg(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
+            Reply::Ok(
+                abi::encode_words(&[abi::bool_word(is_chain_owner(ctx, a)?)]),
+                STORAGE_READ_GAS,
+            )
         } else if sel == selector("getAllChainOwners()") {
-            Reply::Ok(abi::encode_address_array(&members(ctx, OWNERS)?), STORAGE_READ_GAS)
+            Reply::Ok(
+                abi::encode_address_array(&members(ctx, OWNERS)?),
+                STORAGE_READ_GAS,
+            )
         } else if sel == selector("getNetworkFeeAccount()") {
-            Reply::Ok(abi::encode_words(&[abi::address_word(NETWORK_FEE_ACCOUNT)]), STORAGE_READ_GAS)
+            Reply::Ok(
+                abi::encode_words(&[abi::address_word(NETWORK_FEE_ACCOUNT)]),
+                STORAGE_READ_GAS,
+            )
         } else {
             Reply::Revert(Bytes::new(), 0)
         })
@@ -126,7 +191,10 @@ where
         let basefee = abi::u64_word(self.inner.ctx.block().basefee());
         let zero = abi::u64_word(0);
         Ok(if sel == selector("getPricesInWei()") {
-            Reply::Ok(abi::encode_words(&[zero, zero, zero, basefee, zero, basefee]), STORAGE_READ_GAS)
+            Reply::Ok(
+                abi::encode_words(&[zero, zero, zero, basefee, zero, basefee]),
+                STORAGE_READ_GAS,
+            )
         } else if sel == selector("getMinimumGasPrice()") {
             Reply::Ok(abi::encode_words(&[basefee]), STORAGE_READ_GAS)
         } else if sel == selector("getL1BaseFeeEstimate()") {
@@ -136,21 +204,32 @@ where
         })
     }
 
-    pub(super) fn arb_owner(&mut self, call: &CallFrame, sel: [u8; 4], args: &[u8]) -> Result<Reply, ContextDbError<CTX>> {
+    pub(super) fn arb_owner(
+        &mut self,
+        call: &CallFrame,
+        sel: [u8; 4],
+        args: &[u8],
+    ) -> Result<Reply, ContextDbError<CTX>> {
         let ctx = &mut self.inner.ctx;
         if !is_chain_owner(ctx, call.caller)? {
             return Ok(unauthorized());
         }
         Ok(if sel == selector("setL1PricePerUnit(uint256)") {
-            let Ok(v) = abi::uint_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
+            let Ok(v) = abi::uint_arg(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
             state_set(ctx, slot("lien.arbos", "l1_price_per_unit", &[]), v)?;
             Reply::Ok(Bytes::new(), STORAGE_WRITE_GAS)
         } else if sel == selector("addWasmCacheManager(address)") {
-            let Ok(a) = abi::address_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
+            let Ok(a) = abi::address_arg(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
             add_member(ctx, CACHE_MANAGERS, a)?;
             Reply::Ok(Bytes::new(), STORAGE_WRITE_GAS)
         } else if sel == selector("addChainOwner(address)") {
-            let Ok(a) = abi::address_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
+            let Ok(a) = abi::address_arg(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
             add_member(ctx, OWNERS, a)?;
             Reply::Ok(Bytes::new(), STORAGE_WRITE_GAS)
         } else if sel == selector("scheduleArbOSUpgrade(uint64,uint64)") {
@@ -165,7 +244,11 @@ where
         })
     }
 
-    pub(super) fn arb_debug(&mut self, call: &CallFrame, sel: [u8; 4]) -> Result<Reply, ContextDbError<CTX>> {
+    pub(super) fn arb_debug(
+        &mut self,
+        call: &CallFrame,
+        sel: [u8; 4],
+    ) -> Result<Reply, ContextDbError<CTX>> {
         if !self.runtime.params.debug_mode {
             return Ok(Reply::Revert(Bytes::new(), 0));
         }
@@ -177,22 +260,42 @@ where
         })
     }
 
-    pub(super) fn arb_wasm_cache(&mut self, call: &CallFrame, sel: [u8; 4], args: &[u8]) -> Result<Reply, ContextDbError<CTX>> {
+    pub(super) fn arb_wasm_cache(
+        &mut self,
+        call: &CallFrame,
+        sel: [u8; 4],
+        args: &[u8],
+    ) -> Result<Reply, ContextDbError<CTX>> {
         let ctx = &mut self.inner.ctx;
         if sel == selector("allCacheManagers()") {
-            return Ok(Reply::Ok(abi::encode_address_array(&members(ctx, CACHE_MANAGERS)?), STORAGE_READ_GAS));
+            return Ok(Reply::Ok(
+                abi::encode_address_array(&members(ctx, CACHE_MANAGERS)?),
+                STORAGE_READ_GAS,
+            ));
         }
         if sel == selector("isCacheManager(address)") {
-            let Ok(a) = abi::address_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
+            let Ok(a) = abi::address_arg(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
             let v = is_member(ctx, CACHE_MANAGERS, a)?;
-            return Ok(Reply::Ok(abi::encode_words(&[abi::bool_word(v)]), STORAGE_READ_GAS));
+            return Ok(Reply::Ok(
+                abi::encode_words(&[abi::bool_word(v)]),
+                STORAGE_READ_GAS,
+            ));
         }
         if sel == selector("codehashIsCached(bytes32)") {
-            let Ok(h) = abi::word(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
+            let Ok(h) = abi::word(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
             let cached = load_program(ctx, h)?.is_some_and(|p| p.cached);
-            return Ok(Reply::Ok(abi::encode_words(&[abi::bool_word(cached)]), STORAGE_READ_GAS));
+            return Ok(Reply::Ok(
+                abi::encode_words(&[abi::bool_word(cached)]),
+                STORAGE_READ_GAS,
+            ));
         }
-        let set = if sel == selector("cacheCodehash(bytes32)") || sel == selector("cacheProgram(address)") {
+        let set = if sel == selector("cacheCodehash(bytes32)")
+            || sel == selector("cacheProgram(address)")
+        {
             true
         } else if sel == selector("evictCodehash(bytes32)") {
             false
@@ -203,10 +306,18 @@ where
             return Ok(unauthorized());
         }
         let hash = if sel == selector("cacheProgram(address)") {
-            let Ok(a) = abi::address_arg(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
-            ctx.journal_mut().load_account_with_code(a).map_err(ContextError::Db)?.info.code_hash
+            let Ok(a) = abi::address_arg(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
+            ctx.journal_mut()
+                .load_account_with_code(a)
+                .map_err(ContextError::Db)?
+                .info
+                .code_hash
         } else {
-            let Ok(h) = abi::word(args, 0) else { return Ok(Reply::Revert(Bytes::new(), 0)) };
+            let Ok(h) = abi::word(args, 0) else {
+                return Ok(Reply::Revert(Bytes::new(), 0));
+            };
             h
         };
         match load_program(ctx, hash)? {
@@ -214,7 +325,10 @@ where
                 store_program(ctx, hash, &crate::activation::Program { cached: set, ..p })?;
                 Ok(Reply::Ok(Bytes::new(), STORAGE_WRITE_GAS))
             }
-            None => Ok(Reply::Revert(abi::encode_error("ProgramNotActivated()", &[]), STORAGE_READ_GAS)),
+            None => Ok(Reply::Revert(
+                abi::encode_error("ProgramNotActivated()", &[]),
+                STORAGE_READ_GAS,
+            )),
         }
     }
 }

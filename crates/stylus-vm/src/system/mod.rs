@@ -11,8 +11,8 @@ use revm::primitives::{Address, Bytes};
 
 use crate::evm::{CallFrame, NativeOutcome, StylusEvm};
 use crate::params::{
-    ARB_DEBUG, ARB_GAS_INFO, ARB_INFO, ARB_OWNER, ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM, ARB_WASM_CACHE,
-    STYLUS_DEPLOYER,
+    ARB_DEBUG, ARB_GAS_INFO, ARB_INFO, ARB_OWNER, ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM,
+    ARB_WASM_CACHE, STYLUS_DEPLOYER,
 };
 
 pub use arbwasm::{activate_program, ActivationError};
@@ -58,7 +58,10 @@ impl Reply {
 fn mutates(addr: Address, sel: [u8; 4]) -> bool {
     use crate::abi::selector;
     match addr {
-        ARB_WASM => sel == selector("activateProgram(address)") || sel == selector("codehashKeepalive(bytes32)"),
+        ARB_WASM => {
+            sel == selector("activateProgram(address)")
+                || sel == selector("codehashKeepalive(bytes32)")
+        }
         ARB_WASM_CACHE => [
             "cacheCodehash(bytes32)",
             "cacheProgram(address)",
@@ -77,7 +80,11 @@ where
     CTX: ContextTr + revm::interpreter::Host,
 {
     /// Runs a call into a system contract.
-    pub(crate) fn exec_system(&mut self, addr: Address, call: &CallFrame) -> Result<NativeOutcome, ContextDbError<CTX>> {
+    pub(crate) fn exec_system(
+        &mut self,
+        addr: Address,
+        call: &CallFrame,
+    ) -> Result<NativeOutcome, ContextDbError<CTX>> {
         if call.input.len() < 4 {
             // No fallback on system contracts: revert without data.
             return Ok(NativeOutcome::revert(Bytes::new(), call.gas_limit));
@@ -87,7 +94,9 @@ where
         if call.is_static && mutates(addr, sel) {
             // Nitro: a non-view precompile method in a static context is a write-protection
             // error, which consumes all gas.
-            return Ok(NativeOutcome::halt(InstructionResult::StateChangeDuringStaticCall));
+            return Ok(NativeOutcome::halt(
+                InstructionResult::StateChangeDuringStaticCall,
+            ));
         }
         let reply = match addr {
             ARB_WASM => self.arb_wasm(call, sel, args)?,

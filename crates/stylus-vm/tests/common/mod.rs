@@ -48,7 +48,13 @@ impl Chain {
             db.insert_account_info(a, info);
         }
         for a in [DEV, ALICE] {
-            db.insert_account_info(a, AccountInfo { balance: ether(1000), ..Default::default() });
+            db.insert_account_info(
+                a,
+                AccountInfo {
+                    balance: ether(1000),
+                    ..Default::default()
+                },
+            );
         }
         let block = BlockEnv {
             number: U256::from(1),
@@ -63,11 +69,22 @@ impl Chain {
         cfg.chain_id = 412_346;
         let runtime = Runtime::new(params);
         let evm = build_evm(db, block, cfg, runtime.clone());
-        Self { evm, runtime, nonces: HashMap::new() }
+        Self {
+            evm,
+            runtime,
+            nonces: HashMap::new(),
+        }
     }
 
     /// Sends a transaction and commits it.
-    pub fn send(&mut self, from: Address, kind: TxKind, data: Bytes, value: U256, gas: u64) -> ExecutionResult<HaltReason> {
+    pub fn send(
+        &mut self,
+        from: Address,
+        kind: TxKind,
+        data: Bytes,
+        value: U256,
+        gas: u64,
+    ) -> ExecutionResult<HaltReason> {
         let nonce = self.nonces.entry(from).or_insert(0);
         let tx = TxEnv {
             caller: from,
@@ -85,22 +102,48 @@ impl Chain {
     }
 
     pub fn call(&mut self, to: Address, data: &[u8]) -> ExecutionResult<HaltReason> {
-        self.send(DEV, TxKind::Call(to), Bytes::copy_from_slice(data), U256::ZERO, 30_000_000)
+        self.send(
+            DEV,
+            TxKind::Call(to),
+            Bytes::copy_from_slice(data),
+            U256::ZERO,
+            30_000_000,
+        )
     }
 
-    pub fn call_value(&mut self, to: Address, data: &[u8], value: U256) -> ExecutionResult<HaltReason> {
-        self.send(DEV, TxKind::Call(to), Bytes::copy_from_slice(data), value, 30_000_000)
+    pub fn call_value(
+        &mut self,
+        to: Address,
+        data: &[u8],
+        value: U256,
+    ) -> ExecutionResult<HaltReason> {
+        self.send(
+            DEV,
+            TxKind::Call(to),
+            Bytes::copy_from_slice(data),
+            value,
+            30_000_000,
+        )
     }
 
     /// Deploys raw code (any bytes) with the cargo-stylus prelude; returns the create result.
     pub fn deploy_code(&mut self, code: &[u8]) -> ExecutionResult<HaltReason> {
-        self.send(DEV, TxKind::Create, deploy_init_code(code).into(), U256::ZERO, 30_000_000)
+        self.send(
+            DEV,
+            TxKind::Create,
+            deploy_init_code(code).into(),
+            U256::ZERO,
+            30_000_000,
+        )
     }
 
     /// Deploys code and returns its address (panics on failure).
     pub fn deploy(&mut self, code: &[u8]) -> Address {
         match self.deploy_code(code) {
-            ExecutionResult::Success { output: Output::Create(_, Some(a)), .. } => a,
+            ExecutionResult::Success {
+                output: Output::Create(_, Some(a)),
+                ..
+            } => a,
             other => panic!("deploy failed: {other:?}"),
         }
     }
@@ -126,23 +169,43 @@ impl Chain {
     }
 
     pub fn storage(&self, addr: Address, slot: U256) -> U256 {
-        self.evm.inner.ctx.db().storage_ref(addr, slot).expect("in-memory db")
+        self.evm
+            .inner
+            .ctx
+            .db()
+            .storage_ref(addr, slot)
+            .expect("in-memory db")
     }
 
     pub fn balance(&self, addr: Address) -> U256 {
-        self.evm.inner.ctx.db().basic_ref(addr).expect("in-memory db").map(|a| a.balance).unwrap_or_default()
+        self.evm
+            .inner
+            .ctx
+            .db()
+            .basic_ref(addr)
+            .expect("in-memory db")
+            .map(|a| a.balance)
+            .unwrap_or_default()
     }
 
     pub fn code(&self, addr: Address) -> Bytes {
         let db = self.evm.inner.ctx.db();
-        db.basic_ref(addr).expect("db").and_then(|a| a.code).map(|c| c.original_bytes()).unwrap_or_default()
+        db.basic_ref(addr)
+            .expect("db")
+            .and_then(|a| a.code)
+            .map(|c| c.original_bytes())
+            .unwrap_or_default()
     }
 }
 
 /// Output of a successful call (panics otherwise).
 pub fn ok(r: &ExecutionResult<HaltReason>) -> Bytes {
     match r {
-        ExecutionResult::Success { reason: SuccessReason::Return | SuccessReason::Stop, output, .. } => output.data().clone(),
+        ExecutionResult::Success {
+            reason: SuccessReason::Return | SuccessReason::Stop,
+            output,
+            ..
+        } => output.data().clone(),
         other => panic!("expected success, got {other:?}"),
     }
 }
@@ -176,7 +239,11 @@ pub fn hook(name: &str, sig: &str) -> String {
 
 /// Common imports: read_args, write_result.
 pub fn io() -> String {
-    [hook("read_args", "(param i32)"), hook("write_result", "(param i32 i32)")].join("\n  ")
+    [
+        hook("read_args", "(param i32)"),
+        hook("write_result", "(param i32 i32)"),
+    ]
+    .join("\n  ")
 }
 
 /// EVM runtime code returning the 32-byte word 42.
@@ -184,7 +251,8 @@ pub const EVM_RET42: &[u8] = &[0x60, 0x2a, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0
 
 /// EVM runtime code: SSTORE(0,1) then REVERT with 0xdeadbeef.
 pub const EVM_REVERTER: &[u8] = &[
-    0x60, 0x01, 0x60, 0x00, 0x55, 0x63, 0xde, 0xad, 0xbe, 0xef, 0x60, 0x00, 0x52, 0x60, 0x04, 0x60, 0x1c, 0xfd,
+    0x60, 0x01, 0x60, 0x00, 0x55, 0x63, 0xde, 0xad, 0xbe, 0xef, 0x60, 0x00, 0x52, 0x60, 0x04, 0x60,
+    0x1c, 0xfd,
 ];
 
 /// EVM runtime code returning 64 bytes 0x00..0x3f.
@@ -208,7 +276,9 @@ pub fn evm_ret64() -> Vec<u8> {
 /// EVM forwarder: CALLs `target` (or CALLER when `None`) with its own calldata and value 0,
 /// and returns or reverts with the callee's return data.
 pub fn evm_forwarder(target: Option<Address>) -> Vec<u8> {
-    let mut c = vec![0x36, 0x60, 0x00, 0x60, 0x00, 0x37, 0x60, 0x00, 0x60, 0x00, 0x36, 0x60, 0x00, 0x60, 0x00];
+    let mut c = vec![
+        0x36, 0x60, 0x00, 0x60, 0x00, 0x37, 0x60, 0x00, 0x60, 0x00, 0x36, 0x60, 0x00, 0x60, 0x00,
+    ];
     match target {
         Some(t) => {
             c.push(0x73);
@@ -218,7 +288,9 @@ pub fn evm_forwarder(target: Option<Address>) -> Vec<u8> {
     }
     c.extend_from_slice(&[0x5a, 0xf1, 0x3d, 0x60, 0x00, 0x60, 0x00, 0x3e]);
     let dest = c.len() + 3 + 4;
-    c.extend_from_slice(&[0x60, dest as u8, 0x57, 0x3d, 0x60, 0x00, 0xfd, 0x5b, 0x3d, 0x60, 0x00, 0xf3]);
+    c.extend_from_slice(&[
+        0x60, dest as u8, 0x57, 0x3d, 0x60, 0x00, 0xfd, 0x5b, 0x3d, 0x60, 0x00, 0xf3,
+    ]);
     c
 }
 
