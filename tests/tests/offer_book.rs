@@ -40,8 +40,15 @@ fn offer_book_error(e: &alloy::contract::Error) -> Option<IOfferBook::IOfferBook
     e.as_decoded_interface_error::<IOfferBook::IOfferBookErrors>()
 }
 
-/// INV-SOLV of both books for `currency`; returns the OfferBook's open escrow.
+/// INV-SOLV of both books for `currency` and every other named invariant
+/// (`lien_client::invariants`); returns the OfferBook's open escrow.
 async fn solvent(p: &DynProvider, a: &Addresses, currency: Address, after: &str) -> U256 {
+    for c in lien_client::invariants::check_all(p, a, currency)
+        .await
+        .expect("invariant reads")
+    {
+        assert!(c.holds, "{} broken after {after}: {}", c.name, c.detail);
+    }
     let token = IERC20::new(currency, p);
     let offer_held = IOfferBook::new(a.offer_book, p)
         .held(currency)

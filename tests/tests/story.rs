@@ -52,6 +52,27 @@ async fn the_whole_story() {
     for v in &summary.solvency {
         assert!(v.holds(), "INV-SOLV broken after {}: {v:?}", v.after);
     }
+    // … and every named invariant after every chapter.
+    assert_eq!(summary.invariants.len(), chapters.len());
+    for (after, checks) in &summary.invariants {
+        let names: Vec<&str> = checks.iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            [
+                "INV-SOLV-1 (offer book)",
+                "INV-SOLV-1 (loan book)",
+                "INV-ESCROW",
+                "INV-CLAIMS",
+                "INV-CUSTODY-1",
+                "INV-CUSTODY-2",
+                "INV-PARAMS",
+                "INV-IDS"
+            ]
+        );
+        for c in checks {
+            assert!(c.holds, "{} broken after {after}: {}", c.name, c.detail);
+        }
+    }
     // … and read independently at the end: the offer is used up, so no escrow is left; the
     // loan book holds at least the reserve and every unclaimed balance
     let a = summary.addresses.expect("addresses");

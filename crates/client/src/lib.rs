@@ -9,6 +9,7 @@
 pub mod abi;
 pub mod bindings;
 pub mod deploy;
+pub mod invariants;
 pub mod nitro_rules;
 pub mod package;
 pub mod protocol;

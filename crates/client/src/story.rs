@@ -82,6 +82,8 @@ pub struct Summary {
     pub assets: Option<(Address, Address)>,
     /// INV-SOLV of both books, checked after every chapter.
     pub solvency: Vec<Solvency>,
+    /// Every named invariant of [`crate::invariants::check_all`], after every chapter.
+    pub invariants: Vec<(String, Vec<crate::invariants::Check>)>,
     /// Every transaction, in order: (chapter, what, gas).
     pub steps: Vec<(String, String, u64)>,
     /// Readable facts established by the story (balances, prices, outcomes).
@@ -130,6 +132,25 @@ impl Summary {
                 fmt_tok(last.offer_book_held),
                 fmt_tok(last.loan_book_balance),
                 fmt_tok(last.loan_book_held),
+            ));
+        }
+        if !self.invariants.is_empty() {
+            let names: Vec<&str> = self.invariants[0].1.iter().map(|c| c.name).collect();
+            let broken: Vec<String> = self
+                .invariants
+                .iter()
+                .flat_map(|(after, checks)| {
+                    checks
+                        .iter()
+                        .filter(|c| !c.holds)
+                        .map(move |c| format!("{} after {after}: {}", c.name, c.detail))
+                })
+                .collect();
+            out.push_str(&format!(
+                "  - invariants {} checked after each of {} chapters: {}\n",
+                names.join(", "),
+                self.invariants.len(),
+                if broken.is_empty() { "all hold".to_owned() } else { format!("BROKEN: {}", broken.join("; ")) },
             ));
         }
         out
@@ -824,7 +845,8 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
     Ok(s)
 }
 
-/// Records INV-SOLV of both books: each one's balance of `currency` against `held(currency)`.
+/// Records INV-SOLV of both books (each one's balance of `currency` against `held(currency)`)
+/// and every named invariant of [`crate::invariants::check_all`].
 async fn solvency(
     s: &mut Summary,
     after: &str,
@@ -857,6 +879,8 @@ async fn solvency(
             .map_err(|e| tx_err("held", e))?,
     };
     s.solvency.push(check);
+    let checks = crate::invariants::check_all(p, a, currency).await?;
+    s.invariants.push((after.to_owned(), checks));
     Ok(())
 }
 
