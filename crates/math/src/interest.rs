@@ -2,17 +2,26 @@
 
 use alloy_primitives::U256;
 
-use crate::small_div::mul2_div_up_u64;
+use crate::small_div::mul2_div2_up;
 use crate::{add, MathResult, BPS};
 
 /// 365 days, the year of an APR.
 pub const SECONDS_PER_YEAR: u64 = 365 * 24 * 60 * 60;
 
+// Both divisors of `interest_up` are 32-bit (the small-divisor path needs it).
+const _: () = assert!(BPS <= u32::MAX as u64 && SECONDS_PER_YEAR <= u32::MAX as u64);
+
 /// `⌈principal × apr_bps × elapsed / (10_000 × 365 days)⌉`: interest owed, rounded up (the
-/// borrower owes it). Computed in one multiplication-then-division (a 384-bit product and a
-/// 64-bit divisor) so no precision is lost.
+/// borrower owes it). Computed in one multiplication-then-division (a 384-bit product divided
+/// by 10_000 and by the year, both 32-bit) so no precision is lost.
 pub fn interest_up(principal: U256, apr_bps: u64, elapsed: u64) -> MathResult<U256> {
-    mul2_div_up_u64(principal, apr_bps, elapsed, BPS * SECONDS_PER_YEAR)
+    mul2_div2_up(
+        principal,
+        apr_bps,
+        elapsed,
+        BPS as u32,
+        SECONDS_PER_YEAR as u32,
+    )
 }
 
 /// `principal + interest_up(principal, apr_bps, elapsed)`: the debt, rounded up.

@@ -2,8 +2,11 @@
 
 use alloy_primitives::{U256, U512};
 
-use crate::small_div::{mul2_div_rem_u64, mul2_div_up_u64};
+use crate::small_div::{mul2_div2_rem, mul2_div2_up};
 use crate::{MathError, MathResult, BPS};
+
+/// [`BPS`] as the 32-bit divisor of the small-divisor path.
+const BPS_U32: u32 = BPS as u32;
 
 fn widen(x: U256) -> U512 {
     U512::from_limbs([
@@ -58,12 +61,12 @@ pub fn mul_div_up(x: U256, y: U256, d: U256) -> MathResult<U256> {
 /// `mul_div_down(amount, bps, 10_000)`, through the small-divisor path (no 512-bit divider
 /// in the contracts that only need basis points).
 pub fn bps_mul_down(amount: U256, bps: u64) -> MathResult<U256> {
-    Ok(mul2_div_rem_u64(amount, bps, 1, BPS)?.0)
+    Ok(mul2_div2_rem(amount, bps, 1, BPS_U32, 1)?.0)
 }
 
 /// `⌈amount * bps / 10_000⌉` (any `bps`, also above 100%); as [`bps_mul_down`], rounded up.
 pub fn bps_mul_up(amount: U256, bps: u64) -> MathResult<U256> {
-    mul2_div_up_u64(amount, bps, 1, BPS)
+    mul2_div2_up(amount, bps, 1, BPS_U32, 1)
 }
 
 #[cfg(test)]

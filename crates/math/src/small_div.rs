@@ -1,8 +1,10 @@
-//! Division of a 256-bit value by a 64-bit divisor, and the price helpers built on it.
+//! Division by small divisors, and the price and lending helpers built on it.
 //!
-//! A bit-serial long division on `u64` limbs: exact, a few dozen bytes of wasm, and no
-//! 256-bit divider. Contracts whose divisors fit in 64 bits (basis points, seconds, powers of
-//! ten up to 10^19) use these to stay small; results equal the general functions'.
+//! [`div_rem_u64`] is a bit-serial long division of a 256-bit value by a 64-bit divisor;
+//! [`mul2_div2_rem`] multiplies into 384 bits and divides by 32-bit divisors digit by digit.
+//! Both are exact, small in wasm, and need no 256/512-bit divider. Contracts whose divisors
+//! fit (basis points, seconds, powers of ten up to 10^19) use these to stay small; results
+//! equal the general functions'.
 
 use alloy_primitives::U256;
 
@@ -30,12 +32,15 @@ pub fn div_rem_u64(x: U256, d: u64) -> MathResult<(U256, u64)> {
     Ok((U256::from_limbs(q), r))
 }
 
-/// `(⌊x × a × b / d⌋, whether a remainder was left)`, exact through a 384-bit product (so it
-/// never overflows in the middle), by the same bit-serial division as [`div_rem_u64`].
-/// [`MathError::DivisionByZero`] when `d == 0`, [`MathError::Overflow`] when the quotient needs
-/// more than 256 bits. The small-divisor twin of [`crate::mul_div_down`]: equal results.
-pub fn mul2_div_rem_u64(x: U256, a: u64, b: u64, d: u64) -> MathResult<(U256, bool)> {
-    if d == 0 {
+/// `(⌊x × a × b / (d1 × d2)⌋, whether a remainder was left)`, exact through a 384-bit
+/// product (so it never overflows in the middle). The division is a schoolbook long division
+/// by each 32-bit divisor in turn, on 32-bit digits with native `u64` division (24 steps,
+/// where a bit-serial division takes 384): `⌊⌊n / d1⌋ / d2⌋ = ⌊n / (d1 d2)⌋`, and the
+/// remainder of `n / (d1 d2)` is zero exactly when both partial remainders are.
+/// [`MathError::DivisionByZero`] when a divisor is 0, [`MathError::Overflow`] when the quotient
+/// needs more than 256 bits. The small-divisor twin of [`crate::mul_div_down`]: equal results.
+pub fn mul2_div2_rem(x: U256, a: u64, b: u64, d1: u32, d2: u32) -> MathResult<(U256, bool)> {
+    if d1 == 0 || d2 == 0 {
         return Err(MathError::DivisionByZero);
     }
     let mut n = [0u64; 6];
@@ -49,28 +54,32 @@ pub fn mul2_div_rem_u64(x: U256, a: u64, b: u64, d: u64) -> MathResult<(U256, bo
             carry = (v >> 64) as u64;
         }
     }
-    let mut r: u64 = 0;
-    for limb in n.iter_mut().rev() {
-        let mut q = 0u64;
-        for bit in (0..64).rev() {
-            let carry = r >> 63;
-            r = (r << 1) | ((*limb >> bit) & 1);
-            if carry == 1 || r >= d {
-                r = r.wrapping_sub(d);
-                q |= 1 << bit;
-            }
+    let mut inexact = false;
+    for d in [d1, d2] {
+        if d == 1 {
+            continue;
         }
-        *limb = q;
+        let d = u64::from(d);
+        // r < d < 2^32, so `r << 32 | digit` fits in a u64.
+        let mut r = 0u64;
+        for limb in n.iter_mut().rev() {
+            let high = (r << 32) | (*limb >> 32);
+            let (q_high, r_high) = (high / d, high % d);
+            let low = (r_high << 32) | (*limb & 0xFFFF_FFFF);
+            *limb = (q_high << 32) | (low / d);
+            r = low % d;
+        }
+        inexact |= r != 0;
     }
     if n[4] != 0 || n[5] != 0 {
         return Err(MathError::Overflow);
     }
-    Ok((U256::from_limbs([n[0], n[1], n[2], n[3]]), r != 0))
+    Ok((U256::from_limbs([n[0], n[1], n[2], n[3]]), inexact))
 }
 
-/// `⌈x × a × b / d⌉` through [`mul2_div_rem_u64`]; errors as there.
-pub fn mul2_div_up_u64(x: U256, a: u64, b: u64, d: u64) -> MathResult<U256> {
-    let (q, inexact) = mul2_div_rem_u64(x, a, b, d)?;
+/// `⌈x × a × b / (d1 × d2)⌉` through [`mul2_div2_rem`]; errors as there.
+pub fn mul2_div2_up(x: U256, a: u64, b: u64, d1: u32, d2: u32) -> MathResult<U256> {
+    let (q, inexact) = mul2_div2_rem(x, a, b, d1, d2)?;
     if inexact {
         q.checked_add(U256::from_limbs([1, 0, 0, 0]))
             .ok_or(MathError::Overflow)
