@@ -42,6 +42,31 @@ async fn mocks_deploy_and_work_through_json_rpc() {
     let nft = deploy_stylus(&deployer, "lien-mock-nft", code_of("lien-mock-nft"), None)
         .await
         .expect("nft");
+    // The same code again: already active, so no activation fee and no second activation.
+    let fee = lien_client::deploy::estimate_activation_fee(&deployer, code_of("lien-mock-token"))
+        .await
+        .expect("fee");
+    assert_eq!(
+        fee,
+        alloy::primitives::U256::ZERO,
+        "active code needs no fee"
+    );
+    let again = deploy_stylus(
+        &deployer,
+        "lien-mock-token",
+        code_of("lien-mock-token"),
+        None,
+    )
+    .await
+    .expect("a second copy of active code deploys");
+    assert_ne!(again.address, token.address);
+    // CREATE of the same code costs the same; what is left out is the activation (~2.3 M).
+    assert!(
+        again.gas_used + 1_000_000 < token.gas_used,
+        "no second activation: {} vs {}",
+        again.gas_used,
+        token.gas_used
+    );
     println!(
         "gas: deploy+activate token {}, nft {}",
         token.gas_used, nft.gas_used

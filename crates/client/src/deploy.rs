@@ -28,6 +28,7 @@ sol! {
     interface IArbWasm {
         function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
         function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+        function stylusVersion() external view returns (uint16 version);
     }
 }
 
@@ -80,10 +81,29 @@ fn rpc(e: impl std::fmt::Display) -> DeployError {
 
 /// The data fee of activating `code`, estimated like cargo-stylus: `eth_call` of
 /// `activateProgram` with the code placed at a scratch address by a state override, plus 20%.
+/// Zero when code with the same hash is already active at the current Stylus version (the
+/// StylusDeployer then skips activation, and `activateProgram` would fail `ProgramUpToDate`).
 pub async fn estimate_activation_fee(
     provider: &impl Provider,
     code: &[u8],
 ) -> Result<U256, DeployError> {
+    let query = TransactionRequest::default().with_to(ARB_WASM).with_input(
+        IArbWasm::codehashVersionCall {
+            codehash: alloy::primitives::keccak256(code),
+        }
+        .abi_encode(),
+    );
+    let current = TransactionRequest::default()
+        .with_to(ARB_WASM)
+        .with_input(IArbWasm::stylusVersionCall {}.abi_encode());
+    // codehashVersion reverts unless the code is active and up to date; compare anyway.
+    if let (Ok(active), Ok(version)) = (provider.call(query).await, provider.call(current).await) {
+        let active = IArbWasm::codehashVersionCall::abi_decode_returns(&active).ok();
+        let version = IArbWasm::stylusVersionCall::abi_decode_returns(&version).ok();
+        if active.is_some() && active == version {
+            return Ok(U256::ZERO);
+        }
+    }
     let scratch = address!("00000000000000000000000000000000005c7a7c");
     let caller = address!("00000000000000000000000000000000005c7a7d");
     let mut overrides = StateOverride::default();

@@ -31,7 +31,11 @@ pub struct Check {
 
 impl Check {
     fn new(name: &'static str, holds: bool, detail: String) -> Self {
-        Check { name, holds, detail }
+        Check {
+            name,
+            holds,
+            detail,
+        }
     }
 }
 
@@ -68,15 +72,31 @@ pub async fn check_all(
     let vault = ICollateralVault::new(a.vault, p);
     let mut checks = Vec::new();
 
-    let offer_held = offers.held(currency).call().await.map_err(|e| err("held", e))?;
-    let offer_balance = token.balanceOf(a.offer_book).call().await.map_err(|e| err("balanceOf", e))?;
+    let offer_held = offers
+        .held(currency)
+        .call()
+        .await
+        .map_err(|e| err("held", e))?;
+    let offer_balance = token
+        .balanceOf(a.offer_book)
+        .call()
+        .await
+        .map_err(|e| err("balanceOf", e))?;
     checks.push(Check::new(
         "INV-SOLV-1 (offer book)",
         offer_balance >= offer_held,
         format!("balance {offer_balance} ≥ held {offer_held}"),
     ));
-    let loan_held = book.held(currency).call().await.map_err(|e| err("held", e))?;
-    let loan_balance = token.balanceOf(a.loan_book).call().await.map_err(|e| err("balanceOf", e))?;
+    let loan_held = book
+        .held(currency)
+        .call()
+        .await
+        .map_err(|e| err("held", e))?;
+    let loan_balance = token
+        .balanceOf(a.loan_book)
+        .call()
+        .await
+        .map_err(|e| err("balanceOf", e))?;
     checks.push(Check::new(
         "INV-SOLV-1 (loan book)",
         loan_balance >= loan_held,
@@ -84,7 +104,11 @@ pub async fn check_all(
     ));
 
     // INV-ESCROW
-    let offer_count = offers.offerCount().call().await.map_err(|e| err("offerCount", e))?;
+    let offer_count = offers
+        .offerCount()
+        .call()
+        .await
+        .map_err(|e| err("offerCount", e))?;
     let mut escrow = U256::ZERO;
     let mut id = U256::from(1u8);
     while id <= offer_count {
@@ -106,9 +130,18 @@ pub async fn check_all(
     let (loans, auctions) = (counts._0, counts._1);
     let mut accounts = BTreeSet::new();
     let mut custody = (true, String::from("every open loan's NFT is locked for it"));
-    let mut closed = (true, String::from("no closed loan holds a lock or owes anything"));
-    let mut params = (true, String::from("every snapshot is inside the hard bounds"));
-    let mut ids = (auctions <= loans, format!("{auctions} auctions ≤ {loans} loans"));
+    let mut closed = (
+        true,
+        String::from("no closed loan holds a lock or owes anything"),
+    );
+    let mut params = (
+        true,
+        String::from("every snapshot is inside the hard bounds"),
+    );
+    let mut ids = (
+        auctions <= loans,
+        format!("{auctions} auctions ≤ {loans} loans"),
+    );
     let mut collections = BTreeSet::new();
     let mut id = U256::from(1u8);
     while id <= loans {
@@ -130,18 +163,31 @@ pub async fn check_all(
                 .await
                 .map_err(|e| err("ownerOf", e))?;
             if owner != a.vault || locked != id {
-                custody = (false, format!("loan {id}: owner {owner}, vault lock {locked}"));
+                custody = (
+                    false,
+                    format!("loan {id}: owner {owner}, vault lock {locked}"),
+                );
             }
         } else {
             let debt = book.debt(id).call().await.map_err(|e| err("debt", e))?;
             if locked == id || !debt.is_zero() {
-                closed = (false, format!("closed loan {id} (status {status}): lock {locked}, debt {debt}"));
+                closed = (
+                    false,
+                    format!("closed loan {id} (status {status}): lock {locked}, debt {debt}"),
+                );
             }
         }
         if status == IN_AUCTION && (auction_id.is_zero() || auction_id > auctions) {
-            ids = (false, format!("loan {id} has auction {auction_id} of {auctions}"));
+            ids = (
+                false,
+                format!("loan {id} has auction {auction_id} of {auctions}"),
+            );
         }
-        let t = book.loanTerms(id).call().await.map_err(|e| err("loanTerms", e))?;
+        let t = book
+            .loanTerms(id)
+            .call()
+            .await
+            .map_err(|e| err("loanTerms", e))?;
         let inside = t._1 <= 9_000
             && t._2 <= 2_000
             && t._3 <= 2_000
@@ -160,14 +206,28 @@ pub async fn check_all(
         id += U256::from(1u8);
     }
     for collection in collections {
-        let c = offers.params(collection).call().await.map_err(|e| err("params", e))?;
+        let c = offers
+            .params(collection)
+            .call()
+            .await
+            .map_err(|e| err("params", e))?;
         if c._0 && c._3 >= c._4 {
-            params = (false, format!("collection {collection}: max LTV {} ≥ threshold {}", c._3, c._4));
+            params = (
+                false,
+                format!(
+                    "collection {collection}: max LTV {} ≥ threshold {}",
+                    c._3, c._4
+                ),
+            );
         }
     }
 
     // INV-CLAIMS
-    let mut owed = book.reserve(currency).call().await.map_err(|e| err("reserve", e))?;
+    let mut owed = book
+        .reserve(currency)
+        .call()
+        .await
+        .map_err(|e| err("reserve", e))?;
     accounts.remove(&Address::ZERO);
     for account in &accounts {
         owed += book
@@ -179,7 +239,10 @@ pub async fn check_all(
     checks.push(Check::new(
         "INV-CLAIMS",
         owed == loan_held,
-        format!("reserve + claims of {} accounts = {owed}, held {loan_held}", accounts.len()),
+        format!(
+            "reserve + claims of {} accounts = {owed}, held {loan_held}",
+            accounts.len()
+        ),
     ));
     checks.push(Check::new("INV-CUSTODY-1", custody.0, custody.1));
     checks.push(Check::new("INV-CUSTODY-2", closed.0, closed.1));

@@ -150,7 +150,11 @@ impl Summary {
                 "  - invariants {} checked after each of {} chapters: {}\n",
                 names.join(", "),
                 self.invariants.len(),
-                if broken.is_empty() { "all hold".to_owned() } else { format!("BROKEN: {}", broken.join("; ")) },
+                if broken.is_empty() {
+                    "all hold".to_owned()
+                } else {
+                    format!("BROKEN: {}", broken.join("; "))
+                },
             ));
         }
         out
