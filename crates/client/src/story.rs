@@ -899,6 +899,26 @@ async fn borrow_error(
     offer_id: U256,
     token_id: u64,
 ) -> Result<Option<IOfferBook::IOfferBookErrors>, ProtocolError> {
+    mint_and_approve(s, ch, who, a, collection, token_id).await?;
+    let book = ILoanBook::new(a.loan_book, &who.provider);
+    match book.borrow(offer_id, U256::from(token_id)).call().await {
+        Ok(_) => Err(tx_err(
+            "borrow",
+            format!("{}'s borrow was expected to fail", who.name),
+        )),
+        Err(e) => Ok(e.as_decoded_interface_error::<IOfferBook::IOfferBookErrors>()),
+    }
+}
+
+/// `who` mints NFT `token_id` of `collection` and approves it to the vault (before a borrow).
+async fn mint_and_approve(
+    s: &mut Summary,
+    ch: &str,
+    who: &Actor,
+    a: &Addresses,
+    collection: Address,
+    token_id: u64,
+) -> Result<(), ProtocolError> {
     let nft = IERC721::new(collection, &who.provider);
     s.record(
         ch,
@@ -914,14 +934,7 @@ async fn borrow_error(
             nft.approve(a.vault, U256::from(token_id))
         ),
     );
-    let book = ILoanBook::new(a.loan_book, &who.provider);
-    match book.borrow(offer_id, U256::from(token_id)).call().await {
-        Ok(_) => Err(tx_err(
-            "borrow",
-            format!("{}'s borrow was expected to fail", who.name),
-        )),
-        Err(e) => Ok(e.as_decoded_interface_error::<IOfferBook::IOfferBookErrors>()),
-    }
+    Ok(())
 }
 
 async fn now(p: &DynProvider) -> Result<u64, ProtocolError> {
@@ -962,21 +975,7 @@ async fn borrow(
     offer_id: U256,
     token_id: u64,
 ) -> Result<U256, ProtocolError> {
-    let nft = IERC721::new(collection, &who.provider);
-    s.record(
-        ch,
-        send!(
-            format!("{} mints NFT #{token_id}", who.name),
-            nft.mint(who.address(), U256::from(token_id))
-        ),
-    );
-    s.record(
-        ch,
-        send!(
-            format!("{} approves the vault", who.name),
-            nft.approve(a.vault, U256::from(token_id))
-        ),
-    );
+    mint_and_approve(s, ch, who, a, collection, token_id).await?;
     let book = ILoanBook::new(a.loan_book, &who.provider);
     let loan_id = book
         .borrow(offer_id, U256::from(token_id))
