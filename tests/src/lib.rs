@@ -15,6 +15,26 @@ use alloy::{
 use lien_client::package::{self, Artifact};
 use stylus_devnode::{DevNode, NodeConfig, DEV_PRIVATE_KEY};
 
+/// Sends a contract call with 25 % gas headroom (what the client and CLI add) and asserts
+/// that it succeeded; evaluates to the receipt.
+#[macro_export]
+macro_rules! ok {
+    ($call:expr) => {{
+        let call = $call;
+        let estimate = call.estimate_gas().await.expect("estimate");
+        let receipt = call
+            .gas(estimate + estimate / 4)
+            .send()
+            .await
+            .expect("send")
+            .get_receipt()
+            .await
+            .expect("receipt");
+        assert!(receipt.status(), "{} reverted", stringify!($call));
+        receipt
+    }};
+}
+
 /// A running node and the key that funds everything else.
 pub struct Harness {
     /// JSON-RPC URL.
@@ -203,5 +223,85 @@ impl lien_client::story::Chain for Harness {
             .iter()
             .find(|a| a.package == package_name)
             .map(|a| a.code.as_slice())
+    }
+}
+
+/// A deployed protocol with one currency and one listed collection (LTV 40 %, liquidation
+/// threshold 65 %, max duration 90 days, grace 1 day, auction step 300 s, tail 1 day) and one
+/// oracle reporter, still owned by the funder (Governance: `owner`, threshold 1, delay 1 h,
+/// `guardian`).
+pub struct ListedProtocol {
+    /// The protocol's addresses.
+    pub a: lien_client::protocol::Addresses,
+    /// The mock ERC-20 the collection is lent in.
+    pub currency: Address,
+    /// The mock ERC-721 collection.
+    pub collection: Address,
+    /// Governance's only owner.
+    pub owner: PrivateKeySigner,
+    /// Governance's pause guardian.
+    pub guardian: PrivateKeySigner,
+    /// The collection's oracle reporter.
+    pub reporter: PrivateKeySigner,
+}
+
+/// Deploys the protocol, a mock currency and collection, lists them on the OfferBook and
+/// sets up the oracle with one reporter (see [`ListedProtocol`]).
+pub async fn listed_protocol(h: &Harness) -> ListedProtocol {
+    use lien_client::bindings::{IOfferBook, IPriceOracle};
+    use lien_client::deploy::deploy_stylus;
+    use lien_client::protocol::{oracle_params_word, GovernanceSetup, OracleParams};
+    const DAY: u64 = 86_400;
+    let (owner, guardian, reporter) = (h.account(1).await, h.account(1).await, h.account(1).await);
+    let gov = GovernanceSetup {
+        owners: vec![owner.address()],
+        threshold: 1,
+        delay: 3_600,
+        guardian: guardian.address(),
+    };
+    let a = deploy_protocol(h, &gov).await.addresses;
+    let dp = h.provider(&h.funder);
+    let currency = deploy_stylus(&dp, "lien-mock-token", code_of("lien-mock-token"), None)
+        .await
+        .expect("token")
+        .address;
+    let collection = deploy_stylus(&dp, "lien-mock-nft", code_of("lien-mock-nft"), None)
+        .await
+        .expect("nft")
+        .address;
+    let offers = IOfferBook::new(a.offer_book, &dp);
+    ok!(offers.setCurrency(currency, tokens(5)));
+    ok!(offers.listCollection(
+        collection,
+        currency,
+        4_000,
+        6_500,
+        800,
+        13_000,
+        9_800,
+        90 * DAY,
+        DAY,
+        300,
+        DAY
+    ));
+    let oracle = IPriceOracle::new(a.oracle, &dp);
+    let params = OracleParams {
+        min_sources: 1,
+        max_age: 3_600,
+        max_jump_bps: 2_000,
+        confirm_delay: 600,
+        max_spread_bps: 1_500,
+        twap_window: 3_600,
+        decimals: 18,
+    };
+    ok!(oracle.setParams(collection, oracle_params_word(&params)));
+    ok!(oracle.addReporter(collection, reporter.address()));
+    ListedProtocol {
+        a,
+        currency,
+        collection,
+        owner,
+        guardian,
+        reporter,
     }
 }

@@ -10,14 +10,13 @@
 use alloy::{
     primitives::{Address, U256},
     providers::DynProvider,
-    signers::local::PrivateKeySigner,
 };
 use lien_client::{
     bindings::{ILiquidator, ILoanBook, IOfferBook, IPriceOracle, IERC20, IERC721},
     deploy::deploy_stylus,
-    protocol::{self, hand_over_to_governance, Addresses, GovernanceSetup, OracleParams},
+    protocol::{hand_over_to_governance, Addresses},
 };
-use lien_e2e::{code_of, deploy_protocol, tokens, Harness};
+use lien_e2e::{code_of, listed_protocol, ok, tokens, Harness};
 
 use ILiquidator::ILiquidatorErrors as LiqErr;
 use ILoanBook::ILoanBookErrors as BookErr;
@@ -29,24 +28,6 @@ const DAY: u64 = 86_400;
 const ACTIVE: u8 = 1;
 const IN_AUCTION: u8 = 2;
 const REPAID: u8 = 3;
-
-/// Sends a call with a quarter more gas than the node's estimate and asserts success.
-macro_rules! ok {
-    ($call:expr) => {{
-        let call = $call;
-        let estimate = call.estimate_gas().await.expect("estimate");
-        let receipt = call
-            .gas(estimate + estimate / 4)
-            .send()
-            .await
-            .expect("send")
-            .get_receipt()
-            .await
-            .expect("receipt");
-        assert!(receipt.status(), "{} reverted", stringify!($call));
-        receipt
-    }};
-}
 
 /// Asserts that a call reverts both in `eth_call` and in `eth_estimateGas` with the same revert
 /// data, and decodes it against `$errors`; returns the decoded error.
@@ -135,72 +116,10 @@ async fn status(p: &DynProvider, a: &Addresses, loan: U256) -> u8 {
         ._9
 }
 
-/// A deployed protocol with one currency and one listed collection (LTV 40 %, liquidation
-/// threshold 65 %, grace 1 day, auction step 300 s, tail 1 day), still owned by the funder.
-struct World {
-    a: Addresses,
-    currency: Address,
-    collection: Address,
-    reporter: PrivateKeySigner,
-}
-
-async fn world(h: &Harness) -> World {
-    let (owner, guardian, reporter) = (h.account(1).await, h.account(1).await, h.account(1).await);
-    let gov = GovernanceSetup {
-        owners: vec![owner.address()],
-        threshold: 1,
-        delay: 3_600,
-        guardian: guardian.address(),
-    };
-    let a = deploy_protocol(h, &gov).await.addresses;
-    let dp = h.provider(&h.funder);
-    let currency = deploy_stylus(&dp, "lien-mock-token", code_of("lien-mock-token"), None)
-        .await
-        .expect("token")
-        .address;
-    let collection = deploy_stylus(&dp, "lien-mock-nft", code_of("lien-mock-nft"), None)
-        .await
-        .expect("nft")
-        .address;
-    let offers = IOfferBook::new(a.offer_book, &dp);
-    ok!(offers.setCurrency(currency, tokens(5)));
-    ok!(offers.listCollection(
-        collection,
-        currency,
-        4_000,
-        6_500,
-        800,
-        13_000,
-        9_800,
-        90 * DAY,
-        DAY,
-        300,
-        DAY
-    ));
-    let oracle = IPriceOracle::new(a.oracle, &dp);
-    let params = OracleParams {
-        min_sources: 1,
-        max_age: 3_600,
-        max_jump_bps: 2_000,
-        confirm_delay: 600,
-        max_spread_bps: 1_500,
-        twap_window: 3_600,
-        decimals: 18,
-    };
-    ok!(oracle.setParams(collection, protocol::oracle_params_word(&params)));
-    ok!(oracle.addReporter(collection, reporter.address()));
-    World {
-        a,
-        currency,
-        collection,
-        reporter,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn offer_book_refusals() {
     let h = Harness::start().await;
-    let w = world(&h).await;
+    let w = listed_protocol(&h).await;
     let (a, currency, collection) = (w.a, w.currency, w.collection);
     let dp = h.provider(&h.funder);
     let (lender, stranger) = (h.account(1).await, h.account(1).await);
@@ -353,7 +272,7 @@ async fn loan_book_and_liquidator_refusals() {
         );
         return;
     }
-    let w = world(&h).await;
+    let w = listed_protocol(&h).await;
     let (a, currency, collection) = (w.a, w.currency, w.collection);
     let dp = h.provider(&h.funder);
     let oracle_r = IPriceOracle::new(a.oracle, h.provider(&w.reporter));

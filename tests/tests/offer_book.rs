@@ -11,29 +11,9 @@ use alloy::{
 };
 use lien_client::{
     bindings::{IGovernance, ILoanBook, IOfferBook, IPriceOracle, IERC20, IERC721},
-    deploy::deploy_stylus,
-    protocol::{self, hand_over_to_governance, Addresses, GovernanceSetup, OracleParams},
+    protocol::{hand_over_to_governance, Addresses},
 };
-use lien_e2e::{code_of, deploy_protocol, tokens, Harness};
-
-/// Sends a call with a quarter more gas than the node's estimate (the exact minimum at the
-/// simulated block, as `lien_client::send!` explains) and asserts a successful receipt.
-macro_rules! ok {
-    ($call:expr) => {{
-        let call = $call;
-        let estimate = call.estimate_gas().await.expect("estimate");
-        let receipt = call
-            .gas(estimate + estimate / 4)
-            .send()
-            .await
-            .expect("send")
-            .get_receipt()
-            .await
-            .expect("receipt");
-        assert!(receipt.status(), "{} reverted", stringify!($call));
-        receipt
-    }};
-}
+use lien_e2e::{listed_protocol, ok, tokens, Harness};
 
 /// The OfferBook error a failed call reverted with (`None` for anything else).
 fn offer_book_error(e: &alloy::contract::Error) -> Option<IOfferBook::IOfferBookErrors> {
@@ -82,53 +62,18 @@ async fn refused_borrows_revert_with_the_offer_books_error() {
         );
         return;
     }
-    let (owner, guardian, reporter) = (h.account(1).await, h.account(1).await, h.account(1).await);
     let (lender, borrower) = (h.account(1).await, h.account(1).await);
-    let gov = GovernanceSetup {
-        owners: vec![owner.address()],
-        threshold: 1,
-        delay: 3_600,
-        guardian: guardian.address(),
-    };
-    let a = deploy_protocol(&h, &gov).await.addresses;
-    let dp = h.provider(&h.funder);
-    let currency = deploy_stylus(&dp, "lien-mock-token", code_of("lien-mock-token"), None)
-        .await
-        .expect("token")
-        .address;
-    let collection = deploy_stylus(&dp, "lien-mock-nft", code_of("lien-mock-nft"), None)
-        .await
-        .expect("nft")
-        .address;
-
     // listing on the offer book and one oracle reporter, by the deployer before the hand-over
-    let offers = IOfferBook::new(a.offer_book, &dp);
-    ok!(offers.setCurrency(currency, tokens(5)));
-    ok!(offers.listCollection(
-        collection,
+    let lien_e2e::ListedProtocol {
+        a,
         currency,
-        4_000,
-        6_500,
-        800,
-        13_000,
-        9_800,
-        90 * 86_400,
-        86_400,
-        300,
-        86_400
-    ));
-    let oracle = IPriceOracle::new(a.oracle, &dp);
-    let params = OracleParams {
-        min_sources: 1,
-        max_age: 3_600,
-        max_jump_bps: 2_000,
-        confirm_delay: 600,
-        max_spread_bps: 1_500,
-        twap_window: 3_600,
-        decimals: 18,
-    };
-    ok!(oracle.setParams(collection, protocol::oracle_params_word(&params)));
-    ok!(oracle.addReporter(collection, reporter.address()));
+        collection,
+        guardian,
+        reporter,
+        ..
+    } = listed_protocol(&h).await;
+    let dp = h.provider(&h.funder);
+    let offers = IOfferBook::new(a.offer_book, &dp);
     let oracle_r = IPriceOracle::new(a.oracle, h.provider(&reporter));
     ok!(oracle_r.postPrice(collection, tokens(100)));
     h.increase_time(3_700).await;
