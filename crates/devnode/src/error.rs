@@ -48,8 +48,14 @@ impl RpcError {
         Self::new(code::INVALID_PARAMS, format!("invalid params: {message}"))
     }
 
-    /// geth's revert shape: `{code: 3, message: "execution reverted[: reason]", data: "0x…"}`.
+    /// geth's revert shape: `{code: 3, message: "execution reverted[: reason]", data: "0x…"}`
+    /// for reverts that carry data; a revert without data (the EVM's `revert(0, 0)`, a Stylus
+    /// trap) is `{code: -32000, message: "execution reverted"}` with no `data`, as geth and
+    /// Nitro answer.
     pub fn reverted(output: &Bytes) -> Self {
+        if output.is_empty() {
+            return Self::new(code::SERVER, "execution reverted");
+        }
         let message = match decode_revert_reason(output) {
             Some(reason) => format!("execution reverted: {reason}"),
             None => "execution reverted".to_string(),

@@ -135,6 +135,28 @@ const RED_ZONE: usize = 1024 * 1024;
 /// Size of each new stack segment.
 const STACK_SEGMENT: usize = 16 * 1024 * 1024;
 
+/// The EVM precompiles of an Arbitrum chain: Ethereum's set for `spec` plus RIP-7212's
+/// P256VERIFY at `0x…0100` (3,450 gas; on Nitro since ArbOS 30). revm ships the verifier
+/// (`precompile::secp256r1`, on the `p256` crate).
+pub fn arbitrum_precompiles(spec: revm::primitives::hardfork::SpecId) -> EthPrecompiles {
+    use revm::precompile::{secp256r1, PrecompileSpecId, Precompiles};
+    use std::sync::OnceLock;
+    static PRAGUE: OnceLock<Precompiles> = OnceLock::new();
+    let base = || {
+        let mut set = Precompiles::new(PrecompileSpecId::from_spec_id(spec)).clone();
+        set.extend([secp256r1::P256VERIFY]);
+        set
+    };
+    // Nitro runs Prague; other forks (tests only) keep Ethereum's set.
+    if spec != revm::primitives::hardfork::SpecId::PRAGUE {
+        return EthPrecompiles::new(spec);
+    }
+    EthPrecompiles {
+        precompiles: PRAGUE.get_or_init(base),
+        spec,
+    }
+}
+
 /// Code placed at system-contract addresses (what Nitro stores at precompiles).
 pub const SYSTEM_CODE: [u8; 1] = [0xFE];
 
@@ -148,7 +170,7 @@ where
         let inner = Evm::new(
             ctx,
             EthInstructions::new_mainnet_with_spec(spec),
-            EthPrecompiles::new(spec),
+            arbitrum_precompiles(spec),
         );
         Self {
             inner,

@@ -356,7 +356,8 @@ fn code_size_and_ef_rules_on_deployment() {
         .is_success());
 }
 
-/// A program with a constructor: selector 0x5585258d stores msg.value in slot 0; 0xff reverts.
+/// A program with a constructor: selector 0x5585258d stores msg.value in slot 0; 0xff reverts
+/// with the revert data `ff`.
 fn ctor_prog() -> String {
     let imports = [
         io(),
@@ -368,7 +369,9 @@ fn ctor_prog() -> String {
     prog(
         &imports,
         r#"i32.const 0 call $read_args
-        (if (i32.eq (i32.load8_u (i32.const 0)) (i32.const 0xff)) (then (return (i32.const 1))))
+        (if (i32.eq (i32.load8_u (i32.const 0)) (i32.const 0xff)) (then
+            (call $write_result (i32.const 0) (i32.const 1))
+            (return (i32.const 1))))
         (if (i32.eq (i32.load (i32.const 0)) (i32.const 0x8d258555)) (then
             (call $msg_value (i32.const 200))
             (call $storage_cache_bytes32 (i32.const 100) (i32.const 200))
@@ -409,7 +412,7 @@ fn stylus_deployer_deploys_activates_initialises_and_refunds() {
         "the excess was refunded"
     );
     assert_eq!(chain.balance(STYLUS_DEPLOYER), U256::ZERO);
-    // CREATE2 with the salt bound to the init data and value.
+    // CREATE2 with nitro-contracts 3.1.1's salt: keccak256(salt ‖ initData).
     let salt = B256::repeat_byte(3);
     let r = chain.call_value(
         STYLUS_DEPLOYER,
@@ -419,23 +422,69 @@ fn stylus_deployer_deploys_activates_initialises_and_refunds() {
     let addr2 = abi::address_arg(&ok(&r), 0).unwrap();
     let mut pre = salt.to_vec();
     pre.extend_from_slice(&ctor);
-    pre.extend_from_slice(&[0; 32]);
     assert_eq!(
         addr2,
-        STYLUS_DEPLOYER.create2(keccak256(pre), keccak256(&init_code))
+        STYLUS_DEPLOYER.create2(keccak256(&pre), keccak256(&init_code))
     );
+    // initSalt(bytes32,bytes) answers the same salt.
+    let mut q = selector("initSalt(bytes32,bytes)").to_vec();
+    q.extend_from_slice(salt.as_slice());
+    q.extend_from_slice(&abi::u64_word(64).0);
+    q.extend_from_slice(&abi::u64_word(ctor.len() as u64).0);
+    q.extend_from_slice(&ctor);
+    q.resize(4 + 96 + 32, 0);
+    assert_eq!(
+        ok(&chain.call(STYLUS_DEPLOYER, &q)).as_ref(),
+        keccak256(&pre).as_slice()
+    );
+    // requiresActivation(address): false for the activated code, true for plain EVM code.
+    let mut q = selector("requiresActivation(address)").to_vec();
+    q.extend_from_slice(&abi::address_word(addr2).0);
+    assert_eq!(ok(&chain.call(STYLUS_DEPLOYER, &q))[31], 0);
+    let evm = chain.deploy(EVM_RET42);
+    let mut q = selector("requiresActivation(address)").to_vec();
+    q.extend_from_slice(&abi::address_word(evm).0);
+    assert_eq!(ok(&chain.call(STYLUS_DEPLOYER, &q))[31], 1);
     // The same code is already activated: no second fee.
     let fee_after = chain.balance(NETWORK_FEE_ACCOUNT);
     assert_eq!(fee_after, fee);
-    // A failing constructor: ContractInitializationError(address).
+    // A failing constructor: ContractInitializationError(address, bytes) with its revert data.
     let r = chain.call_value(
         STYLUS_DEPLOYER,
         &encode_deploy(&init_code, &[0xff], U256::ZERO, B256::ZERO),
         common::ether(1),
     );
+    let out = reverted(&r);
     assert_eq!(
-        &reverted(&r)[..4],
-        &selector("ContractInitializationError(address)")
+        &out[..4],
+        &selector("ContractInitializationError(address,bytes)")
+    );
+    let failed = abi::address_arg(&out[4..], 0).unwrap();
+    assert_eq!(failed, STYLUS_DEPLOYER.create(2));
+    assert_eq!(abi::bytes_arg(&out[4..], 1).unwrap().as_ref(), &[0xff]);
+    assert_eq!(out.len(), 4 + 4 * 32);
+    // The refund is msg.value − dataFee − initValue: ether the deployer already held stays.
+    chain.fund(STYLUS_DEPLOYER, U256::from(1_000));
+    let before = chain.balance(DEV);
+    let r = chain.call_value(
+        STYLUS_DEPLOYER,
+        &encode_deploy(&init_code, &ctor, U256::from(5), B256::ZERO),
+        U256::from(12),
+    );
+    ok(&r);
+    let gas_cost = U256::from(gas_used(&r)) * U256::from(BASEFEE);
+    assert_eq!(before - chain.balance(DEV), gas_cost + U256::from(5));
+    assert_eq!(chain.balance(STYLUS_DEPLOYER), U256::from(1_000));
+    // msg.value below initValue with activation needed: Panic(0x11), like Solidity 0.8.
+    let other = encode_program(&wat::parse_str(noop()).unwrap());
+    let r = chain.call_value(
+        STYLUS_DEPLOYER,
+        &encode_deploy(&deploy_init_code(&other), &[1], U256::from(2), B256::ZERO),
+        U256::from(1),
+    );
+    assert_eq!(
+        reverted(&r),
+        abi::encode_error("Panic(uint256)", &[abi::u64_word(0x11)])
     );
     // initValue without initData.
     let r = chain.call_value(

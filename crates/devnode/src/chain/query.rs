@@ -232,7 +232,11 @@ impl Chain {
                 info.nonce = nonce;
             }
             if let Some(code) = &o.code {
-                let bytecode = Bytecode::new_raw(code.clone());
+                // 0xEF01 code must be a 23-byte EIP-7702 designator; revm's unchecked
+                // constructor panics on anything else.
+                let bytecode = Bytecode::new_raw_checked(code.clone()).map_err(|e| {
+                    RpcError::invalid_params(format!("account {address}: invalid code: {e:?}"))
+                })?;
                 info.code_hash = bytecode.hash_slow();
                 info.code = Some(bytecode);
             }

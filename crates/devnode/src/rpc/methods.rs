@@ -61,9 +61,18 @@ fn hex(n: u64) -> Value {
 }
 
 fn block_id(params: &Params, i: usize) -> Result<BlockId, RpcError> {
+    block_id_or(params, i, BlockNumberOrTag::Latest)
+}
+
+/// Block parameter `i`, or `default` when it is missing or null.
+fn block_id_or(
+    params: &Params,
+    i: usize,
+    default: BlockNumberOrTag,
+) -> Result<BlockId, RpcError> {
     Ok(params
         .optional::<BlockId>(i, "block")?
-        .unwrap_or(BlockId::Number(BlockNumberOrTag::Latest)))
+        .unwrap_or(BlockId::Number(default)))
 }
 
 /// Routes one call.
@@ -124,14 +133,18 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
         "eth_call" => {
             p.at_most(3)?;
             let req: TransactionRequest = p.required(0, "transaction")?;
-            let id = block_id(p, 1)?;
+            // Like anvil and Nitro: without a block, simulate in the pending block (next number,
+            // the clock's current time) where the transaction would be mined.
+            let id = block_id_or(p, 1, BlockNumberOrTag::Pending)?;
             let overrides: Option<StateOverride> = p.optional(2, "stateOverride")?;
             to_json(ctx.with_chain(|c| c.call(&req, id, overrides.as_ref()))?)
         }
         "eth_estimateGas" => {
             p.at_most(3)?;
             let req: TransactionRequest = p.required(0, "transaction")?;
-            let id = block_id(p, 1)?;
+            // Like anvil and Nitro: without a block, simulate in the pending block (next number,
+            // the clock's current time) where the transaction would be mined.
+            let id = block_id_or(p, 1, BlockNumberOrTag::Pending)?;
             let overrides: Option<StateOverride> = p.optional(2, "stateOverride")?;
             Ok(hex(ctx.with_chain(|c| {
                 c.estimate_gas(&req, id, overrides.as_ref())

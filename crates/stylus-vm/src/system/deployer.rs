@@ -1,5 +1,9 @@
-//! The StylusDeployer at its canonical address, implemented natively with the ABI, salt rule,
-//! activation, init call, refund and `ContractDeployed(address)` event of the original.
+//! The StylusDeployer at its canonical address, implemented natively with the ABI and rules of
+//! nitro-contracts 3.1.1 (the version deployed at that address): CREATE2 salt
+//! `keccak256(salt ‖ initData)`, activation when the code hash is not at the current Stylus
+//! version, the init call, `ContractInitializationError(address,bytes)` carrying the
+//! constructor's revert data, the refund `msg.value − dataFee − initValue` (checked, like
+//! Solidity 0.8) and the `ContractDeployed(address)` event.
 
 use revm::context::ContextTr;
 use revm::context_interface::context::ContextError;
@@ -18,12 +22,27 @@ use crate::params::{ARB_WASM, STYLUS_DEPLOYER};
 /// Gas the deployer charges for its own bookkeeping (calldata handling, event, checks).
 const DEPLOYER_OVERHEAD_GAS: u64 = 10_000;
 
-/// The CREATE2 salt the deployer uses for a non-zero `salt`: keccak(salt ‖ initData ‖ initValue).
-pub fn init_salt(salt: B256, init_data: &[u8], init_value: U256) -> B256 {
+/// The CREATE2 salt the deployer uses for a non-zero `salt`: keccak256(salt ‖ initData).
+pub fn init_salt(salt: B256, init_data: &[u8]) -> B256 {
     let mut v = salt.to_vec();
     v.extend_from_slice(init_data);
-    v.extend_from_slice(&init_value.to_be_bytes::<32>());
     keccak256(v)
+}
+
+/// Solidity's `Panic(0x11)`: arithmetic underflow in the deployer's value bookkeeping.
+fn underflow_panic() -> Bytes {
+    abi::encode_error("Panic(uint256)", &[abi::u64_word(0x11)])
+}
+
+/// `ContractInitializationError(address newContract, bytes data)`.
+fn initialization_error(new_contract: Address, data: &[u8]) -> Bytes {
+    let mut out = selector("ContractInitializationError(address,bytes)").to_vec();
+    out.extend_from_slice(&abi::address_word(new_contract).0);
+    out.extend_from_slice(&abi::u64_word(64).0);
+    out.extend_from_slice(&abi::u64_word(data.len() as u64).0);
+    out.extend_from_slice(data);
+    out.resize(4 + 96 + data.len().div_ceil(32) * 32, 0);
+    out.into()
 }
 
 struct Budget {
@@ -97,6 +116,32 @@ where
         Ok((out.result.result.is_ok(), out.result.output))
     }
 
+    /// Whether `addr`'s code hash is not activated at the current Stylus version
+    /// (`ArbWasm.codehashVersion` reverting counts as version 0).
+    fn requires_activation(
+        &mut self,
+        budget: &mut Budget,
+        addr: Address,
+    ) -> Result<bool, ContextDbError<CTX>> {
+        let codehash = self
+            .inner
+            .ctx
+            .journal_mut()
+            .load_account_with_code(addr)
+            .map_err(ContextError::Db)?
+            .info
+            .code_hash;
+        let mut q = selector("codehashVersion(bytes32)").to_vec();
+        q.extend_from_slice(codehash.as_slice());
+        let (ok, out) = self.deployer_call(budget, ARB_WASM, q.into(), U256::ZERO, true)?;
+        let version = if ok {
+            abi::uint_arg(&out, 0).unwrap_or_default()
+        } else {
+            U256::ZERO
+        };
+        Ok(version != U256::from(self.runtime.params.version))
+    }
+
     pub(super) fn stylus_deployer(
         &mut self,
         call: &CallFrame,
@@ -104,16 +149,25 @@ where
         args: &[u8],
     ) -> Result<NativeOutcome, ContextDbError<CTX>> {
         let revert = |data: Bytes, left: u64| Ok(NativeOutcome::revert(data, left));
-        if sel == selector("initSalt(bytes32,bytes,uint256)") {
-            let (Ok(salt), Ok(data), Ok(value)) = (
-                abi::word(args, 0),
-                abi::bytes_arg(args, 1),
-                abi::uint_arg(args, 2),
-            ) else {
+        if sel == selector("initSalt(bytes32,bytes)") {
+            let (Ok(salt), Ok(data)) = (abi::word(args, 0), abi::bytes_arg(args, 1)) else {
                 return revert(Bytes::new(), call.gas_limit);
             };
-            let out = abi::encode_words(&[init_salt(salt, &data, value)]);
+            let out = abi::encode_words(&[init_salt(salt, &data)]);
             return Ok(NativeOutcome::ok(out, call.gas_limit.saturating_sub(100)));
+        }
+        if sel == selector("requiresActivation(address)") {
+            let Ok(addr) = abi::address_arg(args, 0) else {
+                return revert(Bytes::new(), call.gas_limit);
+            };
+            let mut budget = Budget {
+                left: call.gas_limit,
+            };
+            let required = self.requires_activation(&mut budget, addr)?;
+            return Ok(NativeOutcome::ok(
+                abi::encode_words(&[abi::bool_word(required)]),
+                budget.left,
+            ));
         }
         if sel != selector("deploy(bytes,bytes,uint256,bytes32)") {
             return revert(Bytes::new(), call.gas_limit);
@@ -136,12 +190,12 @@ where
         if bytecode.is_empty() {
             return revert(abi::encode_error("EmptyBytecode()", &[]), budget.left);
         }
-        // 1. CREATE, or CREATE2 with the salt bound to the init data and value.
+        // 1. CREATE, or CREATE2 with the salt bound to the init data.
         let scheme = if salt.is_zero() {
             CreateScheme::Create
         } else {
             CreateScheme::Create2 {
-                salt: init_salt(salt, &init_data, init_value).into(),
+                salt: init_salt(salt, &init_data).into(),
             }
         };
         let create_base = 32_000
@@ -189,29 +243,10 @@ where
             }
         };
         // 2. Activate when the code hash is not at the current Stylus version.
-        let codehash = self
-            .inner
-            .ctx
-            .journal_mut()
-            .load_account_with_code(new_contract)
-            .map_err(ContextError::Db)?
-            .info
-            .code_hash;
-        let mut q = selector("codehashVersion(bytes32)").to_vec();
-        q.extend_from_slice(codehash.as_slice());
-        let (ok, out) = self.deployer_call(&mut budget, ARB_WASM, q.into(), U256::ZERO, true)?;
-        let version = if ok {
-            abi::uint_arg(&out, 0).unwrap_or_default()
-        } else {
-            U256::ZERO
-        };
-        let should_activate = version != U256::from(self.runtime.params.version);
-        if should_activate {
+        let mut data_fee = U256::ZERO;
+        if self.requires_activation(&mut budget, new_contract)? {
             let Some(activation_value) = call.value.checked_sub(init_value) else {
-                return revert(
-                    abi::encode_error("Panic(uint256)", &[abi::u64_word(0x11)]),
-                    budget.left,
-                );
+                return revert(underflow_panic(), budget.left);
             };
             let mut a = selector("activateProgram(address)").to_vec();
             a.extend_from_slice(&abi::address_word(new_contract).0);
@@ -220,17 +255,15 @@ where
             if !ok {
                 return revert(out, budget.left);
             }
+            // activateProgram returns (uint16 version, uint256 dataFee).
+            data_fee = abi::uint_arg(&out, 1).unwrap_or_default();
         }
         // 3. Initialise.
         if !init_data.is_empty() {
-            let (ok, _) =
+            let (ok, out) =
                 self.deployer_call(&mut budget, new_contract, init_data, init_value, false)?;
             if !ok {
-                let e = abi::encode_error(
-                    "ContractInitializationError(address)",
-                    &[abi::address_word(new_contract)],
-                );
-                return revert(e, budget.left);
+                return revert(initialization_error(new_contract, &out), budget.left);
             }
         } else if !init_value.is_zero() {
             return revert(
@@ -238,16 +271,15 @@ where
                 budget.left,
             );
         }
-        // 4. Refund whatever the deployer holds.
-        if should_activate || call.value != init_value {
-            let bal = self
-                .inner
-                .ctx
-                .journal_mut()
-                .load_account(STYLUS_DEPLOYER)
-                .map_err(ContextError::Db)?
-                .info
-                .balance;
+        // 4. Refund msg.value − dataFee − initValue (never the deployer's other balance).
+        {
+            let Some(bal) = call
+                .value
+                .checked_sub(data_fee)
+                .and_then(|v| v.checked_sub(init_value))
+            else {
+                return revert(underflow_panic(), budget.left);
+            };
             if !bal.is_zero() {
                 let (ok, _) =
                     self.deployer_call(&mut budget, call.caller, Bytes::new(), bal, false)?;

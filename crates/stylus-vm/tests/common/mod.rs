@@ -177,6 +177,14 @@ impl Chain {
             .expect("in-memory db")
     }
 
+    /// Adds `amount` wei to `addr`'s balance directly in the state.
+    pub fn fund(&mut self, addr: Address, amount: U256) {
+        let db = self.evm.inner.ctx.db_mut();
+        let mut info = db.basic_ref(addr).expect("db").unwrap_or_default();
+        info.balance += amount;
+        db.insert_account_info(addr, info);
+    }
+
     pub fn balance(&self, addr: Address) -> U256 {
         self.evm
             .inner
