@@ -57,7 +57,22 @@ pub struct NodeConfig {
     /// Largest deployed code in bytes (EIP-170; init code may be twice as large). Arbitrum's
     /// is 24,576; like Nitro's `--init.dev-max-code-size`, a dev chain may raise it.
     pub max_code_size: usize,
+    /// Wall-clock limit of one `eth_call` / `eth_estimateGas` (geth's `--rpc.evmtimeout`,
+    /// default 5 s).
+    pub evm_timeout: Duration,
+    /// Most HTTP connections open at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// Time a client has to send a request's headers (also closes idle keep-alive
+    /// connections after this long).
+    pub header_timeout: Duration,
 }
+
+/// Default of [`NodeConfig::evm_timeout`].
+pub const DEFAULT_EVM_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default of [`NodeConfig::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+/// Default of [`NodeConfig::header_timeout`].
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// 1 ether in wei.
 pub fn ether(n: u64) -> U256 {
@@ -77,6 +92,9 @@ impl Default for NodeConfig {
             max_batch: 1000,
             genesis_timestamp: None,
             max_code_size: DEFAULT_MAX_CODE_SIZE,
+            evm_timeout: DEFAULT_EVM_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
         }
     }
 }

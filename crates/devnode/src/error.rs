@@ -17,6 +17,8 @@ pub mod code {
     pub const INTERNAL: i64 = -32603;
     /// Transaction rejected or call failed (geth's generic server error).
     pub const SERVER: i64 = -32000;
+    /// A batch whose responses exceed the size limit (geth's code).
+    pub const RESPONSE_TOO_LARGE: i64 = -32003;
     /// Execution reverted (geth's code for revert errors carrying data).
     pub const REVERTED: i64 = 3;
 }
@@ -137,6 +139,12 @@ pub enum TxError {
         have: U256,
         /// Required amount.
         want: U256,
+    },
+    /// gas × price + value does not fit in 256 bits (no balance can pay it).
+    #[error("insufficient funds for gas * price + value: address {address} want more than 2^256 - 1 wei")]
+    InsufficientFundsOverflow {
+        /// Sender.
+        address: Address,
     },
     /// Gas limit below the intrinsic gas.
     #[error("intrinsic gas too low: gas {have}, minimum needed {want}")]

@@ -67,6 +67,8 @@ pub struct ExecEnv {
     pub no_nonce_check: bool,
     /// Largest deployed code (init code: twice that).
     pub max_code_size: usize,
+    /// Wall-clock limit of a simulation (`None` for transactions, which always run to the end).
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl ExecEnv {
@@ -90,9 +92,9 @@ pub struct DevEvm<DB: Database> {
 impl<DB: Database> DevEvm<DB> {
     /// Builds the EVM over `db` for the given environment.
     pub fn new(db: DB, env: &ExecEnv) -> Self {
-        Self {
-            inner: stylus_vm::build_evm(db, env.block.clone(), env.cfg(), stylus_runtime()),
-        }
+        let mut inner = stylus_vm::build_evm(db, env.block.clone(), env.cfg(), stylus_runtime());
+        inner.deadline = env.deadline;
+        Self { inner }
     }
 
     /// Runs one transaction through revm's mainnet handler; the state changes stay in the
@@ -122,16 +124,28 @@ pub fn transact<DB: Database + DatabaseCommit>(
     Ok(result)
 }
 
+/// Why a simulation has no result.
+#[derive(Debug)]
+pub enum SimulateError<E> {
+    /// The transaction is invalid, or the database failed.
+    Evm(E),
+    /// The run passed [`ExecEnv::deadline`].
+    TimedOut,
+}
+
 /// Executes `tx` on `db` and discards every state change.
 pub fn simulate<DB: Database>(
     db: DB,
     env: &ExecEnv,
     tx: TxEnv,
-) -> Result<ExecutionResult, ExecError<DB>> {
+) -> Result<ExecutionResult, SimulateError<ExecError<DB>>> {
     let mut evm = DevEvm::new(db, env);
     let outcome = evm.run(tx);
     let _ = evm.finalize();
-    outcome
+    if evm.inner.timed_out {
+        return Err(SimulateError::TimedOut);
+    }
+    outcome.map_err(SimulateError::Evm)
 }
 
 #[cfg(test)]
@@ -154,6 +168,7 @@ mod tests {
             no_base_fee: true,
             no_nonce_check: false,
             max_code_size: crate::config::DEFAULT_MAX_CODE_SIZE,
+            deadline: None,
         }
     }
 

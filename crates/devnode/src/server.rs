@@ -14,9 +14,18 @@ use axum::{
     routing::post,
     Router,
 };
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
 use serde_json::json;
-use std::{net::SocketAddr, sync::Arc};
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tokio::{
+    net::TcpListener,
+    sync::{oneshot, watch, Semaphore},
+    task::{JoinHandle, JoinSet},
+};
 
 /// Errors starting a node.
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +72,7 @@ impl DevNode {
             source,
         })?;
         let rpc = Arc::new(RpcContext {
-            chain: std::sync::Mutex::new(Chain::new(&config)),
+            chain: std::sync::RwLock::new(Chain::new(&config)),
             max_batch: config.max_batch,
         });
         let state = AppState {
@@ -74,17 +83,11 @@ impl DevNode {
             .route("/", post(handle).options(preflight))
             .with_state(state);
         let (tx, rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = rx.await;
-            };
-            if let Err(e) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                eprintln!("stylus-devnode: server error: {e}");
-            }
-        });
+        let limits = ConnectionLimits {
+            max_connections: config.max_connections.max(1),
+            header_timeout: config.header_timeout,
+        };
+        let server = tokio::spawn(serve(listener, app, limits, rx));
         let miner = match config.mining {
             Mining::Auto => None,
             Mining::Interval(period) => {
@@ -156,6 +159,71 @@ impl Drop for DevNode {
     }
 }
 
+/// Limits of the HTTP server.
+#[derive(Clone, Copy, Debug)]
+struct ConnectionLimits {
+    max_connections: usize,
+    header_timeout: Duration,
+}
+
+/// Accepts connections until `shutdown`, at most `max_connections` at once (the rest wait in
+/// the listen backlog), each closed when its request headers take longer than
+/// `header_timeout` (idle keep-alive connections included). On shutdown, in-flight requests
+/// finish before the task ends.
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            _ = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and similar: wait a little instead of spinning.
+                    eprintln!("stylus-devnode: accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut stop = stop_rx.clone();
+        // Finished connections leave the set as new ones arrive.
+        while connections.try_join_next().is_some() {}
+        connections.spawn(async move {
+            let _permit = permit;
+            let conn = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            let stopping = tokio::select! {
+                _ = conn.as_mut() => false,
+                _ = stop.wait_for(|s| *s) => true,
+            };
+            if stopping {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+        });
+    }
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+}
+
 /// Response headers of every JSON-RPC answer. Any origin may call the node (like anvil), so
 /// browser dapps on another local port can use it.
 const JSON_HEADERS: [(header::HeaderName, &str); 2] = [
@@ -177,9 +245,28 @@ async fn preflight() -> Response {
         .into_response()
 }
 
+/// Whether reading a body failed because it exceeds the size limit.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
 async fn handle(State(state): State<AppState>, body: Body) -> Response {
     let bytes = match axum::body::to_bytes(body, state.max_body_bytes).await {
         Ok(bytes) => bytes,
+        Err(e) if !is_length_limit(&e) => {
+            // A body that cannot be read (malformed chunked encoding, a broken connection).
+            let error = RpcError::new(code::INVALID_REQUEST, format!("cannot read the body: {e}"));
+            let body =
+                json!({ "jsonrpc": "2.0", "id": null, "error": error.to_json() }).to_string();
+            return (StatusCode::BAD_REQUEST, JSON_HEADERS, body).into_response();
+        }
         Err(_) => {
             let error = RpcError::new(
                 code::INVALID_REQUEST,

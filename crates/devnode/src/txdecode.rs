@@ -96,6 +96,10 @@ pub fn map_invalid(e: &InvalidTransaction, tx: &TxEnv, base_fee: u64) -> TxError
             have: **balance,
             want: **fee,
         },
+        // gas × price + value above 2^256 − 1: geth reports this as insufficient funds too.
+        InvalidTransaction::OverflowPaymentInTransaction => {
+            TxError::InsufficientFundsOverflow { address }
+        }
         InvalidTransaction::CallGasCostMoreThanGasLimit {
             initial_gas,
             gas_limit,

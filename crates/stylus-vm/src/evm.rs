@@ -113,6 +113,11 @@ pub struct StylusEvm<CTX: ContextTr> {
     pub runtime: Arc<Runtime>,
     /// Per-transaction state.
     pub tx_state: TxState,
+    /// Wall-clock limit of the run (simulations only; transactions have none). Past it, every
+    /// frame halts at its start and wasm stops at its next fuel check.
+    pub deadline: Option<std::time::Instant>,
+    /// Whether the run hit [`StylusEvm::deadline`] (its result is then meaningless).
+    pub timed_out: bool,
 }
 
 impl<CTX: ContextTr> std::fmt::Debug for StylusEvm<CTX> {
@@ -176,7 +181,19 @@ where
             inner,
             runtime,
             tx_state: TxState::default(),
+            deadline: None,
+            timed_out: false,
         }
+    }
+
+    /// Whether the deadline has passed (and records it in [`StylusEvm::timed_out`]).
+    pub fn past_deadline(&mut self) -> bool {
+        if !self.timed_out {
+            self.timed_out = self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d);
+        }
+        self.timed_out
     }
 
     fn classify(&mut self) -> FrameKind {
@@ -379,6 +396,9 @@ where
     }
 
     fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<CTX>> {
+        if self.past_deadline() {
+            return self.finish_native(NativeOutcome::halt(InstructionResult::OutOfGas));
+        }
         match self.classify() {
             FrameKind::Evm => self.run_evm_frame(),
             FrameKind::Stylus => {

@@ -15,7 +15,10 @@ use crate::evm::{CallFrame, NativeOutcome, StylusEvm};
 use crate::hooks::Hook;
 use crate::instrument::{INK_LEFT, INK_STATUS, STACK_LEFT, STATUS_OUT_OF_INK, STATUS_OUT_OF_STACK};
 use crate::pricing::{self, evm_memory_cost, memory_gas_cost, read_price, write_price, HOSTIO_INK};
-use crate::runtime::HookCall;
+use crate::runtime::{Compiled, HookCall};
+
+/// Fuel between two looks at the clock when a run has a deadline (a few milliseconds of wasm).
+const FUEL_SLICE: u64 = 2_000_000;
 use crate::storage_cache::StorageCache;
 
 /// Why a program stopped before returning normally.
@@ -60,6 +63,13 @@ impl Run<'_> {
         Ok(())
     }
     fn read(&self, ptr: u32, len: u32) -> Result<Vec<u8>, Escape> {
+        // Check the range before allocating: a bogus length must not reserve gigabytes.
+        let end = u64::from(ptr) + u64::from(len);
+        if end > self.memory.data_size(&self.store) as u64 {
+            return Err(Escape::Failure(format!(
+                "memory read: {len} bytes at {ptr} are out of bounds"
+            )));
+        }
         let mut buf = vec![0u8; len as usize];
         self.memory
             .read(&self.store, ptr as usize, &mut buf)
@@ -209,7 +219,7 @@ where
         self.tx_state.pages_open = open.saturating_add(footprint);
         self.tx_state.pages_ever = ever.max(self.tx_state.pages_open);
 
-        let result = self.run_wasm(call, &compiled.module, gas);
+        let result = self.run_wasm(call, &compiled, gas);
         self.tx_state.pages_open = open;
         let (escape, mut gas_left, output, refund) = result?;
         let mut outcome = match escape {
@@ -240,13 +250,27 @@ where
     fn run_wasm(
         &mut self,
         call: &CallFrame,
-        module: &wasmi::Module,
+        compiled: &Compiled,
         gas: u64,
     ) -> Result<(Result<i32, Escape>, u64, Bytes, i64), ContextDbError<CTX>> {
         let runtime = self.runtime.clone();
-        let mut store = Store::new(runtime.engine(), ());
+        let mut store = Store::new(compiled.engine.engine(), ());
+        // Without a deadline the fuel never runs out; with one, the run stops every
+        // FUEL_SLICE units to look at the clock.
+        let slice = if self.deadline.is_some() {
+            FUEL_SLICE
+        } else {
+            u64::MAX
+        };
         let failure = |m: String| Ok((Err(Escape::Failure(m)), 0, Bytes::new(), 0));
-        let instance: Instance = match runtime.linker().instantiate_and_start(&mut store, module) {
+        if let Err(e) = store.set_fuel(slice) {
+            return failure(e.to_string());
+        }
+        let instance: Instance = match compiled
+            .engine
+            .linker()
+            .instantiate_and_start(&mut store, &compiled.module)
+        {
             Ok(i) => i,
             Err(e) => return failure(e.to_string()),
         };
@@ -292,7 +316,15 @@ where
                         Err(e) => break Err(e),
                     }
                 }
-                Ok(ResumableCall::OutOfFuel(_)) => break Err(Escape::Failure("fuel".into())),
+                Ok(ResumableCall::OutOfFuel(invocation)) => {
+                    if self.past_deadline() {
+                        break Err(Escape::Failure("execution timeout".into()));
+                    }
+                    if let Err(e) = run.store.set_fuel(slice) {
+                        break Err(Escape::Failure(e.to_string()));
+                    }
+                    state = invocation.resume(&mut run.store, &mut results);
+                }
                 Err(trap) => {
                     let code = match status.get(&run.store) {
                         Val::I32(v) => v,
@@ -703,7 +735,12 @@ where
                 vec![]
             }
             Hook::LogTxt => {
-                let text = run.read(arg_u32(a, 0), arg_u32(a, 1))?;
+                // Charged like a read of the text (Nitro's debug chains print it for free; a
+                // program must not fill the node's memory for nothing). The bounds check comes
+                // before any allocation (`Run::read`).
+                let len = arg_u32(a, 1);
+                run.buy_ink(HOSTIO_INK.saturating_add(read_price(u64::from(len))))?;
+                let text = run.read(arg_u32(a, 0), len)?;
                 self.runtime
                     .console_push(String::from_utf8_lossy(&text).into_owned());
                 vec![]

@@ -3,6 +3,13 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+fn wall_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 /// The chain's clock.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
@@ -13,11 +20,7 @@ pub struct Clock {
 impl Clock {
     /// Wall-clock seconds plus the offset.
     pub fn now(&self) -> u64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        wall.saturating_add(self.offset)
+        wall_seconds().saturating_add(self.offset)
     }
 
     /// The timestamp the next block gets after a parent with `parent_timestamp`
@@ -34,13 +37,18 @@ impl Clock {
         self.next.take()
     }
 
-    /// Adds `seconds` to the offset; returns the new total offset, or `None` on overflow.
+    /// Adds `seconds` to the offset; returns the new total offset, or `None` (and changes
+    /// nothing) when the offset, the pending override or the clock itself would overflow.
     pub fn advance(&mut self, seconds: u64) -> Option<u64> {
         let offset = self.offset.checked_add(seconds)?;
+        let next = match self.next {
+            Some(next) => Some(next.checked_add(seconds)?),
+            None => None,
+        };
+        // The clock (wall time + offset) must stay representable.
+        wall_seconds().checked_add(offset)?;
         self.offset = offset;
-        if let Some(next) = self.next {
-            self.next = Some(next.checked_add(seconds)?);
-        }
+        self.next = next;
         Some(offset)
     }
 
@@ -69,5 +77,20 @@ mod tests {
         assert_eq!(c.take_next(), Some(target));
         assert!(c.peek(0) >= target && c.peek(0) < target + 5);
         assert_eq!(c.peek(u64::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn an_out_of_range_advance_changes_nothing() {
+        let mut c = Clock::default();
+        c.advance(10).expect("small advance");
+        let target = c.now() + 100;
+        c.set_next(target);
+        let offset = c.offset;
+        assert_eq!(c.advance(u64::MAX - 5), None);
+        assert_eq!((c.offset, c.peek(0)), (offset, target));
+        // The offset alone fits but the clock (wall time + offset) would not.
+        let mut c = Clock::default();
+        assert_eq!(c.advance(u64::MAX - 1), None);
+        assert_eq!(c.offset, 0);
     }
 }

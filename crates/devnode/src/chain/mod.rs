@@ -59,12 +59,19 @@ pub enum ChainError {
     /// Arithmetic overflow in a time or block computation.
     #[error("value out of range: {0}")]
     OutOfRange(&'static str),
+    /// `evm_snapshot` beyond [`MAX_SNAPSHOTS`] live snapshots.
+    #[error("too many snapshots (limit {MAX_SNAPSHOTS}); evm_revert to an earlier one frees it and every later one")]
+    TooManySnapshots,
 }
+
+/// Most snapshots kept at once (each holds a copy of the chain state).
+pub const MAX_SNAPSHOTS: usize = 1024;
 
 /// The dev chain.
 #[derive(Debug)]
 pub struct Chain {
     chain_id: u64,
+    evm_timeout: std::time::Duration,
     max_code_size: usize,
     mining: Mining,
     genesis_db: ChainDb,
@@ -120,6 +127,7 @@ impl Chain {
         };
         Self {
             chain_id: config.chain_id,
+            evm_timeout: config.evm_timeout,
             max_code_size: config.max_code_size,
             mining: config.mining,
             genesis_db: db,
@@ -173,6 +181,7 @@ impl Chain {
             no_base_fee: false,
             no_nonce_check: false,
             max_code_size: self.max_code_size,
+            deadline: None,
         };
         let result =
             executor::transact(&mut self.state.db, &env, env_tx.clone()).map_err(|e| match e {
@@ -324,12 +333,16 @@ impl Chain {
         Ok(())
     }
 
-    /// `evm_snapshot`: saves the whole chain state; returns the snapshot id.
-    pub fn snapshot(&mut self) -> u64 {
+    /// `evm_snapshot`: saves the whole chain state; returns the snapshot id. At most
+    /// [`MAX_SNAPSHOTS`] are kept at once.
+    pub fn snapshot(&mut self) -> Result<u64, ChainError> {
+        if self.snapshots.len() >= MAX_SNAPSHOTS {
+            return Err(ChainError::TooManySnapshots);
+        }
         let id = self.next_snapshot;
         self.next_snapshot = self.next_snapshot.saturating_add(1);
         self.snapshots.insert(id, self.state.clone());
-        id
+        Ok(id)
     }
 
     /// `evm_revert`: restores snapshot `id` and drops it and every later snapshot.

@@ -5,7 +5,7 @@ use super::{block_env, BlockRecord, Chain, TxRecord};
 use crate::{
     config::{BASE_FEE_WEI, TX_GAS_CAP},
     error::{code, RpcError},
-    executor::{self, ChainDb, ExecEnv, OverlayDb},
+    executor::{self, ChainDb, ExecEnv, OverlayDb, SimulateError},
     txdecode,
 };
 use alloy::{
@@ -29,6 +29,8 @@ pub const MAX_LOG_RANGE: u64 = 100_000;
 pub const MAX_LOGS: usize = 10_000;
 /// Most blocks one `eth_feeHistory` may cover.
 pub const MAX_FEE_HISTORY: u64 = 1024;
+/// Most reward percentiles one `eth_feeHistory` may ask for (geth's query limit).
+pub const MAX_REWARD_PERCENTILES: usize = 100;
 
 fn db_error(e: impl std::fmt::Display) -> RpcError {
     RpcError::new(code::INTERNAL, format!("state access failed: {e}"))
@@ -175,6 +177,7 @@ impl Chain {
             no_base_fee: !priced,
             no_nonce_check: true,
             max_code_size: self.max_code_size,
+            deadline: std::time::Instant::now().checked_add(self.evm_timeout),
         })
     }
 
@@ -274,10 +277,17 @@ impl Chain {
     ) -> Result<ExecutionResult, RpcError> {
         let mut overlay = self.overlay(id, overrides)?;
         executor::simulate(&mut overlay, env, tx.clone()).map_err(|e| match e {
-            EVMError::Transaction(invalid) => {
+            SimulateError::Evm(EVMError::Transaction(invalid)) => {
                 txdecode::map_invalid(&invalid, &tx, BASE_FEE_WEI).into()
             }
-            other => RpcError::new(code::SERVER, other.to_string()),
+            SimulateError::Evm(other) => RpcError::new(code::SERVER, other.to_string()),
+            SimulateError::TimedOut => RpcError::new(
+                code::SERVER,
+                format!(
+                    "execution aborted (timeout = {}s)",
+                    self.evm_timeout.as_secs_f64()
+                ),
+            ),
         })
     }
 
@@ -448,6 +458,12 @@ impl Chain {
         newest: BlockNumberOrTag,
         percentiles: &[f64],
     ) -> Result<FeeHistory, RpcError> {
+        if percentiles.len() > MAX_REWARD_PERCENTILES {
+            return Err(RpcError::invalid_params(format!(
+                "{} reward percentiles exceed the limit of {MAX_REWARD_PERCENTILES}",
+                percentiles.len()
+            )));
+        }
         if percentiles.iter().any(|p| !(0.0..=100.0).contains(p))
             || percentiles.windows(2).any(|w| w[0] > w[1])
         {

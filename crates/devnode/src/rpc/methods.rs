@@ -75,8 +75,37 @@ fn block_id_or(
         .unwrap_or(BlockId::Number(default)))
 }
 
+/// Most blocks one `evm_mine` may mine.
+pub const MAX_MINE_BLOCKS: u64 = 1_000;
+/// Most blocks all the `evm_mine` calls of one request body (a batch) may mine together.
+pub const MAX_MINE_BLOCKS_PER_BODY: u64 = 10_000;
+
+/// What one request body (a single request or a whole batch) may still consume.
+#[derive(Debug, Default)]
+pub struct BodyBudget {
+    mined: std::cell::Cell<u64>,
+}
+
+impl BodyBudget {
+    fn spend_mined(&self, blocks: u64) -> Result<(), RpcError> {
+        let total = self.mined.get().saturating_add(blocks);
+        if total > MAX_MINE_BLOCKS_PER_BODY {
+            return Err(RpcError::invalid_params(format!(
+                "evm_mine calls of one batch may mine at most {MAX_MINE_BLOCKS_PER_BODY} blocks"
+            )));
+        }
+        self.mined.set(total);
+        Ok(())
+    }
+}
+
 /// Routes one call.
-pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, RpcError> {
+pub fn dispatch(
+    ctx: &RpcContext,
+    method: &str,
+    p: &Params,
+    budget: &BodyBudget,
+) -> Result<Value, RpcError> {
     match method {
         "web3_clientVersion" => Ok(json!(concat!(
             "stylus-devnode/v",
@@ -87,10 +116,10 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             let data: Bytes = p.required(0, "data")?;
             to_json(alloy::primitives::keccak256(&data))
         }
-        "net_version" => Ok(json!(ctx.with_chain(|c| c.chain_id()).to_string())),
+        "net_version" => Ok(json!(ctx.read_chain(|c| c.chain_id()).to_string())),
         "net_listening" => Ok(json!(true)),
-        "eth_chainId" => Ok(hex(ctx.with_chain(|c| c.chain_id()))),
-        "eth_blockNumber" => Ok(hex(ctx.with_chain(|c| c.head().header.number))),
+        "eth_chainId" => Ok(hex(ctx.read_chain(|c| c.chain_id()))),
+        "eth_blockNumber" => Ok(hex(ctx.read_chain(|c| c.head().header.number))),
         "eth_gasPrice" => Ok(hex(BASE_FEE_WEI)),
         "eth_maxPriorityFeePerGas" => Ok(hex(0)),
         "eth_accounts" => Ok(json!([])),
@@ -103,32 +132,32 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
                 .ok_or_else(|| RpcError::invalid_params("missing blockCount"))?;
             let newest: BlockNumberOrTag = p.required(1, "newestBlock")?;
             let percentiles: Vec<f64> = p.optional(2, "rewardPercentiles")?.unwrap_or_default();
-            to_json(ctx.with_chain(|c| c.fee_history(count, newest, &percentiles))?)
+            to_json(ctx.read_chain(|c| c.fee_history(count, newest, &percentiles))?)
         }
         "eth_getBalance" => {
             p.at_most(2)?;
             let address: Address = p.required(0, "address")?;
             let id = block_id(p, 1)?;
-            to_json(ctx.with_chain(|c| c.balance(address, id))?)
+            to_json(ctx.read_chain(|c| c.balance(address, id))?)
         }
         "eth_getTransactionCount" => {
             p.at_most(2)?;
             let address: Address = p.required(0, "address")?;
             let id = block_id(p, 1)?;
-            Ok(hex(ctx.with_chain(|c| c.nonce(address, id))?))
+            Ok(hex(ctx.read_chain(|c| c.nonce(address, id))?))
         }
         "eth_getCode" => {
             p.at_most(2)?;
             let address: Address = p.required(0, "address")?;
             let id = block_id(p, 1)?;
-            to_json(ctx.with_chain(|c| c.code(address, id))?)
+            to_json(ctx.read_chain(|c| c.code(address, id))?)
         }
         "eth_getStorageAt" => {
             p.at_most(3)?;
             let address: Address = p.required(0, "address")?;
             let slot: U256 = p.required(1, "slot")?;
             let id = block_id(p, 2)?;
-            to_json(ctx.with_chain(|c| c.storage(address, slot, id))?)
+            to_json(ctx.read_chain(|c| c.storage(address, slot, id))?)
         }
         "eth_call" => {
             p.at_most(3)?;
@@ -137,7 +166,7 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             // the clock's current time) where the transaction would be mined.
             let id = block_id_or(p, 1, BlockNumberOrTag::Pending)?;
             let overrides: Option<StateOverride> = p.optional(2, "stateOverride")?;
-            to_json(ctx.with_chain(|c| c.call(&req, id, overrides.as_ref()))?)
+            to_json(ctx.read_chain(|c| c.call(&req, id, overrides.as_ref()))?)
         }
         "eth_estimateGas" => {
             p.at_most(3)?;
@@ -146,7 +175,7 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             // the clock's current time) where the transaction would be mined.
             let id = block_id_or(p, 1, BlockNumberOrTag::Pending)?;
             let overrides: Option<StateOverride> = p.optional(2, "stateOverride")?;
-            Ok(hex(ctx.with_chain(|c| {
+            Ok(hex(ctx.read_chain(|c| {
                 c.estimate_gas(&req, id, overrides.as_ref())
             })?))
         }
@@ -158,12 +187,12 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
         "eth_getTransactionByHash" => {
             p.at_most(1)?;
             let hash: B256 = p.required(0, "hash")?;
-            ctx.with_chain(|c| to_json(transaction_json(c, &hash)))
+            ctx.read_chain(|c| to_json(transaction_json(c, &hash)))
         }
         "eth_getTransactionReceipt" => {
             p.at_most(1)?;
             let hash: B256 = p.required(0, "hash")?;
-            ctx.with_chain(|c| {
+            ctx.read_chain(|c| {
                 let receipt = c.transaction(&hash).and_then(|r| {
                     c.block_of(r)
                         .map(|b| r.rpc_receipt(b.hash, b.header.timestamp))
@@ -179,7 +208,7 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
                 BlockId::Number(p.required::<BlockNumberOrTag>(0, "number")?)
             };
             let full: bool = p.optional(1, "fullTransactions")?.unwrap_or(false);
-            ctx.with_chain(|c| {
+            ctx.read_chain(|c| {
                 let block = c.block(id).map(|b| {
                     b.rpc_block(full, |h| {
                         c.transaction(h)
@@ -196,7 +225,7 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             } else {
                 BlockId::Number(p.required::<BlockNumberOrTag>(0, "number")?)
             };
-            ctx.with_chain(|c| {
+            ctx.read_chain(|c| {
                 Ok(c.block(id)
                     .map(|b| hex(b.transactions.len() as u64))
                     .unwrap_or(Value::Null))
@@ -212,7 +241,7 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
             let index = p
                 .quantity(1, "index")?
                 .ok_or_else(|| RpcError::invalid_params("missing index"))?;
-            ctx.with_chain(|c| {
+            ctx.read_chain(|c| {
                 let hash = c.block(id).and_then(|b| {
                     usize::try_from(index)
                         .ok()
@@ -225,7 +254,7 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
         "eth_getLogs" => {
             p.at_most(1)?;
             let filter: Filter = p.required(0, "filter")?;
-            to_json(ctx.with_chain(|c| c.logs(&filter))?)
+            to_json(ctx.read_chain(|c| c.logs(&filter))?)
         }
         "evm_increaseTime" => {
             p.at_most(1)?;
@@ -266,11 +295,12 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
                 },
                 _ => 1,
             };
-            if blocks == 0 || blocks > 10_000 {
-                return Err(RpcError::invalid_params(
-                    "blocks must be between 1 and 10000",
-                ));
+            if blocks == 0 || blocks > MAX_MINE_BLOCKS {
+                return Err(RpcError::invalid_params(format!(
+                    "blocks must be between 1 and {MAX_MINE_BLOCKS}"
+                )));
             }
+            budget.spend_mined(blocks)?;
             ctx.with_chain(|c| -> Result<(), RpcError> {
                 c.mine(timestamp)
                     .map_err(|e| RpcError::new(code::SERVER, e.to_string()))?;
@@ -284,7 +314,10 @@ pub fn dispatch(ctx: &RpcContext, method: &str, p: &Params) -> Result<Value, Rpc
         }
         "evm_snapshot" => {
             p.at_most(0)?;
-            Ok(hex(ctx.with_chain(|c| c.snapshot())))
+            let id = ctx
+                .with_chain(|c| c.snapshot())
+                .map_err(|e| RpcError::new(code::SERVER, e.to_string()))?;
+            Ok(hex(id))
         }
         "evm_revert" => {
             p.at_most(1)?;
