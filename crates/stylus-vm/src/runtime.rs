@@ -303,6 +303,11 @@ impl Runtime {
         cache.bytes += size;
     }
 
+    /// Whether the module of `codehash` is in the cache.
+    pub fn is_cached(&self, codehash: &B256) -> bool {
+        self.lock_cache().entries.contains_key(codehash)
+    }
+
     /// Counters of the module cache.
     pub fn cache_stats(&self) -> CacheStats {
         let cache = self.lock_cache();

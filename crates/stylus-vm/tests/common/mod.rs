@@ -43,6 +43,11 @@ impl Chain {
     }
 
     pub fn with_params(params: StylusParams) -> Self {
+        Self::with_runtime(Runtime::new(params))
+    }
+
+    /// A chain over a given runtime (custom cache limits).
+    pub fn with_runtime(runtime: Arc<Runtime>) -> Self {
         let mut db = CacheDB::new(EmptyDB::default());
         for (a, info) in genesis_accounts() {
             db.insert_account_info(a, info);
@@ -67,7 +72,6 @@ impl Chain {
         };
         let mut cfg = CfgEnv::new_with_spec(SpecId::PRAGUE);
         cfg.chain_id = 412_346;
-        let runtime = Runtime::new(params);
         let evm = build_evm(db, block, cfg, runtime.clone());
         Self {
             evm,
