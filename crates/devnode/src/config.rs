@@ -65,7 +65,12 @@ pub struct NodeConfig {
     /// Time a client has to send a request's headers (also closes idle keep-alive
     /// connections after this long).
     pub header_timeout: Duration,
+    /// ArbOS version of the chain: 40, 50, 51, 59 or 60 (default 51, what Arbitrum One runs).
+    pub arbos_version: u64,
 }
+
+/// Default of [`NodeConfig::arbos_version`]: the version Arbitrum One runs.
+pub const DEFAULT_ARBOS_VERSION: u64 = stylus_vm::params::DEFAULT_ARBOS_VERSION;
 
 /// Default of [`NodeConfig::evm_timeout`].
 pub const DEFAULT_EVM_TIMEOUT: Duration = Duration::from_secs(5);
@@ -95,6 +100,7 @@ impl Default for NodeConfig {
             evm_timeout: DEFAULT_EVM_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
+            arbos_version: DEFAULT_ARBOS_VERSION,
         }
     }
 }
@@ -111,6 +117,12 @@ impl NodeConfig {
     /// Adds an account funded at genesis.
     pub fn with_funded(mut self, account: Address, balance: U256) -> Self {
         self.extra_accounts.push((account, balance));
+        self
+    }
+
+    /// Sets the ArbOS version (40, 50, 51, 59 or 60).
+    pub fn with_arbos(mut self, version: u64) -> Self {
+        self.arbos_version = version;
         self
     }
 

@@ -7,9 +7,10 @@
 //! (ArbWasm, ArbSys, …, the StylusDeployer) natively, and applies Arbitrum's EIP-3541 rule:
 //! revm's own 0xEF check is switched off (`cfg.disable_eip3541`, feature `optional_eip3541`)
 //! and new code starting with 0xEF is rejected unless it carries a Stylus component prefix
-//! (see [`code_allowed`]).
+//! (see [`StylusParams::code_allowed`]). Each chain has its own [`Runtime`] (its ArbOS
+//! version's parameters and its module cache), carried by [`ExecEnv::runtime`].
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use revm::{
     context::{
@@ -40,18 +41,10 @@ pub type ExecError<DB> = EVMError<<DB as Database>::Error, InvalidTransaction>;
 /// Osaka's per-transaction gas cap is not part of Arbitrum).
 pub const SPEC: SpecId = SpecId::PRAGUE;
 
-/// The Stylus runtime shared by every execution: chain parameters (a Nitro dev chain at
-/// ArbOS 40) and the cache of validated, instrumented modules.
-pub fn stylus_runtime() -> Arc<Runtime> {
-    static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| Runtime::new(StylusParams::default()))
-        .clone()
-}
-
-/// Whether new contract code is acceptable under Arbitrum's version of EIP-3541.
-pub fn code_allowed(code: &[u8]) -> bool {
-    stylus_runtime().params.code_allowed(code)
+/// A Stylus runtime for a Nitro dev chain at ArbOS `arbos_version` (one of
+/// [`stylus_vm::params::SUPPORTED_ARBOS_VERSIONS`]), or `None` for another version.
+pub fn runtime_for(arbos_version: u64) -> Option<Arc<Runtime>> {
+    StylusParams::for_arbos(arbos_version).map(Runtime::new)
 }
 
 /// Execution environment of one transaction: chain configuration and block.
@@ -69,6 +62,8 @@ pub struct ExecEnv {
     pub max_code_size: usize,
     /// Wall-clock limit of a simulation (`None` for transactions, which always run to the end).
     pub deadline: Option<std::time::Instant>,
+    /// The chain's Stylus runtime (ArbOS parameters, module cache).
+    pub runtime: Arc<Runtime>,
 }
 
 impl ExecEnv {
@@ -92,7 +87,8 @@ pub struct DevEvm<DB: Database> {
 impl<DB: Database> DevEvm<DB> {
     /// Builds the EVM over `db` for the given environment.
     pub fn new(db: DB, env: &ExecEnv) -> Self {
-        let mut inner = stylus_vm::build_evm(db, env.block.clone(), env.cfg(), stylus_runtime());
+        let mut inner =
+            stylus_vm::build_evm(db, env.block.clone(), env.cfg(), env.runtime.clone());
         inner.deadline = env.deadline;
         Self { inner }
     }
@@ -169,6 +165,7 @@ mod tests {
             no_nonce_check: false,
             max_code_size: crate::config::DEFAULT_MAX_CODE_SIZE,
             deadline: None,
+            runtime: runtime_for(51).expect("supported"),
         }
     }
 
@@ -208,7 +205,7 @@ mod tests {
         );
         for (nonce, code, ok) in [
             (0u64, &[0xEF, 0xF0, 0x00, 0x00, 0x01][..], true),
-            // Fragments are accepted from ArbOS 60 only; the node runs ArbOS 40.
+            // Fragments are accepted from ArbOS 60 only; this environment runs ArbOS 51.
             (1, &[0xEF, 0xF0, 0x01, 0xAA][..], false),
             (2, &[0xEF, 0xF0, 0x02, 0x00][..], true),
             (3, &[0xEF, 0x00, 0x01][..], false),

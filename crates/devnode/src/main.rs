@@ -1,7 +1,7 @@
 //! `stylus-devnode`: run a local Arbitrum dev chain (nitro --dev compatible JSON-RPC).
 
 use alloy::primitives::{Address, U256};
-use clap::Parser;
+use clap::{builder::TypedValueParser, Parser};
 use std::{net::IpAddr, time::Duration};
 use stylus_devnode::{config, DevNode, Mining, NodeConfig};
 
@@ -35,6 +35,18 @@ struct Args {
     /// Largest accepted request body in bytes.
     #[arg(long, default_value_t = config::DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
+    /// ArbOS version: 40, 50, 51 (Arbitrum One, the default), 59 or 60.
+    #[arg(long, default_value_t = config::DEFAULT_ARBOS_VERSION,
+          value_parser = clap::builder::PossibleValuesParser::new(["40", "50", "51", "59", "60"])
+              .map(|s| s.parse::<u64>().expect("listed values are numbers")))]
+    arbos: u64,
+    /// Wall-clock limit of one eth_call / eth_estimateGas in milliseconds (geth's
+    /// --rpc.evmtimeout, default 5 s).
+    #[arg(long, default_value_t = config::DEFAULT_EVM_TIMEOUT.as_millis() as u64)]
+    evm_timeout_ms: u64,
+    /// Most HTTP connections served at once.
+    #[arg(long, default_value_t = config::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
 }
 
 fn parse_fund(spec: &str) -> anyhow::Result<(Address, U256)> {
@@ -60,6 +72,9 @@ async fn main() -> anyhow::Result<()> {
         chain_id: args.chain_id,
         max_body_bytes: args.max_body_bytes,
         max_code_size: args.max_code_size,
+        arbos_version: args.arbos,
+        evm_timeout: Duration::from_millis(args.evm_timeout_ms),
+        max_connections: args.max_connections,
         ..NodeConfig::default()
     };
     if let Some(ms) = args.block_time_ms {
@@ -73,9 +88,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let node = DevNode::start(cfg).await?;
     println!(
-        "stylus-devnode listening on {} (chain id {})",
+        "stylus-devnode listening on {} (chain id {}, ArbOS {})",
         node.url(),
-        args.chain_id
+        args.chain_id,
+        args.arbos
     );
     println!(
         "dev account {} (key {})",

@@ -30,6 +30,9 @@ use tokio::{
 /// Errors starting a node.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The configuration names an ArbOS version the node does not model.
+    #[error("unsupported ArbOS version {0} (supported: 40, 50, 51, 59, 60)")]
+    UnsupportedArbos(u64),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -60,6 +63,9 @@ pub struct DevNode {
 impl DevNode {
     /// Starts a node on the current tokio runtime and returns once it accepts connections.
     pub async fn start(config: NodeConfig) -> Result<Self, StartError> {
+        if stylus_vm::StylusParams::for_arbos(config.arbos_version).is_none() {
+            return Err(StartError::UnsupportedArbos(config.arbos_version));
+        }
         let listener =
             TcpListener::bind(config.listen)
                 .await

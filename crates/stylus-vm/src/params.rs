@@ -41,7 +41,13 @@ pub const SYSTEM_CONTRACTS: [Address; 9] = [
     STYLUS_DEPLOYER,
 ];
 
-/// Stylus parameters; the defaults are those of a Nitro dev chain at ArbOS 40 (Nitro v3.7.1).
+/// ArbOS versions the runtime models (see [`StylusParams::for_arbos`]).
+pub const SUPPORTED_ARBOS_VERSIONS: [u64; 5] = [40, 50, 51, 59, 60];
+/// The ArbOS version Arbitrum One runs ("Dia", since January 2026): the default.
+pub const DEFAULT_ARBOS_VERSION: u64 = 51;
+
+/// Stylus parameters; the defaults are those of a Nitro dev chain at ArbOS 51 (what Arbitrum
+/// One runs); [`StylusParams::for_arbos`] gives the other versions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StylusParams {
     /// ArbOS version the chain runs (affects multi-value and the stack-depth default).
@@ -80,37 +86,63 @@ pub struct StylusParams {
     pub debug_mode: bool,
     /// Fixed gas burnt by `activateProgram`.
     pub activation_fixed_gas: u64,
+    /// The ArbOS 59 activation-gas parameter (`ArbWasm.activationGas()`, 0 by default), burnt
+    /// by `activateProgram` on top of the fixed gas.
+    pub activation_gas: u64,
 }
 
 impl Default for StylusParams {
     fn default() -> Self {
-        Self {
-            arbos_version: 40,
-            version: 2,
+        Self::for_arbos(DEFAULT_ARBOS_VERSION).expect("the default version is supported")
+    }
+}
+
+impl StylusParams {
+    /// The parameters of a Nitro dev chain at ArbOS `version` (one of
+    /// [`SUPPORTED_ARBOS_VERSIONS`]), or `None` for another version:
+    ///
+    /// | ArbOS | Stylus | max stack depth | min init gas | multi-value | max wasm | other |
+    /// |---|---|---|---|---|---|---|
+    /// | 40 | 2 | 262,144 | 69 × 128 | accepted | 128 KiB | |
+    /// | 50, 51 | 2 | 22,000 (the ArbOS 50 cap) | 69 × 128 | accepted | 128 KiB | out of gas in a storage flush is out-of-ink |
+    /// | 59 | 3 | 22,000 | 72 × 128 | rejected | 128 KiB | `activationGas()` parameter |
+    /// | 60 | 3 | 22,000 | 72 × 128 | rejected | 256 KiB | fragments deployable (`EF F0 01`) |
+    pub fn for_arbos(version: u64) -> Option<Self> {
+        if !SUPPORTED_ARBOS_VERSIONS.contains(&version) {
+            return None;
+        }
+        let stylus_v3 = version >= 59;
+        Some(Self {
+            arbos_version: version,
+            version: if stylus_v3 { 3 } else { 2 },
             ink_price: 10_000,
-            max_stack_depth: 4 * 65_536,
+            max_stack_depth: if version >= 50 { 22_000 } else { 4 * 65_536 },
             free_pages: 2,
             page_gas: 1000,
             page_limit: 128,
-            min_init_gas: 69,
+            min_init_gas: if stylus_v3 { 72 } else { 69 },
             min_cached_init_gas: 11,
             init_cost_scalar: 50,
             cached_cost_scalar: 50,
             expiry_days: 365,
             keepalive_days: 31,
             block_cache_size: 32,
-            max_wasm_size: 128 * 1024,
+            max_wasm_size: if version >= 60 { 256 * 1024 } else { 128 * 1024 },
             max_code_size: 24_576,
             debug_mode: true,
             activation_fixed_gas: 1_659_168,
-        }
+            activation_gas: 0,
+        })
     }
-}
 
-impl StylusParams {
-    /// Whether multi-value wasm is accepted (ArbOS < 60).
+    /// Whether multi-value wasm is accepted (Stylus v2, ArbOS < 59).
     pub fn multi_value(&self) -> bool {
-        self.arbos_version < 60
+        self.arbos_version < 59
+    }
+
+    /// Whether the chain has the activation-gas parameter (ArbOS ≥ 59).
+    pub fn has_activation_gas(&self) -> bool {
+        self.arbos_version >= 59
     }
 
     /// Arbitrum's EIP-3541: new code starting with 0xEF is accepted only when it carries a Stylus

@@ -209,7 +209,8 @@ fn arbwasm_getters() {
     assert_eq!(word(&mut chain, selector("expiryDays()").to_vec()), u(365));
     assert_eq!(
         word(&mut chain, selector("maxStackDepth()").to_vec()),
-        u(262_144)
+        u(22_000),
+        "the ArbOS 50 cap (the default chain runs ArbOS 51)"
     );
     let pa = p.into_word();
     assert_eq!(
@@ -253,7 +254,8 @@ fn other_system_contracts() {
     );
     assert_eq!(
         word(&mut chain, ARB_SYS, selector("arbOSVersion()").to_vec()),
-        U256::from(95)
+        U256::from(55 + 51),
+        "Nitro reports 55 + the ArbOS version; the default is 51"
     );
     assert_eq!(
         word(&mut chain, ARB_SYS, selector("arbBlockNumber()").to_vec()),

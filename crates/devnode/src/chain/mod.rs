@@ -71,6 +71,7 @@ pub const MAX_SNAPSHOTS: usize = 1024;
 #[derive(Debug)]
 pub struct Chain {
     chain_id: u64,
+    runtime: std::sync::Arc<stylus_vm::Runtime>,
     evm_timeout: std::time::Duration,
     max_code_size: usize,
     mining: Mining,
@@ -127,6 +128,11 @@ impl Chain {
         };
         Self {
             chain_id: config.chain_id,
+            runtime: executor::runtime_for(config.arbos_version).unwrap_or_else(|| {
+                // DevNode::start and the binary refuse other versions before this point.
+                executor::runtime_for(crate::config::DEFAULT_ARBOS_VERSION)
+                    .expect("the default version is supported")
+            }),
             evm_timeout: config.evm_timeout,
             max_code_size: config.max_code_size,
             mining: config.mining,
@@ -140,6 +146,11 @@ impl Chain {
     /// The chain id.
     pub fn chain_id(&self) -> u64 {
         self.chain_id
+    }
+
+    /// The chain's Stylus runtime (its ArbOS version's parameters and module cache).
+    pub fn runtime(&self) -> &std::sync::Arc<stylus_vm::Runtime> {
+        &self.runtime
     }
 
     /// The latest sealed block.
@@ -182,6 +193,7 @@ impl Chain {
             no_nonce_check: false,
             max_code_size: self.max_code_size,
             deadline: None,
+            runtime: self.runtime.clone(),
         };
         let result =
             executor::transact(&mut self.state.db, &env, env_tx.clone()).map_err(|e| match e {

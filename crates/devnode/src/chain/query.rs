@@ -178,6 +178,7 @@ impl Chain {
             no_nonce_check: true,
             max_code_size: self.max_code_size,
             deadline: std::time::Instant::now().checked_add(self.evm_timeout),
+            runtime: self.runtime.clone(),
         })
     }
 

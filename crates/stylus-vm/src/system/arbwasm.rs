@@ -60,6 +60,9 @@ where
 {
     let params = evm.runtime.params.clone();
     let mut gas = params.activation_fixed_gas;
+    if params.has_activation_gas() {
+        gas = gas.saturating_add(params.activation_gas);
+    }
     if gas > gas_limit {
         return Ok(Err(ActivationError::OutOfGas));
     }
@@ -203,6 +206,8 @@ where
                 Reply::Ok(word(p.expiry_days.into()), r)
             } else if sel == selector("keepaliveDays()") {
                 Reply::Ok(word(p.keepalive_days.into()), r)
+            } else if sel == selector("activationGas()") && p.has_activation_gas() {
+                Reply::Ok(word(p.activation_gas), r)
             } else if sel == selector("blockCacheSize()") {
                 Reply::Ok(word(p.block_cache_size.into()), r)
             } else if sel == selector("codehashVersion(bytes32)") {
