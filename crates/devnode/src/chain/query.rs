@@ -13,6 +13,8 @@ use alloy::{
     primitives::{Address, Bytes, B256, U256},
     rpc::types::{state::StateOverride, FeeHistory, Filter, Log as RpcLog, TransactionRequest},
 };
+use std::time::Instant;
+
 use revm::{
     bytecode::Bytecode,
     context::{
@@ -29,6 +31,9 @@ pub const MAX_LOG_RANGE: u64 = 100_000;
 pub const MAX_LOGS: usize = 10_000;
 /// Most blocks one `eth_feeHistory` may cover.
 pub const MAX_FEE_HISTORY: u64 = 1024;
+/// Wall-clock budget of one `eth_estimateGas`, in evm timeouts (each of its simulations also
+/// gets one evm timeout at most).
+pub const ESTIMATE_BUDGET_FACTOR: u32 = 10;
 /// Most reward percentiles one `eth_feeHistory` may ask for (geth's query limit).
 pub const MAX_REWARD_PERCENTILES: usize = 100;
 
@@ -177,7 +182,8 @@ impl Chain {
             no_base_fee: !priced,
             no_nonce_check: true,
             max_code_size: self.max_code_size,
-            deadline: std::time::Instant::now().checked_add(self.evm_timeout),
+            // Set per simulation by `run_simulation`, within the request's budget.
+            deadline: None,
             runtime: self.runtime.clone(),
         })
     }
@@ -277,11 +283,28 @@ impl Chain {
         tx: TxEnv,
     ) -> Result<ExecutionResult, RpcError> {
         let mut overlay = self.overlay(id, overrides)?;
-        executor::simulate(&mut overlay, env, tx.clone()).map_err(|e| match e {
+        // Each simulation gets the evm timeout (geth's `--rpc.evmtimeout`), within what is
+        // left of the request's budget (`env.deadline`).
+        let own = Instant::now().checked_add(self.evm_timeout);
+        let budget = env.deadline;
+        let mut env = env.clone();
+        env.deadline = match (own, budget) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let budget_spent = budget.is_some_and(|b| own.is_none_or(|a| b < a));
+        executor::simulate(&mut overlay, &env, tx.clone()).map_err(|e| match e {
             SimulateError::Evm(EVMError::Transaction(invalid)) => {
                 txdecode::map_invalid(&invalid, &tx, BASE_FEE_WEI).into()
             }
             SimulateError::Evm(other) => RpcError::new(code::SERVER, other.to_string()),
+            SimulateError::TimedOut if budget_spent => RpcError::new(
+                code::SERVER,
+                format!(
+                    "gas estimation aborted after {}s ({ESTIMATE_BUDGET_FACTOR} × the evm timeout)",
+                    (self.evm_timeout * ESTIMATE_BUDGET_FACTOR).as_secs_f64()
+                ),
+            ),
             SimulateError::TimedOut => RpcError::new(
                 code::SERVER,
                 format!(
@@ -319,7 +342,9 @@ impl Chain {
         id: BlockId,
         overrides: Option<&StateOverride>,
     ) -> Result<u64, RpcError> {
-        let env = self.call_env(id, req)?;
+        let mut env = self.call_env(id, req)?;
+        // The whole binary search (two dozen simulations) gets a budget of its own.
+        env.deadline = Instant::now().checked_add(self.evm_timeout * ESTIMATE_BUDGET_FACTOR);
         let mut hi = req.gas.unwrap_or(TX_GAS_CAP).min(TX_GAS_CAP);
         // With a gas price, the sender's balance bounds the gas it can buy (like geth).
         let price = req.max_fee_per_gas.or(req.gas_price).unwrap_or(0);
