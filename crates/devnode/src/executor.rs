@@ -7,8 +7,8 @@
 //! (ArbWasm, ArbSys, …, the StylusDeployer) natively, and applies Arbitrum's EIP-3541 rule:
 //! revm's own 0xEF check is switched off (`cfg.disable_eip3541`, feature `optional_eip3541`)
 //! and new code starting with 0xEF is rejected unless it carries a Stylus component prefix
-//! (see [`StylusParams::code_allowed`]). Each chain has its own [`Runtime`] (its ArbOS
-//! version's parameters and its module cache), carried by [`ExecEnv::runtime`].
+//! (see [`StylusParams::code_allowed`]). Each chain uses the [`Runtime`] of its ArbOS
+//! version (parameters and module cache), carried by [`ExecEnv::runtime`].
 
 use std::sync::Arc;
 
@@ -41,10 +41,25 @@ pub type ExecError<DB> = EVMError<<DB as Database>::Error, InvalidTransaction>;
 /// Osaka's per-transaction gas cap is not part of Arbitrum).
 pub const SPEC: SpecId = SpecId::PRAGUE;
 
-/// A Stylus runtime for a Nitro dev chain at ArbOS `arbos_version` (one of
-/// [`stylus_vm::params::SUPPORTED_ARBOS_VERSIONS`]), or `None` for another version.
+/// The Stylus runtime of a Nitro dev chain at ArbOS `arbos_version` (one of
+/// [`stylus_vm::params::SUPPORTED_ARBOS_VERSIONS`]), or `None` for another version. Chains of
+/// one process at the same version share it, so a program is compiled once for all of them
+/// (the compiled module is a pure function of the code and the parameters).
 pub fn runtime_for(arbos_version: u64) -> Option<Arc<Runtime>> {
-    StylusParams::for_arbos(arbos_version).map(Runtime::new)
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static RUNTIMES: OnceLock<Mutex<HashMap<u64, Arc<Runtime>>>> = OnceLock::new();
+    let params = StylusParams::for_arbos(arbos_version)?;
+    let mut runtimes = RUNTIMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    Some(
+        runtimes
+            .entry(arbos_version)
+            .or_insert_with(|| Runtime::new(params))
+            .clone(),
+    )
 }
 
 /// Execution environment of one transaction: chain configuration and block.
