@@ -102,8 +102,7 @@ pub struct DevEvm<DB: Database> {
 impl<DB: Database> DevEvm<DB> {
     /// Builds the EVM over `db` for the given environment.
     pub fn new(db: DB, env: &ExecEnv) -> Self {
-        let mut inner =
-            stylus_vm::build_evm(db, env.block.clone(), env.cfg(), env.runtime.clone());
+        let mut inner = stylus_vm::build_evm(db, env.block.clone(), env.cfg(), env.runtime.clone());
         inner.deadline = env.deadline;
         Self { inner }
     }

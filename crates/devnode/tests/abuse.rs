@@ -85,7 +85,10 @@ async fn long_estimates_stop_at_their_budget_and_do_not_block_reads() {
         BASE_FEE,
     );
     let receipt = send_raw(&url, &raw).await;
-    let looper = receipt["contractAddress"].as_str().expect("address").to_string();
+    let looper = receipt["contractAddress"]
+        .as_str()
+        .expect("address")
+        .to_string();
     // 700k rounds of 40 gas: 28M gas per simulation, two dozen simulations in the binary search.
     let rounds = format!("0x{:064x}", 700_000u64);
     let call = json!({ "from": DEV_ACCOUNT, "to": looper, "data": rounds });
@@ -136,12 +139,15 @@ async fn allocation_caps_on_fee_history_mining_snapshots() {
     let batch: Vec<Value> = (0..11)
         .map(|i| json!({ "jsonrpc": "2.0", "id": i, "method": "evm_mine", "params": [{ "blocks": 1000 }] }))
         .collect();
-    let out: Value = serde_json::from_str(&post_text(&url, &json!(batch).to_string()).await)
-        .expect("json");
+    let out: Value =
+        serde_json::from_str(&post_text(&url, &json!(batch).to_string()).await).expect("json");
     let out = out.as_array().expect("batch");
     assert!(out[..10].iter().all(|r| r["result"] == "0x0"), "{out:?}");
     assert_eq!(out[10]["error"]["code"], -32602);
-    assert_eq!(qty(&rpc_ok(&url, "eth_blockNumber", json!([])).await), 10_000);
+    assert_eq!(
+        qty(&rpc_ok(&url, "eth_blockNumber", json!([])).await),
+        10_000
+    );
 
     // evm_snapshot: at most 1024 kept; reverting to the first frees them all.
     let snapshots = |ids: std::ops::Range<u64>| {
@@ -159,7 +165,10 @@ async fn allocation_caps_on_fee_history_mining_snapshots() {
     }
     let err = rpc_err(&url, "evm_snapshot", json!([])).await;
     assert_eq!(err["code"], -32000);
-    assert!(err["message"].as_str().unwrap().contains("too many snapshots"));
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("too many snapshots"));
     assert_eq!(rpc_ok(&url, "evm_revert", json!(["0x1"])).await, true);
     rpc_ok(&url, "evm_snapshot", json!([])).await;
     node.stop().await;

@@ -164,12 +164,7 @@ async fn reverts_use_geths_error_shape_and_estimate_is_minimal() {
     // Unknown selector: a revert without data is geth's and Nitro's -32000 with no data field
     // (code 3 and `data` are for reverts that carry data).
     for method in ["eth_call", "eth_estimateGas"] {
-        let empty = rpc_err(
-            &url,
-            method,
-            json!([{ "to": store, "data": "0x12345678" }]),
-        )
-        .await;
+        let empty = rpc_err(&url, method, json!([{ "to": store, "data": "0x12345678" }])).await;
         assert_eq!(empty["code"], -32000, "{method}: {empty}");
         assert_eq!(empty["message"], "execution reverted");
         assert!(empty.get("data").is_none(), "{method}: {empty}");

@@ -36,11 +36,19 @@ async fn p256verify_answers_the_standard_vectors() {
     let url = node.url().to_string();
     for input in VALID {
         let call = json!({ "to": P256VERIFY, "data": format!("0x{input}") });
-        assert_eq!(rpc_ok(&url, "eth_call", json!([call])).await, ONE, "{input}");
+        assert_eq!(
+            rpc_ok(&url, "eth_call", json!([call])).await,
+            ONE,
+            "{input}"
+        );
     }
     for input in INVALID {
         let call = json!({ "to": P256VERIFY, "data": format!("0x{input}") });
-        assert_eq!(rpc_ok(&url, "eth_call", json!([call])).await, "0x", "{input}");
+        assert_eq!(
+            rpc_ok(&url, "eth_call", json!([call])).await,
+            "0x",
+            "{input}"
+        );
     }
     // A transaction to the precompile pays its 3,450 gas on top of the intrinsic gas.
     let input: Bytes = hex::decode(VALID[0]).expect("hex").into();

@@ -100,7 +100,10 @@ async fn plain_estimates_of_time_dependent_transactions_succeed_a_second_later()
         let latest = qty(&rpc_ok(&url, "eth_estimateGas", json!([call, "latest"])).await);
         assert_eq!(plain, pending, "round {round}: no block = pending");
         // At the head's timestamp the slot already holds it: no SSTORE, ≈ 5k less.
-        assert!(plain >= latest + 2_900, "round {round}: {plain} vs {latest}");
+        assert!(
+            plain >= latest + 2_900,
+            "round {round}: {plain} vs {latest}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
         // The "latest" estimate runs out of gas when mined; the plain one succeeds exactly.
         let short = send_with_gas(&url, twap, latest).await;
@@ -129,7 +132,10 @@ async fn calls_see_the_pending_block_and_latest_sees_the_head() {
     let (number, ts) = head(&url).await;
     let (n, t) = words(&rpc_ok(&url, "eth_call", json!([call])).await);
     assert_eq!(n, number + 1, "next block number");
-    assert!(t >= ts + 3600, "the clock after time travel: {t} vs head {ts}");
+    assert!(
+        t >= ts + 3600,
+        "the clock after time travel: {t} vs head {ts}"
+    );
     assert_eq!(
         words(&rpc_ok(&url, "eth_call", json!([call, "latest"])).await),
         (number, ts),

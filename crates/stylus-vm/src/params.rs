@@ -127,7 +127,11 @@ impl StylusParams {
             expiry_days: 365,
             keepalive_days: 31,
             block_cache_size: 32,
-            max_wasm_size: if version >= 60 { 256 * 1024 } else { 128 * 1024 },
+            max_wasm_size: if version >= 60 {
+                256 * 1024
+            } else {
+                128 * 1024
+            },
             max_code_size: 24_576,
             debug_mode: true,
             activation_fixed_gas: 1_659_168,

@@ -21,7 +21,10 @@ fn word(chain: &mut Chain, to: revm::primitives::Address, sig: &str) -> U256 {
 #[test]
 fn versions_and_their_parameters() {
     assert_eq!(DEFAULT_ARBOS_VERSION, 51);
-    assert_eq!(StylusParams::default(), StylusParams::for_arbos(51).unwrap());
+    assert_eq!(
+        StylusParams::default(),
+        StylusParams::for_arbos(51).unwrap()
+    );
     assert!(StylusParams::for_arbos(41).is_none());
     assert!(StylusParams::for_arbos(61).is_none());
     // (ArbOS, Stylus version, max stack depth, min init gas, max wasm KiB)
@@ -42,7 +45,10 @@ fn versions_and_their_parameters() {
             word(&mut c, ARB_SYS, "arbOSVersion()"),
             U256::from(55 + arbos)
         );
-        assert_eq!(word(&mut c, ARB_WASM, "stylusVersion()"), U256::from(stylus));
+        assert_eq!(
+            word(&mut c, ARB_WASM, "stylusVersion()"),
+            U256::from(stylus)
+        );
         assert_eq!(word(&mut c, ARB_WASM, "maxStackDepth()"), U256::from(depth));
         assert_eq!(word(&mut c, ARB_WASM, "minInitGas()"), U256::from(init));
         assert_eq!(c.runtime.params.max_wasm_size, wasm_kib * 1024);

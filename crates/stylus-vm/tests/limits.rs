@@ -98,7 +98,10 @@ fn the_module_cache_is_bounded_by_size_and_evicts_the_least_recently_used() {
     let hash = |n: u32| revm::primitives::keccak256(numbered(n));
     assert!(runtime.is_cached(&hash(0)) && runtime.is_cached(&hash(2)));
     assert!(runtime.is_cached(&hash(3)));
-    assert!(!runtime.is_cached(&hash(1)), "the least recently used program left");
+    assert!(
+        !runtime.is_cached(&hash(1)),
+        "the least recently used program left"
+    );
     // Evicted programs still run (compiled again on demand) and give the same results.
     for p in programs.iter().chain([&p3]) {
         assert!(chain.call(*p, &[]).is_success());
@@ -112,7 +115,10 @@ fn the_module_cache_is_bounded_by_size_and_evicts_the_least_recently_used() {
     }
     assert!(runtime.cache_stats().generations >= 2);
     for p in programs.iter().chain([&p3]) {
-        assert!(chain.call(*p, &[]).is_success(), "runs after the engine change");
+        assert!(
+            chain.call(*p, &[]).is_success(),
+            "runs after the engine change"
+        );
     }
 }
 

@@ -65,11 +65,7 @@ fn block_id(params: &Params, i: usize) -> Result<BlockId, RpcError> {
 }
 
 /// Block parameter `i`, or `default` when it is missing or null.
-fn block_id_or(
-    params: &Params,
-    i: usize,
-    default: BlockNumberOrTag,
-) -> Result<BlockId, RpcError> {
+fn block_id_or(params: &Params, i: usize, default: BlockNumberOrTag) -> Result<BlockId, RpcError> {
     Ok(params
         .optional::<BlockId>(i, "block")?
         .unwrap_or(BlockId::Number(default)))

@@ -58,7 +58,10 @@ impl RpcContext {
 fn response(id: &str, result: Result<Value, RpcError>) -> String {
     match result {
         Ok(result) => format!(r#"{{"jsonrpc":"2.0","id":{id},"result":{result}}}"#),
-        Err(error) => format!(r#"{{"jsonrpc":"2.0","id":{id},"error":{}}}"#, error.to_json()),
+        Err(error) => format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"error":{}}}"#,
+            error.to_json()
+        ),
     }
 }
 
@@ -131,18 +134,28 @@ fn raw_id(request: &RawValue) -> Option<String> {
 /// Handles one request object.
 fn handle_request(ctx: &RpcContext, request: &RawValue, budget: &BodyBudget) -> String {
     let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(request.get()) else {
-        return error_response("null", code::INVALID_REQUEST, "invalid request: not an object");
+        return error_response(
+            "null",
+            code::INVALID_REQUEST,
+            "invalid request: not an object",
+        );
     };
     let id = match obj.remove("id") {
         None | Some(Value::Null) => "null".to_string(),
         Some(Value::Number(_) | Value::String(_)) => match raw_id(request) {
             Some(id) => id,
-            None => return error_response("null", code::INVALID_REQUEST, "invalid request: bad id"),
+            None => {
+                return error_response("null", code::INVALID_REQUEST, "invalid request: bad id")
+            }
         },
         Some(_) => return error_response("null", code::INVALID_REQUEST, "invalid request: bad id"),
     };
     let Some(Value::String(method)) = obj.remove("method") else {
-        return error_response(&id, code::INVALID_REQUEST, "invalid request: missing method");
+        return error_response(
+            &id,
+            code::INVALID_REQUEST,
+            "invalid request: missing method",
+        );
     };
     let result = Params::parse(obj.remove("params"))
         .and_then(|params| methods::dispatch(ctx, &method, &params, budget));
@@ -157,7 +170,10 @@ mod tests {
     fn raw_ids_come_back_verbatim() {
         let big = r#"{"id":123456789012345678901234567890,"method":"x"}"#;
         let raw: &RawValue = serde_json::from_str(big).expect("json");
-        assert_eq!(raw_id(raw).as_deref(), Some("123456789012345678901234567890"));
+        assert_eq!(
+            raw_id(raw).as_deref(),
+            Some("123456789012345678901234567890")
+        );
         let s: &RawValue = serde_json::from_str(r#"{"id":"a\"b"}"#).expect("json");
         assert_eq!(raw_id(s).as_deref(), Some(r#""a\"b""#));
         let bad: &RawValue = serde_json::from_str(r#"{"id":[1]}"#).expect("json");
