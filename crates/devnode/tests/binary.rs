@@ -20,6 +20,12 @@ async fn binary_serves_json_rpc() {
             &format!("{funded}:3"),
             "--block-time-ms",
             "250",
+            "--arbos",
+            "59",
+            "--evm-timeout-ms",
+            "3000",
+            "--max-connections",
+            "8",
         ])
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
@@ -37,6 +43,16 @@ async fn binary_serves_json_rpc() {
         .find(|w| w.starts_with("http://"))
         .expect("URL in the startup line")
         .to_string();
+    assert!(first.contains("ArbOS 59"), "{first}");
+    // ArbSys.arbOSVersion() = 55 + 59.
+    let version = rpc_ok(
+        &url,
+        "eth_call",
+        json!([{ "to": "0x0000000000000000000000000000000000000064", "data": "0x051038f2" }]),
+    )
+    .await;
+    let word = version.as_str().expect("hex word");
+    assert_eq!(u64::from_str_radix(&word[word.len() - 16..], 16), Ok(114));
     assert_eq!(rpc_ok(&url, "eth_chainId", json!([])).await, "0x64aba");
     assert_eq!(
         rpc_ok(&url, "eth_getBalance", json!([funded, "latest"])).await,
@@ -58,4 +74,11 @@ async fn binary_rejects_bad_flags() {
         .expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad address"));
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_stylus-devnode"))
+        .args(["--port", "0", "--arbos", "41"])
+        .output()
+        .await
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("41"));
 }
