@@ -296,3 +296,39 @@ async fn minor_fidelity_items() {
     assert_eq!(rpc_ok(&url, "eth_chainId", json!([])).await, "0x64aba");
     node.stop().await;
 }
+
+#[tokio::test]
+async fn batch_responses_stop_growing_at_25_mb() {
+    let node = start().await;
+    let url = node.url().to_string();
+    // A 24,576-byte contract (zeros): PUSH2 0x6000 PUSH0 RETURN.
+    let raw = eip1559(
+        &dev_signer(),
+        CHAIN_ID,
+        0,
+        TxKind::Create,
+        U256::ZERO,
+        vec![0x61, 0x60, 0x00, 0x5f, 0xf3].into(),
+        10_000_000,
+        BASE_FEE,
+    );
+    let receipt = send_raw(&url, &raw).await;
+    assert_eq!(receipt["status"], "0x1", "{receipt}");
+    let big = receipt["contractAddress"].clone();
+    // 1000 × ≈ 49 KB of hex would be ≈ 49 MB.
+    let batch: Vec<Value> = (0..1000)
+        .map(|i| json!({ "jsonrpc": "2.0", "id": i, "method": "eth_getCode", "params": [big, "latest"] }))
+        .collect();
+    let text = post_text(&url, &json!(batch).to_string()).await;
+    assert!(text.len() < 26_000_000, "{} bytes", text.len());
+    let out: Value = serde_json::from_str(&text).expect("json");
+    let out = out.as_array().expect("batch");
+    assert_eq!(out.len(), 1000, "every request is answered");
+    let full = out.iter().filter(|r| r.get("result").is_some()).count();
+    assert!((500..=520).contains(&full), "{full} full answers");
+    let last = &out[999];
+    assert_eq!(last["id"], 999);
+    assert_eq!(last["error"]["code"], -32003);
+    assert_eq!(last["error"]["message"], "response too large");
+    node.stop().await;
+}
