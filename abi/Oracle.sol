@@ -33,6 +33,12 @@ interface IPriceOracle  {
 
     function liquidationPrice(address collection, uint256 token_id) external view returns (uint256, uint8);
 
+    function params(address collection) external view returns (uint8, uint64, uint16, uint64, uint16, uint64, uint8);
+
+    function sources(address collection) external view returns (address[] memory);
+
+    function multiplier(address collection, uint256 token_id) external view returns (uint32, uint64, uint64);
+
     error OracleUnauthorizedReporter(address, address);
 
     error OracleBadPrice(address, uint256);
@@ -54,6 +60,12 @@ interface IPriceOracle  {
     error OracleFeedUnreadable(address);
 
     error OracleBadMultiplier(uint32, uint64);
+
+    error OracleDuplicateCollection(address);
+
+    error OracleMultiplierStepTooLarge(uint32, uint32);
+
+    error OracleMultiplierTooSoon(uint64);
 
     error OracleMath();
 

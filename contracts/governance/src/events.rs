@@ -76,7 +76,7 @@ sol! {
     #[derive(Debug)]
     event Revoked(uint256 indexed id, address indexed owner, uint256 approvals);
     /// Approvals reached the threshold at `reachedAt`; the timelock runs until `executableAt`
-    /// (computed with the delay in force now; a later delay change moves it).
+    /// (computed with the delay in force now and fixed: a later delay change does not move it).
     #[derive(Debug)]
     event ThresholdReached(uint256 indexed id, uint64 reachedAt, uint64 executableAt);
     /// A revoke dropped approvals below the threshold: the timelock clock was reset.

@@ -189,8 +189,8 @@ impl Governance {
             &[Revoked::SIGNATURE_HASH, id.word(), owner.word()],
             &[approvals.word()],
         );
-        if approvals < self.threshold_internal() && self.reached_at(id) != 0 {
-            self.proposals.setter(id).reached_at.set(U64::ZERO);
+        if approvals < self.threshold_internal() && self.executable_at_internal(id) != 0 {
+            self.proposals.setter(id).executable_at.set(U64::ZERO);
             emit(self.vm(), &[TimelockReset::SIGNATURE_HASH, id.word()], &[]);
         }
         Ok(())
@@ -375,8 +375,9 @@ impl Governance {
     }
 
     /// Proposal `id` as `(proposer, target, value, data, proposedAt, executableAt, approvals,
-    /// state)`: `executableAt` = time the threshold was reached + the current delay (0 while
-    /// below the threshold; the window closes `EXPIRY_WINDOW` later); `approvals` counts
+    /// state)`: `executableAt` = time the threshold was reached + the delay in force at that
+    /// moment, fixed then (0 while below the threshold; the window closes `EXPIRY_WINDOW`
+    /// later); `approvals` counts
     /// current owners only; `state` is 0 Pending, 1 Queued (timelock running), 2 Ready,
     /// 3 Expired, 4 Executed, 5 Cancelled.
     #[allow(clippy::type_complexity)]
@@ -455,15 +456,9 @@ impl Governance {
         self.delay.get().as_limbs()[0]
     }
 
-    fn reached_at(&self, id: U256) -> u64 {
-        self.proposals.getter(id).reached_at.get().as_limbs()[0]
-    }
-
+    /// The proposal's ETA, fixed when its clock started (0 while no clock runs).
     fn executable_at_internal(&self, id: U256) -> u64 {
-        match self.reached_at(id) {
-            0 => 0,
-            t => t.saturating_add(self.delay_internal()),
-        }
+        self.proposals.getter(id).executable_at.get().as_limbs()[0]
     }
 
     fn require_exists(&self, id: U256) -> Result<(), Error> {
@@ -483,7 +478,8 @@ impl Governance {
         if status == STATUS_CANCELLED {
             return Ok(Phase::Cancelled);
         }
-        if self.reached_at(id) == 0 || self.approval_count_internal(id) < self.threshold_internal()
+        if self.executable_at_internal(id) == 0
+            || self.approval_count_internal(id) < self.threshold_internal()
         {
             return Ok(Phase::Pending);
         }
@@ -550,10 +546,16 @@ impl Governance {
             &[approvals.word()],
         );
         let threshold = self.threshold_internal();
-        if approvals >= threshold && (before < threshold || self.reached_at(id) == 0) {
+        if approvals >= threshold && (before < threshold || self.executable_at_internal(id) == 0)
+        {
+            // The ETA is fixed now, with the delay in force now: a later `setDelay` (lower or
+            // higher) never moves a proposal that is already queued.
             let now = clock::now(self.vm());
-            self.proposals.setter(id).reached_at.set(U64::from(now));
             let executable_at = now.saturating_add(self.delay_internal());
+            self.proposals
+                .setter(id)
+                .executable_at
+                .set(U64::from(executable_at));
             emit(
                 self.vm(),
                 &[ThresholdReached::SIGNATURE_HASH, id.word()],

@@ -31,8 +31,10 @@ pub struct Proposal {
     pub data: StorageVec<StorageB256>,
     /// Block time of `propose`.
     pub proposed_at: StorageU64,
-    /// Block time at which approvals last reached the threshold; 0 while below it.
-    pub reached_at: StorageU64,
+    /// When the proposal becomes executable: fixed when approvals last reached the threshold
+    /// (that time + the delay in force then), so a later delay change never moves it; 0 while
+    /// no timelock clock runs.
+    pub executable_at: StorageU64,
     /// One of the `STATUS_*` constants.
     pub status: StorageU64,
 }

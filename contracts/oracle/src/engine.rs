@@ -18,6 +18,38 @@ pub(crate) fn effective_multiplier(bps: u32, expires_at: u64, now: u64) -> u32 {
 }
 
 impl PriceOracle {
+    /// Fails with `OwnableUnauthorizedAccount(caller)` unless the caller is the owner.
+    pub(crate) fn only_owner(&self) -> Result<(), Error> {
+        let account = self.vm().msg_sender();
+        if account != self.owner.get() {
+            return Err(Error::UnauthorizedAccount(OwnableUnauthorizedAccount {
+                account,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Stores `new_owner` (not zero: `OwnableInvalidOwner(0)`) and emits
+    /// `OwnershipTransferred`.
+    pub(crate) fn set_owner(&mut self, new_owner: Address) -> Result<(), Error> {
+        if new_owner.is_zero() {
+            return Err(Error::InvalidOwner(OwnableInvalidOwner {
+                owner: Address::ZERO,
+            }));
+        }
+        let previous = self.owner.get();
+        self.owner.set(new_owner);
+        self.emit(
+            &[
+                OwnershipTransferred::SIGNATURE_HASH,
+                topic(previous),
+                topic(new_owner),
+            ],
+            &[],
+        );
+        Ok(())
+    }
+
     /// Emits an event given its topics (signature hash first) and data words.
     pub(crate) fn emit(&self, topics: &[B256], data: &[U256]) {
         self.vm()
@@ -100,7 +132,7 @@ impl PriceOracle {
         k: u8,
         feed_decimals: u8,
     ) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         if source.is_zero() || collection.is_zero() {
             return Err(Error::ZeroAddress(OracleZeroAddress {}));
         }
@@ -163,10 +195,14 @@ impl PriceOracle {
         let mut c = self.collections.setter(collection);
         let mut s = c.sources.setter(reporter);
         let mut meta = SourceMeta::unpack(s.meta.get());
-        let accepted = s.price.get();
+        let (accepted, anchor) = packed::unpack_pair(s.price.get());
+        let (pending, episode) = packed::unpack_pair(s.pending.get());
+        let (reference, reference_at) =
+            jump::reference(accepted, anchor, meta.anchor_at, now, p.confirm_delay);
         let decision = jump::decide(
-            accepted,
-            s.pending.get(),
+            reference,
+            pending,
+            episode,
             meta.pending_since,
             price,
             now,
@@ -175,12 +211,20 @@ impl PriceOracle {
         );
         match decision {
             Decision::Accept | Decision::Confirm => {
-                s.price.set(price);
+                // A confirmed jump, or the first price, anchors a new band period.
+                let (anchor, anchor_at) =
+                    if decision == Decision::Confirm || reference.is_zero() {
+                        (price, now)
+                    } else {
+                        (reference, reference_at)
+                    };
+                s.price.set(packed::pack_pair(price, anchor));
                 s.pending.set(U256::ZERO);
                 meta = SourceMeta {
                     updated_at: now,
                     pending_since: 0,
                     pending_at: 0,
+                    anchor_at,
                     ..meta
                 };
                 s.meta.set(meta.pack());
@@ -204,8 +248,8 @@ impl PriceOracle {
                     );
                 }
             }
-            Decision::Hold { since } => {
-                s.pending.set(price);
+            Decision::Hold { since, episode } => {
+                s.pending.set(packed::pack_pair(price, episode));
                 meta = SourceMeta {
                     pending_since: since,
                     pending_at: now,
@@ -248,11 +292,11 @@ impl PriceOracle {
             };
         }
         let accepted = Observation {
-            price: s.price.get(),
+            price: packed::unpack_pair(s.price.get()).0,
             time: meta.updated_at,
         };
         let pending = Observation {
-            price: s.pending.get(),
+            price: packed::unpack_pair(s.pending.get()).0,
             time: meta.pending_at,
         };
         if pending.price.is_zero() {
@@ -391,6 +435,16 @@ impl PriceOracle {
 
     pub(crate) fn raw_multiplier(&self, collection: Address, token_id: U256) -> (u32, u64) {
         packed::unpack_multiplier(
+            self.collections
+                .getter(collection)
+                .multipliers
+                .get(token_id),
+        )
+    }
+
+    /// When the token's multiplier was last set (0 = never).
+    pub(crate) fn multiplier_changed_at(&self, collection: Address, token_id: U256) -> u64 {
+        packed::multiplier_changed_at(
             self.collections
                 .getter(collection)
                 .multipliers

@@ -45,9 +45,18 @@ sol! {
     /// A feed whose `decimals()` reverted or exceeds 36.
     #[derive(Debug)]
     error OracleFeedUnreadable(address feed);
-    /// A multiplier outside 1..=30_000 bps, or an expiry not in (now, now + 365 days].
+    /// A multiplier outside 1..=20_000 bps, or an expiry not in (now, now + 365 days].
     #[derive(Debug)]
     error OracleBadMultiplier(uint32 bps, uint64 expiresAt);
+    /// `postPrices` names `collection` more than once.
+    #[derive(Debug)]
+    error OracleDuplicateCollection(address collection);
+    /// A multiplier raise of more than 2_500 bps over the one in force (`fromBps`).
+    #[derive(Debug)]
+    error OracleMultiplierStepTooLarge(uint32 fromBps, uint32 toBps);
+    /// A multiplier raise less than a day after the token's previous change.
+    #[derive(Debug)]
+    error OracleMultiplierTooSoon(uint64 nextChangeAt);
     /// An arithmetic overflow (unreachable with prices ≤ 2^128 − 1).
     #[derive(Debug)]
     error OracleMath();
@@ -109,6 +118,12 @@ pub enum Error {
     FeedUnreadable(OracleFeedUnreadable),
     /// See [`OracleBadMultiplier`].
     BadMultiplier(OracleBadMultiplier),
+    /// See [`OracleDuplicateCollection`].
+    DuplicateCollection(OracleDuplicateCollection),
+    /// See [`OracleMultiplierStepTooLarge`].
+    MultiplierStepTooLarge(OracleMultiplierStepTooLarge),
+    /// See [`OracleMultiplierTooSoon`].
+    MultiplierTooSoon(OracleMultiplierTooSoon),
     /// See [`OracleMath`].
     Math(OracleMath),
     /// The caller is not the owner (OpenZeppelin `Ownable`).
@@ -160,6 +175,18 @@ impl From<Error> for Vec<u8> {
             Error::BadMultiplier(x) => error_data(
                 OracleBadMultiplier::SELECTOR,
                 &[num(x.bps.into()), num(x.expiresAt)],
+            ),
+            Error::DuplicateCollection(x) => error_data(
+                OracleDuplicateCollection::SELECTOR,
+                &[addr(x.collection)],
+            ),
+            Error::MultiplierStepTooLarge(x) => error_data(
+                OracleMultiplierStepTooLarge::SELECTOR,
+                &[num(x.fromBps.into()), num(x.toBps.into())],
+            ),
+            Error::MultiplierTooSoon(x) => error_data(
+                OracleMultiplierTooSoon::SELECTOR,
+                &[num(x.nextChangeAt)],
             ),
             Error::Math(_) => error_data(OracleMath::SELECTOR, &[]),
             Error::UnauthorizedAccount(x) => error_data(
@@ -270,6 +297,25 @@ mod tests {
                     expiresAt: 99,
                 }
                 .abi_encode(),
+            ),
+            (
+                Error::DuplicateCollection(OracleDuplicateCollection { collection: a }),
+                OracleDuplicateCollection { collection: a }.abi_encode(),
+            ),
+            (
+                Error::MultiplierStepTooLarge(OracleMultiplierStepTooLarge {
+                    fromBps: 10_000,
+                    toBps: 12_501,
+                }),
+                OracleMultiplierStepTooLarge {
+                    fromBps: 10_000,
+                    toBps: 12_501,
+                }
+                .abi_encode(),
+            ),
+            (
+                Error::MultiplierTooSoon(OracleMultiplierTooSoon { nextChangeAt: 77 }),
+                OracleMultiplierTooSoon { nextChangeAt: 77 }.abi_encode(),
             ),
             (Error::Math(OracleMath {}), OracleMath {}.abi_encode()),
             (

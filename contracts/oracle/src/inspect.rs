@@ -25,52 +25,34 @@ impl PriceOracle {
         ))
     }
 
-    /// `(minSources, maxAge, maxJumpBps, confirmDelay, maxSpreadBps, twapWindow, decimals)`
-    /// (the defaults until set).
-    pub fn params(&self, collection: Address) -> (u8, u64, u16, u64, u16, u64, u8) {
-        let p = self.params_of(collection);
-        (
-            p.min_sources,
-            p.max_age,
-            p.max_jump_bps,
-            p.confirm_delay,
-            p.max_spread_bps,
-            p.twap_window,
-            p.decimals,
-        )
-    }
-
-    /// The collection's sources, in storage order.
-    pub fn sources(&self, collection: Address) -> Vec<Address> {
-        let c = self.collections.getter(collection);
-        (0..self.source_count(collection))
-            .filter_map(|i| c.source_list.get(i))
-            .collect()
-    }
-
-    /// `(kind, price, updatedAt, pending, pendingSince)` of one source (reporter values;
-    /// feeds are read live).
-    pub fn source(&self, collection: Address, source: Address) -> (u8, U256, u64, U256, u64) {
+    /// `(kind, price, updatedAt, pending, pendingSince, anchor, anchorAt)` of one source
+    /// (reporter values; feeds are read live): the accepted and held-back prices and the jump
+    /// breaker's band anchor and the start of its period.
+    #[allow(clippy::type_complexity)]
+    pub fn source(
+        &self,
+        collection: Address,
+        source: Address,
+    ) -> (u8, U256, u64, U256, u64, U256, u64) {
         let c = self.collections.getter(collection);
         let s = c.sources.getter(source);
         let m = SourceMeta::unpack(s.meta.get());
+        let (price, anchor) = packed::unpack_pair(s.price.get());
         (
             m.kind,
-            s.price.get(),
+            price,
             m.updated_at,
-            s.pending.get(),
+            packed::unpack_pair(s.pending.get()).0,
             m.pending_since,
+            anchor,
+            m.anchor_at,
         )
     }
 
-    /// `(bps, expiresAt, effectiveBps)` of a token's multiplier.
-    pub fn multiplier(&self, collection: Address, token_id: U256) -> (u32, u64, u32) {
+    /// The multiplier in force for a token now (bps; 10_000 once expired or never set).
+    pub fn effective_multiplier(&self, collection: Address, token_id: U256) -> u32 {
         let (bps, expires_at) = self.raw_multiplier(collection, token_id);
-        (
-            bps,
-            expires_at,
-            effective_multiplier(bps, expires_at, self.now()),
-        )
+        effective_multiplier(bps, expires_at, self.now())
     }
 
     /// `(feed, grace, up)`: the sequencer-uptime feed, its grace period and the gate now.

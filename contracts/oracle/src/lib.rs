@@ -43,7 +43,9 @@ mod tests;
 use abi::{num, topic};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
-use openzeppelin_stylus::access::ownable::Ownable;
+use openzeppelin_stylus::access::ownable::{
+    OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
+};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageArray, StorageMap, StorageU256},
@@ -74,8 +76,13 @@ pub mod kind {
 pub const FEED_CALL_GAS: u64 = 100_000;
 /// Most `(collection, price)` pairs one `postPrices` call may carry.
 pub const MAX_BATCH: usize = 32;
-/// Largest rarity multiplier, in bps (3×).
-pub const MAX_MULTIPLIER_BPS: u32 = 30_000;
+/// Largest rarity multiplier, in bps (2×; the low end of the 2–3× cap the research names,
+/// after JPEG'd's PIP-58 losses on boosted values; see docs/contracts/oracle.md).
+pub const MAX_MULTIPLIER_BPS: u32 = 20_000;
+/// Largest raise of a token's multiplier in one change, in bps (0.25×).
+pub const MAX_MULTIPLIER_STEP_BPS: u32 = 2_500;
+/// Shortest time between a token's multiplier change and a following raise (1 day).
+pub const MIN_MULTIPLIER_INTERVAL: u64 = 86_400;
 /// Farthest a multiplier's expiry may lie in the future (365 days).
 pub const MAX_MULTIPLIER_TTL: u64 = 365 * 86_400;
 /// The neutral multiplier (1×).
@@ -116,7 +123,10 @@ pub struct CollectionState {
 #[entrypoint]
 #[storage]
 pub struct PriceOracle {
-    ownable: Ownable,
+    /// The owner (Governance after deployment), with OpenZeppelin `Ownable`'s ABI, errors and
+    /// event; kept here (not OZ's `Ownable`) so its event goes through the oracle's one log
+    /// encoder instead of the SDK's typed `log`.
+    owner: StorageAddress,
     sequencer_feed: StorageAddress,
     sequencer_grace: StorageU256,
     collections: StorageMap<Address, CollectionState>,
@@ -127,19 +137,19 @@ impl PriceOracle {
     /// Sets the owner (Governance after deployment).
     #[constructor]
     pub fn constructor(&mut self, owner: Address) -> Result<(), Error> {
-        self.ownable.constructor(owner)?;
-        Ok(())
+        self.set_owner(owner)
     }
 
     /// The owner (OpenZeppelin `Ownable`).
     pub fn owner(&self) -> Address {
-        self.ownable.owner()
+        self.owner.get()
     }
 
     /// Owner only: hands ownership to `new_owner` (not zero). There is deliberately no
     /// `renounceOwnership`: an ownerless oracle could never be reconfigured.
     pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        Ok(self.ownable.transfer_ownership(new_owner)?)
+        self.only_owner()?;
+        self.set_owner(new_owner)
     }
 
     // ------------------------------------------------------------------ governance
@@ -153,7 +163,7 @@ impl PriceOracle {
     /// Owner only: adds a pull feed for `collection`; reads `decimals()` once (≤ 36), so the
     /// feed must answer now.
     pub fn add_feed(&mut self, collection: Address, feed: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         if feed.is_zero() {
             return Err(Error::ZeroAddress(OracleZeroAddress {}));
         }
@@ -167,7 +177,7 @@ impl PriceOracle {
 
     /// Owner only: removes a source (its stored values are erased).
     pub fn remove_source(&mut self, collection: Address, source: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         if self.kind_of(collection, source) == kind::NONE {
             return Err(Error::UnknownSource(OracleUnknownSource {
                 collection,
@@ -209,7 +219,7 @@ impl PriceOracle {
     /// 208–223 `maxJumpBps`, 224–239 `maxSpreadBps`, 240–255 zero. Each must lie within its hard
     /// bounds; the quote decimals cannot change once the collection has TWAP history.
     pub fn set_params(&mut self, collection: Address, params: U256) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         let p = packed::params_from_word(params).ok_or(Error::ParamOutOfBounds(
             OracleParamOutOfBounds {
                 param: params::index::RESERVED,
@@ -226,8 +236,10 @@ impl PriceOracle {
         Ok(())
     }
 
-    /// Owner only: sets token `token_id`'s multiplier to `bps` (1..=30_000; 10_000 = 1×)
+    /// Owner only: sets token `token_id`'s multiplier to `bps` (1..=20_000; 10_000 = 1×)
     /// until `expires_at` (after now, at most 365 days ahead). After expiry it is 1×.
+    /// A raise over the multiplier in force is at most 2_500 bps and needs a day since the
+    /// token's previous change; lowering (or extending at the same bps) is never held up.
     pub fn set_multiplier(
         &mut self,
         collection: Address,
@@ -235,7 +247,7 @@ impl PriceOracle {
         bps: u32,
         expires_at: u64,
     ) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         let now = self.now();
         if bps == 0
             || bps > MAX_MULTIPLIER_BPS
@@ -247,10 +259,27 @@ impl PriceOracle {
                 expiresAt: expires_at,
             }));
         }
+        let (old_bps, old_expiry) = self.raw_multiplier(collection, token_id);
+        let current = effective_multiplier(old_bps, old_expiry, now);
+        if bps > current {
+            if bps - current > MAX_MULTIPLIER_STEP_BPS {
+                return Err(Error::MultiplierStepTooLarge(OracleMultiplierStepTooLarge {
+                    fromBps: current,
+                    toBps: bps,
+                }));
+            }
+            let changed_at = self.multiplier_changed_at(collection, token_id);
+            let next = changed_at.saturating_add(MIN_MULTIPLIER_INTERVAL);
+            if changed_at != 0 && now < next {
+                return Err(Error::MultiplierTooSoon(OracleMultiplierTooSoon {
+                    nextChangeAt: next,
+                }));
+            }
+        }
         let mut c = self.collections.setter(collection);
         c.multipliers
             .setter(token_id)
-            .set(packed::pack_multiplier(bps, expires_at));
+            .set(packed::pack_multiplier(bps, expires_at, now));
         self.emit(
             &[
                 MultiplierSet::SIGNATURE_HASH,
@@ -265,7 +294,7 @@ impl PriceOracle {
     /// Owner only: sets the L2 sequencer-uptime feed (zero disables the gate) and its grace
     /// period (60..=86_400 s).
     pub fn set_sequencer_feed(&mut self, feed: Address, grace: U256) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         let (lo, hi) = SEQUENCER_GRACE_BOUNDS;
         if grace < num(lo) || grace > num(hi) {
             return Err(Error::ParamOutOfBounds(OracleParamOutOfBounds {
@@ -285,7 +314,8 @@ impl PriceOracle {
         self.post_one(collection, price)
     }
 
-    /// A reporter posts several prices at once; all-or-nothing, at most 32 pairs.
+    /// A reporter posts several prices at once; all-or-nothing, at most 32 pairs, each
+    /// collection at most once.
     pub fn post_prices(
         &mut self,
         collections: Vec<Address>,
@@ -299,7 +329,12 @@ impl PriceOracle {
         }
         // Every pair is checked before any is applied: a bad pair leaves no partial effect.
         let reporter = self.vm().msg_sender();
-        for (collection, price) in collections.iter().zip(&prices) {
+        for (i, (collection, price)) in collections.iter().zip(&prices).enumerate() {
+            if collections.iter().take(i).any(|c| c == collection) {
+                return Err(Error::DuplicateCollection(OracleDuplicateCollection {
+                    collection: *collection,
+                }));
+            }
             self.check_post(*collection, reporter, *price)?;
         }
         for (collection, price) in collections.into_iter().zip(prices) {
@@ -330,5 +365,42 @@ impl PriceOracle {
     ) -> Result<(U256, u8), Error> {
         let q = self.inputs(collection, token_id)?;
         Ok((q.liquidation_price().map_err(math)?, q.status()))
+    }
+
+    // ------------------------------------------------------------------ configuration views
+
+    /// A collection's parameters `(minSources, maxAge, maxJumpBps, confirmDelay,
+    /// maxSpreadBps, twapWindow, decimals)` (the defaults until set).
+    #[allow(clippy::type_complexity)]
+    pub fn params(&self, collection: Address) -> (u8, u64, u16, u64, u16, u64, u8) {
+        let p = self.params_of(collection);
+        (
+            p.min_sources,
+            p.max_age,
+            p.max_jump_bps,
+            p.confirm_delay,
+            p.max_spread_bps,
+            p.twap_window,
+            p.decimals,
+        )
+    }
+
+    /// The collection's sources (reporters and feeds), in storage order.
+    pub fn sources(&self, collection: Address) -> Vec<Address> {
+        let c = self.collections.getter(collection);
+        (0..self.source_count(collection))
+            .filter_map(|i| c.source_list.get(i))
+            .collect()
+    }
+
+    /// A token's multiplier record `(bps, expiresAt, changedAt)` as last set (zeros if never):
+    /// it applies while `now < expiresAt`; `changedAt` starts the interval before a raise.
+    pub fn multiplier(&self, collection: Address, token_id: U256) -> (u32, u64, u64) {
+        let (bps, expires_at) = self.raw_multiplier(collection, token_id);
+        (
+            bps,
+            expires_at,
+            self.multiplier_changed_at(collection, token_id),
+        )
     }
 }

@@ -61,7 +61,23 @@ pub fn unpack_params(w: U256) -> Option<Params> {
     })
 }
 
-/// A source's small fields: `[updated_at, pending_since, pending_at, kind | feed_decimals << 8]`.
+/// Two values below 2^128 in one word: `lo` in limbs 0–1, `hi` in limbs 2–3 (a reporter's
+/// `price` slot holds `accepted | anchor`, its `pending` slot `pending | episode`). The callers
+/// only store prices ≤ [`crate::scale::MAX_PRICE`], so nothing is cut off.
+pub fn pack_pair(lo: U256, hi: U256) -> U256 {
+    let [a, b, _, _] = limbs(lo);
+    let [c, d, _, _] = limbs(hi);
+    word([a, b, c, d])
+}
+
+/// `(lo, hi)` from a [`pack_pair`] word.
+pub fn unpack_pair(w: U256) -> (U256, U256) {
+    let [a, b, c, d] = limbs(w);
+    (word([a, b, 0, 0]), word([c, d, 0, 0]))
+}
+
+/// A source's small fields: `[updated_at, pending_since, pending_at, kind | feed_decimals << 8
+/// | anchor_at << 16]`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SourceMeta {
     /// When the accepted price was posted (reporters).
@@ -74,6 +90,8 @@ pub struct SourceMeta {
     pub kind: u8,
     /// A feed's `decimals()`.
     pub feed_decimals: u8,
+    /// Start of the reporter's current band period (when its anchor was set; 48 bits).
+    pub anchor_at: u64,
 }
 
 impl SourceMeta {
@@ -83,7 +101,7 @@ impl SourceMeta {
             self.updated_at,
             self.pending_since,
             self.pending_at,
-            u64::from(self.kind) | u64::from(self.feed_decimals) << 8,
+            u64::from(self.kind) | u64::from(self.feed_decimals) << 8 | self.anchor_at << 16,
         ])
     }
 
@@ -96,6 +114,7 @@ impl SourceMeta {
             pending_at,
             kind: small as u8,
             feed_decimals: (small >> 8) as u8,
+            anchor_at: small >> 16,
         }
     }
 }
@@ -124,9 +143,14 @@ pub fn unpack_checkpoint(w: U256) -> (u64, U256) {
     (time, word([c0, c1, c2, 0]))
 }
 
-/// A multiplier `[bps, expires_at, 0, 0]`.
-pub fn pack_multiplier(bps: u32, expires_at: u64) -> U256 {
-    word([u64::from(bps), expires_at, 0, 0])
+/// A multiplier `[bps, expires_at, changed_at, 0]` (`changed_at`: when it was last set).
+pub fn pack_multiplier(bps: u32, expires_at: u64, changed_at: u64) -> U256 {
+    word([u64::from(bps), expires_at, changed_at, 0])
+}
+
+/// When the multiplier in a word was last set (0 = never).
+pub fn multiplier_changed_at(w: U256) -> u64 {
+    limbs(w)[2]
 }
 
 /// `(bps, expires_at)` from a multiplier word.
@@ -160,6 +184,7 @@ mod tests {
             pending_at: 3,
             kind: 2,
             feed_decimals: 255,
+            anchor_at: (1 << 48) - 1,
         };
         assert_eq!(SourceMeta::unpack(m.pack()), m);
         assert_eq!(unpack_twap(pack_twap(5, 6, 11)), (5, 6, 11));
@@ -169,7 +194,10 @@ mod tests {
             Some((4, cum))
         );
         assert_eq!(pack_checkpoint(4, U256::from(1u64) << 192), None);
-        assert_eq!(unpack_multiplier(pack_multiplier(30_000, 99)), (30_000, 99));
+        let m = pack_multiplier(20_000, 99, 7);
+        assert_eq!((unpack_multiplier(m), multiplier_changed_at(m)), ((20_000, 99), 7));
+        let (lo, hi) = (U256::from(u128::MAX), U256::from(5u64) << 64);
+        assert_eq!(unpack_pair(pack_pair(lo, hi)), (lo, hi));
         assert_eq!(params_from_word(params_word(&edge)), Some(edge));
         assert_eq!(
             params_from_word(params_word(&DEFAULT) | (U256::from(1u64) << 240)),

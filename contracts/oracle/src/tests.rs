@@ -441,7 +441,15 @@ fn a_jump_waits_for_confirmation(
     );
     assert_eq!(
         oracle.sender(a).source(collection(), a),
-        (kind::REPORTER, u(1_000), held_at, u(1_500), held_at)
+        (
+            kind::REPORTER,
+            u(1_000),
+            held_at,
+            u(1_500),
+            held_at,
+            u(1_000),
+            held_at
+        )
     );
     clock::advance(600);
     post_all(&oracle, &rs, 1_520);
@@ -476,6 +484,100 @@ fn a_jump_waits_for_confirmation(
         liq,
         u((1_000 * DAY + 1_500 * 600 + 1_520 * 1_200) / (DAY + 1_800))
     );
+}
+
+/// M4 (issue 14): posts stepped inside the band, in one batch or one after another, cannot
+/// walk the accepted price; the band re-bases once per `confirmDelay`.
+#[motsu::test]
+fn stepped_posts_cannot_walk_the_price(oracle: Contract<PriceOracle>, owner: Address, a: Address) {
+    deploy(&oracle, owner, &[a]);
+    oracle
+        .sender(owner)
+        .set_params(collection(), pw(1, HOUR, 2_000, 1_800, 1_500, DAY, 18))
+        .expect("params");
+    seed(&oracle, &[a], 1_000);
+    // One batch repeating the collection is refused (4da50d8 took 32 steps of +19 %).
+    let err = oracle
+        .sender(a)
+        .post_prices(vec![collection(); 2], vec![u(1_190), u(1_416)])
+        .expect_err("repeated collection");
+    assert!(
+        matches!(err, Error::DuplicateCollection(OracleDuplicateCollection { collection: c }) if c == collection())
+    );
+    // Separate posts, each +19 % on the previous one, a minute apart.
+    let mut price = 1_000u64;
+    for _ in 0..10 {
+        price = price * 119 / 100;
+        clock::advance(60);
+        oracle
+            .sender(a)
+            .post_price(collection(), u(price))
+            .expect("post");
+    }
+    let (_, accepted, ..) = oracle.sender(a).source(collection(), a);
+    assert_eq!(accepted, u(1_190), "only the first step is inside the band");
+    assert!(borrow(&oracle, a).0 <= u(1_190), "the borrow side never saw the steps");
+    let (.., anchor, _) = oracle.sender(a).source(collection(), a);
+    assert_eq!(anchor, u(1_000));
+    // A new period re-bases the band on the accepted price: one more band, not more.
+    clock::advance(1_800);
+    oracle
+        .sender(a)
+        .post_price(collection(), u(1_428))
+        .expect("post");
+    let (_, accepted, .., anchor, _) = oracle.sender(a).source(collection(), a);
+    assert_eq!((accepted, anchor), (u(1_428), u(1_190)));
+    oracle
+        .sender(a)
+        .post_price(collection(), u(1_429))
+        .expect("post");
+    assert_eq!(
+        oracle.sender(a).source(collection(), a).1,
+        u(1_428),
+        "1_429 > 1_190 × 1.2 waits"
+    );
+}
+
+/// A held-back episode is judged against its first value: stepping the held-back value
+/// starts new episodes instead of walking the price that is confirmed.
+#[motsu::test]
+fn a_held_back_episode_cannot_be_walked(
+    oracle: Contract<PriceOracle>,
+    owner: Address,
+    a: Address,
+) {
+    deploy(&oracle, owner, &[a]);
+    oracle
+        .sender(owner)
+        .set_params(collection(), pw(1, HOUR, 2_000, 1_800, 1_500, DAY, 18))
+        .expect("params");
+    seed(&oracle, &[a], 1_000);
+    for p in [1_500, 1_780] {
+        oracle
+            .sender(a)
+            .post_price(collection(), u(p))
+            .expect("post");
+        clock::advance(1_000);
+    }
+    // 1_780 continued the episode of 1_500; 2_100 is within 20 % of 1_780 but not of 1_500.
+    // 4da50d8 confirmed it here (the episode began 2_000 s ago); now it starts a new one.
+    oracle
+        .sender(a)
+        .post_price(collection(), u(2_100))
+        .expect("post");
+    let (_, accepted, _, pending, since, _, _) = oracle.sender(a).source(collection(), a);
+    assert_eq!((accepted, pending, since), (u(1_000), u(2_100), now()));
+    clock::advance(1_800);
+    oracle
+        .sender(a)
+        .post_price(collection(), u(2_100))
+        .expect("post");
+    oracle.assert_emitted(&PriceConfirmed {
+        collection: collection(),
+        reporter: a,
+        price: u(2_100),
+        previous: u(1_000),
+    });
 }
 
 #[motsu::test]
@@ -593,6 +695,13 @@ fn sequencer_gate(
 
 // ------------------------------------------------------------------ multipliers
 
+fn multiplier_err(oracle: &Contract<PriceOracle>, owner: Address, bps: u32, expires_at: u64) -> Error {
+    oracle
+        .sender(owner)
+        .set_multiplier(collection(), u(7), bps, expires_at)
+        .expect_err("refused")
+}
+
 #[motsu::test]
 fn multiplier_cap_and_expiry(
     oracle: Contract<PriceOracle>,
@@ -608,94 +717,68 @@ fn multiplier_cap_and_expiry(
     let t = now();
     oracle
         .sender(owner)
-        .set_multiplier(collection(), id, 15_000, t + 1_000)
+        .set_multiplier(collection(), id, 12_500, t + 1_000)
         .expect("set");
     oracle.assert_emitted(&MultiplierSet {
         collection: collection(),
         tokenId: id,
-        bps: 15_000,
+        bps: 12_500,
         expiresAt: t + 1_000,
     });
+    assert_eq!(
+        oracle.sender(a).multiplier(collection(), id),
+        (12_500, t + 1_000, t)
+    );
     assert_eq!(
         oracle
             .sender(a)
             .borrow_price(collection(), id)
             .expect("borrow"),
-        (u(1_500), status::OK)
+        (u(1_250), status::OK)
     );
     assert_eq!(
         oracle
             .sender(a)
             .liquidation_price(collection(), id)
             .expect("liq"),
-        (u(1_500), status::OK)
+        (u(1_250), status::OK)
     );
     assert_eq!(
         borrow(&oracle, a).0,
         u(1_000),
         "other tokens are unaffected"
     );
-    oracle
-        .sender(owner)
-        .set_multiplier(collection(), id, 30_000, t + 1_000)
-        .expect("cap itself is allowed");
-    assert_eq!(
-        oracle
-            .sender(a)
-            .borrow_price(collection(), id)
-            .expect("borrow")
-            .0,
-        u(3_000)
-    );
-    let err = oracle
-        .sender(owner)
-        .set_multiplier(collection(), id, 30_001, t + 1_000)
-        .expect_err("above cap");
     assert!(matches!(
-        err,
-        Error::BadMultiplier(OracleBadMultiplier { bps: 30_001, .. })
-    ));
-    let err = oracle
-        .sender(owner)
-        .set_multiplier(collection(), id, 0, t + 1_000)
-        .expect_err("zero");
-    assert!(matches!(
-        err,
+        multiplier_err(&oracle, owner, 0, t + 1_000),
         Error::BadMultiplier(OracleBadMultiplier { bps: 0, .. })
     ));
-    let err = oracle
-        .sender(owner)
-        .set_multiplier(collection(), id, 15_000, t)
-        .expect_err("expired already");
+    assert!(matches!(
+        multiplier_err(&oracle, owner, MAX_MULTIPLIER_BPS + 1, t + 1_000),
+        Error::BadMultiplier(OracleBadMultiplier { bps: 20_001, .. })
+    ));
     assert!(
-        matches!(err, Error::BadMultiplier(OracleBadMultiplier { expiresAt, .. }) if expiresAt == t)
+        matches!(multiplier_err(&oracle, owner, 10_000, t), Error::BadMultiplier(OracleBadMultiplier { expiresAt, .. }) if expiresAt == t)
     );
     let far = t + MAX_MULTIPLIER_TTL + 1;
-    let err = oracle
-        .sender(owner)
-        .set_multiplier(collection(), id, 15_000, far)
-        .expect_err("too far");
     assert!(
-        matches!(err, Error::BadMultiplier(OracleBadMultiplier { expiresAt, .. }) if expiresAt == far)
+        matches!(multiplier_err(&oracle, owner, 10_000, far), Error::BadMultiplier(OracleBadMultiplier { expiresAt, .. }) if expiresAt == far)
     );
+    // Extending at the same level, or lowering, is never held up.
     oracle
         .sender(owner)
-        .set_multiplier(collection(), id, 30_000, t + MAX_MULTIPLIER_TTL)
+        .set_multiplier(collection(), id, 12_500, t + MAX_MULTIPLIER_TTL)
         .expect("farthest expiry");
     oracle
         .sender(owner)
-        .set_multiplier(collection(), id, 30_000, t + 1_000)
+        .set_multiplier(collection(), id, 12_500, t + 1_000)
         .expect("back");
     clock::advance(999);
     assert_eq!(
-        oracle.sender(a).multiplier(collection(), id),
-        (30_000, t + 1_000, 30_000)
+        oracle.sender(a).effective_multiplier(collection(), id),
+        12_500
     );
     clock::advance(1);
-    assert_eq!(
-        oracle.sender(a).multiplier(collection(), id),
-        (30_000, t + 1_000, ONE_BPS)
-    );
+    assert_eq!(oracle.sender(a).effective_multiplier(collection(), id), ONE_BPS);
     assert_eq!(
         oracle
             .sender(a)
@@ -703,6 +786,75 @@ fn multiplier_cap_and_expiry(
             .expect("borrow"),
         (u(1_000), status::OK)
     );
+}
+
+/// M3 (issue 14), the oracle side: a multiplier is capped at 2× and raised at most 0.25× per
+/// change, at most once a day; lowering is immediate.
+#[motsu::test]
+fn multiplier_raises_are_bounded_and_rate_limited(
+    oracle: Contract<PriceOracle>,
+    owner: Address,
+    a: Address,
+) {
+    deploy(&oracle, owner, &[a]);
+    let id = u(7);
+    let t = now();
+    let year = t + MAX_MULTIPLIER_TTL;
+    // 4da50d8 accepted 3× in one step.
+    assert!(matches!(
+        multiplier_err(&oracle, owner, 30_000, year),
+        Error::BadMultiplier(OracleBadMultiplier { bps: 30_000, .. })
+    ));
+    assert!(matches!(
+        multiplier_err(&oracle, owner, 12_501, year),
+        Error::MultiplierStepTooLarge(OracleMultiplierStepTooLarge {
+            fromBps: 10_000,
+            toBps: 12_501
+        })
+    ));
+    oracle
+        .sender(owner)
+        .set_multiplier(collection(), id, 12_500, year)
+        .expect("one step");
+    assert!(matches!(
+        multiplier_err(&oracle, owner, 13_000, year),
+        Error::MultiplierTooSoon(OracleMultiplierTooSoon { nextChangeAt }) if nextChangeAt == t + DAY
+    ));
+    clock::advance(DAY - 1);
+    assert!(matches!(
+        multiplier_err(&oracle, owner, 13_000, year),
+        Error::MultiplierTooSoon(_)
+    ));
+    clock::advance(1);
+    assert!(matches!(
+        multiplier_err(&oracle, owner, 15_001, year),
+        Error::MultiplierStepTooLarge(OracleMultiplierStepTooLarge {
+            fromBps: 12_500,
+            toBps: 15_001
+        })
+    ));
+    oracle
+        .sender(owner)
+        .set_multiplier(collection(), id, 15_000, year)
+        .expect("second step a day later");
+    // Lowering is immediate, and it restarts the interval before the next raise.
+    oracle
+        .sender(owner)
+        .set_multiplier(collection(), id, 10_000, year)
+        .expect("lower at once");
+    assert!(matches!(
+        multiplier_err(&oracle, owner, 11_000, year),
+        Error::MultiplierTooSoon(_)
+    ));
+    // Reaching the 2× cap takes four daily steps.
+    for bps in [12_500, 15_000, 17_500, 20_000] {
+        clock::advance(DAY);
+        oracle
+            .sender(owner)
+            .set_multiplier(collection(), id, bps, year)
+            .expect("daily step");
+    }
+    assert_eq!(oracle.sender(a).multiplier(collection(), id).0, 20_000);
 }
 
 // ------------------------------------------------------------------ pull feeds
@@ -891,9 +1043,15 @@ fn batch_posting(oracle: Contract<PriceOracle>, owner: Address, a: Address) {
     assert!(
         matches!(err, Error::BadBatch(OracleBadBatch { collections, .. }) if collections == u(33))
     );
+    let many: Vec<Address> = (0..32u8)
+        .map(|i| Address::with_last_byte(0x40 + i))
+        .collect();
+    for c in &many {
+        oracle.sender(owner).add_reporter(*c, a).expect("reporter");
+    }
     oracle
         .sender(a)
-        .post_prices(vec![collection(); 32], vec![u(10); 32])
+        .post_prices(many.clone(), vec![u(10); 32])
         .expect("32 pairs is the limit");
     // All or nothing: the unauthorized second pair reverts the first.
     let third = Address::with_last_byte(0xC2);
@@ -1117,7 +1275,7 @@ fn source_management(oracle: Contract<PriceOracle>, owner: Address, a: Address, 
         .expect("re-add");
     assert_eq!(
         oracle.sender(a).source(collection(), b),
-        (kind::REPORTER, U256::ZERO, 0, U256::ZERO, 0)
+        (kind::REPORTER, U256::ZERO, 0, U256::ZERO, 0, U256::ZERO, 0)
     );
 }
 

@@ -284,27 +284,78 @@ fn threshold_and_delay_change_within_bounds(
 }
 
 #[motsu::test]
-fn delay_change_applies_to_queued_proposals(
+fn delay_increase_leaves_queued_proposals_alone(
     gov: Contract<Governance>,
+    book: Contract<MockRiskTarget>,
     alice: Address,
     bob: Address,
+    coll: Address,
 ) {
     deploy(&gov, &[alice, bob], 2, Address::ZERO);
-    let queued = propose(&gov, alice, bob, U256::ZERO, Vec::new());
+    deploy_target(&book, &gov);
+    let queued = propose(&gov, alice, book.address(), U256::ZERO, set_ltv(coll, 4_000));
     gov.sender(bob).approve(queued).motsu_unwrap();
     let first = eta(&gov, queued);
     let change = propose(&gov, alice, gov.address(), U256::ZERO, set_delay(3 * DELAY));
     gov.sender(bob).approve(change).motsu_unwrap();
     advance(DELAY);
     gov.sender(alice).execute(change).motsu_unwrap();
-    assert_eq!(eta(&gov, queued), first + 2 * DELAY);
+    assert_eq!(eta(&gov, queued), first, "the ETA was fixed when it was queued");
+    gov.sender(alice).execute(queued).motsu_unwrap();
+    assert_eq!(book.sender(alice).max_ltv(coll), 4_000);
+    // A proposal queued after the change waits the new delay.
+    let later = propose(&gov, alice, bob, U256::ZERO, Vec::new());
+    gov.sender(bob).approve(later).motsu_unwrap();
+    assert_eq!(eta(&gov, later), proposed_at(&gov, later) + 3 * DELAY);
+}
+
+/// When proposal `id` was proposed.
+fn proposed_at(gov: &Contract<Governance>, id: U256) -> u64 {
+    gov.sender(Address::ZERO).get_proposal(id).motsu_unwrap().3
+}
+
+/// L2 (issue 14): lowering the delay must not shorten a proposal already queued under the
+/// longer one.
+#[motsu::test]
+fn delay_decrease_does_not_shorten_queued_proposals(
+    gov: Contract<Governance>,
+    book: Contract<MockRiskTarget>,
+    alice: Address,
+    bob: Address,
+    coll: Address,
+) {
+    deploy(&gov, &[alice, bob], 2, Address::ZERO);
+    deploy_target(&book, &gov);
+    let long = 3 * DELAY;
+    // Raise the delay to 3 h first.
+    let raise = propose(&gov, alice, gov.address(), U256::ZERO, set_delay(long));
+    gov.sender(bob).approve(raise).motsu_unwrap();
+    advance(DELAY);
+    gov.sender(alice).execute(raise).motsu_unwrap();
+    // Queue the change back to 1 h at t0 (it waits the 3 h in force) ...
+    let lower = propose(&gov, alice, gov.address(), U256::ZERO, set_delay(DELAY));
+    gov.sender(bob).approve(lower).motsu_unwrap();
+    // ... and a sensitive proposal 2 h later, under the 3 h delay.
+    advance(2 * DELAY);
+    let queued = propose(&gov, alice, book.address(), U256::ZERO, set_ltv(coll, 4_000));
+    gov.sender(bob).approve(queued).motsu_unwrap();
+    let promised = eta(&gov, queued);
+    assert_eq!(promised, proposed_at(&gov, queued) + long);
+    advance(DELAY);
+    gov.sender(alice).execute(lower).motsu_unwrap();
+    assert_eq!(gov.sender(alice).delay(), DELAY);
+    assert_eq!(eta(&gov, queued), promised, "the lower delay does not move it");
+    assert_eq!(state(&gov, queued), 1, "still queued");
     assert!(matches!(
         gov.sender(alice)
             .execute(queued)
             .map(|_| ())
             .motsu_unwrap_err(),
-        Error::Timelocked(_)
+        Error::Timelocked(GovTimelocked { executableAt, .. }) if executableAt == promised
     ));
+    advance(2 * DELAY);
+    gov.sender(alice).execute(queued).motsu_unwrap();
+    assert_eq!(book.sender(alice).max_ltv(coll), 4_000);
 }
 
 #[motsu::test]
