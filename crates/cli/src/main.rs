@@ -10,6 +10,7 @@ mod deploy;
 mod gov;
 mod input;
 mod keeper;
+mod keys;
 mod lender;
 mod mock;
 mod node;
@@ -108,13 +109,13 @@ async fn main() -> anyhow::Result<()> {
             fund,
             max_code_size,
         } => node::run(port, block_time_ms, &fund, max_code_size).await,
-        Command::Deploy(opts) => deploy::run(&g.connect()?, opts).await,
-        Command::Lender(cmd) => lender::run(&g.connect()?, cmd).await,
-        Command::Borrower(cmd) => borrower::run(&g.connect()?, cmd).await,
-        Command::Gov(cmd) => gov::run(&g.connect()?, cmd).await,
-        Command::Oracle(cmd) => oracle::run(&g.connect()?, cmd).await,
-        Command::Keeper(opts) => keeper::run(&g.connect()?, opts).await,
-        Command::Mock(cmd) => mock::run(&g.connect()?, cmd).await,
+        Command::Deploy(opts) => deploy::run(&g.connect().await?, opts).await,
+        Command::Lender(cmd) => lender::run(&g.connect().await?, cmd).await,
+        Command::Borrower(cmd) => borrower::run(&g.connect().await?, cmd).await,
+        Command::Gov(cmd) => gov::run(&g.connect().await?, cmd).await,
+        Command::Oracle(cmd) => oracle::run(&g.connect().await?, cmd).await,
+        Command::Keeper(opts) => keeper::run(&g.connect().await?, opts).await,
+        Command::Mock(cmd) => mock::run(&g.connect().await?, cmd).await,
     };
     onchain.map_err(|e| match e {
         ctx::CliError::Rpc(what, msg)

@@ -122,7 +122,7 @@ impl Summary {
         let (steps, checks) = (self.steps.len(), self.invariants.len());
         if let Some(live) = &mut self.live {
             (live.report)(&format!(
-                "[{:>6}] chapter {number}/{} {name}: {what}",
+                "[{:>7}] chapter {number}/{} {name}: {what}",
                 secs(live.story_start.elapsed()),
                 CHAPTERS.len()
             ));
@@ -151,7 +151,7 @@ impl Summary {
             (false, false) => format!(", BROKEN: {}", broken.join(", ")),
         };
         (live.report)(&format!(
-            "[{:>6}]   {name} done: {} transactions, {gas} gas, {}{invariants}",
+            "[{:>7}]   {name} done: {} transactions, {gas} gas, {}{invariants}",
             secs(live.story_start.elapsed()),
             steps.len(),
             secs(started.elapsed()),
