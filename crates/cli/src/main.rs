@@ -109,13 +109,13 @@ async fn main() -> anyhow::Result<()> {
             fund,
             max_code_size,
         } => node::run(port, block_time_ms, &fund, max_code_size).await,
-        Command::Deploy(opts) => deploy::run(&g.connect().await?, opts).await,
-        Command::Lender(cmd) => lender::run(&g.connect().await?, cmd).await,
-        Command::Borrower(cmd) => borrower::run(&g.connect().await?, cmd).await,
-        Command::Gov(cmd) => gov::run(&g.connect().await?, cmd).await,
-        Command::Oracle(cmd) => oracle::run(&g.connect().await?, cmd).await,
-        Command::Keeper(opts) => keeper::run(&g.connect().await?, opts).await,
-        Command::Mock(cmd) => mock::run(&g.connect().await?, cmd).await,
+        Command::Deploy(opts) => async { deploy::run(&g.connect().await?, opts).await }.await,
+        Command::Lender(cmd) => async { lender::run(&g.connect().await?, cmd).await }.await,
+        Command::Borrower(cmd) => async { borrower::run(&g.connect().await?, cmd).await }.await,
+        Command::Gov(cmd) => async { gov::run(&g.connect().await?, cmd).await }.await,
+        Command::Oracle(cmd) => async { oracle::run(&g.connect().await?, cmd).await }.await,
+        Command::Keeper(opts) => async { keeper::run(&g.connect().await?, opts).await }.await,
+        Command::Mock(cmd) => async { mock::run(&g.connect().await?, cmd).await }.await,
     };
     onchain.map_err(|e| match e {
         ctx::CliError::Rpc(what, msg)

@@ -437,6 +437,7 @@ async fn deploy_lend_borrow_post_keep() {
 async fn governance_through_the_cli() {
     let root = package::workspace_root();
     let dir = std::env::temp_dir().join(format!("lien-cli-gov-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let only = ["lien-governance".to_owned()];
     let artifacts = package::package_some(&root, &lien_client::cache::stylus_dir(&root), &only)
         .expect("packaging Governance");
