@@ -7,13 +7,13 @@
 pragma solidity ^0.8.23;
 
 interface IGovernance  {
-    function propose(address target, uint256 value, bytes calldata data) external returns (uint256);
+    function propose(address target, uint256 value, bytes calldata data) external returns (uint256 id);
 
     function approve(uint256 id) external;
 
     function revoke(uint256 id) external;
 
-    function execute(uint256 id) external returns (bytes memory);
+    function execute(uint256 id) external returns (bytes memory result);
 
     function cancel(uint256 id) external;
 
@@ -29,23 +29,23 @@ interface IGovernance  {
 
     function setGuardian(address guardian) external;
 
-    function owners() external view returns (address[] memory);
+    function owners() external view returns (address[] memory owners);
 
-    function isOwner(address account) external view returns (bool);
+    function isOwner(address account) external view returns (bool is_owner);
 
-    function threshold() external view returns (uint8);
+    function threshold() external view returns (uint8 threshold);
 
-    function delay() external view returns (uint64);
+    function delay() external view returns (uint64 delay);
 
-    function guardian() external view returns (address);
+    function guardian() external view returns (address guardian);
 
-    function proposalCount() external view returns (uint256);
+    function proposalCount() external view returns (uint256 count);
 
-    function getProposal(uint256 id) external view returns (address, address, uint256, uint64, uint64, uint8, uint8);
+    function getProposal(uint256 id) external view returns (address proposer, address target, uint256 value, uint64 proposed_at, uint64 executable_at, uint8 approvals, uint8 state);
 
-    function proposalData(uint256 id) external view returns (bytes memory);
+    function proposalData(uint256 id) external view returns (bytes memory data);
 
-    function hasApproved(uint256 id, address owner) external view returns (bool);
+    function hasApproved(uint256 id, address owner) external view returns (bool approved);
 
     error GovNotOwner(address);
 

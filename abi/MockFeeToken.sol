@@ -9,13 +9,13 @@ pragma solidity ^0.8.23;
 interface IFeeToken  {
     function mint(address to, uint256 amount) external;
 
-    function balanceOf(address account) external view returns (uint256);
+    function balanceOf(address account) external view returns (uint256 balance);
 
-    function allowance(address owner, address spender) external view returns (uint256);
+    function allowance(address owner, address spender) external view returns (uint256 remaining);
 
-    function approve(address spender, uint256 value) external returns (bool);
+    function approve(address spender, uint256 value) external returns (bool success);
 
-    function transfer(address to, uint256 value) external returns (bool);
+    function transfer(address to, uint256 value) external returns (bool success);
 
-    function transferFrom(address from, address to, uint256 value) external returns (bool);
+    function transferFrom(address from, address to, uint256 value) external returns (bool success);
 }

@@ -13,9 +13,9 @@ interface IMockFeed  {
 
     function setReverting(bool reverting) external;
 
-    function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
+    function latestRoundData() external view returns (uint80 round_id, int256 answer, uint256 started_at, uint256 updated_at, uint80 answered_in_round);
 
-    function decimals() external view returns (uint8);
+    function decimals() external view returns (uint8 decimals);
 
     error MockFeedReverting();
 
@@ -23,7 +23,7 @@ interface IMockFeed  {
 
     error OwnableInvalidOwner(address);
 
-    function owner() external view returns (address);
+    function owner() external view returns (address owner);
 
     function transferOwnership(address new_owner) external;
 

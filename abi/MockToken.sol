@@ -9,7 +9,7 @@ pragma solidity ^0.8.23;
 interface IMockToken  {
     function mint(address to, uint256 amount) external;
 
-    function decimals() external view returns (uint8);
+    function decimals() external view returns (uint8 decimals);
 
     error ERC20InsufficientBalance(address, uint256, uint256);
 

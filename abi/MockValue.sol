@@ -13,9 +13,9 @@ interface IMockValue  {
 
     function forward(address to) external payable;
 
-    function balanceOf(address account) external view returns (uint256);
+    function balanceOf(address account) external view returns (uint256 balance);
 
-    function totalDeposits() external view returns (uint256);
+    function totalDeposits() external view returns (uint256 total);
 
     error MockValueInsufficientBalance(address, uint256, uint256);
 

@@ -7,7 +7,7 @@
 pragma solidity ^0.8.23;
 
 interface IPriceOracle  {
-    function owner() external view returns (address);
+    function owner() external view returns (address owner);
 
     function transferOwnership(address new_owner) external;
 
@@ -29,9 +29,9 @@ interface IPriceOracle  {
 
     function poke(address collection) external;
 
-    function borrowPrice(address collection, uint256 token_id) external view returns (uint256, uint8);
+    function borrowPrice(address collection, uint256 token_id) external view returns (uint256 price, uint8 status);
 
-    function liquidationPrice(address collection, uint256 token_id) external view returns (uint256, uint8);
+    function liquidationPrice(address collection, uint256 token_id) external view returns (uint256 price, uint8 status);
 
     function params(address collection) external view returns (uint8, uint64, uint16, uint64, uint16, uint64, uint8);
 

@@ -15,19 +15,19 @@ interface ICollateralVault  {
 
     function rescue(address collection, uint256 token_id, address to) external;
 
-    function lockedFor(address collection, uint256 token_id) external view returns (uint256);
+    function lockedFor(address collection, uint256 token_id) external view returns (uint256 loan_id);
 
-    function loanBook() external view returns (address);
+    function loanBook() external view returns (address loan_book);
 
-    function liquidator() external view returns (address);
+    function liquidator() external view returns (address liquidator);
 
-    function owner() external view returns (address);
+    function owner() external view returns (address owner);
 
     function transferOwnership(address new_owner) external;
 
     function renounceOwnership() external;
 
-    function onERC721Received(address operator, address from, uint256 token_id, bytes calldata data) external returns (bytes4);
+    function onERC721Received(address operator, address from, uint256 token_id, bytes calldata data) external returns (bytes4 selector);
 
     error OwnableUnauthorizedAccount(address);
 

@@ -8,13 +8,26 @@ cd "$(dirname "$0")/.."
 rustup show active-toolchain >/dev/null
 rustup target add wasm32-unknown-unknown >/dev/null
 
+# The contracts are built and packaged once, here, into this folder with a manifest of their
+# sources' fingerprint; the packaging checks, the CLI tests and the end-to-end suite read the
+# artifacts back from it (and `lien package` itself reuses them while the sources are unchanged).
+export LIEN_STYLUS_DIR="$PWD/target/stylus"
+started=$SECONDS
+took() { echo "   ($1: $((SECONDS - phase)) s; $((SECONDS - started)) s in all)"; }
+
+phase=$SECONDS
 echo "== contracts: build for wasm32, package, check Nitro's rules, size table =="
 cargo run --locked --quiet -p lien-cli -- package
+took package
 
+phase=$SECONDS
 echo "== contracts: unit tests (motsu) =="
 # One test thread: motsu 0.10 keeps one global storage map and can give up ("storage is
 # locked") when test threads contend on a loaded 2-core machine.
 cargo test --locked --manifest-path contracts/Cargo.toml -- --test-threads=1
+took "contract unit tests"
 
+phase=$SECONDS
 echo "== host: lien-math, packaging, dev node, client, end to end =="
 cargo test --locked --workspace
+took "host tests"

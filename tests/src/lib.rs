@@ -137,13 +137,14 @@ impl Harness {
     }
 }
 
-/// Every contract, packaged once per test process (builds the wasm on first use).
+/// Every contract, read once per test process from the shared artifacts folder
+/// (`target/stylus` or `$LIEN_STYLUS_DIR`, see `lien_client::cache`): packaged there by
+/// `lien package` (the first step of scripts/test.sh) or on first use, and reused while the
+/// contracts' sources are unchanged.
 pub fn artifacts() -> &'static [Artifact] {
     static ARTIFACTS: OnceLock<Vec<Artifact>> = OnceLock::new();
     ARTIFACTS.get_or_init(|| {
-        let root = package::workspace_root();
-        let out = package::target_dir(&root).join("stylus-e2e");
-        package::package_all(&root, &out).expect("package the contracts")
+        package::packaged(&package::workspace_root()).expect("package the contracts")
     })
 }
 

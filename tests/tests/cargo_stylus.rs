@@ -221,7 +221,7 @@ async fn cargo_stylus_checks_deploys_and_activates_on_the_dev_node() {
 
     // The NFT mock as rustc leaves it (README's command) and the value fixture as our
     // pipeline packages it (re-encoded, wasm-opt, stripped).
-    let out = package::target_dir(&root).join("stylus-e2e");
+    let out = lien_client::cache::stylus_dir(&root);
     let artifacts = package::package_some(
         &root,
         &out,
@@ -229,6 +229,13 @@ async fn cargo_stylus_checks_deploys_and_activates_on_the_dev_node() {
     )
     .expect("build and package the mocks");
     assert_eq!(artifacts.len(), 2);
+    // the raw rustc module of the NFT mock (a no-op build when the artifacts were reused)
+    let nft = package::discover_contracts(&root)
+        .expect("contracts")
+        .into_iter()
+        .filter(|c| c.package == "lien-mock-nft")
+        .collect::<Vec<_>>();
+    package::build_wasm(&root, &nft).expect("build the NFT mock");
     let nft_wasm =
         package::target_dir(&root).join("wasm32-unknown-unknown/release/lien_mock_nft.wasm");
     let value_wasm = out.join("lien-mock-value.wasm");

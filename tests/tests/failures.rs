@@ -113,7 +113,7 @@ async fn status(p: &DynProvider, a: &Addresses, loan: U256) -> u8 {
         .call()
         .await
         .expect("loan")
-        ._9
+        .status
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -207,7 +207,7 @@ async fn offer_book_refusals() {
         OfferErr::OfferBookNotLender(_)
     );
     let o = offers_s.offer(offer).call().await.expect("offer");
-    assert!(o._11, "the offer stays open");
+    assert!(o.open, "the offer stays open");
     assert_eq!(snapshot(&dp, &a, currency, &watched).await, before);
     invariants(&dp, &a, currency, "refused cancelOffer").await;
 
@@ -234,7 +234,7 @@ async fn offer_book_refusals() {
             .call()
             .await
             .expect("currencyInfo")
-            ._1,
+            .tip_cap,
         tokens(5),
         "the tip cap did not change"
     );
@@ -345,7 +345,7 @@ async fn loan_book_and_liquidator_refusals() {
         ),
     }
     let o = offers_l.offer(big).call().await.expect("offer");
-    assert_eq!((o._10, o._11), (0, true), "the offer is not used");
+    assert_eq!((o.used, o.open), (0, true), "the offer is not used");
     assert_eq!(
         nft_b.ownerOf(U256::from(3)).call().await.expect("ownerOf"),
         borrower.address()
@@ -467,7 +467,7 @@ async fn loan_book_and_liquidator_refusals() {
     // prices go stale (no post for more than maxAge): a loan that is not overdue cannot be
     // liquidated, the oracle reports Stale (2)
     h.increase_time(3_700).await;
-    let due = book_l.loan(loan2).call().await.expect("loan")._8;
+    let due = book_l.loan(loan2).call().await.expect("loan").due;
     assert!(h.now().await <= due + DAY, "loan 2 is not overdue yet");
     match refused!(BookErr, book_k.liquidate(loan2)) {
         BookErr::LoanBookOracleUnavailable(e) => assert_eq!(e.0, 2, "oracle status Stale"),
@@ -543,7 +543,7 @@ async fn loan_book_and_liquidator_refusals() {
         "the NFT stays in the vault"
     );
     let auction_state = liq_b.auction(auction).call().await.expect("auction");
-    assert_eq!(auction_state._11, 1, "the auction is still Live");
+    assert_eq!(auction_state.status, 1, "the auction is still Live");
     assert_eq!(snapshot(&dp, &a, currency, &watched).await, before);
     invariants(&dp, &a, currency, "refused bids and foreclosure").await;
 }

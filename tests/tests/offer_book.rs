@@ -151,7 +151,7 @@ async fn refused_borrows_revert_with_the_offer_books_error() {
     );
     let o = offers.offer(used).call().await.expect("offer");
     assert_eq!(
-        (o._10, o._11),
+        (o.used, o.open),
         (1, false),
         "capacity 1: used once and closed"
     );

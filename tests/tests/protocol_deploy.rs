@@ -41,7 +41,12 @@ async fn deploys_wires_and_hands_over() {
     let book = ILoanBook::new(a.loan_book, &p);
     let siblings = book.siblings().call().await.expect("siblings");
     assert_eq!(
-        (siblings._0, siblings._1, siblings._2, siblings._3),
+        (
+            siblings.offer_book,
+            siblings.vault,
+            siblings.oracle,
+            siblings.liquidator
+        ),
         (a.offer_book, a.vault, a.oracle, a.liquidator)
     );
     let offers = IOfferBook::new(a.offer_book, &p);
@@ -56,7 +61,13 @@ async fn deploys_wires_and_hands_over() {
         .await
         .expect("protocolParams");
     assert_eq!(
-        (pp._0, pp._1, pp._2, pp._3, pp._4),
+        (
+            pp.fee_bps,
+            pp.tip_bps,
+            pp.uncertain_haircut_bps,
+            pp.max_step_bps,
+            pp.min_change_interval
+        ),
         (
             risk.fee_bps,
             risk.tip_bps,

@@ -46,7 +46,7 @@ fn code() -> &'static [u8] {
     static CODE: OnceLock<Vec<u8>> = OnceLock::new();
     CODE.get_or_init(|| {
         let root = package::workspace_root();
-        let out = package::target_dir(&root).join("stylus-e2e");
+        let out = lien_client::cache::stylus_dir(&root);
         let mut artifacts = package::package_some(&root, &out, &[PACKAGE.to_owned()])
             .expect("package the value fixture");
         let artifact = artifacts.pop().expect("one artifact");

@@ -52,8 +52,8 @@ pub async fn known_loan(
 ) -> CliResult<U256> {
     let id = parse_u256(text, "loan id")?;
     let counts = book.counts().call().await.map_err(call_err("counts"))?;
-    if id.is_zero() || id > counts._0 {
-        return Err(CliError::UnknownLoan(id, counts._0));
+    if id.is_zero() || id > counts.loans {
+        return Err(CliError::UnknownLoan(id, counts.loans));
     }
     Ok(id)
 }
@@ -138,7 +138,7 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
                 .call()
                 .await
                 .map_err(call_err("offer"))?;
-            let nft = IERC721::new(o._2, &ctx.provider);
+            let nft = IERC721::new(o.collection, &ctx.provider);
             let owner = nft
                 .ownerOf(token)
                 .call()
@@ -147,7 +147,7 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
             if owner != ctx.me {
                 return Err(CliError::Missing(format!(
                     "NFT #{token} of {} belongs to {owner}, not to {}",
-                    o._2, ctx.me
+                    o.collection, ctx.me
                 )));
             }
             // The OfferBook's checks run first inside `borrow`: when it refuses the offer (paused,
@@ -168,7 +168,7 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
             tx!(format!("borrow against NFT #{token}"), call);
             println!(
                 "loan {loan}: received {}",
-                format_amount(o._5, ctx.decimals(o._1).await)
+                format_amount(o.principal, ctx.decimals(o.currency).await)
             );
         }
         BorrowerCmd::Repay { loan } => {
@@ -180,29 +180,38 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
                 .await
                 .map_err(call_err("loanTerms"))?;
             let at = ctx.now().await?.saturating_add(REPAY_MARGIN_SECS);
-            let amount = repay_amount(l._9, l._5, l._6, l._7, l._8, l._10, terms._2, at)
-                .ok_or_else(|| {
-                    CliError::Missing(format!(
-                        "loan {id} is {} and cannot be repaid",
-                        status_name(l._9)
-                    ))
-                })?;
-            crate::lender::ensure_allowance(ctx, l._2, d.contracts.loan_book, amount).await?;
+            let amount = repay_amount(
+                l.status,
+                l.principal,
+                l.apr_bps,
+                l.start,
+                l.due,
+                l.frozen_debt,
+                terms.liq_penalty_bps,
+                at,
+            )
+            .ok_or_else(|| {
+                CliError::Missing(format!(
+                    "loan {id} is {} and cannot be repaid",
+                    status_name(l.status)
+                ))
+            })?;
+            crate::lender::ensure_allowance(ctx, l.currency, d.contracts.loan_book, amount).await?;
             let call = book.repay(id);
             let paid = call.call().await.map_err(call_err("repay"))?;
             tx!(format!("repay loan {id}"), call);
             println!(
                 "paid {}; NFT #{} returned to {}",
-                format_amount(paid, ctx.decimals(l._2).await),
-                l._4,
-                l._0
+                format_amount(paid, ctx.decimals(l.currency).await),
+                l.token_id,
+                l.borrower
             );
         }
         BorrowerCmd::Debt { loan } => {
             let id = known_loan(&book, &loan).await?;
             let l = book.loan(id).call().await.map_err(call_err("loan"))?;
             let debt = book.debt(id).call().await.map_err(call_err("debt"))?;
-            println!("{}", format_amount(debt, ctx.decimals(l._2).await));
+            println!("{}", format_amount(debt, ctx.decimals(l.currency).await));
         }
         BorrowerCmd::Loans { account } => {
             let account = match account {
@@ -221,17 +230,17 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
             let now = ctx.now().await?;
             for id in ids {
                 let l = book.loan(id).call().await.map_err(call_err("loan"))?;
-                let due = if l._8 > now {
-                    format_duration(l._8 - now)
+                let due = if l.due > now {
+                    format_duration(l.due - now)
                 } else {
                     "past due".into()
                 };
-                let dec = ctx.decimals(l._2).await;
+                let dec = ctx.decimals(l.currency).await;
                 println!(
                     "{id:>6} {:<12} {:>16} {:>8} {due:>14}",
-                    status_name(l._9),
-                    format_amount(l._5, dec),
-                    l._4.to_string()
+                    status_name(l.status),
+                    format_amount(l.principal, dec),
+                    l.token_id.to_string()
                 );
             }
         }
@@ -243,25 +252,28 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
                 .call()
                 .await
                 .map_err(call_err("loanTerms"))?;
-            let dec = ctx.decimals(l._2).await;
-            println!("loan {id}: {}", status_name(l._9));
-            if l._9 == crate::decide::STATUS_ACTIVE {
+            let dec = ctx.decimals(l.currency).await;
+            println!("loan {id}: {}", status_name(l.status));
+            if l.status == crate::decide::STATUS_ACTIVE {
                 let h = book.health(id).call().await.map_err(call_err("health"))?;
-                let pct = crate::decide::utilisation_bps(h._1, h._2)
+                let pct = crate::decide::utilisation_bps(h.debt, h.max_debt)
                     .map(|b| format!("{}.{:02}%", b / U256::from(100u8), b % U256::from(100u8)))
                     .unwrap_or_else(|| "n/a".into());
-                println!("  healthy      {}", h._0);
-                println!("  debt         {}", format_amount(h._1, dec));
-                println!("  limit        {} ({pct} used)", format_amount(h._2, dec));
-                println!("  oracle       {}", oracle_status_name(h._3));
+                println!("  healthy      {}", h.healthy);
+                println!("  debt         {}", format_amount(h.debt, dec));
+                println!(
+                    "  limit        {} ({pct} used)",
+                    format_amount(h.max_debt, dec)
+                );
+                println!("  oracle       {}", oracle_status_name(h.oracle_status));
             }
-            if l._9 == crate::decide::STATUS_ACTIVE {
+            if l.status == crate::decide::STATUS_ACTIVE {
                 let now = ctx.now().await?;
-                let deadline = l._8.saturating_add(terms._0);
+                let deadline = l.due.saturating_add(terms.grace_period);
                 println!(
                     "  due          {}",
-                    if l._8 > now {
-                        format!("in {}", format_duration(l._8 - now))
+                    if l.due > now {
+                        format!("in {}", format_duration(l.due - now))
                     } else {
                         "now".into()
                     }

@@ -14,6 +14,7 @@ use lien_client::protocol::Addresses;
 use serde::{Deserialize, Serialize};
 
 use crate::input::InputError;
+use crate::keys::KeySource;
 
 sol! {
     #[sol(rpc)]
@@ -29,9 +30,13 @@ pub enum CliError {
     /// Bad input.
     #[error(transparent)]
     Input(#[from] InputError),
-    /// The private key is not 32 hex bytes.
+    /// The private key is not 32 hex bytes, or the keystore cannot be opened.
     #[error("bad private key: {0}")]
     Key(String),
+    /// No key was given and the chain is not the local dev node (chain 412346), where the
+    /// Nitro dev key is the default.
+    #[error("no signing key for chain {0}: pass --key KEY, --keystore FILE [--password-file FILE] or set LIEN_PRIVATE_KEY (the Nitro dev key is the default only on the local dev node, chain 412346)")]
+    NoKey(u64),
     /// The RPC URL does not parse.
     #[error("bad --rpc-url {0:?}")]
     Url(String),
@@ -136,9 +141,30 @@ pub struct Globals {
         env = "LIEN_RPC_URL"
     )]
     pub rpc_url: String,
-    /// Private key that signs (the Nitro dev key by default).
-    #[arg(long, global = true, env = "LIEN_PRIVATE_KEY", hide_env_values = true, default_value = stylus_devnode::DEV_PRIVATE_KEY)]
-    pub key: String,
+    /// Private key that signs. Without --key or --keystore the Nitro dev key signs, but only
+    /// when the RPC is the local dev node (chain 412346); elsewhere a key is required.
+    #[arg(
+        long,
+        global = true,
+        env = "LIEN_PRIVATE_KEY",
+        hide_env_values = true,
+        conflicts_with = "keystore"
+    )]
+    pub key: Option<String>,
+    /// Encrypted Ethereum keystore (Web3 Secret Storage JSON, as written by `cast wallet
+    /// import` or geth) whose key signs.
+    #[arg(long, global = true, env = "LIEN_KEYSTORE", value_name = "FILE")]
+    pub keystore: Option<PathBuf>,
+    /// File holding the keystore's password (without it, the password is asked for on the
+    /// terminal, hidden).
+    #[arg(
+        long,
+        global = true,
+        env = "LIEN_PASSWORD_FILE",
+        value_name = "FILE",
+        requires = "keystore"
+    )]
+    pub password_file: Option<PathBuf>,
     /// Deployment file with the contract addresses (default deployments/devnode.json; `lien
     /// deploy` writes deployments/<network>.json).
     #[arg(long, global = true, env = "LIEN_DEPLOYMENT")]
@@ -155,17 +181,35 @@ impl Globals {
         })
     }
 
-    /// Connects: parses the key and the URL, builds a signing provider.
-    pub fn connect(&self) -> CliResult<Ctx> {
-        let signer: PrivateKeySigner = self
-            .key
-            .trim()
-            .parse()
-            .map_err(|e| CliError::Key(format!("{e}")))?;
+    /// Where the signing key comes from.
+    pub fn key_source(&self) -> KeySource {
+        KeySource {
+            key: self.key.clone(),
+            keystore: self.keystore.clone(),
+            password_file: self.password_file.clone(),
+        }
+    }
+
+    /// Connects: parses the URL, picks the key (asking the node for its chain id when none
+    /// was given: the dev key only signs on chain 412346), builds a signing provider.
+    pub async fn connect(&self) -> CliResult<Ctx> {
         let url = self
             .rpc_url
-            .parse()
+            .parse::<alloy::transports::http::reqwest::Url>()
             .map_err(|_| CliError::Url(self.rpc_url.clone()))?;
+        let source = self.key_source();
+        let chain_id = if source.is_given() {
+            None
+        } else {
+            let plain = ProviderBuilder::new().connect_http(url.clone());
+            Some(
+                plain
+                    .get_chain_id()
+                    .await
+                    .map_err(|e| CliError::Rpc("chain id".into(), e.to_string()))?,
+            )
+        };
+        let signer: PrivateKeySigner = source.signer(chain_id)?;
         let provider = ProviderBuilder::new()
             .wallet(EthereumWallet::from(signer.clone()))
             .connect_http(url)

@@ -58,9 +58,20 @@ impl Chain for RpcChain {
 /// Packages the contracts, starts the embedded dev node and runs the story.
 pub async fn run() -> anyhow::Result<()> {
     let root = package::workspace_root();
-    println!("packaging the contracts …");
-    let artifacts = package::package_all(&root, &root.join("target/stylus"))?;
+    let started = std::time::Instant::now();
+    let dir = lien_client::cache::stylus_dir(&root);
+    println!("packaging the contracts into {} …", dir.display());
+    let (artifacts, reused) = package::package_fresh(&root, &dir, &[], false)?;
     print!("{}", package::size_table(&artifacts));
+    println!(
+        "{} in {:.1} s",
+        if reused {
+            "reused the packaged contracts (sources unchanged)"
+        } else {
+            "built and packaged"
+        },
+        started.elapsed().as_secs_f64()
+    );
     let known = package::size_exceptions(&root);
     package::check_limits(&artifacts, &known)?;
     let mut config = NodeConfig::ephemeral();
@@ -81,11 +92,17 @@ pub async fn run() -> anyhow::Result<()> {
         funder: DEV_PRIVATE_KEY.parse()?,
         artifacts,
     };
-    let summary = story::run(&chain).await;
+    let story_start = std::time::Instant::now();
+    let summary = story::run_with_progress(&chain, Box::new(|line| println!("{line}"))).await;
+    let story_time = story_start.elapsed();
     node.stop().await;
     let summary = summary?;
-    println!("{}", summary.render());
+    println!("\n{}", summary.render());
     let total: u64 = summary.steps.iter().map(|(_, _, g)| g).sum();
-    println!("{} transactions, {total} gas in all", summary.steps.len());
+    println!(
+        "{} transactions, {total} gas in all; the story took {:.1} s",
+        summary.steps.len(),
+        story_time.as_secs_f64()
+    );
     Ok(())
 }

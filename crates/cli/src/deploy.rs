@@ -94,7 +94,7 @@ fn build_code(names: &[&str], check_size: bool) -> CliResult<Vec<(String, Vec<u8
     let root = package::workspace_root();
     println!("packaging the contracts …");
     let only: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
-    let artifacts = package::package_some(&root, &root.join("target/stylus"), &only)
+    let artifacts = package::package_some(&root, &lien_client::cache::stylus_dir(&root), &only)
         .map_err(anyhow::Error::from)?;
     print!("{}", package::size_table(&artifacts));
     if check_size {

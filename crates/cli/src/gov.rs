@@ -236,13 +236,13 @@ pub async fn run(ctx: &Ctx, cmd: GovCmd) -> CliResult<()> {
             let id = known(&gov, &id).await?;
             let (p, data) = get_proposal(&gov, id).await?;
             let now = ctx.now().await?;
-            println!("proposal {id}: {}", state_name(p._6));
-            println!("  proposer   {}", p._0);
-            println!("  target     {} (value {})", p._1, p._2);
+            println!("proposal {id}: {}", state_name(p.state));
+            println!("  proposer   {}", p.proposer);
+            println!("  target     {} (value {})", p.target, p.value);
             println!("  calldata   {data}");
-            println!("  approvals  {}", p._5);
-            if p._4 > now {
-                println!("  executable in {}", format_duration(p._4 - now));
+            println!("  approvals  {}", p.approvals);
+            if p.executable_at > now {
+                println!("  executable in {}", format_duration(p.executable_at - now));
             }
             let mine = gov
                 .hasApproved(id, ctx.me)

@@ -87,7 +87,7 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
     let counts = book.counts().call().await.map_err(call_err("counts"))?;
     let now = ctx.now().await?;
     let mut report = PassReport {
-        loans: u64::try_from(counts._0).unwrap_or(u64::MAX),
+        loans: u64::try_from(counts.loans).unwrap_or(u64::MAX),
         ..Default::default()
     };
     println!(
@@ -95,11 +95,11 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
         "loan", "status", "debt", "limit", "used", "oracle", "deadline"
     );
     let mut id = U256::from(1u8);
-    while id <= counts._0 {
+    while id <= counts.loans {
         let l = book.loan(id).call().await.map_err(call_err("loan"))?;
-        let dec = ctx.decimals(l._2).await;
-        if l._9 != crate::decide::STATUS_ACTIVE {
-            println!("{id:>5} {:<11}", status_name(l._9));
+        let dec = ctx.decimals(l.currency).await;
+        if l.status != crate::decide::STATUS_ACTIVE {
+            println!("{id:>5} {:<11}", status_name(l.status));
             id = id
                 .checked_add(U256::from(1u8))
                 .ok_or(CliError::Overflow("loan id"))?;
@@ -113,17 +113,17 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
             .await
             .map_err(call_err("loanTerms"))?;
         let snap = LoanSnapshot {
-            status: l._9,
-            debt: h._1,
-            max_debt: h._2,
-            healthy: h._0,
-            oracle_status: h._3,
-            due: l._8,
-            grace: terms._0,
+            status: l.status,
+            debt: h.debt,
+            max_debt: h.max_debt,
+            healthy: h.healthy,
+            oracle_status: h.oracle_status,
+            due: l.due,
+            grace: terms.grace_period,
             now,
-            own_loan: l._0 == ctx.me,
+            own_loan: l.borrower == ctx.me,
         };
-        let used = utilisation_bps(h._1, h._2)
+        let used = utilisation_bps(h.debt, h.max_debt)
             .map(|b| {
                 format!(
                     "{}.{:01}%",
@@ -132,7 +132,7 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
                 )
             })
             .unwrap_or_else(|| "n/a".into());
-        let deadline = l._8.saturating_add(terms._0);
+        let deadline = l.due.saturating_add(terms.grace_period);
         let left = if deadline > now {
             format_duration(deadline - now)
         } else {
@@ -146,10 +146,10 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
         };
         println!(
             "{id:>5} {:<11} {:>14} {:>14} {used:>8} {:<10} {left:>12}  {what}",
-            status_name(l._9),
-            format_amount(h._1, dec),
-            format_amount(h._2, dec),
-            oracle_status_name(h._3)
+            status_name(l.status),
+            format_amount(h.debt, dec),
+            format_amount(h.max_debt, dec),
+            oracle_status_name(h.oracle_status)
         );
         match action {
             Action::Warn(_) => report.warned = report.warned.saturating_add(1),
@@ -203,7 +203,7 @@ async fn liquidate(
     let Err(e) = sent else {
         return Ok(Outcome::Done);
     };
-    let status = book.loan(id).call().await.map_err(call_err("loan"))?._9;
+    let status = book.loan(id).call().await.map_err(call_err("loan"))?.status;
     Ok(if status == crate::decide::STATUS_ACTIVE {
         Outcome::Refused(e.to_string())
     } else {
@@ -229,7 +229,7 @@ async fn bid_pass(
             .call()
             .await
             .map_err(call_err("auction"))?;
-        let currency = a._3;
+        let currency = a.currency;
         let dec = ctx.decimals(currency).await;
         let limit = parse_amount(limit, dec)?;
         let price = match liq.currentPrice(auction_id).call().await {
@@ -245,7 +245,7 @@ async fn bid_pass(
         if !should_bid(price, Some(limit)) {
             println!(
                 "  auction {auction_id} (loan {}): price {} above the limit {}",
-                a._0,
+                a.loan_id,
                 format_amount(price, dec),
                 format_amount(limit, dec)
             );
@@ -259,8 +259,8 @@ async fn bid_pass(
                 format!(
                     "bid {} on auction {auction_id} (NFT #{} of {})",
                     format_amount(price, dec),
-                    a._2,
-                    a._1
+                    a.token_id,
+                    a.collection
                 ),
                 call
             ))
@@ -274,7 +274,7 @@ async fn bid_pass(
                     .call()
                     .await
                     .map_err(call_err("auction"))?
-                    ._11;
+                    .status;
                 if status == AUCTION_LIVE {
                     println!("  auction {auction_id}: bid refused: {e}");
                 } else {

@@ -169,17 +169,17 @@ pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
                 .call()
                 .await
                 .map_err(call_err("params"))?;
-            if !params._0 {
+            if !params.listed {
                 return Err(CliError::Missing(format!(
                     "collection {collection} is not listed on the offer book"
                 )));
             }
-            if !params._1 {
+            if !params.enabled {
                 return Err(CliError::Missing(format!(
                     "collection {collection} is disabled on the offer book"
                 )));
             }
-            let currency = params._2;
+            let currency = params.currency;
             let decimals = ctx.decimals(currency).await;
             let principal = parse_amount(&principal, decimals)?;
             let (token_id, any) = match token {
@@ -214,7 +214,7 @@ pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
             tx!(format!("cancelOffer {id}"), call);
             println!(
                 "refunded {}",
-                format_amount(refund, ctx.decimals(o._1).await)
+                format_amount(refund, ctx.decimals(o.currency).await)
             );
         }
         LenderCmd::Offers { account, all } => {
@@ -236,27 +236,27 @@ pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
             let mut id = U256::from(1u8);
             while id <= count {
                 let o = offers.offer(id).call().await.map_err(call_err("offer"))?;
-                if account.is_none_or(|a| a == o._0) {
-                    let state = if !o._11 {
+                if account.is_none_or(|a| a == o.lender) {
+                    let state = if !o.open {
                         "closed"
-                    } else if o._8 <= now {
+                    } else if o.expiry <= now {
                         "expired"
                     } else {
                         "open"
                     };
-                    let expires = if o._8 > now {
-                        format_duration(o._8 - now)
+                    let expires = if o.expiry > now {
+                        format_duration(o.expiry - now)
                     } else {
                         "passed".into()
                     };
-                    let token = if o._4 {
+                    let token = if o.any_token {
                         "any".to_owned()
                     } else {
-                        o._3.to_string()
+                        o.token_id.to_string()
                     };
-                    let used = format!("{}/{}", o._10, o._9);
-                    let principal = format_amount(o._5, ctx.decimals(o._1).await);
-                    println!("{id:>6} {state:<8} {principal:>16} {token:>8} {:>10} {used:>9} {expires:>14}  {}", o._6, o._0);
+                    let used = format!("{}/{}", o.used, o.capacity);
+                    let principal = format_amount(o.principal, ctx.decimals(o.currency).await);
+                    println!("{id:>6} {state:<8} {principal:>16} {token:>8} {:>10} {used:>9} {expires:>14}  {}", o.apr_bps, o.lender);
                 }
                 id = id
                     .checked_add(U256::from(1u8))

@@ -10,6 +10,7 @@ mod deploy;
 mod gov;
 mod input;
 mod keeper;
+mod keys;
 mod lender;
 mod mock;
 mod node;
@@ -38,12 +39,17 @@ enum Command {
     /// against Nitro's activation rules and print the size table. Fails when a contract is
     /// over 24,576 bytes compressed or 128 KiB raw.
     Package {
-        /// Where to write `<contract>.wasm` and `<contract>.code`.
-        #[arg(long, default_value = "target/stylus")]
-        out: PathBuf,
+        /// Where to write `<contract>.wasm`, `<contract>.code` and `manifest.json` (default:
+        /// $LIEN_STYLUS_DIR, else target/stylus, the folder every command and test reuses).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Only these contract packages (e.g. `-p lien-loan-book`); all when omitted.
         #[arg(short = 'p', long = "package")]
         only: Vec<String>,
+        /// Build even when the folder holds artifacts packaged from the same sources (its
+        /// manifest.json matches); without it they are reused.
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Export every contract's Solidity interface (from its own code) to abi/<Name>.sol.
     Abi,
@@ -95,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
     let g = &cli.globals;
     let onchain = match cli.command {
         Command::Demo => return demo::run().await,
-        Command::Package { out, only } => return run_package(&out, &only),
+        Command::Package { out, only, rebuild } => return run_package(&out, &only, rebuild),
         Command::Abi => return run_abi(),
         Command::Node {
             port,
@@ -103,13 +109,13 @@ async fn main() -> anyhow::Result<()> {
             fund,
             max_code_size,
         } => node::run(port, block_time_ms, &fund, max_code_size).await,
-        Command::Deploy(opts) => deploy::run(&g.connect()?, opts).await,
-        Command::Lender(cmd) => lender::run(&g.connect()?, cmd).await,
-        Command::Borrower(cmd) => borrower::run(&g.connect()?, cmd).await,
-        Command::Gov(cmd) => gov::run(&g.connect()?, cmd).await,
-        Command::Oracle(cmd) => oracle::run(&g.connect()?, cmd).await,
-        Command::Keeper(opts) => keeper::run(&g.connect()?, opts).await,
-        Command::Mock(cmd) => mock::run(&g.connect()?, cmd).await,
+        Command::Deploy(opts) => async { deploy::run(&g.connect().await?, opts).await }.await,
+        Command::Lender(cmd) => async { lender::run(&g.connect().await?, cmd).await }.await,
+        Command::Borrower(cmd) => async { borrower::run(&g.connect().await?, cmd).await }.await,
+        Command::Gov(cmd) => async { gov::run(&g.connect().await?, cmd).await }.await,
+        Command::Oracle(cmd) => async { oracle::run(&g.connect().await?, cmd).await }.await,
+        Command::Keeper(opts) => async { keeper::run(&g.connect().await?, opts).await }.await,
+        Command::Mock(cmd) => async { mock::run(&g.connect().await?, cmd).await }.await,
     };
     onchain.map_err(|e| match e {
         ctx::CliError::Rpc(what, msg)
@@ -128,25 +134,40 @@ fn run_abi() -> anyhow::Result<()> {
     let root = package::workspace_root();
     let dir = abi::abi_dir(&root);
     std::fs::create_dir_all(&dir)?;
-    for contract in package::discover_contracts(&root)? {
-        let text = abi::export_abi(&root, &contract)?;
-        let path = dir.join(abi::abi_file_name(&contract.package));
+    for (contract, text) in abi::export_all(&root)? {
+        let name = abi::abi_file_name(&contract.package);
+        let stem = name.trim_end_matches(".sol");
+        for problem in abi::naming_problems(stem, &text)
+            .into_iter()
+            .chain(abi::stale_names(stem, &text))
+        {
+            eprintln!("warning: {problem}");
+        }
+        let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         println!("wrote {}", path.display());
     }
     Ok(())
 }
 
-fn run_package(out: &std::path::Path, only: &[String]) -> anyhow::Result<()> {
+fn run_package(out: &Option<PathBuf>, only: &[String], rebuild: bool) -> anyhow::Result<()> {
     let root = package::workspace_root();
-    let out = if out.is_absolute() {
-        out.to_owned()
-    } else {
-        root.join(out)
+    let out = match out {
+        Some(out) if out.is_absolute() => out.clone(),
+        Some(out) => root.join(out),
+        None => lien_client::cache::stylus_dir(&root),
     };
-    let artifacts = package::package_some(&root, &out, only).context("packaging the contracts")?;
+    let (artifacts, reused) =
+        package::package_fresh(&root, &out, only, rebuild).context("packaging the contracts")?;
     print!("{}", package::size_table(&artifacts));
-    println!("artifacts written to {}", out.display());
+    if reused {
+        println!(
+            "reused the artifacts in {} (packaged from these sources: manifest.json; --rebuild builds anyway)",
+            out.display()
+        );
+    } else {
+        println!("artifacts written to {}", out.display());
+    }
     let mut broken = false;
     for a in &artifacts {
         let violations = nitro_rules::check(&a.wasm);

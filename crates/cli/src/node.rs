@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use stylus_devnode::{DevNode, Mining, NodeConfig, DEV_PRIVATE_KEY};
+use stylus_devnode::{DevNode, Mining, NodeConfig, DEV_ACCOUNT, NITRO_DEV_CHAIN_ID};
 
 use crate::ctx::{CliError, CliResult};
 use crate::input::parse_fund;
@@ -37,7 +37,9 @@ pub async fn run(
         "stylus-devnode listening on {} (chain id {chain_id}); Ctrl-C stops it",
         node.url()
     );
-    println!("dev key {DEV_PRIVATE_KEY} (the default --key)");
+    println!(
+        "dev account {DEV_ACCOUNT} signs when no --key/--keystore is given (on chain {NITRO_DEV_CHAIN_ID} only)"
+    );
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| CliError::Rpc("waiting for Ctrl-C".into(), e.to_string()))?;

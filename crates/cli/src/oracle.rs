@@ -114,13 +114,13 @@ pub async fn run(ctx: &Ctx, cmd: OracleCmd) -> CliResult<()> {
                 .map_err(call_err("liquidationPrice"))?;
             println!(
                 "borrow price      {} ({})",
-                format_amount(b._0, decimals),
-                oracle_status_name(b._1)
+                format_amount(b.price, decimals),
+                oracle_status_name(b.status)
             );
             println!(
                 "liquidation price {} ({})",
-                format_amount(l._0, decimals),
-                oracle_status_name(l._1)
+                format_amount(l.price, decimals),
+                oracle_status_name(l.status)
             );
         }
     }

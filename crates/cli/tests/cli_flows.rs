@@ -260,7 +260,7 @@ async fn deploy_lend_borrow_post_keep() {
     // a healthy loan: the keeper only watches
     let out = must(lien(&url, &dep, None, &["keeper", "--once"]));
     assert!(out.contains("0 liquidated"), "{out}");
-    assert_eq!(book.loan(U256::from(1)).call().await.unwrap()._9, 1);
+    assert_eq!(book.loan(U256::from(1)).call().await.unwrap().status, 1);
 
     // the floor crashes: the keeper warns no more, it liquidates; then it bids and wins
     for _ in 0..3 {
@@ -275,7 +275,7 @@ async fn deploy_lend_borrow_post_keep() {
     let out = must(lien(&url, &dep, None, &["keeper", "--once"]));
     assert!(out.contains("1 liquidated"), "{out}");
     assert_eq!(
-        book.loan(U256::from(1)).call().await.unwrap()._9,
+        book.loan(U256::from(1)).call().await.unwrap().status,
         2,
         "loan 1 in auction"
     );
@@ -301,7 +301,7 @@ async fn deploy_lend_borrow_post_keep() {
         DEV_ACCOUNT
     );
     assert_eq!(
-        book.loan(U256::from(1)).call().await.unwrap()._9,
+        book.loan(U256::from(1)).call().await.unwrap().status,
         4,
         "loan 1 liquidated"
     );
@@ -395,7 +395,12 @@ async fn deploy_lend_borrow_post_keep() {
     travel(&p, 3_601).await;
     must(lien(&url, &dep, None, &["gov", "execute", "2"]));
     assert!(
-        !offers.params(d.mocks.collection).call().await.unwrap()._1,
+        !offers
+            .params(d.mocks.collection)
+            .call()
+            .await
+            .unwrap()
+            .enabled,
         "collection disabled"
     );
     let r = lien(&url, &dep, None, &["lender", "offer", "--principal", "1"]);
@@ -432,9 +437,10 @@ async fn deploy_lend_borrow_post_keep() {
 async fn governance_through_the_cli() {
     let root = package::workspace_root();
     let dir = std::env::temp_dir().join(format!("lien-cli-gov-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let only = ["lien-governance".to_owned()];
-    let artifacts =
-        package::package_some(&root, &dir.join("code"), &only).expect("packaging Governance");
+    let artifacts = package::package_some(&root, &lien_client::cache::stylus_dir(&root), &only)
+        .expect("packaging Governance");
     let second: PrivateKeySigner = BORROWER_KEY.parse().unwrap();
     let node = DevNode::start(NodeConfig::ephemeral().with_funded(second.address(), ether(100)))
         .await

@@ -113,9 +113,9 @@ pub async fn check_all(
     let mut id = U256::from(1u8);
     while id <= offer_count {
         let o = offers.offer(id).call().await.map_err(|e| err("offer", e))?;
-        if o._1 == currency && o._11 {
-            let left = U256::from(o._9.saturating_sub(o._10));
-            escrow += o._5 * left;
+        if o.currency == currency && o.open {
+            let left = U256::from(o.capacity.saturating_sub(o.used));
+            escrow += o.principal * left;
         }
         id += U256::from(1u8);
     }
@@ -127,7 +127,7 @@ pub async fn check_all(
 
     // The loans: claims, custody, snapshots, ids.
     let counts = book.counts().call().await.map_err(|e| err("counts", e))?;
-    let (loans, auctions) = (counts._0, counts._1);
+    let (loans, auctions) = (counts.loans, counts.auctions);
     let mut accounts = BTreeSet::new();
     let mut custody = (true, String::from("every open loan's NFT is locked for it"));
     let mut closed = (
@@ -146,10 +146,11 @@ pub async fn check_all(
     let mut id = U256::from(1u8);
     while id <= loans {
         let l = book.loan(id).call().await.map_err(|e| err("loan", e))?;
-        let (collection, token_id, status, auction_id) = (l._3, l._4, l._9, l._11);
+        let (collection, token_id, status, auction_id) =
+            (l.collection, l.token_id, l.status, l.auction_id);
         collections.insert(collection);
-        if l._2 == currency {
-            accounts.extend([l._0, l._1, l._12]);
+        if l.currency == currency {
+            accounts.extend([l.borrower, l.lender, l.keeper]);
         }
         let locked = vault
             .lockedFor(collection, token_id)
@@ -188,18 +189,23 @@ pub async fn check_all(
             .call()
             .await
             .map_err(|e| err("loanTerms", e))?;
-        let inside = t._1 <= 9_000
-            && t._2 <= 2_000
-            && t._3 <= 2_000
-            && t._4 <= 500
-            && (10_000..=30_000).contains(&t._5)
-            && (5_000..=9_999).contains(&t._6);
+        let inside = t.liq_threshold_bps <= 9_000
+            && t.liq_penalty_bps <= 2_000
+            && t.fee_bps <= 2_000
+            && t.tip_bps <= 500
+            && (10_000..=30_000).contains(&t.auction_start_bps)
+            && (5_000..=9_999).contains(&t.auction_cut_bps);
         if !inside {
             params = (
                 false,
                 format!(
                     "loan {id}: threshold {}, penalty {}, fee {}, tip {}, start {}, cut {}",
-                    t._1, t._2, t._3, t._4, t._5, t._6
+                    t.liq_threshold_bps,
+                    t.liq_penalty_bps,
+                    t.fee_bps,
+                    t.tip_bps,
+                    t.auction_start_bps,
+                    t.auction_cut_bps
                 ),
             );
         }
@@ -211,12 +217,12 @@ pub async fn check_all(
             .call()
             .await
             .map_err(|e| err("params", e))?;
-        if c._0 && c._3 >= c._4 {
+        if c.listed && c.max_ltv_bps >= c.liq_threshold_bps {
             params = (
                 false,
                 format!(
                     "collection {collection}: max LTV {} ≥ threshold {}",
-                    c._3, c._4
+                    c.max_ltv_bps, c.liq_threshold_bps
                 ),
             );
         }

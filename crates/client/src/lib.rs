@@ -7,10 +7,13 @@
 #![forbid(unsafe_code)]
 
 pub mod abi;
+pub mod abi_names;
 pub mod bindings;
+pub mod cache;
 pub mod deploy;
 pub mod invariants;
 pub mod nitro_rules;
 pub mod package;
 pub mod protocol;
 pub mod story;
+pub mod toolchain;

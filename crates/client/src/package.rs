@@ -46,6 +46,10 @@ pub enum PackageError {
     /// One or more contracts exceed the limits.
     #[error("contracts over the size limits: {0}")]
     TooLarge(String),
+    /// The machine lacks something the build needs (the message names the command that
+    /// fixes it).
+    #[error("{0}")]
+    Setup(String),
 }
 
 /// A contract crate of the workspace (a `cdylib` under `contracts/`).
@@ -160,6 +164,7 @@ pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageErro
 /// alloy-primitives' software keccak, which would then bloat every contract by ~1.2 KB and
 /// replace the native keccak hostio).
 pub fn build_wasm(root: &Path, crates: &[ContractCrate]) -> Result<(), PackageError> {
+    crate::toolchain::ensure_wasm_target(root)?;
     for c in crates {
         let status = cargo()
             .current_dir(root)
@@ -261,7 +266,10 @@ pub fn wasm_opt(root: &Path) -> Result<PathBuf, PackageError> {
 /// Runs `wasm-opt -Oz` restricted to the features Nitro accepts (MVP + bulk memory, sign
 /// extension, mutable globals, saturating float-to-int), dropping debug info and producers.
 pub fn optimize(wasm_opt: &Path, name: &str, wasm: &[u8]) -> Result<Vec<u8>, PackageError> {
-    let dir = std::env::temp_dir().join(format!("lien-wasm-opt-{}-{name}", std::process::id()));
+    static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir =
+        std::env::temp_dir().join(format!("lien-wasm-opt-{}-{run}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|source| PackageError::Io {
         path: dir.clone(),
         source,
@@ -329,9 +337,16 @@ pub fn package_module(
 }
 
 /// Builds and packages every contract of the workspace at `root`; writes
-/// `<out_dir>/<package>.wasm` (the module) and `<out_dir>/<package>.code` (deployable code).
+/// `<out_dir>/<package>.wasm` (the module) and `<out_dir>/<package>.code` (deployable code),
+/// or reads them back when `<out_dir>` holds them fresh (see [`crate::cache`]).
 pub fn package_all(root: &Path, out_dir: &Path) -> Result<Vec<Artifact>, PackageError> {
     package_some(root, out_dir, &[])
+}
+
+/// Every contract, from the shared artifacts folder ([`crate::cache::stylus_dir`]): packaged
+/// once, then reused by every command and test while the sources are unchanged.
+pub fn packaged(root: &Path) -> Result<Vec<Artifact>, PackageError> {
+    package_all(root, &crate::cache::stylus_dir(root))
 }
 
 /// As [`package_all`], restricted to the named packages (all when `only` is empty).
@@ -340,6 +355,17 @@ pub fn package_some(
     out_dir: &Path,
     only: &[String],
 ) -> Result<Vec<Artifact>, PackageError> {
+    package_fresh(root, out_dir, only, false).map(|(artifacts, _)| artifacts)
+}
+
+/// As [`package_some`]; with `rebuild`, builds even when `out_dir` holds fresh artifacts.
+/// Also says whether the artifacts were reused (`true`) or built.
+pub fn package_fresh(
+    root: &Path,
+    out_dir: &Path,
+    only: &[String],
+    rebuild: bool,
+) -> Result<(Vec<Artifact>, bool), PackageError> {
     let mut crates = discover_contracts(root)?;
     if !only.is_empty() {
         let unknown: Vec<&String> = only
@@ -353,25 +379,24 @@ pub fn package_some(
         }
         crates.retain(|c| only.contains(&c.package));
     }
+    let fingerprint = crate::cache::fingerprint(root);
+    let names: Vec<String> = crates.iter().map(|c| c.package.clone()).collect();
+    if !rebuild {
+        if let Some(artifacts) = crate::cache::load_fresh(out_dir, fingerprint, &names) {
+            return Ok((artifacts, true));
+        }
+    }
     build_wasm(root, &crates)?;
     let tool = wasm_opt(root)?;
     let wasm_dir = target_dir(root).join("wasm32-unknown-unknown/release");
-    std::fs::create_dir_all(out_dir).map_err(|source| PackageError::Io {
-        path: out_dir.to_owned(),
-        source,
-    })?;
     let mut artifacts = Vec::with_capacity(crates.len());
     for c in &crates {
         let path = wasm_dir.join(format!("{}.wasm", c.lib_name));
         let raw = std::fs::read(&path).map_err(|source| PackageError::Io { path, source })?;
-        let artifact = package_module(&c.package, &raw, Some(&tool))?;
-        for (ext, bytes) in [("wasm", &artifact.wasm), ("code", &artifact.code)] {
-            let path = out_dir.join(format!("{}.{ext}", c.package));
-            std::fs::write(&path, bytes).map_err(|source| PackageError::Io { path, source })?;
-        }
-        artifacts.push(artifact);
+        artifacts.push(package_module(&c.package, &raw, Some(&tool))?);
     }
-    Ok(artifacts)
+    crate::cache::store(out_dir, fingerprint, &artifacts)?;
+    Ok((artifacts, false))
 }
 
 /// A table of raw and compressed sizes, one row per contract, with the headroom left.

@@ -3,6 +3,7 @@
 //! as a test. Every step records the gas of its transaction.
 
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use alloy::{
     network::TransactionBuilder,
@@ -73,9 +74,21 @@ impl Solvency {
     }
 }
 
+/// Where the story reports its progress while it runs (the demo prints each line).
+pub type Progress = Box<dyn FnMut(&str) + Send>;
+
+/// The chapter being told: when it began and how many steps the summary had then.
+struct Live {
+    report: Progress,
+    story_start: Instant,
+    chapter: Option<(String, Instant, usize, usize)>,
+}
+
 /// The outcome of the story: addresses, the gas of every step, and facts checked on the way.
 #[derive(Default)]
 pub struct Summary {
+    /// Progress reporting while the story runs (see [`run_with_progress`]).
+    live: Option<Live>,
     /// Contract addresses.
     pub addresses: Option<Addresses>,
     /// The currency (mock ERC-20) and the collection (mock ERC-721) of the story.
@@ -96,7 +109,53 @@ impl Summary {
     }
 
     fn fact(&mut self, text: String) {
+        if let Some(live) = &mut self.live {
+            (live.report)(&format!("    · {text}"));
+        }
         self.facts.push(text);
+    }
+
+    /// Starts chapter `number` of [`CHAPTERS`] (ends the previous one).
+    fn chapter(&mut self, number: usize) {
+        self.end_chapter();
+        let (name, what) = CHAPTERS[number - 1];
+        let (steps, checks) = (self.steps.len(), self.invariants.len());
+        if let Some(live) = &mut self.live {
+            (live.report)(&format!(
+                "[{:>7}] chapter {number}/{} {name}: {what}",
+                secs(live.story_start.elapsed()),
+                CHAPTERS.len()
+            ));
+            live.chapter = Some((name.to_owned(), Instant::now(), steps, checks));
+        }
+    }
+
+    /// Reports the chapter just told: its transactions, gas, time and invariants.
+    fn end_chapter(&mut self) {
+        let Some(live) = &mut self.live else {
+            return;
+        };
+        let Some((name, started, first_step, first_check)) = live.chapter.take() else {
+            return;
+        };
+        let steps = &self.steps[first_step..];
+        let gas: u64 = steps.iter().map(|(_, _, g)| g).sum();
+        let checks = &self.invariants[first_check..];
+        let broken: Vec<&str> = checks
+            .iter()
+            .flat_map(|(_, c)| c.iter().filter(|c| !c.holds).map(|c| c.name))
+            .collect();
+        let invariants = match (checks.is_empty(), broken.is_empty()) {
+            (true, _) => String::new(),
+            (false, true) => ", invariants hold".to_owned(),
+            (false, false) => format!(", BROKEN: {}", broken.join(", ")),
+        };
+        (live.report)(&format!(
+            "[{:>7}]   {name} done: {} transactions, {gas} gas, {}{invariants}",
+            secs(live.story_start.elapsed()),
+            steps.len(),
+            secs(started.elapsed()),
+        ));
     }
 
     /// The summary as a table.
@@ -205,9 +264,72 @@ fn fmt_tok(x: U256) -> String {
     format!("{whole}.{frac:04}")
 }
 
+/// The chapters of the story, in order: (name, what happens).
+pub const CHAPTERS: [(&str, &str); 9] = [
+    (
+        "cast",
+        "thirteen funded accounts (owners, guardian, reporters, lender, borrowers, keeper, bidder)",
+    ),
+    (
+        "deploy",
+        "deploy and activate the protocol, list a collection, hand everything to Governance",
+    ),
+    (
+        "oracle",
+        "three reporters post prices over a full TWAP window",
+    ),
+    ("lend", "a lender escrows an offer on the offer book"),
+    (
+        "borrow/repay",
+        "alice borrows, repays after 10 days, the lender withdraws",
+    ),
+    (
+        "liquidation",
+        "bob borrows, the floor crashes, the keeper liquidates, a bidder buys",
+    ),
+    (
+        "default",
+        "carol defaults, nobody bids, the lender forecloses",
+    ),
+    (
+        "governance",
+        "owners raise the max LTV behind the 1 h timelock",
+    ),
+    (
+        "pause",
+        "the guardian pauses, Governance unpauses, the offer fills up",
+    ),
+];
+
+fn secs(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
 /// Runs the whole story. See the chapter comments for what happens.
 pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
-    let mut s = Summary::default();
+    run_summary(chain, Summary::default()).await
+}
+
+/// As [`run`], reporting each chapter through `report` as it happens: its start, the facts it
+/// establishes, and when it ends its transactions, gas, time and invariants, each line
+/// stamped with the time since the story began.
+pub async fn run_with_progress(
+    chain: &impl Chain,
+    report: Progress,
+) -> Result<Summary, ProtocolError> {
+    let summary = Summary {
+        live: Some(Live {
+            report,
+            story_start: Instant::now(),
+            chapter: None,
+        }),
+        ..Summary::default()
+    };
+    run_summary(chain, summary).await
+}
+
+async fn run_summary(chain: &impl Chain, mut s: Summary) -> Result<Summary, ProtocolError> {
+    s.chapter(1);
     let (deployer, dp) = chain.funder();
 
     // ---- cast --------------------------------------------------------------------------
@@ -233,6 +355,7 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
 
     // ---- chapter 1: deploy -----------------------------------------------------------------
     let ch = "deploy";
+    s.chapter(2);
     let missing = |n: &str| ProtocolError::MissingArtifact(n.to_owned());
     let token = deploy_stylus(
         &dp,
@@ -348,6 +471,7 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
 
     // ---- chapter 2: prices ---------------------------------------------------------------------
     let ch = "oracle";
+    s.chapter(3);
     post_all(
         &mut s,
         ch,
@@ -374,12 +498,13 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         .map_err(|e| tx_err("borrowPrice", e))?;
     s.fact(format!(
         "oracle: borrow price {} with status {} (0 = Ok) after a full TWAP window",
-        fmt_tok(bp._0),
-        bp._1
+        fmt_tok(bp.price),
+        bp.status
     ));
 
     // ---- chapter 3: a lender funds an offer on the offer book ----------------------------------
     let ch = "lend";
+    s.chapter(4);
     let tok_l = IERC20::new(currency, &lender.provider);
     s.record(
         ch,
@@ -430,6 +555,7 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
 
     // ---- chapter 4: alice borrows and repays --------------------------------------------------
     let ch = "borrow/repay";
+    s.chapter(5);
     let alice_loan = borrow(&mut s, ch, &alice, &a, collection, offer_id, 1).await?;
     chain.increase_time(10 * 86_400).await?;
     let book_a = ILoanBook::new(a.loan_book, &alice.provider);
@@ -487,6 +613,7 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
 
     // ---- chapter 5: bob borrows, the floor crashes, the keeper liquidates, a bidder buys ------
     let ch = "liquidation";
+    s.chapter(6);
     post_all(
         &mut s,
         "oracle",
@@ -516,9 +643,9 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         .map_err(|e| tx_err("health", e))?;
     s.fact(format!(
         "floor fell to 40: bob's loan healthy = {} (debt {}, limit {})",
-        health._0,
-        fmt_tok(health._1),
-        fmt_tok(health._2)
+        health.healthy,
+        fmt_tok(health.debt),
+        fmt_tok(health.max_debt)
     ));
     let book_k = ILoanBook::new(a.loan_book, &keeper.provider);
     s.record(
@@ -638,6 +765,7 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
 
     // ---- chapter 6: carol defaults, nobody bids, the lender forecloses --------------------
     let ch = "default";
+    s.chapter(7);
     let carol_loan = borrow(&mut s, ch, &carol, &a, collection, offer_id, 3).await?;
     chain.increase_time(31 * 86_400 + 3_600).await?; // past due (30 d) + grace (1 d)
     post_all(
@@ -677,6 +805,7 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
 
     // ---- chapter 7: governance raises the max LTV on the offer book ---------------------------
     let ch = "governance";
+    s.chapter(8);
     let raise = IOfferBook::setCollectionParamsCall {
         collection,
         max_ltv_bps: 4_500,
@@ -725,11 +854,15 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         .call()
         .await
         .map_err(|e| tx_err("params", e))?;
-    s.fact(format!("collection max LTV is now {} bps", params._3));
+    s.fact(format!(
+        "collection max LTV is now {} bps",
+        params.max_ltv_bps
+    ));
     solvency(&mut s, ch, &dp, &a, currency).await?;
 
     // ---- chapter 8: the guardian pauses new borrowing; Governance resumes it ----------------
     let ch = "pause";
+    s.chapter(9);
     let guard = IGovernance::new(a.governance, &guardian.provider);
     s.record(
         ch,
@@ -835,7 +968,7 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         .map_err(|e| tx_err("offer", e))?;
     s.fact(format!(
         "dave's loan {dave_loan} used the offer's capacity: {} of {} used, open = {}",
-        o._10, o._9, o._11
+        o.used, o.capacity, o.open
     ));
     let refused = borrow_error(&mut s, ch, &erin, &a, collection, offer_id, 5).await?;
     s.fact(format!(
@@ -846,6 +979,8 @@ pub async fn run(chain: &impl Chain) -> Result<Summary, ProtocolError> {
         )
     ));
     solvency(&mut s, ch, &dp, &a, currency).await?;
+    s.end_chapter();
+    s.live = None;
     Ok(s)
 }
 

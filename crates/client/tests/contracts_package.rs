@@ -1,5 +1,5 @@
-//! Builds every contract of the workspace for wasm32 and checks each packaged module
-//! against Nitro's activation rules and the size limits.
+//! Checks every packaged contract (from the shared artifacts folder, packaged once per change
+//! of the sources: `lien_client::cache`) against Nitro's activation rules and the size limits.
 
 use lien_client::{nitro_rules, package};
 
@@ -12,8 +12,8 @@ fn every_contract_packages_within_limits_and_passes_nitro_rules() {
             && crates.iter().any(|c| c.package == "lien-mock-token"),
         "contract discovery missed the mocks: {crates:?}"
     );
-    let out = package::target_dir(&root).join("stylus-test");
-    let artifacts = package::package_all(&root, &out).expect("package");
+    let out = lien_client::cache::stylus_dir(&root);
+    let artifacts = package::packaged(&root).expect("package");
     println!("{}", package::size_table(&artifacts));
     assert_eq!(artifacts.len(), crates.len());
     for a in &artifacts {
