@@ -33,7 +33,8 @@ sol! {
     #[derive(Debug)]
     error LoanBookSelfDealing();
     /// The oracle's status does not allow this action (0 Ok, 1 Uncertain, 2 Stale, 3 NoQuorum,
-    /// 4 SequencerDown; 255 = the oracle call failed).
+    /// 4 SequencerDown; 255 = the oracle call failed). `liquidate` refuses 4 even for an
+    /// overdue loan: no liquidation while the sequencer is down or within its grace.
     #[derive(Debug)]
     error LoanBookOracleUnavailable(uint8 status);
     /// The principal is above the allowed LTV of the borrow price.
@@ -48,7 +49,8 @@ sol! {
     /// The loan is neither overdue past its grace period nor unhealthy.
     #[derive(Debug)]
     error LoanBookNotLiquidatable();
-    /// A token transfer reverted, returned false or returned malformed data.
+    /// A token transfer reverted without revert data, returned false or returned malformed
+    /// data (a token's own error, e.g. ERC-6093 `ERC20InsufficientAllowance`, is passed through).
     #[derive(Debug)]
     error LoanBookTransferFailed();
     /// A transfer in moved a different amount than requested (fee-on-transfer token).
@@ -66,8 +68,9 @@ sol! {
     /// The Liquidator returned another auction id than the LoanBook expected.
     #[derive(Debug)]
     error LoanBookAuctionIdMismatch(uint256 expected, uint256 got);
-    /// A call to the vault, the liquidator or the OfferBook reverted or sent a malformed reply
-    /// (`take`, `startAuction`, `currencyInfo`), or `balanceOf` failed during settlement.
+    /// A call to the vault, the liquidator or the OfferBook reverted without revert data or
+    /// sent a malformed reply (`take`, `startAuction`, `currencyInfo`), or `balanceOf` failed
+    /// during settlement. A callee's revert data, when there is any, is passed through instead.
     #[derive(Debug)]
     error LoanBookCallFailed();
     /// Arithmetic overflow, underflow or division by zero.
@@ -111,8 +114,9 @@ sol! {
     event ReserveWithdrawn(address indexed currency, address indexed to, uint256 amount);
 }
 
-/// Declares [`Error`]: one variant per custom error, plus [`Error::OfferBook`], which carries
-/// the OfferBook's revert data unchanged (so `borrow` fails with the OfferBook's own error).
+/// Declares [`Error`]: one variant per custom error, plus [`Error::Callee`], which carries a
+/// callee's revert data unchanged (so `borrow` fails with the OfferBook's own error, `repay`
+/// with the token's ERC-6093 error, `foreclose` with the Liquidator's `NotExpired(endTime)`).
 /// It writes what `#[derive(SolidityError)]` would, which has no room for raw data, and
 /// encodes every error through one routine (selector and static words, as
 /// `raw_abi::calldata`) instead of one alloy encoder per error type.
@@ -122,8 +126,9 @@ macro_rules! loan_book_errors {
         #[derive(Debug)]
         pub enum Error {
             $($(#[$doc])* $variant($ty),)*
-            /// The OfferBook rejected `take`: its revert data, passed through unchanged.
-            OfferBook(Vec<u8>),
+            /// A callee (the OfferBook, a token, the vault or the Liquidator) reverted: its
+            /// revert data, passed through unchanged.
+            Callee(Vec<u8>),
         }
 
         impl From<Error> for Vec<u8> {
@@ -133,7 +138,7 @@ macro_rules! loan_book_errors {
                         <$ty as alloy_sol_types::SolError>::SELECTOR,
                         &[$(lien_contract_common::raw_abi::AbiWord::word(_e.$field)),*],
                     ),)*
-                    Error::OfferBook(data) => data,
+                    Error::Callee(data) => data,
                 }
             }
         }
@@ -229,6 +234,14 @@ impl Error {
     /// `LoanBookCallFailed`.
     pub(crate) fn call_failed() -> Self {
         Error::CallFailed(LoanBookCallFailed {})
+    }
+    /// A callee's revert data passed through; `LoanBookCallFailed` when it gave none.
+    pub(crate) fn callee(data: Vec<u8>) -> Self {
+        if data.is_empty() {
+            Error::call_failed()
+        } else {
+            Error::Callee(data)
+        }
     }
     /// `LoanBookTransferFailed`.
     pub(crate) fn transfer_failed() -> Self {

@@ -48,8 +48,12 @@ use stylus_sdk::stylus_core::calls::{context::Call, errors::Error as CallError};
 pub const ORACLE_OK: u8 = 0;
 /// Oracle status `Uncertain`.
 pub const ORACLE_UNCERTAIN: u8 = 1;
+/// Oracle status `SequencerDown` (down, or within its grace after coming back).
+pub const ORACLE_SEQUENCER_DOWN: u8 = 4;
 /// Reported status when the oracle call itself failed.
 pub const ORACLE_CALL_FAILED: u8 = 255;
+/// The neutral multiplier (1×), in bps.
+pub const ONE_X_BPS: u32 = 10_000;
 
 /// The LoanBook's storage.
 #[entrypoint]
@@ -232,7 +236,7 @@ impl LoanBook {
         let args = [offer_id, token_id, address_word(borrower)];
         let reply = self
             .call(offer_book, &calldata(takeCall::SELECTOR, &args))
-            .map_err(Error::OfferBook)?;
+            .map_err(Error::callee)?;
         let decoded = (|| {
             let parties = (
                 address(&reply, 0)?,
@@ -249,8 +253,8 @@ impl LoanBook {
         let ((lender, currency, collection), principal, terms_word, auction_word) =
             decoded.ok_or_else(Error::call_failed)?;
         let terms = LoanTerms::from_words(terms_word, auction_word);
-        let (price, status) =
-            self.oracle_price(oracle, borrowPriceCall::SELECTOR, collection, token_id);
+        let asset = [address_word(collection), token_id];
+        let (price, status) = self.oracle_price(borrowPriceCall::SELECTOR, &asset);
         let ltv = match status {
             ORACLE_OK => u64::from(terms.max_ltv_bps),
             ORACLE_UNCERTAIN => {
@@ -269,6 +273,15 @@ impl LoanBook {
                 maxPrincipal: max,
             }));
         }
+        // The multiplier in force now (already in the borrow price) is snapshotted: the loan's
+        // collateral is valued with it for its whole life, whatever governance sets later.
+        let multiplier = self
+            .view(oracle, &calldata(multiplierOfCall::SELECTOR, &asset))
+            .and_then(|reply| u32::try_from(word(&reply, 0)?).ok())
+            .ok_or(Error::OracleUnavailable(LoanBookOracleUnavailable {
+                status: ORACLE_CALL_FAILED,
+            }))?;
+        let terms_word = lien_contract_common::terms::with_multiplier(terms_word, multiplier);
         let now = self.now();
         let due = now.checked_add(terms.duration).ok_or_else(Error::math)?;
         let loan_id = next_id(&mut self.loan_count)?;
@@ -338,8 +351,13 @@ impl LoanBook {
     // ----- keepers ---------------------------------------------------------------------
 
     /// Sends a loan to auction when it is overdue past its grace period, or unhealthy
-    /// (`debt > liq_threshold × liquidation price`, oracle `Ok` or `Uncertain`). Freezes the
-    /// debt, records the caller for the keeper tip and starts the auction. Returns its id.
+    /// (`debt > liq_threshold × collateral price`, oracle `Ok` or `Uncertain`), where the
+    /// collateral price is the oracle's `liquidationFloor` × the loan's multiplier snapshot.
+    /// Never while the oracle reports `SequencerDown` (sequencer down or within its grace).
+    /// Freezes the debt, records the caller for the keeper tip and starts the auction at
+    /// `auction_start × max(collateral price, debt)`: the price counts whenever the oracle has
+    /// one, whatever its status (only without any price does the debt alone set the start).
+    /// Returns the auction id.
     pub fn liquidate(&mut self, loan_id: U256) -> Result<U256, Error> {
         let keeper = self.vm().msg_sender();
         let l = self.load_loan(loan_id)?;
@@ -351,10 +369,14 @@ impl LoanBook {
         }
         let debt = self.accrued(&l)?;
         let overdue = self.now() > l.due.saturating_add(l.grace);
-        let (price, status) = self.liquidation_price(&l);
-        let priced = status <= ORACLE_UNCERTAIN && !price.is_zero();
+        let (price, status) = self.collateral_price(&l)?;
+        if status == ORACLE_SEQUENCER_DOWN {
+            return Err(Error::OracleUnavailable(LoanBookOracleUnavailable {
+                status,
+            }));
+        }
         if !overdue {
-            if !priced {
+            if status > ORACLE_UNCERTAIN || price.is_zero() {
                 return Err(Error::OracleUnavailable(LoanBookOracleUnavailable {
                     status,
                 }));
@@ -363,9 +385,10 @@ impl LoanBook {
                 return Err(Error::NotLiquidatable(LoanBookNotLiquidatable {}));
             }
         }
-        // Start price: auction_start × max(liquidation price, frozen debt); the frozen debt
-        // alone when the oracle has no usable price (overdue path).
-        let basis = if priced { price.max(debt) } else { debt };
+        // Start price: auction_start × max(collateral price, frozen debt). A Stale or NoQuorum
+        // status still carries the last TWAP, which counts; without any price (0) the frozen
+        // debt alone sets the start (overdue path only).
+        let basis = price.max(debt);
         let start_price = lien_math::bps_mul_up(basis, u64::from(l.auction_start_bps))?;
         let tip_cap = self
             .view(
@@ -581,14 +604,15 @@ impl LoanBook {
     }
 
     /// An active loan's health: `(healthy, debt, maxDebt, oracleStatus)` with `maxDebt =
-    /// ⌊liquidation price × liqThreshold⌋` (0 when the oracle has no usable price).
+    /// ⌊collateral price × liqThreshold⌋` (0 when the oracle has no usable price), the
+    /// collateral price being `liquidationFloor` × the loan's multiplier snapshot.
     pub fn health(&self, loan_id: U256) -> Result<(bool, U256, U256, u8), Error> {
         let l = self.load_loan(loan_id)?;
         if l.status != ACTIVE {
             return Err(Error::status(l.status));
         }
         let debt = self.accrued(&l)?;
-        let (price, status) = self.liquidation_price(&l);
+        let (price, status) = self.collateral_price(&l)?;
         let usable = status <= ORACLE_UNCERTAIN;
         let price = if usable { price } else { U256::ZERO };
         let healthy = usable && is_healthy(debt, price, u64::from(l.liq_threshold_bps));
@@ -691,14 +715,20 @@ impl LoanBook {
         Ok(debt_up(l.principal, u64::from(l.apr_bps), elapsed)?)
     }
 
-    /// The oracle's liquidation price, or `(0, ORACLE_CALL_FAILED)` when the call fails.
-    fn liquidation_price(&self, l: &Loan) -> (U256, u8) {
-        self.oracle_price(
-            self.oracle.get(),
-            liquidationPriceCall::SELECTOR,
-            l.collection,
-            l.token_id,
-        )
+    /// The collateral's value: the oracle's `liquidationFloor` × the loan's multiplier
+    /// snapshot, rounded down (the lower value liquidates sooner: the protocol's favour), with
+    /// the oracle's status; `(0, ORACLE_CALL_FAILED)` when the oracle call fails.
+    fn collateral_price(&self, l: &Loan) -> Result<(U256, u8), Error> {
+        let (floor, status) = self.oracle_price(
+            liquidationFloorCall::SELECTOR,
+            &[address_word(l.collection)],
+        );
+        let bps = if l.multiplier_bps == 0 {
+            ONE_X_BPS
+        } else {
+            l.multiplier_bps
+        };
+        Ok((lien_math::bps_mul_down(floor, u64::from(bps))?, status))
     }
 
     fn index_lender(&mut self, loan_id: U256, lender: Address) {
@@ -789,7 +819,9 @@ impl LoanBook {
         )
     }
 
-    /// An ERC-20 `transfer`/`transferFrom`: `TransferFailed` unless it returns exactly `true`.
+    /// An ERC-20 `transfer`/`transferFrom`: the token's own revert data passes through (e.g.
+    /// ERC-6093 `ERC20InsufficientAllowance(spender, allowance, needed)`); `TransferFailed`
+    /// when it reverts without data or does not return exactly `true`.
     fn token_call(
         &mut self,
         currency: Address,
@@ -798,6 +830,7 @@ impl LoanBook {
     ) -> Result<(), Error> {
         match self.call(currency, &calldata(selector, args)) {
             Ok(reply) if boolean(&reply, 0) == Some(true) => Ok(()),
+            Err(reason) if !reason.is_empty() => Err(Error::Callee(reason)),
             _ => Err(Error::transfer_failed()),
         }
     }
@@ -811,21 +844,12 @@ impl LoanBook {
         word(&reply, 0)
     }
 
-    /// The oracle's `(price, status)` from `borrowPrice`/`liquidationPrice`, or
+    /// The oracle's `(price, status)` from `borrowPrice`/`liquidationFloor`, or
     /// `(0, ORACLE_CALL_FAILED)` when the call fails or the reply is malformed.
-    fn oracle_price(
-        &self,
-        oracle: Address,
-        selector: [u8; 4],
-        collection: Address,
-        token_id: U256,
-    ) -> (U256, u8) {
-        self.view(
-            oracle,
-            &calldata(selector, &[address_word(collection), token_id]),
-        )
-        .and_then(|reply| Some((word(&reply, 0)?, small(&reply, 1)?)))
-        .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
+    fn oracle_price(&self, selector: [u8; 4], args: &[U256]) -> (U256, u8) {
+        self.view(self.oracle.get(), &calldata(selector, args))
+            .and_then(|reply| Some((word(&reply, 0)?, small(&reply, 1)?)))
+            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
     }
 
     /// `vault.release(collection, tokenId, to)` for the loan's NFT.
@@ -846,9 +870,10 @@ impl LoanBook {
             })
     }
 
-    /// [`Self::call`], any failure becoming `LoanBookCallFailed`.
+    /// [`Self::call`], a failure passing the callee's revert data through (`LoanBookCallFailed`
+    /// when it gave none).
     fn call_or_fail(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Error> {
-        self.call(target, data).map_err(|_| Error::call_failed())
+        self.call(target, data).map_err(Error::callee)
     }
 
     /// A static call; `None` when it reverts.

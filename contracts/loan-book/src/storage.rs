@@ -65,6 +65,8 @@ pub struct Loan {
     pub auction_step: u64,
     /// Snapshot: auction tail.
     pub auction_tail: u64,
+    /// Snapshot: the token's rarity multiplier at origination (10_000 = 1×).
+    pub multiplier_bps: u32,
     /// Liquidation: the keeper that triggered it.
     pub keeper: Address,
     /// Liquidation: the debt frozen at the trigger.
@@ -120,6 +122,7 @@ impl LoanRecord {
             auction_cut_bps: t.auction_cut_bps,
             auction_step: t.auction_step,
             auction_tail: t.auction_tail,
+            multiplier_bps: t.multiplier_bps,
             keeper: self.keeper.get(),
             frozen_debt: self.frozen_debt.get(),
             tip: self.tip.get(),

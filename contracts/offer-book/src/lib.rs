@@ -483,6 +483,7 @@ impl OfferBook {
             auction_cut_bps: risk.auction_cut_bps,
             auction_step: risk.auction_step,
             auction_tail: risk.auction_tail,
+            multiplier_bps: 0, // the LoanBook writes the snapshot
         };
         self.push(o.currency, borrower, o.principal)?;
         let (terms, auction) = snapshot.to_words();

@@ -261,7 +261,7 @@ fn a_liquidator_that_refuses_or_miscounts_reverts_the_liquidation() {
         .init(Address::repeat_byte(0x99), env.vault.address());
     expect_err!(
         env.book.sender(env.keeper).liquidate(loan),
-        Error::CallFailed(LoanBookCallFailed {})
+        Error::Callee(ref data) if *data == b"only loan book"
     );
     let l = env.book.sender(env.owner).loan(loan).motsu_unwrap();
     assert_eq!(

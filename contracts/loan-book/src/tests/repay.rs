@@ -4,7 +4,8 @@
 use alloy_primitives::{Address, U256};
 use lien_offer_book::OfferBookPaused;
 use motsu::prelude::*;
-use openzeppelin_stylus::token::erc20::IErc20;
+use alloy_sol_types::SolError;
+use openzeppelin_stylus::token::erc20::{ERC20InsufficientAllowance, ERC20InsufficientBalance, IErc20};
 
 use super::assert_offer_book_err;
 use super::setup::*;
@@ -224,17 +225,41 @@ fn a_payer_without_funds_or_allowance_cannot_repay() {
     let env = Env::new();
     let loan = env.loan();
     let payer = Address::repeat_byte(0x33);
+    let debt = env.book.sender(payer).debt(loan).motsu_unwrap();
+    // The token's own ERC-6093 error comes back unchanged, with the amounts.
+    let no_allowance = ERC20InsufficientAllowance {
+        spender: env.book.address(),
+        allowance: U256::ZERO,
+        needed: debt,
+    };
     expect_err!(
         env.book.sender(payer).repay(loan),
-        Error::TransferFailed(LoanBookTransferFailed {})
+        Error::Callee(ref data) if *data == no_allowance.abi_encode()
+    );
+    env.token
+        .sender(payer)
+        .approve(env.book.address(), debt)
+        .motsu_unwrap();
+    let no_funds = ERC20InsufficientBalance {
+        sender: payer,
+        balance: U256::ZERO,
+        needed: debt,
+    };
+    expect_err!(
+        env.book.sender(payer).repay(loan),
+        Error::Callee(ref data) if *data == no_funds.abi_encode()
     );
     env.token
         .sender(payer)
         .mint(payer, u(PRINCIPAL))
         .motsu_unwrap();
+    env.token
+        .sender(payer)
+        .approve(env.book.address(), U256::ZERO)
+        .motsu_unwrap();
     expect_err!(
         env.book.sender(payer).repay(loan),
-        Error::TransferFailed(LoanBookTransferFailed {})
+        Error::Callee(ref data) if *data == no_allowance.abi_encode()
     );
     assert_eq!(
         env.book.sender(env.owner).loan(loan).motsu_unwrap().9,

@@ -73,6 +73,7 @@ pub fn default_terms() -> LoanTerms {
         auction_cut_bps: 9_800,
         auction_step: 300,
         auction_tail: DAY,
+        multiplier_bps: 0,
     }
 }
 

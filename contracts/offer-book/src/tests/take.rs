@@ -183,6 +183,7 @@ fn the_snapshot_follows_the_parameters_at_take_time() {
         auction_cut_bps: 9_500,
         auction_step: 600,
         auction_tail: 2 * DAY,
+        multiplier_bps: 0,
     };
     assert_eq!(LoanTerms::from_words(terms, auction), expected);
     env.assert_solvent();
