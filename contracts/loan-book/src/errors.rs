@@ -114,56 +114,7 @@ sol! {
     event ReserveWithdrawn(address indexed currency, address indexed to, uint256 amount);
 }
 
-/// Declares [`Error`]: one variant per custom error, plus [`Error::Callee`], which carries a
-/// callee's revert data unchanged (so `borrow` fails with the OfferBook's own error, `repay`
-/// with the token's ERC-6093 error, `foreclose` with the Liquidator's `NotExpired(endTime)`).
-/// It writes what `#[derive(SolidityError)]` would, which has no room for raw data, and
-/// encodes every error through one routine (selector and static words, as
-/// `raw_abi::calldata`) instead of one alloy encoder per error type.
-macro_rules! loan_book_errors {
-    ($($(#[$doc:meta])* $variant:ident($ty:ident { $($field:ident),* }),)*) => {
-        /// Every way a LoanBook call can fail.
-        #[derive(Debug)]
-        pub enum Error {
-            $($(#[$doc])* $variant($ty),)*
-            /// A callee (the OfferBook, a token, the vault or the Liquidator) reverted: its
-            /// revert data, passed through unchanged.
-            Callee(Vec<u8>),
-        }
-
-        impl From<Error> for Vec<u8> {
-            fn from(err: Error) -> Vec<u8> {
-                match err {
-                    $(Error::$variant(_e) => lien_contract_common::raw_abi::calldata(
-                        <$ty as alloy_sol_types::SolError>::SELECTOR,
-                        &[$(lien_contract_common::raw_abi::AbiWord::word(_e.$field)),*],
-                    ),)*
-                    Error::Callee(data) => data,
-                }
-            }
-        }
-
-        $(impl From<$ty> for Error {
-            fn from(e: $ty) -> Self {
-                Error::$variant(e)
-            }
-        })*
-
-        #[cfg(feature = "export-abi")]
-        impl stylus_sdk::abi::export::internal::InnerTypes for Error {
-            fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-                use alloc::format;
-                use stylus_sdk::alloy_sol_types::SolError;
-                vec![$(stylus_sdk::abi::export::internal::InnerType {
-                    name: format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
-                    id: core::any::TypeId::of::<$ty>(),
-                },)*]
-            }
-        }
-    };
-}
-
-loan_book_errors! {
+lien_contract_common::contract_errors! {
     /// Ownable: the caller is not the owner.
     UnauthorizedAccount(OwnableUnauthorizedAccount { account }),
     /// Ownable: the new owner is the zero address.
