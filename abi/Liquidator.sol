@@ -11,6 +11,10 @@ interface ILiquidator  {
 
     function setVault(address vault) external;
 
+    function setSequencerFeed(address feed, uint64 grace) external;
+
+    function sequencerFeed() external view returns (address, uint64);
+
     function loanBook() external view returns (address);
 
     function vault() external view returns (address);
@@ -77,11 +81,17 @@ interface ILiquidator  {
 
     error LiquidatorCallFailed(address);
 
+    error LiquidatorSequencerDown(uint64);
+
+    error LiquidatorBadGrace(uint64);
+
     error LiquidatorMath(uint8);
 
     event LoanBookSet(address indexed loanBook);
 
     event VaultSet(address indexed vault);
+
+    event SequencerFeedSet(address indexed feed, uint64 grace);
 
     event AuctionStarted(uint256 indexed auctionId, uint256 indexed loanId, address indexed collection, uint256 tokenId, address currency, uint256 debt, uint256 startPrice, uint256 floorPrice, uint64 startTime, uint64 step, uint16 cutBps, uint64 tail, uint64 endTime);
 

@@ -49,10 +49,6 @@ interface ILoanBook  {
 
     function counts() external view returns (uint256, uint256);
 
-    function loansOfBorrower(address account) external view returns (uint256[] memory);
-
-    function loansOfLender(address account) external view returns (uint256[] memory);
-
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);

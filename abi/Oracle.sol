@@ -33,6 +33,10 @@ interface IPriceOracle  {
 
     function liquidationPrice(address collection, uint256 token_id) external view returns (uint256, uint8);
 
+    function multiplierOf(address collection, uint256 token_id) external view returns (uint256);
+
+    function liquidationFloor(address collection) external view returns (uint256, uint8);
+
     error OracleUnauthorizedReporter(address, address);
 
     error OracleBadPrice(address, uint256);

@@ -26,7 +26,7 @@ use lien_contract_common::{has_code, log_words, owner, raw_abi::AbiWord, terms::
 use lien_math::{debt_up, fits_ltv, is_healthy, max_borrow_down, max_debt_down};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageVec},
+    storage::{StorageAddress, StorageMap, StorageU256},
 };
 
 pub mod clock;
@@ -73,10 +73,6 @@ pub struct LoanBook {
     reserve: StorageMap<Address, StorageU256>,
     /// `currency → tokens the book owes` (claimable + reserve).
     held: StorageMap<Address, StorageU256>,
-    borrower_loans: StorageMap<Address, StorageVec<StorageU256>>,
-    lender_loans: StorageMap<Address, StorageVec<StorageU256>>,
-    /// `loan → account → already in lender_loans[account]`.
-    lender_indexed: StorageMap<U256, StorageMap<Address, StorageBool>>,
 }
 
 #[public]
@@ -186,7 +182,6 @@ impl LoanBook {
             return Err(Error::SelfDealing(LoanBookSelfDealing {}));
         }
         self.loans.setter(loan_id).set_lender(to);
-        self.index_lender(loan_id, to);
         log_words(
             LoanTransferred::SIGNATURE_HASH,
             &[loan_id, caller.word(), to.word()],
@@ -293,8 +288,6 @@ impl LoanBook {
             due,
             (terms_word, auction_word),
         );
-        self.borrower_loans.setter(borrower).push(loan_id);
-        self.index_lender(loan_id, lender);
         log_words(
             LoanStarted::SIGNATURE_HASH,
             &[loan_id, offer_id, borrower.word()],
@@ -654,21 +647,6 @@ impl LoanBook {
     pub fn counts(&self) -> (U256, U256) {
         (self.loan_count.get(), self.auction_count.get())
     }
-
-    /// Every loan `account` borrowed, in order.
-    pub fn loans_of_borrower(&self, account: Address) -> Vec<U256> {
-        let list = self.borrower_loans.getter(account);
-        (0..list.len()).filter_map(|i| list.get(i)).collect()
-    }
-
-    /// Every loan whose lender position `account` holds now.
-    pub fn loans_of_lender(&self, account: Address) -> Vec<U256> {
-        let list = self.lender_loans.getter(account);
-        (0..list.len())
-            .filter_map(|i| list.get(i))
-            .filter(|id| self.loans.getter(*id).lender() == account)
-            .collect()
-    }
 }
 
 /// Increments a counter and returns the new value (ids start at 1).
@@ -729,14 +707,6 @@ impl LoanBook {
             l.multiplier_bps
         };
         Ok((lien_math::bps_mul_down(floor, u64::from(bps))?, status))
-    }
-
-    fn index_lender(&mut self, loan_id: U256, lender: Address) {
-        let mut seen = self.lender_indexed.setter(loan_id);
-        if !seen.get(lender) {
-            seen.setter(lender).set(true);
-            self.lender_loans.setter(lender).push(loan_id);
-        }
     }
 
     fn credit(&mut self, account: Address, currency: Address, amount: U256) -> Result<(), Error> {

@@ -104,11 +104,11 @@ fn borrow_locks_the_nft_pays_the_principal_and_snapshots() {
         "capacity used up closes the offer"
     );
     assert_eq!(
-        env.book.sender(env.owner).loans_of_borrower(env.borrower),
+        env.borrower_loans(env.borrower),
         vec![loan]
     );
     assert_eq!(
-        env.book.sender(env.owner).loans_of_lender(env.lender),
+        env.lender_loans(env.lender),
         vec![loan]
     );
     assert_eq!(
@@ -241,10 +241,7 @@ fn a_failing_vault_lock_reverts_the_whole_borrow() {
         env.book.sender(env.owner).counts(),
         (U256::ZERO, U256::ZERO)
     );
-    assert!(env
-        .book
-        .sender(env.owner)
-        .loans_of_borrower(env.borrower)
+    assert!(env.borrower_loans(env.borrower)
         .is_empty());
     assert_eq!(
         (env.owner_of(TOKEN), env.owner_of(2)),
@@ -277,11 +274,11 @@ fn collection_wide_offers_fund_several_tokens() {
         .motsu_unwrap();
     assert_eq!((a, b), (u(1), u(2)));
     assert_eq!(
-        env.book.sender(env.owner).loans_of_borrower(env.borrower),
+        env.borrower_loans(env.borrower),
         vec![a, b]
     );
     assert_eq!(
-        env.book.sender(env.owner).loans_of_lender(env.lender),
+        env.lender_loans(env.lender),
         vec![a, b]
     );
     assert_eq!(env.balance(env.borrower), u(2 * PRINCIPAL));
