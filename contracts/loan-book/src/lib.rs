@@ -305,7 +305,7 @@ impl LoanBook {
 
     /// Repays a loan for its borrower (anyone may pay; the caller must have approved the
     /// LoanBook). Active: principal + interest. In auction: frozen debt + penalty, and the
-    /// auction is cancelled. Works while paused and never reads the oracle. The NFT goes back
+    /// auction is cancelled; the keeper's recorded tip is paid out of the penalty. Works while paused and never reads the oracle. The NFT goes back
     /// to the borrower; the lender's part becomes claimable. Returns the amount paid.
     pub fn repay(&mut self, loan_id: U256) -> Result<U256, Error> {
         let payer = self.vm().msg_sender();
@@ -319,9 +319,16 @@ impl LoanBook {
             other => return Err(Error::status(other)),
         };
         let (to_lender, fee) = settlement::lender_share(debt, l.principal, l.fee_bps)?;
-        let to_reserve = fee.checked_add(penalty).ok_or_else(Error::math)?;
+        // A repay during an auction pays the keeper its recorded tip out of the penalty (the
+        // keeper did its job; `tip` is zero while the loan is active).
+        let tip = l.tip.min(penalty);
+        let to_reserve = fee
+            .checked_add(penalty)
+            .and_then(|r| r.checked_sub(tip))
+            .ok_or_else(Error::math)?;
         let amount = debt.checked_add(penalty).ok_or_else(Error::math)?;
         self.loans.setter(loan_id).set_status(REPAID);
+        self.credit(l.keeper, l.currency, tip)?;
         self.credit(l.lender, l.currency, to_lender)?;
         self.add_reserve(l.currency, to_reserve)?;
         self.add_held(l.currency, amount)?;

@@ -200,18 +200,21 @@ fn repay_during_an_auction_costs_the_penalty_and_cancels_it() {
         env.book.sender(env.owner).claimable(env.lender, token),
         u(PRINCIPAL)
     );
-    assert_eq!(env.book.sender(env.owner).reserve(token), penalty);
+    // The keeper that started the auction is paid its recorded tip (0.01 token, the cap) out
+    // of the penalty (issue 14 L5; it got nothing before).
+    let tip = u(TIP_CAP);
+    assert_eq!(env.book.sender(env.owner).reserve(token), penalty - tip);
     assert_eq!(
         env.book.sender(env.owner).claimable(env.keeper, token),
-        U256::ZERO,
-        "no tip without a sale"
+        tip,
+        "the keeper is paid on a repay that cancels its auction"
     );
     env.book.assert_emitted(&LoanRepaid {
         loanId: loan,
         payer: env.borrower,
         amount: u(PRINCIPAL) + penalty,
         toLender: u(PRINCIPAL),
-        toReserve: penalty,
+        toReserve: penalty - tip,
     });
     assert_eq!(
         env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
