@@ -7,6 +7,7 @@
 //!   auction live across an outage starts again from its start price after the grace.
 //! - M3: a loan keeps the multiplier it was opened with; a later `setMultiplier` does not make
 //!   it liquidatable.
+//! - L4: the auction never asks less than the frozen debt (its floor was 0).
 //! - Issue 13 item 5: a bid without allowance fails with the token's ERC-6093 error.
 
 use alloy::{
@@ -146,6 +147,12 @@ async fn m1_an_overdue_loan_with_a_stale_oracle_auctions_from_the_last_twap() {
         .expect("auction");
     // Before the fix: 1.3 × the frozen debt (≈ 13), so a keeper bought a 100 NFT at ≈ 13.
     assert_eq!(a._5, start_of(tokens(100)), "start = 1.3 × TWAP");
+    // L4: the reserve price is the frozen debt (it was 0): 23 hours in, the curve alone would
+    // be at ≈ 0.4 % of the start, the auction still asks the debt.
+    assert_eq!(a._6, a._4, "floor = frozen debt");
+    x.h.increase_time(23 * HOUR).await;
+    let liq = ILiquidator::new(x.w.a.liquidator, &dp);
+    assert_eq!(liq.currentPrice(auction).call().await.expect("price"), a._4);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -355,7 +355,7 @@ impl LoanBook {
     /// collateral price is the oracle's `liquidationFloor` × the loan's multiplier snapshot.
     /// Never while the oracle reports `SequencerDown` (sequencer down or within its grace).
     /// Freezes the debt, records the caller for the keeper tip and starts the auction at
-    /// `auction_start × max(collateral price, debt)`: the price counts whenever the oracle has
+    /// `auction_start × max(collateral price, debt)`, its floor (reserve) at the debt: the price counts whenever the oracle has
     /// one, whatever its status (only without any price does the debt alone set the start).
     /// Returns the auction id.
     pub fn liquidate(&mut self, loan_id: U256) -> Result<U256, Error> {
@@ -415,7 +415,10 @@ impl LoanBook {
             address_word(l.currency),
             debt,
             start_price,
-            U256::ZERO,
+            // Reserve price (issue 14 L4): the auction never sells below the frozen debt;
+            // unsold at the end of the tail, the NFT goes to the lender (foreclose). The start
+            // is at least the debt (auction_start_bps ≥ 10_000 on the OfferBook).
+            debt,
             U256::from(l.auction_step),
             U256::from(l.auction_cut_bps),
             U256::from(l.auction_tail),

@@ -130,7 +130,8 @@ fn unhealthy_loans_go_to_auction_with_frozen_debt() {
             (a.currency.get(), a.debt.get(), a.start_price.get()),
             (env.token.address(), u(PRINCIPAL), start)
         );
-        assert_eq!(a.floor_price.get(), U256::ZERO);
+        // The reserve price: never below the frozen debt (issue 14 L4; it was 0).
+        assert_eq!(a.floor_price.get(), u(PRINCIPAL));
         assert_eq!(
             (
                 a.step.get().to::<u64>(),
