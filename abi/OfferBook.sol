@@ -33,7 +33,7 @@ interface IOfferBook  {
 
     function cancelOffer(uint256 offer_id) external returns (uint256);
 
-    function take(uint256 offer_id, uint256 token_id, address borrower) external returns (address, address, address, uint256, uint256, uint256);
+    function take(uint256 offer_id, uint256 token_id, address borrower) external returns (address, address, address, uint256, uint256, uint256, uint256);
 
     function offer(uint256 offer_id) external view returns (address, address, address, uint256, bool, uint256, uint16, uint64, uint64, uint64, uint64, bool);
 

@@ -241,11 +241,11 @@ impl LoanBook {
             Some((
                 parties,
                 word(&reply, 3)?,
-                word(&reply, 4)?,
-                word(&reply, 5)?,
+                (word(&reply, 4)?, word(&reply, 5)?),
+                word(&reply, 6)?,
             ))
         })();
-        let ((lender, currency, collection), principal, terms_word, auction_word) =
+        let ((lender, currency, collection), principal, (terms_word, auction_word), tip_cap) =
             decoded.ok_or_else(Error::call_failed)?;
         let terms = LoanTerms::from_words(terms_word, auction_word);
         let asset = [address_word(collection), token_id];
@@ -287,6 +287,7 @@ impl LoanBook {
             now,
             due,
             (terms_word, auction_word),
+            tip_cap,
         );
         log_words(
             LoanStarted::SIGNATURE_HASH,
@@ -390,14 +391,8 @@ impl LoanBook {
         // debt alone sets the start (overdue path only).
         let basis = price.max(debt);
         let start_price = lien_math::bps_mul_up(basis, u64::from(l.auction_start_bps))?;
-        let tip_cap = self
-            .view(
-                self.offer_book.get(),
-                &calldata(currencyInfoCall::SELECTOR, &[address_word(l.currency)]),
-            )
-            .and_then(|reply| boolean(&reply, 0).and(word(&reply, 1)))
-            .ok_or_else(Error::call_failed)?;
-        let tip = settlement::keeper_tip(debt, l.tip_bps, tip_cap)?;
+        // Until liquidation the `tip` field holds the tip cap snapshotted at borrow (L3).
+        let tip = settlement::keeper_tip(debt, l.tip_bps, l.tip)?;
         let auction_id = next_id(&mut self.auction_count)?;
         let auction_id_u64 = u64::try_from(auction_id).map_err(|_| Error::math())?;
         self.loans

@@ -79,7 +79,7 @@ fn borrow_locks_the_nft_pays_the_principal_and_snapshots() {
             9_800,
             300,
             DAY,
-            U256::ZERO
+            u(TIP_CAP) // the tip cap snapshot until liquidation
         )
     );
     env.book.assert_emitted(&LoanStarted {
@@ -425,7 +425,7 @@ fn the_ltv_and_the_haircut_come_from_the_offer_book_at_borrow_time() {
             9_700,
             600,
             2 * DAY,
-            U256::ZERO
+            u(TIP_CAP)
         )
     );
     env.assert_solvent();

@@ -325,7 +325,7 @@ fn governance_changes_never_touch_running_loans() {
             9_800,
             300,
             DAY,
-            U256::ZERO
+            u(TIP_CAP)
         )
     );
     // Health still uses the snapshot's 65% threshold.

@@ -236,7 +236,7 @@ impl Env {
         &self,
         offer: U256,
         token_id: u64,
-    ) -> Result<(Address, Address, Address, U256, U256, U256), crate::Error> {
+    ) -> Result<(Address, Address, Address, U256, U256, U256, U256), crate::Error> {
         self.book
             .sender(self.loans.address())
             .take(offer, u(token_id), self.borrower)
