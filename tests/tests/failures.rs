@@ -390,7 +390,7 @@ async fn loan_book_and_liquidator_refusals() {
     // repay without approving the loan book: the token's own ERC-6093 error comes back
     assert_err!(
         refused!(TokenErr, book_b.repay(loan1)),
-        TokenErr::ERC20InsufficientAllowance(e) if e.spender == a.loan_book && e.allowance.is_zero()
+        TokenErr::ERC20InsufficientAllowance(ref e) if e.spender == a.loan_book && e.allowance.is_zero()
     );
     // liquidating a healthy loan (debt ≈ 10 against 65 % of 100)
     assert_err!(
@@ -539,7 +539,7 @@ async fn loan_book_and_liquidator_refusals() {
     // foreclosing before the auction's tail: the Liquidator's refusal, naming the end time
     assert_err!(
         refused!(LiqErr, book_k.foreclose(loan2)),
-        LiqErr::LiquidatorNotExpired(e) if e._0 == auction && e._1 > h.now().await
+        LiqErr::LiquidatorNotExpired(ref e) if e._0 == auction && e._1 > h.now().await
     );
     assert_eq!(status(&dp, &a, loan2).await, IN_AUCTION);
     assert_eq!(
