@@ -11,27 +11,31 @@ interface ILiquidator  {
 
     function setVault(address vault) external;
 
-    function loanBook() external view returns (address loan_book);
+    function setSequencerFeed(address feed, uint64 grace) external;
 
-    function vault() external view returns (address vault);
+    function sequencerFeed() external view returns (address, uint64);
 
-    function startAuction(uint256 loan_id, address collection, uint256 token_id, address currency, uint256 debt, uint256 start_price, uint256 floor_price, uint64 step, uint16 cut_bps, uint64 tail) external returns (uint256 auction_id);
+    function loanBook() external view returns (address);
+
+    function vault() external view returns (address);
+
+    function startAuction(uint256 loan_id, address collection, uint256 token_id, address currency, uint256 debt, uint256 start_price, uint256 floor_price, uint64 step, uint16 cut_bps, uint64 tail) external returns (uint256);
 
     function cancel(uint256 auction_id) external;
 
     function closeUnsold(uint256 auction_id) external;
 
-    function bid(uint256 auction_id, uint256 max_price) external returns (uint256 price);
+    function bid(uint256 auction_id, uint256 max_price) external returns (uint256);
 
-    function currentPrice(uint256 auction_id) external view returns (uint256 price);
+    function currentPrice(uint256 auction_id) external view returns (uint256);
 
-    function auction(uint256 auction_id) external view returns (uint256 loan_id, address collection, uint256 token_id, address currency, uint256 debt, uint256 start_price, uint256 floor_price, uint64 start_time, uint64 step, uint16 cut_bps, uint64 tail, uint8 status, address buyer, uint256 paid);
+    function auction(uint256 auction_id) external view returns (uint256, address, uint256, address, uint256, uint256, uint256, uint64, uint64, uint16, uint64, uint8, address, uint256);
 
-    function liveAuctions() external view returns (uint256[] memory auction_ids);
+    function liveAuctions() external view returns (uint256[] memory);
 
-    function auctionCount() external view returns (uint256 count);
+    function auctionCount() external view returns (uint256);
 
-    function owner() external view returns (address owner);
+    function owner() external view returns (address);
 
     function transferOwnership(address new_owner) external;
 
@@ -77,11 +81,17 @@ interface ILiquidator  {
 
     error LiquidatorCallFailed(address);
 
+    error LiquidatorSequencerDown(uint64);
+
+    error LiquidatorBadGrace(uint64);
+
     error LiquidatorMath(uint8);
 
     event LoanBookSet(address indexed loanBook);
 
     event VaultSet(address indexed vault);
+
+    event SequencerFeedSet(address indexed feed, uint64 grace);
 
     event AuctionStarted(uint256 indexed auctionId, uint256 indexed loanId, address indexed collection, uint256 tokenId, address currency, uint256 debt, uint256 startPrice, uint256 floorPrice, uint64 startTime, uint64 step, uint16 cutBps, uint64 tail, uint64 endTime);
 

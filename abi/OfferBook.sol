@@ -7,7 +7,7 @@
 pragma solidity ^0.8.23;
 
 interface IOfferBook  {
-    function owner() external view returns (address owner);
+    function owner() external view returns (address);
 
     function transferOwnership(address new_owner) external;
 
@@ -29,27 +29,27 @@ interface IOfferBook  {
 
     function setProtocolParams(uint16 fee_bps, uint16 tip_bps, uint16 uncertain_haircut_bps) external;
 
-    function createOffer(address currency, address collection, uint256 token_id, bool any_token, uint256 principal, uint16 apr_bps, uint64 duration, uint64 expiry, uint64 capacity) external returns (uint256 offer_id);
+    function createOffer(address currency, address collection, uint256 token_id, bool any_token, uint256 principal, uint16 apr_bps, uint64 duration, uint64 expiry, uint64 capacity) external returns (uint256);
 
-    function cancelOffer(uint256 offer_id) external returns (uint256 refund);
+    function cancelOffer(uint256 offer_id) external returns (uint256);
 
-    function take(uint256 offer_id, uint256 token_id, address borrower) external returns (address lender, address currency, address collection, uint256 principal, uint256 terms, uint256 auction);
+    function take(uint256 offer_id, uint256 token_id, address borrower) external returns (address, address, address, uint256, uint256, uint256, uint256);
 
-    function offer(uint256 offer_id) external view returns (address lender, address currency, address collection, uint256 token_id, bool any_token, uint256 principal, uint16 apr_bps, uint64 duration, uint64 expiry, uint64 capacity, uint64 used, bool open);
+    function offer(uint256 offer_id) external view returns (address, address, address, uint256, bool, uint256, uint16, uint64, uint64, uint64, uint64, bool);
 
-    function params(address collection) external view returns (bool listed, bool enabled, address currency, uint16 max_ltv_bps, uint16 liq_threshold_bps, uint16 liq_penalty_bps, uint16 auction_start_bps, uint16 auction_cut_bps, uint64 max_duration, uint64 grace_period, uint64 auction_step, uint64 auction_tail, uint64 last_change);
+    function params(address collection) external view returns (bool, bool, address, uint16, uint16, uint16, uint16, uint16, uint64, uint64, uint64, uint64, uint64);
 
-    function protocolParams() external view returns (uint16 fee_bps, uint16 tip_bps, uint16 uncertain_haircut_bps, uint16 max_step_bps, uint64 min_change_interval, uint64 last_change);
+    function protocolParams() external view returns (uint16, uint16, uint16, uint16, uint64, uint64);
 
-    function currencyInfo(address currency) external view returns (bool listed, uint256 tip_cap);
+    function currencyInfo(address currency) external view returns (bool, uint256);
 
-    function held(address currency) external view returns (uint256 amount);
+    function held(address currency) external view returns (uint256);
 
-    function loanBook() external view returns (address loan_book);
+    function loanBook() external view returns (address);
 
-    function paused() external view returns (bool paused);
+    function paused() external view returns (bool);
 
-    function offerCount() external view returns (uint256 count);
+    function offerCount() external view returns (uint256);
 
     error OwnableUnauthorizedAccount(address);
 

@@ -39,6 +39,10 @@ interface IPriceOracle  {
 
     function multiplier(address collection, uint256 token_id) external view returns (uint32, uint64, uint64);
 
+    function multiplierOf(address collection, uint256 token_id) external view returns (uint256);
+
+    function liquidationFloor(address collection) external view returns (uint256, uint8);
+
     error OracleUnauthorizedReporter(address, address);
 
     error OracleBadPrice(address, uint256);

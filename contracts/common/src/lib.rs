@@ -3,12 +3,14 @@
 //! - [`packing`]: small fields in 256-bit words (fewer storage fields keep a contract small);
 //! - [`terms`]: the loan-terms snapshot the OfferBook hands the LoanBook at `take`;
 //! - [`raw_abi`]: calldata and reply words for the calls between contracts;
+//! - [`contract_errors!`]: a contract's `Error` enum with raw-word encoding and callee pass-through;
 //! - [`owner`]: a minimal owner with OpenZeppelin `Ownable`'s ABI;
 //! - [`log_words`]: events through the raw log host call, from words;
 //! - [`has_code`]: whether a code hash belongs to deployed code.
 #![cfg_attr(not(test), no_std)]
 extern crate alloc;
 
+pub mod errors;
 pub mod owner;
 pub mod packing;
 pub mod raw_abi;

@@ -55,6 +55,12 @@ impl AbiWord for bool {
     }
 }
 
+impl AbiWord for u16 {
+    fn word(self) -> U256 {
+        U256::from_limbs([u64::from(self), 0, 0, 0])
+    }
+}
+
 impl AbiWord for u64 {
     fn word(self) -> U256 {
         U256::from_limbs([self, 0, 0, 0])

@@ -5,7 +5,7 @@
 //! loan at origination). Layout, limbs least significant first:
 //!
 //! - `terms = [duration, gracePeriod, aprBps|liqThresholdBps|liqPenaltyBps|feeBps,
-//!   maxLtvBps|uncertainHaircutBps]`
+//!   maxLtvBps|uncertainHaircutBps|multiplierBps (32 bits)]`
 //! - `auction = [auctionStep, auctionTail, tipBps|auctionStartBps|auctionCutBps, 0]`
 
 use alloy_primitives::U256;
@@ -23,6 +23,10 @@ pub struct LoanTerms {
     pub max_ltv_bps: u16,
     /// The protocol's haircut of the max LTV on an `Uncertain` price.
     pub uncertain_haircut_bps: u16,
+    /// The token's rarity multiplier at origination (the oracle's `multiplierOf`; 10_000 =
+    /// 1×). The OfferBook leaves it 0; the LoanBook writes it with [`with_multiplier`] and
+    /// values the collateral with it for the loan's life (0 reads as 1×).
+    pub multiplier_bps: u32,
     /// Time after the due time before an overdue loan can be liquidated.
     pub grace_period: u64,
     /// Liquidation threshold.
@@ -52,7 +56,8 @@ impl LoanTerms {
             self.liq_penalty_bps,
             self.fee_bps,
         );
-        let ltv = pack16(self.max_ltv_bps, self.uncertain_haircut_bps, 0, 0);
+        let ltv = pack16(self.max_ltv_bps, self.uncertain_haircut_bps, 0, 0)
+            | (u64::from(self.multiplier_bps) << 32);
         let terms = U256::from_limbs([self.duration, self.grace_period, rates, ltv]);
         let auction_bps = pack16(
             self.tip_bps,
@@ -77,6 +82,7 @@ impl LoanTerms {
             fee_bps: b16(t[2], 48),
             max_ltv_bps: b16(t[3], 0),
             uncertain_haircut_bps: b16(t[3], 16),
+            multiplier_bps: (t[3] >> 32) as u32,
             auction_step: a[0],
             auction_tail: a[1],
             tip_bps: b16(a[2], 0),
@@ -84,6 +90,13 @@ impl LoanTerms {
             auction_cut_bps: b16(a[2], 32),
         }
     }
+}
+
+/// The `terms` word with the multiplier snapshot set to `bps` (bits 224–255).
+pub fn with_multiplier(terms: U256, bps: u32) -> U256 {
+    let mut t = limbs(terms);
+    t[3] = (t[3] & 0xFFFF_FFFF) | (u64::from(bps) << 32);
+    U256::from_limbs(t)
 }
 
 #[cfg(test)]
@@ -106,9 +119,14 @@ mod tests {
             auction_cut_bps: 9_999,
             auction_step: 1,
             auction_tail: u64::MAX - 1,
+            multiplier_bps: u32::MAX,
         };
         let (a, b) = t.to_words();
         assert_eq!(LoanTerms::from_words(a, b), t);
+        let snap = with_multiplier(a, 30_000);
+        let back = LoanTerms::from_words(snap, b);
+        assert_eq!(back.multiplier_bps, 30_000);
+        assert_eq!(LoanTerms { multiplier_bps: u32::MAX, ..back }, t);
         assert_eq!(
             LoanTerms::from_words(U256::ZERO, U256::ZERO),
             LoanTerms::default()

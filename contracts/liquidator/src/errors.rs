@@ -1,12 +1,15 @@
 //! The Liquidator's Solidity custom errors and its one `Error` enum.
 
-use alloc::vec::Vec;
+#![allow(missing_docs)] // sol! expands to items without docs; each one is documented here
 
-use alloy_primitives::{Address, U256};
+#[allow(unused_imports)] // the macros expand to code that names `vec!` and `Vec`
+use alloc::{vec, vec::Vec};
+
+use alloy_primitives::U256;
 use alloy_sol_types::sol;
+use lien_contract_common::owner::OwnerError;
 use lien_math::MathError;
-use openzeppelin_stylus::access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount};
-use stylus_sdk::{call::MethodError, prelude::*};
+use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 
 sol! {
     /// The caller is not the wired LoanBook (or no LoanBook is wired yet).
@@ -64,75 +67,81 @@ sol! {
     /// (fee-on-transfer or otherwise misbehaving token).
     #[derive(Debug, PartialEq, Eq)]
     error LiquidatorPaymentMismatch(uint256 expected, uint256 received);
-    /// A call to `target` reverted or returned data that does not decode.
+    /// A call to `target` reverted without revert data or returned data that does not decode
+    /// (a callee's revert data, when there is any, is passed through instead: e.g. the
+    /// currency's ERC-6093 `ERC20InsufficientAllowance`, or the LoanBook's own error).
     #[derive(Debug, PartialEq, Eq)]
     error LiquidatorCallFailed(address target);
+    /// The sequencer is down, or back for less than its grace period (`resumesAt` is the first
+    /// second bids and `closeUnsold` are accepted again; 0 while it is still down or its feed
+    /// cannot be read). No auction sells or closes then.
+    #[derive(Debug, PartialEq, Eq)]
+    error LiquidatorSequencerDown(uint64 resumesAt);
+    /// `setSequencerFeed` with a grace outside 60..=86_400 seconds.
+    #[derive(Debug, PartialEq, Eq)]
+    error LiquidatorBadGrace(uint64 grace);
     /// Price arithmetic failed; `code` is 0 Overflow, 1 Underflow, 2 DivisionByZero,
     /// 3 BpsOutOfRange, 4 BadLength.
     #[derive(Debug, PartialEq, Eq)]
     error LiquidatorMath(uint8 code);
 }
 
-/// Every way a Liquidator call can fail.
-#[derive(SolidityError, Debug)]
-pub enum Error {
-    /// See [`OwnableUnauthorizedAccount`].
-    UnauthorizedAccount(OwnableUnauthorizedAccount),
-    /// See [`OwnableInvalidOwner`].
-    InvalidOwner(OwnableInvalidOwner),
+lien_contract_common::contract_errors! {
+    /// Ownable: the caller is not the owner.
+    UnauthorizedAccount(OwnableUnauthorizedAccount { account }),
+    /// Ownable: the new owner is the zero address.
+    InvalidOwner(OwnableInvalidOwner { owner }),
     /// See [`LiquidatorNotLoanBook`].
-    NotLoanBook(LiquidatorNotLoanBook),
+    NotLoanBook(LiquidatorNotLoanBook { caller }),
     /// See [`LiquidatorAlreadySet`].
-    AlreadySet(LiquidatorAlreadySet),
+    AlreadySet(LiquidatorAlreadySet { current }),
     /// See [`LiquidatorZeroAddress`].
-    ZeroAddress(LiquidatorZeroAddress),
+    ZeroAddress(LiquidatorZeroAddress {}),
     /// See [`LiquidatorNotWired`].
-    NotWired(LiquidatorNotWired),
+    NotWired(LiquidatorNotWired {}),
     /// See [`LiquidatorZeroLoanId`].
-    ZeroLoanId(LiquidatorZeroLoanId),
+    ZeroLoanId(LiquidatorZeroLoanId {}),
     /// See [`LiquidatorZeroStep`].
-    ZeroStep(LiquidatorZeroStep),
+    ZeroStep(LiquidatorZeroStep {}),
     /// See [`LiquidatorBadCut`].
-    BadCut(LiquidatorBadCut),
+    BadCut(LiquidatorBadCut { cutBps }),
     /// See [`LiquidatorBadTail`].
-    BadTail(LiquidatorBadTail),
+    BadTail(LiquidatorBadTail { tail }),
     /// See [`LiquidatorZeroStartPrice`].
-    ZeroStartPrice(LiquidatorZeroStartPrice),
+    ZeroStartPrice(LiquidatorZeroStartPrice {}),
     /// See [`LiquidatorFloorAboveStart`].
-    FloorAboveStart(LiquidatorFloorAboveStart),
+    FloorAboveStart(LiquidatorFloorAboveStart { floorPrice, startPrice }),
     /// See [`LiquidatorUnknownAuction`].
-    UnknownAuction(LiquidatorUnknownAuction),
+    UnknownAuction(LiquidatorUnknownAuction { auctionId }),
     /// See [`LiquidatorNotLive`].
-    NotLive(LiquidatorNotLive),
+    NotLive(LiquidatorNotLive { auctionId, status }),
     /// See [`LiquidatorExpired`].
-    Expired(LiquidatorExpired),
+    Expired(LiquidatorExpired { auctionId, endTime }),
     /// See [`LiquidatorNotExpired`].
-    NotExpired(LiquidatorNotExpired),
+    NotExpired(LiquidatorNotExpired { auctionId, endTime }),
     /// See [`LiquidatorPriceAboveMax`].
-    PriceAboveMax(LiquidatorPriceAboveMax),
+    PriceAboveMax(LiquidatorPriceAboveMax { price, maxPrice }),
     /// See [`LiquidatorZeroPrice`].
-    ZeroPrice(LiquidatorZeroPrice),
+    ZeroPrice(LiquidatorZeroPrice { auctionId }),
     /// See [`LiquidatorTransferFailed`].
-    TransferFailed(LiquidatorTransferFailed),
+    TransferFailed(LiquidatorTransferFailed { currency }),
     /// See [`LiquidatorPaymentMismatch`].
-    PaymentMismatch(LiquidatorPaymentMismatch),
+    PaymentMismatch(LiquidatorPaymentMismatch { expected, received }),
     /// See [`LiquidatorCallFailed`].
-    CallFailed(LiquidatorCallFailed),
+    CallFailed(LiquidatorCallFailed { target }),
+    /// See [`LiquidatorSequencerDown`].
+    SequencerDown(LiquidatorSequencerDown { resumesAt }),
+    /// See [`LiquidatorBadGrace`].
+    BadGrace(LiquidatorBadGrace { grace }),
     /// See [`LiquidatorMath`].
-    Math(LiquidatorMath),
+    Math(LiquidatorMath { code }),
 }
 
-impl MethodError for Error {
-    fn encode(self) -> Vec<u8> {
-        self.into()
-    }
-}
-
-impl From<ownable::Error> for Error {
-    fn from(err: ownable::Error) -> Self {
-        match err {
-            ownable::Error::UnauthorizedAccount(e) => Error::UnauthorizedAccount(e),
-            ownable::Error::InvalidOwner(e) => Error::InvalidOwner(e),
+impl From<OwnerError> for Error {
+    fn from(e: OwnerError) -> Self {
+        match e {
+            OwnerError::Unauthorized(x) => Error::UnauthorizedAccount(x),
+            OwnerError::Invalid(x) => Error::InvalidOwner(x),
         }
     }
 }
@@ -150,11 +159,16 @@ impl From<MathError> for Error {
     }
 }
 
-/// Maps a failed cross-contract call to `target` into [`LiquidatorCallFailed`]. The callee's
-/// revert data is not forwarded (it would cost the `bytes` encoder; see the docs).
-#[allow(deprecated)] // stylus-sdk 0.9's `sol_interface!` still returns `call::Error`
-pub(crate) fn call_failed(target: Address) -> impl FnOnce(stylus_sdk::call::Error) -> Error {
-    move |_| Error::CallFailed(LiquidatorCallFailed { target })
+/// A failed call to `target`: its revert data passed through, or [`LiquidatorCallFailed`]
+/// when it gave none.
+pub(crate) fn callee(target: alloy_primitives::Address) -> impl FnOnce(Vec<u8>) -> Error {
+    move |data| {
+        if data.is_empty() {
+            Error::CallFailed(LiquidatorCallFailed { target })
+        } else {
+            Error::Callee(data)
+        }
+    }
 }
 
 /// Shorthand for [`LiquidatorUnknownAuction`].

@@ -9,6 +9,9 @@ sol! {
     /// The CollateralVault address was wired (once).
     #[derive(Debug, PartialEq, Eq)]
     event VaultSet(address indexed vault);
+    /// The sequencer-uptime feed whose outages stop the auction clocks was set (zero: none).
+    #[derive(Debug, PartialEq, Eq)]
+    event SequencerFeedSet(address indexed feed, uint64 grace);
     /// An auction started; every parameter here is frozen for its lifetime.
     /// `endTime = startTime + tail` is the first second at which bids are refused.
     #[derive(Debug, PartialEq, Eq)]

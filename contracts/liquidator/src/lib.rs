@@ -23,16 +23,24 @@ pub mod interfaces;
 mod tests;
 
 use alloy_primitives::{Address, U256};
-use openzeppelin_stylus::access::ownable::Ownable;
+use alloy_sol_types::{SolCall, SolEvent};
+use lien_contract_common::{
+    log_words, owner,
+    raw_abi::{address_word, boolean, calldata, word, AbiWord},
+};
 use stylus_sdk::{
     prelude::*,
+    stylus_core::calls::{context::Call, errors::Error as CallError},
     storage::{StorageAddress, StorageMap, StorageU256},
 };
 
 use crate::auction::{Auction, Terms, CANCELLED, CLOSED_UNSOLD, LIVE, NONE, SOLD};
 use crate::errors::*;
 use crate::events::*;
-use crate::interfaces::{ICollateralVault, IErc20, ILoanBook};
+use crate::interfaces::*;
+
+/// Bounds of the sequencer grace period, in seconds (the oracle's).
+pub const SEQUENCER_GRACE_BOUNDS: (u64, u64) = (60, 86_400);
 
 /// Aborts on a panic without formatting a message: contract code never panics on any input
 /// (every failure is a typed error), and std's formatting panic hook would add kilobytes.
@@ -65,8 +73,9 @@ pub type AuctionView = (
 #[entrypoint]
 #[storage]
 pub struct Liquidator {
-    /// The owner (Governance after deployment) wires the LoanBook and the vault once.
-    ownable: Ownable,
+    /// The owner (Governance after deployment) wires the LoanBook and the vault once and
+    /// sets the sequencer feed.
+    owner: StorageAddress,
     /// The only caller of `startAuction`, `cancel` and `closeUnsold`; receives the proceeds.
     loan_book: StorageAddress,
     /// The CollateralVault that releases the NFT to the winning bidder.
@@ -79,6 +88,8 @@ pub struct Liquidator {
     live: StorageMap<U256, StorageU256>,
     /// Number of live auctions.
     live_count: StorageU256,
+    /// The sequencer-uptime feed (low 160 bits; zero: none) and its grace (bits 160..224).
+    sequencer: StorageU256,
 }
 
 #[public]
@@ -86,27 +97,54 @@ impl Liquidator {
     /// Sets the owner. The LoanBook and the vault are wired later, once, by the owner.
     #[constructor]
     pub fn constructor(&mut self, owner: Address) -> Result<(), Error> {
-        Ok(self.ownable.constructor(owner)?)
+        Ok(owner::set_owner(&mut self.owner, owner, false)?)
     }
 
     /// Wires the LoanBook (owner only, once, non-zero).
     pub fn set_loan_book(&mut self, loan_book: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         Self::check_unset(self.loan_book.get(), loan_book)?;
         self.loan_book.set(loan_book);
-        emit(LoanBookSet {
-            loanBook: loan_book,
-        });
+        log_words(LoanBookSet::SIGNATURE_HASH, &[loan_book.word()], &[]);
         Ok(())
     }
 
     /// Wires the CollateralVault (owner only, once, non-zero).
     pub fn set_vault(&mut self, vault: Address) -> Result<(), Error> {
-        self.ownable.only_owner()?;
+        self.only_owner()?;
         Self::check_unset(self.vault.get(), vault)?;
         self.vault.set(vault);
-        emit(VaultSet { vault });
+        log_words(VaultSet::SIGNATURE_HASH, &[vault.word()], &[]);
         Ok(())
+    }
+
+    /// Sets the L2 sequencer-uptime feed (Chainlink's interface; the one the oracle uses)
+    /// and its grace, 60..=86_400 s (owner only; zero turns the check off). While the
+    /// sequencer is down or back for no more than `grace` seconds, no auction sells or closes,
+    /// and an auction that was live across an outage restarts its clock when the grace ends.
+    pub fn set_sequencer_feed(&mut self, feed: Address, grace: u64) -> Result<(), Error> {
+        self.only_owner()?;
+        let (lo, hi) = SEQUENCER_GRACE_BOUNDS;
+        if !feed.is_zero() && !(lo..=hi).contains(&grace) {
+            return Err(Error::BadGrace(LiquidatorBadGrace { grace }));
+        }
+        self.sequencer
+            .set(address_word(feed) | (U256::from(grace) << 160));
+        log_words(
+            SequencerFeedSet::SIGNATURE_HASH,
+            &[feed.word()],
+            &[grace.word()],
+        );
+        Ok(())
+    }
+
+    /// `(feed, grace)`: the sequencer-uptime feed (zero: none) and its grace in seconds.
+    pub fn sequencer_feed(&self) -> (Address, u64) {
+        let w = self.sequencer.get();
+        (
+            Address::from_slice(&w.to_be_bytes::<32>()[12..]),
+            w.as_limbs()[2] >> 32,
+        )
     }
 
     /// The wired LoanBook (zero until set).
@@ -194,21 +232,22 @@ impl Liquidator {
             );
         }
         self.push_live(auction_id)?;
-        emit(AuctionStarted {
-            auctionId: auction_id,
-            loanId: loan_id,
-            collection,
-            tokenId: token_id,
-            currency,
-            debt,
-            startPrice: start_price,
-            floorPrice: floor_price,
-            startTime: now,
-            step,
-            cutBps: cut_bps,
-            tail,
-            endTime: end_time,
-        });
+        log_words(
+            AuctionStarted::SIGNATURE_HASH,
+            &[auction_id, loan_id, collection.word()],
+            &[
+                token_id,
+                currency.word(),
+                debt,
+                start_price,
+                floor_price,
+                now.word(),
+                step.word(),
+                cut_bps.word(),
+                tail.word(),
+                end_time.word(),
+            ],
+        );
         Ok(auction_id)
     }
 
@@ -218,19 +257,22 @@ impl Liquidator {
         self.only_loan_book()?;
         self.require_live(auction_id)?;
         let loan_id = self.close(auction_id, CANCELLED)?;
-        emit(AuctionCancelled {
-            auctionId: auction_id,
-            loanId: loan_id,
-        });
+        log_words(
+            AuctionCancelled::SIGNATURE_HASH,
+            &[auction_id, loan_id],
+            &[],
+        );
         Ok(())
     }
 
     /// Closes a live auction whose tail has passed without a bid (LoanBook only, from its
-    /// `foreclose`, which then releases the NFT to the lender).
+    /// `foreclose`, which then releases the NFT to the lender). The tail counts from the
+    /// auction's clock (see `setSequencerFeed`); never while the sequencer is down or in grace.
     pub fn close_unsold(&mut self, auction_id: U256) -> Result<(), Error> {
         self.only_loan_book()?;
         self.require_live(auction_id)?;
-        let end_time = self.auctions.getter(auction_id).terms().end_time();
+        let terms = self.auctions.getter(auction_id).terms();
+        let end_time = self.clock_start(terms.start_time)?.saturating_add(terms.tail);
         if self.now() < end_time {
             return Err(Error::NotExpired(LiquidatorNotExpired {
                 auctionId: auction_id,
@@ -238,10 +280,11 @@ impl Liquidator {
             }));
         }
         let loan_id = self.close(auction_id, CLOSED_UNSOLD)?;
-        emit(AuctionClosedUnsold {
-            auctionId: auction_id,
-            loanId: loan_id,
-        });
+        log_words(
+            AuctionClosedUnsold::SIGNATURE_HASH,
+            &[auction_id, loan_id],
+            &[],
+        );
         Ok(())
     }
 
@@ -249,7 +292,8 @@ impl Liquidator {
     /// Pulls the price from the caller to the LoanBook (the caller approves the Liquidator;
     /// the LoanBook's balance must grow by exactly the price), then has the vault release the
     /// NFT to the caller and the LoanBook settle the loan. The auction is marked sold before
-    /// any external call.
+    /// any external call. A callee's refusal comes back as its own revert data (e.g. the
+    /// currency's ERC-6093 `ERC20InsufficientAllowance(spender, allowance, needed)`).
     pub fn bid(&mut self, auction_id: U256, max_price: U256) -> Result<U256, Error> {
         let price = self.biddable_price(auction_id)?;
         if price > max_price {
@@ -271,27 +315,30 @@ impl Liquidator {
             a.buyer.set(bidder);
             a.paid.set(price);
         }
-        emit(AuctionSettled {
-            auctionId: auction_id,
-            loanId: loan_id,
-            buyer: bidder,
-            price,
-        });
+        log_words(
+            AuctionSettled::SIGNATURE_HASH,
+            &[auction_id, loan_id, bidder.word()],
+            &[price],
+        );
 
         // Interactions: payment, NFT, settlement.
         let loan_book = self.loan_book.get();
         let vault = self.vault.get();
         self.pull_payment(currency, bidder, loan_book, price)?;
-        ICollateralVault::new(vault)
-            .release(&mut *self, collection, token_id, bidder)
-            .map_err(call_failed(vault))?;
-        ILoanBook::new(loan_book)
-            .on_auction_settled(&mut *self, loan_id, price, bidder)
-            .map_err(call_failed(loan_book))?;
+        let release = [address_word(collection), token_id, address_word(bidder)];
+        self.call(vault, &calldata(releaseCall::SELECTOR, &release))
+            .map_err(callee(vault))?;
+        let settle = [loan_id, price, address_word(bidder)];
+        self.call(
+            loan_book,
+            &calldata(onAuctionSettledCall::SELECTOR, &settle),
+        )
+        .map_err(callee(loan_book))?;
         Ok(price)
     }
 
-    /// The price a bid would pay now. Fails for an unknown, finished or expired auction.
+    /// The price a bid would pay now. Fails for an unknown, finished or expired auction, and
+    /// while the sequencer is down or in its grace.
     pub fn current_price(&self, auction_id: U256) -> Result<U256, Error> {
         self.biddable_price(auction_id)
     }
@@ -343,22 +390,17 @@ impl Liquidator {
         self.auction_count.get()
     }
 
-    /// The owner (Governance after deployment); it can only wire the peers and hand over.
+    /// The owner (Governance after deployment); it can only wire the peers, set the
+    /// sequencer feed and hand over.
     pub fn owner(&self) -> Address {
-        self.ownable.owner()
+        self.owner.get()
     }
 
     /// Hands ownership to `new_owner` (owner only, non-zero). There is no renounce.
     pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        Ok(self.ownable.transfer_ownership(new_owner)?)
+        self.only_owner()?;
+        Ok(owner::set_owner(&mut self.owner, new_owner, false)?)
     }
-}
-
-/// Emits `event` through the SDK's static log hook (not `stylus_core::log`, whose `&dyn Host`
-/// argument would pull every host function into the binary through the trait's vtable).
-#[allow(deprecated)]
-fn emit<E: alloy_sol_types::SolEvent>(event: E) {
-    stylus_sdk::evm::log(event);
 }
 
 impl Liquidator {
@@ -368,6 +410,65 @@ impl Liquidator {
         #[cfg(test)]
         let now = now.saturating_add(tests::clock::offset());
         now
+    }
+
+    /// Fails unless the caller is the owner.
+    fn only_owner(&self) -> Result<(), Error> {
+        Ok(owner::only_owner(&self.owner, self.vm().msg_sender())?)
+    }
+
+    /// When an auction that started at `start_time` counts its clock from: its start, or the
+    /// end of the sequencer's grace after the latest outage when that is later (the clock
+    /// restarts there: the price from the start price again, the tail from then). Fails with
+    /// `LiquidatorSequencerDown` while the sequencer is down (or its feed unreadable) or back
+    /// for no more than its grace. No feed set: the start.
+    fn clock_start(&self, start_time: u64) -> Result<u64, Error> {
+        let (feed, grace) = self.sequencer_feed();
+        if feed.is_zero() {
+            return Ok(start_time);
+        }
+        let round = self
+            .view(feed, &calldata(latestRoundDataCall::SELECTOR, &[]))
+            .and_then(|reply| Some((word(&reply, 1)?, word(&reply, 2)?)));
+        let down = |resumes_at| Error::SequencerDown(LiquidatorSequencerDown { resumesAt: resumes_at });
+        let Some((answer, started)) = round else {
+            return Err(down(0));
+        };
+        let started = u64::try_from(started).unwrap_or(u64::MAX);
+        let now = self.now();
+        if !answer.is_zero() || started == 0 || started > now {
+            return Err(down(0));
+        }
+        let resumes_at = started.saturating_add(grace).saturating_add(1);
+        if now < resumes_at {
+            return Err(down(resumes_at));
+        }
+        Ok(start_time.max(resumes_at))
+    }
+
+    /// A state-changing call; the reply, or the callee's revert data.
+    fn call(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        self.vm()
+            .call(&Call::new(), target, data)
+            .map_err(|e| match e {
+                CallError::Revert(reason) => reason,
+                CallError::AbiDecodingFailed(_) => Vec::new(),
+            })
+    }
+
+    /// A static call; `None` when it reverts.
+    fn view(&self, target: Address, data: &[u8]) -> Option<Vec<u8>> {
+        self.vm().static_call(&Call::new(), target, data).ok()
+    }
+
+    /// `balanceOf(account)` of `currency`.
+    fn balance_of(&self, currency: Address, account: Address) -> Result<U256, Error> {
+        self.view(
+            currency,
+            &calldata(balanceOfCall::SELECTOR, &[address_word(account)]),
+        )
+        .and_then(|reply| word(&reply, 0))
+        .ok_or(Error::CallFailed(LiquidatorCallFailed { target: currency }))
     }
 
     /// Fails unless the caller is the wired LoanBook.
@@ -418,14 +519,15 @@ impl Liquidator {
         let now = self.now();
         let a = self.auctions.getter(auction_id);
         let terms = a.terms();
-        let end_time = terms.end_time();
+        let clock = self.clock_start(terms.start_time)?;
+        let end_time = clock.saturating_add(terms.tail);
         if now >= end_time {
             return Err(Error::Expired(LiquidatorExpired {
                 auctionId: auction_id,
                 endTime: end_time,
             }));
         }
-        let price = a.price_at(terms, now)?;
+        let price = a.price_at(Terms { start_time: clock, ..terms }, now)?;
         if price.is_zero() {
             return Err(Error::ZeroPrice(LiquidatorZeroPrice {
                 auctionId: auction_id,
@@ -489,19 +591,15 @@ impl Liquidator {
         to: Address,
         amount: U256,
     ) -> Result<(), Error> {
-        let token = IErc20::new(currency);
-        let before = token
-            .balance_of(&*self, to)
-            .map_err(call_failed(currency))?;
-        let ok = token
-            .transfer_from(&mut *self, from, to, amount)
-            .map_err(call_failed(currency))?;
-        if !ok {
+        let before = self.balance_of(currency, to)?;
+        let args = [address_word(from), address_word(to), amount];
+        let reply = self
+            .call(currency, &calldata(transferFromCall::SELECTOR, &args))
+            .map_err(callee(currency))?;
+        if boolean(&reply, 0) != Some(true) {
             return Err(Error::TransferFailed(LiquidatorTransferFailed { currency }));
         }
-        let after = token
-            .balance_of(&*self, to)
-            .map_err(call_failed(currency))?;
+        let after = self.balance_of(currency, to)?;
         let received = after.checked_sub(before).unwrap_or(U256::ZERO);
         if received != amount {
             return Err(Error::PaymentMismatch(LiquidatorPaymentMismatch {

@@ -33,7 +33,8 @@ sol! {
     #[derive(Debug)]
     error LoanBookSelfDealing();
     /// The oracle's status does not allow this action (0 Ok, 1 Uncertain, 2 Stale, 3 NoQuorum,
-    /// 4 SequencerDown; 255 = the oracle call failed).
+    /// 4 SequencerDown; 255 = the oracle call failed). `liquidate` refuses 4 even for an
+    /// overdue loan: no liquidation while the sequencer is down or within its grace.
     #[derive(Debug)]
     error LoanBookOracleUnavailable(uint8 status);
     /// The principal is above the allowed LTV of the borrow price.
@@ -48,7 +49,8 @@ sol! {
     /// The loan is neither overdue past its grace period nor unhealthy.
     #[derive(Debug)]
     error LoanBookNotLiquidatable();
-    /// A token transfer reverted, returned false or returned malformed data.
+    /// A token transfer reverted without revert data, returned false or returned malformed
+    /// data (a token's own error, e.g. ERC-6093 `ERC20InsufficientAllowance`, is passed through).
     #[derive(Debug)]
     error LoanBookTransferFailed();
     /// A transfer in moved a different amount than requested (fee-on-transfer token).
@@ -66,8 +68,9 @@ sol! {
     /// The Liquidator returned another auction id than the LoanBook expected.
     #[derive(Debug)]
     error LoanBookAuctionIdMismatch(uint256 expected, uint256 got);
-    /// A call to the vault, the liquidator or the OfferBook reverted or sent a malformed reply
-    /// (`take`, `startAuction`, `currencyInfo`), or `balanceOf` failed during settlement.
+    /// A call to the vault, the liquidator or the OfferBook reverted without revert data or
+    /// sent a malformed reply (`take`, `startAuction`, `currencyInfo`), or `balanceOf` failed
+    /// during settlement. A callee's revert data, when there is any, is passed through instead.
     #[derive(Debug)]
     error LoanBookCallFailed();
     /// Arithmetic overflow, underflow or division by zero.
@@ -111,54 +114,7 @@ sol! {
     event ReserveWithdrawn(address indexed currency, address indexed to, uint256 amount);
 }
 
-/// Declares [`Error`]: one variant per custom error, plus [`Error::OfferBook`], which carries
-/// the OfferBook's revert data unchanged (so `borrow` fails with the OfferBook's own error).
-/// It writes what `#[derive(SolidityError)]` would, which has no room for raw data, and
-/// encodes every error through one routine (selector and static words, as
-/// `raw_abi::calldata`) instead of one alloy encoder per error type.
-macro_rules! loan_book_errors {
-    ($($(#[$doc:meta])* $variant:ident($ty:ident { $($field:ident),* }),)*) => {
-        /// Every way a LoanBook call can fail.
-        #[derive(Debug)]
-        pub enum Error {
-            $($(#[$doc])* $variant($ty),)*
-            /// The OfferBook rejected `take`: its revert data, passed through unchanged.
-            OfferBook(Vec<u8>),
-        }
-
-        impl From<Error> for Vec<u8> {
-            fn from(err: Error) -> Vec<u8> {
-                match err {
-                    $(Error::$variant(_e) => lien_contract_common::raw_abi::calldata(
-                        <$ty as alloy_sol_types::SolError>::SELECTOR,
-                        &[$(lien_contract_common::raw_abi::AbiWord::word(_e.$field)),*],
-                    ),)*
-                    Error::OfferBook(data) => data,
-                }
-            }
-        }
-
-        $(impl From<$ty> for Error {
-            fn from(e: $ty) -> Self {
-                Error::$variant(e)
-            }
-        })*
-
-        #[cfg(feature = "export-abi")]
-        impl stylus_sdk::abi::export::internal::InnerTypes for Error {
-            fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-                use alloc::format;
-                use stylus_sdk::alloy_sol_types::SolError;
-                vec![$(stylus_sdk::abi::export::internal::InnerType {
-                    name: format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
-                    id: core::any::TypeId::of::<$ty>(),
-                },)*]
-            }
-        }
-    };
-}
-
-loan_book_errors! {
+lien_contract_common::contract_errors! {
     /// Ownable: the caller is not the owner.
     UnauthorizedAccount(OwnableUnauthorizedAccount { account }),
     /// Ownable: the new owner is the zero address.
@@ -229,6 +185,14 @@ impl Error {
     /// `LoanBookCallFailed`.
     pub(crate) fn call_failed() -> Self {
         Error::CallFailed(LoanBookCallFailed {})
+    }
+    /// A callee's revert data passed through; `LoanBookCallFailed` when it gave none.
+    pub(crate) fn callee(data: Vec<u8>) -> Self {
+        if data.is_empty() {
+            Error::call_failed()
+        } else {
+            Error::Callee(data)
+        }
     }
     /// `LoanBookTransferFailed`.
     pub(crate) fn transfer_failed() -> Self {

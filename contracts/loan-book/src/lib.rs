@@ -26,7 +26,7 @@ use lien_contract_common::{has_code, log_words, owner, raw_abi::AbiWord, terms::
 use lien_math::{debt_up, fits_ltv, is_healthy, max_borrow_down, max_debt_down};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageVec},
+    storage::{StorageAddress, StorageMap, StorageU256},
 };
 
 pub mod clock;
@@ -48,8 +48,12 @@ use stylus_sdk::stylus_core::calls::{context::Call, errors::Error as CallError};
 pub const ORACLE_OK: u8 = 0;
 /// Oracle status `Uncertain`.
 pub const ORACLE_UNCERTAIN: u8 = 1;
+/// Oracle status `SequencerDown` (down, or within its grace after coming back).
+pub const ORACLE_SEQUENCER_DOWN: u8 = 4;
 /// Reported status when the oracle call itself failed.
 pub const ORACLE_CALL_FAILED: u8 = 255;
+/// The neutral multiplier (1×), in bps.
+pub const ONE_X_BPS: u32 = 10_000;
 
 /// The LoanBook's storage.
 #[entrypoint]
@@ -69,10 +73,6 @@ pub struct LoanBook {
     reserve: StorageMap<Address, StorageU256>,
     /// `currency → tokens the book owes` (claimable + reserve).
     held: StorageMap<Address, StorageU256>,
-    borrower_loans: StorageMap<Address, StorageVec<StorageU256>>,
-    lender_loans: StorageMap<Address, StorageVec<StorageU256>>,
-    /// `loan → account → already in lender_loans[account]`.
-    lender_indexed: StorageMap<U256, StorageMap<Address, StorageBool>>,
 }
 
 #[public]
@@ -182,7 +182,6 @@ impl LoanBook {
             return Err(Error::SelfDealing(LoanBookSelfDealing {}));
         }
         self.loans.setter(loan_id).set_lender(to);
-        self.index_lender(loan_id, to);
         log_words(
             LoanTransferred::SIGNATURE_HASH,
             &[loan_id, caller.word(), to.word()],
@@ -232,7 +231,7 @@ impl LoanBook {
         let args = [offer_id, token_id, address_word(borrower)];
         let reply = self
             .call(offer_book, &calldata(takeCall::SELECTOR, &args))
-            .map_err(Error::OfferBook)?;
+            .map_err(Error::callee)?;
         let decoded = (|| {
             let parties = (
                 address(&reply, 0)?,
@@ -242,15 +241,15 @@ impl LoanBook {
             Some((
                 parties,
                 word(&reply, 3)?,
-                word(&reply, 4)?,
-                word(&reply, 5)?,
+                (word(&reply, 4)?, word(&reply, 5)?),
+                word(&reply, 6)?,
             ))
         })();
-        let ((lender, currency, collection), principal, terms_word, auction_word) =
+        let ((lender, currency, collection), principal, (terms_word, auction_word), tip_cap) =
             decoded.ok_or_else(Error::call_failed)?;
         let terms = LoanTerms::from_words(terms_word, auction_word);
-        let (price, status) =
-            self.oracle_price(oracle, borrowPriceCall::SELECTOR, collection, token_id);
+        let asset = [address_word(collection), token_id];
+        let (price, status) = self.oracle_price(borrowPriceCall::SELECTOR, &asset);
         let ltv = match status {
             ORACLE_OK => u64::from(terms.max_ltv_bps),
             ORACLE_UNCERTAIN => {
@@ -269,6 +268,15 @@ impl LoanBook {
                 maxPrincipal: max,
             }));
         }
+        // The multiplier in force now (already in the borrow price) is snapshotted: the loan's
+        // collateral is valued with it for its whole life, whatever governance sets later.
+        let multiplier = self
+            .view(oracle, &calldata(multiplierOfCall::SELECTOR, &asset))
+            .and_then(|reply| u32::try_from(word(&reply, 0)?).ok())
+            .ok_or(Error::OracleUnavailable(LoanBookOracleUnavailable {
+                status: ORACLE_CALL_FAILED,
+            }))?;
+        let terms_word = lien_contract_common::terms::with_multiplier(terms_word, multiplier);
         let now = self.now();
         let due = now.checked_add(terms.duration).ok_or_else(Error::math)?;
         let loan_id = next_id(&mut self.loan_count)?;
@@ -279,9 +287,8 @@ impl LoanBook {
             now,
             due,
             (terms_word, auction_word),
+            tip_cap,
         );
-        self.borrower_loans.setter(borrower).push(loan_id);
-        self.index_lender(loan_id, lender);
         log_words(
             LoanStarted::SIGNATURE_HASH,
             &[loan_id, offer_id, borrower.word()],
@@ -299,7 +306,7 @@ impl LoanBook {
 
     /// Repays a loan for its borrower (anyone may pay; the caller must have approved the
     /// LoanBook). Active: principal + interest. In auction: frozen debt + penalty, and the
-    /// auction is cancelled. Works while paused and never reads the oracle. The NFT goes back
+    /// auction is cancelled; the keeper's recorded tip is paid out of the penalty. Works while paused and never reads the oracle. The NFT goes back
     /// to the borrower; the lender's part becomes claimable. Returns the amount paid.
     pub fn repay(&mut self, loan_id: U256) -> Result<U256, Error> {
         let payer = self.vm().msg_sender();
@@ -313,9 +320,16 @@ impl LoanBook {
             other => return Err(Error::status(other)),
         };
         let (to_lender, fee) = settlement::lender_share(debt, l.principal, l.fee_bps)?;
-        let to_reserve = fee.checked_add(penalty).ok_or_else(Error::math)?;
+        // A repay during an auction pays the keeper its recorded tip out of the penalty (the
+        // keeper did its job; `tip` is zero while the loan is active).
+        let tip = l.tip.min(penalty);
+        let to_reserve = fee
+            .checked_add(penalty)
+            .and_then(|r| r.checked_sub(tip))
+            .ok_or_else(Error::math)?;
         let amount = debt.checked_add(penalty).ok_or_else(Error::math)?;
         self.loans.setter(loan_id).set_status(REPAID);
+        self.credit(l.keeper, l.currency, tip)?;
         self.credit(l.lender, l.currency, to_lender)?;
         self.add_reserve(l.currency, to_reserve)?;
         self.add_held(l.currency, amount)?;
@@ -338,8 +352,13 @@ impl LoanBook {
     // ----- keepers ---------------------------------------------------------------------
 
     /// Sends a loan to auction when it is overdue past its grace period, or unhealthy
-    /// (`debt > liq_threshold × liquidation price`, oracle `Ok` or `Uncertain`). Freezes the
-    /// debt, records the caller for the keeper tip and starts the auction. Returns its id.
+    /// (`debt > liq_threshold × collateral price`, oracle `Ok` or `Uncertain`), where the
+    /// collateral price is the oracle's `liquidationFloor` × the loan's multiplier snapshot.
+    /// Never while the oracle reports `SequencerDown` (sequencer down or within its grace).
+    /// Freezes the debt, records the caller for the keeper tip and starts the auction at
+    /// `auction_start × max(collateral price, debt)`, its floor (reserve) at the debt: the price counts whenever the oracle has
+    /// one, whatever its status (only without any price does the debt alone set the start).
+    /// Returns the auction id.
     pub fn liquidate(&mut self, loan_id: U256) -> Result<U256, Error> {
         let keeper = self.vm().msg_sender();
         let l = self.load_loan(loan_id)?;
@@ -351,10 +370,14 @@ impl LoanBook {
         }
         let debt = self.accrued(&l)?;
         let overdue = self.now() > l.due.saturating_add(l.grace);
-        let (price, status) = self.liquidation_price(&l);
-        let priced = status <= ORACLE_UNCERTAIN && !price.is_zero();
+        let (price, status) = self.collateral_price(&l)?;
+        if status == ORACLE_SEQUENCER_DOWN {
+            return Err(Error::OracleUnavailable(LoanBookOracleUnavailable {
+                status,
+            }));
+        }
         if !overdue {
-            if !priced {
+            if status > ORACLE_UNCERTAIN || price.is_zero() {
                 return Err(Error::OracleUnavailable(LoanBookOracleUnavailable {
                     status,
                 }));
@@ -363,18 +386,13 @@ impl LoanBook {
                 return Err(Error::NotLiquidatable(LoanBookNotLiquidatable {}));
             }
         }
-        // Start price: auction_start × max(liquidation price, frozen debt); the frozen debt
-        // alone when the oracle has no usable price (overdue path).
-        let basis = if priced { price.max(debt) } else { debt };
+        // Start price: auction_start × max(collateral price, frozen debt). A Stale or NoQuorum
+        // status still carries the last TWAP, which counts; without any price (0) the frozen
+        // debt alone sets the start (overdue path only).
+        let basis = price.max(debt);
         let start_price = lien_math::bps_mul_up(basis, u64::from(l.auction_start_bps))?;
-        let tip_cap = self
-            .view(
-                self.offer_book.get(),
-                &calldata(currencyInfoCall::SELECTOR, &[address_word(l.currency)]),
-            )
-            .and_then(|reply| boolean(&reply, 0).and(word(&reply, 1)))
-            .ok_or_else(Error::call_failed)?;
-        let tip = settlement::keeper_tip(debt, l.tip_bps, tip_cap)?;
+        // Until liquidation the `tip` field holds the tip cap snapshotted at borrow (L3).
+        let tip = settlement::keeper_tip(debt, l.tip_bps, l.tip)?;
         let auction_id = next_id(&mut self.auction_count)?;
         let auction_id_u64 = u64::try_from(auction_id).map_err(|_| Error::math())?;
         self.loans
@@ -392,7 +410,10 @@ impl LoanBook {
             address_word(l.currency),
             debt,
             start_price,
-            U256::ZERO,
+            // Reserve price (issue 14 L4): the auction never sells below the frozen debt;
+            // unsold at the end of the tail, the NFT goes to the lender (foreclose). The start
+            // is at least the debt (auction_start_bps ≥ 10_000 on the OfferBook).
+            debt,
             U256::from(l.auction_step),
             U256::from(l.auction_cut_bps),
             U256::from(l.auction_tail),
@@ -581,14 +602,15 @@ impl LoanBook {
     }
 
     /// An active loan's health: `(healthy, debt, maxDebt, oracleStatus)` with `maxDebt =
-    /// ⌊liquidation price × liqThreshold⌋` (0 when the oracle has no usable price).
+    /// ⌊collateral price × liqThreshold⌋` (0 when the oracle has no usable price), the
+    /// collateral price being `liquidationFloor` × the loan's multiplier snapshot.
     pub fn health(&self, loan_id: U256) -> Result<(bool, U256, U256, u8), Error> {
         let l = self.load_loan(loan_id)?;
         if l.status != ACTIVE {
             return Err(Error::status(l.status));
         }
         let debt = self.accrued(&l)?;
-        let (price, status) = self.liquidation_price(&l);
+        let (price, status) = self.collateral_price(&l)?;
         let usable = status <= ORACLE_UNCERTAIN;
         let price = if usable { price } else { U256::ZERO };
         let healthy = usable && is_healthy(debt, price, u64::from(l.liq_threshold_bps));
@@ -629,21 +651,6 @@ impl LoanBook {
     /// `(loans, auctions)` created so far (ids run from 1 to these).
     pub fn counts(&self) -> (U256, U256) {
         (self.loan_count.get(), self.auction_count.get())
-    }
-
-    /// Every loan `account` borrowed, in order.
-    pub fn loans_of_borrower(&self, account: Address) -> Vec<U256> {
-        let list = self.borrower_loans.getter(account);
-        (0..list.len()).filter_map(|i| list.get(i)).collect()
-    }
-
-    /// Every loan whose lender position `account` holds now.
-    pub fn loans_of_lender(&self, account: Address) -> Vec<U256> {
-        let list = self.lender_loans.getter(account);
-        (0..list.len())
-            .filter_map(|i| list.get(i))
-            .filter(|id| self.loans.getter(*id).lender() == account)
-            .collect()
     }
 }
 
@@ -691,22 +698,20 @@ impl LoanBook {
         Ok(debt_up(l.principal, u64::from(l.apr_bps), elapsed)?)
     }
 
-    /// The oracle's liquidation price, or `(0, ORACLE_CALL_FAILED)` when the call fails.
-    fn liquidation_price(&self, l: &Loan) -> (U256, u8) {
-        self.oracle_price(
-            self.oracle.get(),
-            liquidationPriceCall::SELECTOR,
-            l.collection,
-            l.token_id,
-        )
-    }
-
-    fn index_lender(&mut self, loan_id: U256, lender: Address) {
-        let mut seen = self.lender_indexed.setter(loan_id);
-        if !seen.get(lender) {
-            seen.setter(lender).set(true);
-            self.lender_loans.setter(lender).push(loan_id);
-        }
+    /// The collateral's value: the oracle's `liquidationFloor` × the loan's multiplier
+    /// snapshot, rounded down (the lower value liquidates sooner: the protocol's favour), with
+    /// the oracle's status; `(0, ORACLE_CALL_FAILED)` when the oracle call fails.
+    fn collateral_price(&self, l: &Loan) -> Result<(U256, u8), Error> {
+        let (floor, status) = self.oracle_price(
+            liquidationFloorCall::SELECTOR,
+            &[address_word(l.collection)],
+        );
+        let bps = if l.multiplier_bps == 0 {
+            ONE_X_BPS
+        } else {
+            l.multiplier_bps
+        };
+        Ok((lien_math::bps_mul_down(floor, u64::from(bps))?, status))
     }
 
     fn credit(&mut self, account: Address, currency: Address, amount: U256) -> Result<(), Error> {
@@ -789,7 +794,9 @@ impl LoanBook {
         )
     }
 
-    /// An ERC-20 `transfer`/`transferFrom`: `TransferFailed` unless it returns exactly `true`.
+    /// An ERC-20 `transfer`/`transferFrom`: the token's own revert data passes through (e.g.
+    /// ERC-6093 `ERC20InsufficientAllowance(spender, allowance, needed)`); `TransferFailed`
+    /// when it reverts without data or does not return exactly `true`.
     fn token_call(
         &mut self,
         currency: Address,
@@ -798,6 +805,7 @@ impl LoanBook {
     ) -> Result<(), Error> {
         match self.call(currency, &calldata(selector, args)) {
             Ok(reply) if boolean(&reply, 0) == Some(true) => Ok(()),
+            Err(reason) if !reason.is_empty() => Err(Error::Callee(reason)),
             _ => Err(Error::transfer_failed()),
         }
     }
@@ -811,21 +819,12 @@ impl LoanBook {
         word(&reply, 0)
     }
 
-    /// The oracle's `(price, status)` from `borrowPrice`/`liquidationPrice`, or
+    /// The oracle's `(price, status)` from `borrowPrice`/`liquidationFloor`, or
     /// `(0, ORACLE_CALL_FAILED)` when the call fails or the reply is malformed.
-    fn oracle_price(
-        &self,
-        oracle: Address,
-        selector: [u8; 4],
-        collection: Address,
-        token_id: U256,
-    ) -> (U256, u8) {
-        self.view(
-            oracle,
-            &calldata(selector, &[address_word(collection), token_id]),
-        )
-        .and_then(|reply| Some((word(&reply, 0)?, small(&reply, 1)?)))
-        .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
+    fn oracle_price(&self, selector: [u8; 4], args: &[U256]) -> (U256, u8) {
+        self.view(self.oracle.get(), &calldata(selector, args))
+            .and_then(|reply| Some((word(&reply, 0)?, small(&reply, 1)?)))
+            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
     }
 
     /// `vault.release(collection, tokenId, to)` for the loan's NFT.
@@ -846,9 +845,10 @@ impl LoanBook {
             })
     }
 
-    /// [`Self::call`], any failure becoming `LoanBookCallFailed`.
+    /// [`Self::call`], a failure passing the callee's revert data through (`LoanBookCallFailed`
+    /// when it gave none).
     fn call_or_fail(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Error> {
-        self.call(target, data).map_err(|_| Error::call_failed())
+        self.call(target, data).map_err(Error::callee)
     }
 
     /// A static call; `None` when it reverts.

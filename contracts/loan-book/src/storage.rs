@@ -65,11 +65,14 @@ pub struct Loan {
     pub auction_step: u64,
     /// Snapshot: auction tail.
     pub auction_tail: u64,
+    /// Snapshot: the token's rarity multiplier at origination (10_000 = 1×).
+    pub multiplier_bps: u32,
     /// Liquidation: the keeper that triggered it.
     pub keeper: Address,
     /// Liquidation: the debt frozen at the trigger.
     pub frozen_debt: U256,
-    /// Liquidation: the keeper tip recorded at the trigger.
+    /// The currency's keeper-tip cap snapshotted at borrow; from liquidation on, the keeper tip
+    /// recorded at the trigger (`min(tipBps × debt, cap)`).
     pub tip: U256,
     /// Liquidation: the auction id.
     pub auction_id: U256,
@@ -120,6 +123,7 @@ impl LoanRecord {
             auction_cut_bps: t.auction_cut_bps,
             auction_step: t.auction_step,
             auction_tail: t.auction_tail,
+            multiplier_bps: t.multiplier_bps,
             keeper: self.keeper.get(),
             frozen_debt: self.frozen_debt.get(),
             tip: self.tip.get(),
@@ -127,7 +131,8 @@ impl LoanRecord {
         }
     }
 
-    /// Stores a new active loan with its snapshot words (the liquidation fields stay zero).
+    /// Stores a new active loan with its snapshot words and tip cap (the other liquidation
+    /// fields stay zero).
     #[allow(clippy::too_many_arguments)]
     pub fn store_new(
         &mut self,
@@ -137,6 +142,7 @@ impl LoanRecord {
         start: u64,
         due: u64,
         words: (U256, U256),
+        tip_cap: U256,
     ) {
         self.borrower.set(parties.0);
         self.lender.set(parties.1);
@@ -148,6 +154,7 @@ impl LoanRecord {
             .set(U256::from_limbs([start, due, u64::from(ACTIVE), 0]));
         self.terms.set(words.0);
         self.auction.set(words.1);
+        self.tip.set(tip_cap);
     }
 
     /// Records a liquidation (status `IN_AUCTION`).

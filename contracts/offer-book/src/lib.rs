@@ -146,17 +146,26 @@ impl OfferBook {
         self.set_paused(false)
     }
 
-    /// Lists `currency` (an ERC-20 contract) or updates its keeper-tip cap (owner only).
+    /// Lists `currency` (an ERC-20 contract) or updates its keeper-tip cap (owner only; an
+    /// update at most once per `min_change_interval`, `OfferBookChangeTooSoon` otherwise).
     pub fn set_currency(&mut self, currency: Address, tip_cap: U256) -> Result<(), Error> {
         self.only_owner()?;
         self.require_code(currency)?;
         let stored = tip_cap
             .checked_add(U256::from(1u8))
             .ok_or_else(Error::math)?;
-        self.currencies
-            .setter(currency)
-            .tip_cap_plus_one
-            .set(stored);
+        let record = self.currencies.getter(currency);
+        let (listed, changed_at) = (record.get().0, record.changed_at());
+        // A change of a listed currency's cap waits `min_change_interval` like every other
+        // parameter (issue 14 L3); open loans keep the cap they snapshotted at borrow.
+        let now = if listed {
+            self.rate_limited(changed_at, &self.config.fetch())?
+        } else {
+            self.now()
+        };
+        let mut record = self.currencies.setter(currency);
+        record.tip_cap_plus_one.set(stored);
+        record.set_changed_at(now);
         log_words(CurrencySet::SIGNATURE_HASH, &[currency.word()], &[tip_cap]);
         Ok(())
     }
@@ -426,15 +435,17 @@ impl OfferBook {
     /// collection-wide; the borrower is not the lender; the collection is listed and enabled
     /// and still allows the offer's duration. Counts the loan against the capacity and pays
     /// the principal out of escrow to `borrower`. Returns `(lender, currency, collection,
-    /// principal, terms, auction)`: the two words are the loan's snapshot of the offer, the
-    /// collection's parameters and the protocol parameters (`lien_contract_common::terms`).
+    /// principal, terms, auction, tipCap)`: the two words are the loan's snapshot of the
+    /// offer, the collection's parameters and the protocol parameters
+    /// (`lien_contract_common::terms`), and `tipCap` the currency's keeper-tip cap now, which
+    /// the LoanBook snapshots too.
     #[allow(clippy::type_complexity)]
     pub fn take(
         &mut self,
         offer_id: U256,
         token_id: U256,
         borrower: Address,
-    ) -> Result<(Address, Address, Address, U256, U256, U256), Error> {
+    ) -> Result<(Address, Address, Address, U256, U256, U256, U256), Error> {
         let caller = self.vm().msg_sender();
         if caller.is_zero() || caller != self.loan_book.get() {
             return Err(Error::NotLoanBook(OfferBookNotLoanBook { caller }));
@@ -483,9 +494,11 @@ impl OfferBook {
             auction_cut_bps: risk.auction_cut_bps,
             auction_step: risk.auction_step,
             auction_tail: risk.auction_tail,
+            multiplier_bps: 0, // the LoanBook writes the snapshot
         };
         self.push(o.currency, borrower, o.principal)?;
         let (terms, auction) = snapshot.to_words();
+        let (_, tip_cap) = self.currencies.getter(o.currency).get();
         Ok((
             o.lender,
             o.currency,
@@ -493,6 +506,7 @@ impl OfferBook {
             o.principal,
             terms,
             auction,
+            tip_cap,
         ))
     }
 

@@ -19,6 +19,8 @@ pub struct CurrencyRecord {
     /// Cap on the keeper tip, in the currency's smallest unit, plus one (0 = not listed), so
     /// one slot holds both facts.
     pub tip_cap_plus_one: StorageU256,
+    /// Time of the last `setCurrency` (rate limit).
+    changed_at: StorageU256,
 }
 
 impl CurrencyRecord {
@@ -26,6 +28,16 @@ impl CurrencyRecord {
     pub fn get(&self) -> (bool, U256) {
         let v = self.tip_cap_plus_one.get();
         (!v.is_zero(), v.saturating_sub(U256::from(1u8)))
+    }
+
+    /// Time of the last `setCurrency`.
+    pub fn changed_at(&self) -> u64 {
+        self.changed_at.get().as_limbs()[0]
+    }
+
+    /// Records the time of a `setCurrency`.
+    pub fn set_changed_at(&mut self, now: u64) {
+        self.changed_at.set(U256::from(now));
     }
 }
 

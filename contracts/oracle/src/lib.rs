@@ -31,6 +31,7 @@ pub mod errors;
 pub mod feed;
 pub mod inspect;
 pub mod jump;
+pub mod loan_views;
 pub mod packed;
 pub mod params;
 pub mod quote;
@@ -402,5 +403,17 @@ impl PriceOracle {
             expires_at,
             self.multiplier_changed_at(collection, token_id),
         )
+    }
+
+    /// The multiplier in force for `tokenId` now, in bps (10_000 when none is set or it
+    /// expired). The LoanBook snapshots it into a loan at origination.
+    pub fn multiplier_of(&self, collection: Address, token_id: U256) -> U256 {
+        U256::from(self.multiplier_now(collection, token_id))
+    }
+
+    /// `(TWAP, status)`: the liquidation price without any multiplier. The LoanBook values a
+    /// loan's collateral as this × the loan's multiplier snapshot.
+    pub fn liquidation_floor(&self, collection: Address) -> Result<(U256, u8), Error> {
+        self.floor_quote(collection)
     }
 }

@@ -218,11 +218,17 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
                 Some(a) => parse_address(&a)?,
                 None => ctx.me,
             };
-            let ids = book
-                .loansOfBorrower(account)
-                .call()
-                .await
-                .map_err(call_err("loansOfBorrower"))?;
+            // The LoanBook keeps no per-account index (it cost ~110k gas per borrow): walk
+            // the ids (1..=loans) and keep the account's.
+            let count = book.counts().call().await.map_err(call_err("counts"))?._0;
+            let mut ids = Vec::new();
+            let mut id = U256::from(1u8);
+            while id <= count {
+                if book.loan(id).call().await.map_err(call_err("loan"))?._0 == account {
+                    ids.push(id);
+                }
+                id += U256::from(1u8);
+            }
             println!(
                 "{:>6} {:<12} {:>16} {:>8} {:>14}",
                 "loan", "status", "principal", "token", "due in"

@@ -229,12 +229,11 @@ fn unpaid_bid_reverts_whole(
     // Funded but approved for less than the price.
     token.sender(alice).mint(alice, u(START));
     assert!(token.sender(alice).approve(liq.address(), u(START - 1)));
+    // The token's own reason comes back unchanged (was LiquidatorCallFailed(token)).
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
-        Error::CallFailed,
-        LiquidatorCallFailed {
-            target: token.address()
-        }
+        Error::Callee,
+        b"insufficient allowance".to_vec()
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
 }
@@ -295,10 +294,8 @@ fn failing_vault_or_loan_book_reverts_the_bid(
     vault.sender(owner).set_failing(true);
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
-        Error::CallFailed,
-        LiquidatorCallFailed {
-            target: vault.address()
-        }
+        Error::Callee,
+        b"vault says no".to_vec()
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
     vault.sender(owner).set_failing(false);
@@ -306,10 +303,8 @@ fn failing_vault_or_loan_book_reverts_the_bid(
     book.sender(owner).set_failing(true);
     assert_err!(
         liq.sender(alice).bid(id, u(START)).motsu_res(),
-        Error::CallFailed,
-        LiquidatorCallFailed {
-            target: book.address()
-        }
+        Error::Callee,
+        b"loan book says no".to_vec()
     );
     assert_untouched(&liq, &token, &vault, &book, id, alice, START);
     book.sender(owner).set_failing(false);

@@ -6,6 +6,7 @@ mod mocks;
 mod bidding;
 mod lifecycle;
 mod pricing;
+mod sequencer;
 mod wiring;
 
 use alloy_primitives::{Address, U256};

@@ -130,7 +130,8 @@ fn unhealthy_loans_go_to_auction_with_frozen_debt() {
             (a.currency.get(), a.debt.get(), a.start_price.get()),
             (env.token.address(), u(PRINCIPAL), start)
         );
-        assert_eq!(a.floor_price.get(), U256::ZERO);
+        // The reserve price: never below the frozen debt (issue 14 L4; it was 0).
+        assert_eq!(a.floor_price.get(), u(PRINCIPAL));
         assert_eq!(
             (
                 a.step.get().to::<u64>(),
@@ -261,7 +262,7 @@ fn a_liquidator_that_refuses_or_miscounts_reverts_the_liquidation() {
         .init(Address::repeat_byte(0x99), env.vault.address());
     expect_err!(
         env.book.sender(env.keeper).liquidate(loan),
-        Error::CallFailed(LoanBookCallFailed {})
+        Error::Callee(ref data) if *data == b"only loan book"
     );
     let l = env.book.sender(env.owner).loan(loan).motsu_unwrap();
     assert_eq!(
@@ -280,11 +281,12 @@ fn a_liquidator_that_refuses_or_miscounts_reverts_the_liquidation() {
 }
 
 #[motsu::test]
-fn the_tip_cap_is_read_from_the_offer_book_at_liquidation() {
+fn the_tip_cap_is_snapshotted_at_borrow() {
     let env = Env::new();
     let first = env.loan();
     let second = env.loan_on(2);
-    // Tip rates are snapshotted at borrow time; the cap is read when the liquidation happens.
+    // Tip rate and cap are both snapshotted at borrow time (issue 14 L3: the cap used to be
+    // read from the OfferBook at liquidation, so governance could change it for open loans).
     env.offers
         .sender(env.owner)
         .set_protocol_params(1_000, 100, 5_000)
@@ -295,14 +297,14 @@ fn the_tip_cap_is_read_from_the_offer_book_at_liquidation() {
         .motsu_unwrap();
     env.oracle.sender(env.owner).set(u(PRICE), 0, u(UNIT), 0);
     env.book.sender(env.keeper).liquidate(first).motsu_unwrap();
-    // 0.5% (the snapshot) of 4 tokens = 0.02 tokens, under the new 1-token cap.
+    // 0.5 % (the snapshot) of 4 tokens = 0.02 tokens, capped by the borrow-time 0.01.
     assert_eq!(
         env.book
             .sender(env.owner)
             .loan_terms(first)
             .motsu_unwrap()
             .9,
-        u(20_000)
+        u(TIP_CAP)
     );
     env.offers
         .sender(env.owner)
@@ -315,6 +317,14 @@ fn the_tip_cap_is_read_from_the_offer_book_at_liquidation() {
             .loan_terms(second)
             .motsu_unwrap()
             .9,
+        u(TIP_CAP),
+        "a later cap of 0 does not reach the open loan"
+    );
+    // A loan taken now snapshots the new cap (0): its keeper gets nothing.
+    let third = env.loan_on(3);
+    env.book.sender(env.keeper).liquidate(third).motsu_unwrap();
+    assert_eq!(
+        env.book.sender(env.owner).loan_terms(third).motsu_unwrap().9,
         U256::ZERO
     );
     env.assert_solvent();

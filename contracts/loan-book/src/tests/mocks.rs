@@ -37,6 +37,8 @@ pub struct MockOracle {
     liquidation: StorageU256,
     liquidation_status: StorageU8,
     broken: StorageBool,
+    /// The multiplier `multiplierOf` reports (0 = none: 1×).
+    multiplier: StorageU256,
 }
 
 unsafe impl TopLevelStorage for MockOracle {}
@@ -59,6 +61,11 @@ impl MockOracle {
             .set(alloy_primitives::Uint::from(liquidation_status));
     }
 
+    /// Sets the multiplier `multiplierOf` reports (the prices are set with `set`).
+    pub fn set_multiplier(&mut self, bps: U256) {
+        self.multiplier.set(bps);
+    }
+
     /// Makes every read revert.
     pub fn set_broken(&mut self, broken: bool) {
         self.broken.set(broken);
@@ -75,11 +82,8 @@ impl MockOracle {
         Ok((self.borrow.get(), self.borrow_status.get().to::<u8>()))
     }
 
-    pub fn liquidation_price(
-        &self,
-        _collection: Address,
-        _token_id: U256,
-    ) -> Result<(U256, u8), Vec<u8>> {
+    /// The liquidation price without multiplier (`set`'s liquidation price).
+    pub fn liquidation_floor(&self, _collection: Address) -> Result<(U256, u8), Vec<u8>> {
         if self.broken.get() {
             return Err(b"oracle down".to_vec());
         }
@@ -87,6 +91,15 @@ impl MockOracle {
             self.liquidation.get(),
             self.liquidation_status.get().to::<u8>(),
         ))
+    }
+
+    /// The multiplier in force (10_000 unless set).
+    pub fn multiplier_of(&self, _collection: Address, _token_id: U256) -> Result<U256, Vec<u8>> {
+        if self.broken.get() {
+            return Err(b"oracle down".to_vec());
+        }
+        let m = self.multiplier.get();
+        Ok(if m.is_zero() { U256::from(10_000) } else { m })
     }
 }
 
@@ -197,13 +210,15 @@ impl MockLiquidator {
         Ok(())
     }
 
-    /// The stair-step price of INTERFACES.md.
+    /// The stair-step price of INTERFACES.md, **without the floor**: the LoanBook's waterfall
+    /// must divide whatever proceeds a Liquidator reports, so these tests still sell below the
+    /// debt (the real Liquidator's floor is tested in its crate and end to end).
     pub fn current_price(&self, auction_id: U256) -> U256 {
         let a = self.auctions.getter(auction_id);
         let elapsed = clock::now(self.vm().block_timestamp()) - a.started.get().to::<u64>();
         lien_math::auction_price_up(
             a.start_price.get(),
-            a.floor_price.get(),
+            U256::ZERO,
             a.cut_bps.get().to::<u64>(),
             a.step.get().to::<u64>(),
             elapsed,

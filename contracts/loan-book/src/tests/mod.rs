@@ -17,6 +17,7 @@ mod liquidation;
 mod mocks;
 mod positions;
 mod repay;
+mod security;
 mod setup;
 mod wiring;
 
@@ -29,10 +30,10 @@ use alloy_sol_types::SolError;
 fn assert_offer_book_err<E: SolError>(err: crate::Error, expected: E) {
     let encoded = expected.abi_encode();
     match err {
-        crate::Error::OfferBook(data) => {
+        crate::Error::Callee(data) => {
             assert_eq!(data, encoded, "not the OfferBook's {}", E::SIGNATURE);
             assert_eq!(
-                Vec::<u8>::from(crate::Error::OfferBook(data)),
+                Vec::<u8>::from(crate::Error::Callee(data)),
                 encoded,
                 "the revert data is the same bytes"
             );

@@ -52,13 +52,10 @@ fn lender_positions_are_transferable() {
         buyer
     );
     assert_eq!(
-        env.book.sender(env.owner).loans_of_lender(buyer),
+        env.lender_loans(buyer),
         vec![loan]
     );
-    assert!(env
-        .book
-        .sender(env.owner)
-        .loans_of_lender(env.lender)
+    assert!(env.lender_loans(env.lender)
         .is_empty());
     expect_err!(
         env.book.sender(env.lender).transfer_loan(loan, buyer),
@@ -131,7 +128,7 @@ fn lender_lists_do_not_repeat_positions_that_come_back() {
         .transfer_loan(loan, other)
         .motsu_unwrap();
     assert_eq!(
-        env.book.sender(env.owner).loans_of_lender(env.lender),
+        env.lender_loans(env.lender),
         vec![second]
     );
     env.book
@@ -139,18 +136,15 @@ fn lender_lists_do_not_repeat_positions_that_come_back() {
         .transfer_loan(loan, env.lender)
         .motsu_unwrap();
     assert_eq!(
-        env.book.sender(env.owner).loans_of_lender(env.lender),
+        env.lender_loans(env.lender),
         vec![loan, second]
     );
-    assert!(env.book.sender(env.owner).loans_of_lender(other).is_empty());
+    assert!(env.lender_loans(other).is_empty());
     assert_eq!(
-        env.book.sender(env.owner).loans_of_borrower(env.borrower),
+        env.borrower_loans(env.borrower),
         vec![loan, second]
     );
-    assert!(env
-        .book
-        .sender(env.owner)
-        .loans_of_borrower(other)
+    assert!(env.borrower_loans(other)
         .is_empty());
     env.assert_solvent();
 }

@@ -4,7 +4,8 @@
 use alloy_primitives::{Address, U256};
 use lien_offer_book::OfferBookPaused;
 use motsu::prelude::*;
-use openzeppelin_stylus::token::erc20::IErc20;
+use alloy_sol_types::SolError;
+use openzeppelin_stylus::token::erc20::{ERC20InsufficientAllowance, ERC20InsufficientBalance, IErc20};
 
 use super::assert_offer_book_err;
 use super::setup::*;
@@ -199,18 +200,21 @@ fn repay_during_an_auction_costs_the_penalty_and_cancels_it() {
         env.book.sender(env.owner).claimable(env.lender, token),
         u(PRINCIPAL)
     );
-    assert_eq!(env.book.sender(env.owner).reserve(token), penalty);
+    // The keeper that started the auction is paid its recorded tip (0.01 token, the cap) out
+    // of the penalty (issue 14 L5; it got nothing before).
+    let tip = u(TIP_CAP);
+    assert_eq!(env.book.sender(env.owner).reserve(token), penalty - tip);
     assert_eq!(
         env.book.sender(env.owner).claimable(env.keeper, token),
-        U256::ZERO,
-        "no tip without a sale"
+        tip,
+        "the keeper is paid on a repay that cancels its auction"
     );
     env.book.assert_emitted(&LoanRepaid {
         loanId: loan,
         payer: env.borrower,
         amount: u(PRINCIPAL) + penalty,
         toLender: u(PRINCIPAL),
-        toReserve: penalty,
+        toReserve: penalty - tip,
     });
     assert_eq!(
         env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
@@ -224,17 +228,41 @@ fn a_payer_without_funds_or_allowance_cannot_repay() {
     let env = Env::new();
     let loan = env.loan();
     let payer = Address::repeat_byte(0x33);
+    let debt = env.book.sender(payer).debt(loan).motsu_unwrap();
+    // The token's own ERC-6093 error comes back unchanged, with the amounts.
+    let no_allowance = ERC20InsufficientAllowance {
+        spender: env.book.address(),
+        allowance: U256::ZERO,
+        needed: debt,
+    };
     expect_err!(
         env.book.sender(payer).repay(loan),
-        Error::TransferFailed(LoanBookTransferFailed {})
+        Error::Callee(ref data) if *data == no_allowance.abi_encode()
+    );
+    env.token
+        .sender(payer)
+        .approve(env.book.address(), debt)
+        .motsu_unwrap();
+    let no_funds = ERC20InsufficientBalance {
+        sender: payer,
+        balance: U256::ZERO,
+        needed: debt,
+    };
+    expect_err!(
+        env.book.sender(payer).repay(loan),
+        Error::Callee(ref data) if *data == no_funds.abi_encode()
     );
     env.token
         .sender(payer)
         .mint(payer, u(PRINCIPAL))
         .motsu_unwrap();
+    env.token
+        .sender(payer)
+        .approve(env.book.address(), U256::ZERO)
+        .motsu_unwrap();
     expect_err!(
         env.book.sender(payer).repay(loan),
-        Error::TransferFailed(LoanBookTransferFailed {})
+        Error::Callee(ref data) if *data == no_allowance.abi_encode()
     );
     assert_eq!(
         env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
@@ -297,7 +325,7 @@ fn governance_changes_never_touch_running_loans() {
             9_800,
             300,
             DAY,
-            U256::ZERO
+            u(TIP_CAP)
         )
     );
     // Health still uses the snapshot's 65% threshold.

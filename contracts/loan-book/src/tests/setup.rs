@@ -216,6 +216,29 @@ impl Env {
             .motsu_unwrap()
     }
 
+    /// The loans whose lender position `account` holds, enumerated as a client does (ids
+    /// `1..=counts().0`; the LoanBook keeps no per-account index, see loan-book.md).
+    pub fn lender_loans(&self, account: Address) -> Vec<U256> {
+        self.loans_where(|l| l.1 == account)
+    }
+
+    /// The loans `account` borrowed, enumerated like [`Self::lender_loans`].
+    pub fn borrower_loans(&self, account: Address) -> Vec<U256> {
+        self.loans_where(|l| l.0 == account)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn loans_where(
+        &self,
+        keep: impl Fn(&(Address, Address, Address, Address, U256, U256, u16, u64, u64, u8, U256, U256, Address)) -> bool,
+    ) -> Vec<U256> {
+        let n = self.book.sender(self.owner).counts().0.to::<u64>();
+        (1..=n)
+            .map(u)
+            .filter(|id| keep(&self.book.sender(self.owner).loan(*id).motsu_unwrap()))
+            .collect()
+    }
+
     /// Offer + borrow NFT #1: returns the loan id.
     pub fn loan(&self) -> U256 {
         let offer = self.offer();

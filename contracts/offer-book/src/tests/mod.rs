@@ -25,7 +25,8 @@ mod abi {
     #![allow(missing_docs)]
     alloy_sol_types::sol! {
         function take(uint256 offerId, uint256 tokenId, address borrower) external returns (address lender,
-            address currency, address collection, uint256 principal, uint256 terms, uint256 auction);
+            address currency, address collection, uint256 principal, uint256 terms, uint256 auction,
+            uint256 tipCap);
         function cancelOffer(uint256 offerId) external returns (uint256 refund);
         function pause() external;
         function setCurrency(address currency, uint256 tipCap) external;

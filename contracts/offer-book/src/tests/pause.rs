@@ -73,6 +73,7 @@ fn pause_stops_offers_and_taking_only() {
             .motsu_unwrap(),
         u(PRINCIPAL)
     );
+    crate::clock::warp(DAY); // the currency's rate limit
     env.book
         .sender(env.owner)
         .set_currency(env.token.address(), u(7))

@@ -205,6 +205,13 @@ fn currencies_must_be_contracts() {
         currency: token,
         tipCap: u(9),
     });
+    // A change of a listed currency waits the rate-limit interval (issue 14 L3).
+    let next = now() + DAY;
+    expect_err!(
+        env.book.sender(env.owner).set_currency(token, U256::ZERO),
+        Error::ChangeTooSoon(OfferBookChangeTooSoon { nextAllowed }) if nextAllowed == next
+    );
+    crate::clock::warp(DAY);
     // A zero tip cap keeps the currency listed.
     env.book
         .sender(env.owner)
@@ -230,6 +237,7 @@ fn tip_caps_at_u256_max_overflow_cleanly() {
         (true, u(TIP_CAP)),
         "unchanged"
     );
+    crate::clock::warp(DAY); // the rate limit
     env.book
         .sender(env.owner)
         .set_currency(token, U256::MAX - u(1))

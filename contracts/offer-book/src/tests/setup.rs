@@ -73,6 +73,7 @@ pub fn default_terms() -> LoanTerms {
         auction_cut_bps: 9_800,
         auction_step: 300,
         auction_tail: DAY,
+        multiplier_bps: 0,
     }
 }
 
@@ -235,7 +236,7 @@ impl Env {
         &self,
         offer: U256,
         token_id: u64,
-    ) -> Result<(Address, Address, Address, U256, U256, U256), crate::Error> {
+    ) -> Result<(Address, Address, Address, U256, U256, U256, U256), crate::Error> {
         self.book
             .sender(self.loans.address())
             .take(offer, u(token_id), self.borrower)

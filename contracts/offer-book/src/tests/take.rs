@@ -44,8 +44,9 @@ fn only_the_loan_book_can_take(other: Contract<LoanBookStandIn>) {
 fn take_pays_the_principal_and_returns_the_snapshot() {
     let env = Env::new();
     let offer = env.offer();
-    let (lender, currency, collection, principal, terms, auction) =
+    let (lender, currency, collection, principal, terms, auction, tip_cap) =
         env.take(offer, TOKEN).motsu_unwrap();
+    assert_eq!(tip_cap, u(TIP_CAP), "the currency's tip cap, for the loan's snapshot");
     assert_eq!(
         (lender, currency, collection, principal),
         (
@@ -110,7 +111,8 @@ fn take_through_the_abi_returns_words_and_raw_errors() {
         )
     );
     assert_eq!(LoanTerms::from_words(r.terms, r.auction), default_terms());
-    assert_eq!(reply.len(), 6 * 32, "six static words");
+    assert_eq!(r.tipCap, u(TIP_CAP));
+    assert_eq!(reply.len(), 7 * 32, "seven static words");
     // Refusals come back as the OfferBook's exact error encoding (what the LoanBook passes on).
     assert_eq!(
         call(offer, TOKEN).motsu_unwrap_err(),
@@ -148,7 +150,7 @@ fn take_through_the_abi_returns_words_and_raw_errors() {
 fn the_snapshot_follows_the_parameters_at_take_time() {
     let env = Env::new();
     let offer = env.offer_with(u(PRINCIPAL), true, 2);
-    let (.., terms, auction) = env.take(offer, TOKEN).motsu_unwrap();
+    let (.., terms, auction, _) = env.take(offer, TOKEN).motsu_unwrap();
     assert_eq!(LoanTerms::from_words(terms, auction), default_terms());
     crate::clock::warp(DAY);
     let changed = RiskParams {
@@ -168,7 +170,7 @@ fn the_snapshot_follows_the_parameters_at_take_time() {
         .sender(env.owner)
         .set_protocol_params(1_500, 100, 4_500)
         .motsu_unwrap();
-    let (.., terms, auction) = env.take(offer, 2).motsu_unwrap();
+    let (.., terms, auction, _) = env.take(offer, 2).motsu_unwrap();
     let expected = LoanTerms {
         duration: DURATION,
         apr_bps: APR,
@@ -183,6 +185,7 @@ fn the_snapshot_follows_the_parameters_at_take_time() {
         auction_cut_bps: 9_500,
         auction_step: 600,
         auction_tail: 2 * DAY,
+        multiplier_bps: 0,
     };
     assert_eq!(LoanTerms::from_words(terms, auction), expected);
     env.assert_solvent();

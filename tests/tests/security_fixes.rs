@@ -1,0 +1,276 @@
+//! Issue 14 (M1, M2, M3) and issue 13 item 5 on the real compiled contracts: each test fails
+//! on `4da50d8` and passes with the fix.
+//!
+//! - M1: an overdue loan whose oracle turned Stale is auctioned from 1.3 × the last TWAP (it
+//!   was 1.3 × the debt: the borrower's equity went to the first bidder).
+//! - M2: while the sequencer is down or within its grace nothing is liquidated or sold, and an
+//!   auction live across an outage starts again from its start price after the grace.
+//! - M3: a loan keeps the multiplier it was opened with; a later `setMultiplier` does not make
+//!   it liquidatable.
+//! - L4: the auction never asks less than the frozen debt (its floor was 0).
+//! - Issue 13 item 5: a bid without allowance fails with the token's ERC-6093 error.
+
+use alloy::{
+    primitives::{I256, U256},
+    signers::local::PrivateKeySigner,
+    sol_types::SolValue,
+};
+use lien_client::{
+    bindings::{ILiquidator, ILoanBook, IMockFeed, IOfferBook, IPriceOracle, IERC20, IERC721},
+    deploy::{constructor_calldata, deploy_stylus},
+};
+use lien_e2e::{code_of, listed_protocol, ok, tokens, Harness, ListedProtocol};
+
+use ILiquidator::ILiquidatorErrors as LiqErr;
+use ILoanBook::ILoanBookErrors as BookErr;
+use IErc6093::IErc6093Errors as TokenErr;
+
+alloy::sol! {
+    /// The ERC-6093 errors of the OpenZeppelin ERC-20 the mock currency is built on.
+    interface IErc6093 {
+        error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
+        error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
+    }
+}
+
+const DAY: u64 = 86_400;
+const HOUR: u64 = 3_600;
+
+/// The revert data of a call that must fail, decoded against `$errors`.
+macro_rules! refused {
+    ($errors:ty, $call:expr) => {{
+        let Err(e) = $call.call().await else {
+            panic!("{} must revert", stringify!($call));
+        };
+        let data = e.as_revert_data().expect("revert data");
+        e.as_decoded_interface_error::<$errors>()
+            .unwrap_or_else(|| panic!("{}: undecodable revert {data}", stringify!($call)))
+    }};
+}
+
+/// A listed protocol with a full TWAP window at 100, a lender with an open collection-wide
+/// offer of `principal` (1-day loans, capacity 2), a borrower holding NFTs 1 and 2 approved to
+/// the vault, and a keeper.
+struct World {
+    h: Harness,
+    w: ListedProtocol,
+    borrower: PrivateKeySigner,
+    keeper: PrivateKeySigner,
+    offer: U256,
+}
+
+async fn world(principal: u64) -> Option<World> {
+    let h = Harness::start().await;
+    if !h.can_time_travel() {
+        println!("skipped: needs time travel (LIEN_RPC_URL points at a node without it)");
+        return None;
+    }
+    let w = listed_protocol(&h).await;
+    let oracle_r = IPriceOracle::new(w.a.oracle, h.provider(&w.reporter));
+    ok!(oracle_r.postPrice(w.collection, tokens(100)));
+    h.increase_time(3_700).await;
+    ok!(oracle_r.postPrice(w.collection, tokens(100)));
+    let (lender, borrower, keeper) = (h.account(1).await, h.account(1).await, h.account(1).await);
+    let lp = h.provider(&lender);
+    let token_l = IERC20::new(w.currency, &lp);
+    ok!(token_l.mint(lender.address(), tokens(2 * principal)));
+    ok!(token_l.approve(w.a.offer_book, tokens(2 * principal)));
+    let expiry = h.now().await + 60 * DAY;
+    let offers = IOfferBook::new(w.a.offer_book, &lp);
+    ok!(offers.createOffer(
+        w.currency,
+        w.collection,
+        U256::ZERO,
+        true,
+        tokens(principal),
+        1_000,
+        DAY,
+        expiry,
+        2
+    ));
+    let nft_b = IERC721::new(w.collection, h.provider(&borrower));
+    for id in 1..=2u64 {
+        ok!(nft_b.mint(borrower.address(), U256::from(id)));
+        ok!(nft_b.approve(w.a.vault, U256::from(id)));
+    }
+    Some(World {
+        h,
+        w,
+        borrower,
+        keeper,
+        offer: U256::from(1),
+    })
+}
+
+impl World {
+    async fn borrow(&self, token_id: u64) -> U256 {
+        let book = ILoanBook::new(self.w.a.loan_book, self.h.provider(&self.borrower));
+        let loan = book
+            .borrow(self.offer, U256::from(token_id))
+            .call()
+            .await
+            .expect("borrow");
+        ok!(book.borrow(self.offer, U256::from(token_id)));
+        loan
+    }
+}
+
+/// `⌈x × 13_000 / 10_000⌉` (the listed auction start).
+fn start_of(x: U256) -> U256 {
+    (x * U256::from(13_000u64)).div_ceil(U256::from(10_000u64))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn m1_an_overdue_loan_with_a_stale_oracle_auctions_from_the_last_twap() {
+    let Some(x) = world(10).await else { return };
+    let loan = x.borrow(1).await;
+    // Due after a day, grace a day; the reporter stopped posting, so the price is Stale.
+    x.h.increase_time(2 * DAY + 10).await;
+    let dp = x.h.provider(&x.h.funder);
+    let (twap, status) = {
+        let r = IPriceOracle::new(x.w.a.oracle, &dp)
+            .liquidationFloor(x.w.collection)
+            .call()
+            .await
+            .expect("floor");
+        (r._0, r._1)
+    };
+    assert_eq!(status, 2, "Stale");
+    assert_eq!(twap, tokens(100), "the oracle still has its TWAP");
+    let book_k = ILoanBook::new(x.w.a.loan_book, x.h.provider(&x.keeper));
+    let auction = book_k.liquidate(loan).call().await.expect("liquidate");
+    ok!(book_k.liquidate(loan));
+    let a = ILiquidator::new(x.w.a.liquidator, &dp)
+        .auction(auction)
+        .call()
+        .await
+        .expect("auction");
+    // Before the fix: 1.3 × the frozen debt (≈ 13), so a keeper bought a 100 NFT at ≈ 13.
+    assert_eq!(a._5, start_of(tokens(100)), "start = 1.3 × TWAP");
+    // L4: the reserve price is the frozen debt (it was 0): 23 hours in, the curve alone would
+    // be at ≈ 0.4 % of the start, the auction still asks the debt.
+    assert_eq!(a._6, a._4, "floor = frozen debt");
+    x.h.increase_time(23 * HOUR).await;
+    let liq = ILiquidator::new(x.w.a.liquidator, &dp);
+    assert_eq!(liq.currentPrice(auction).call().await.expect("price"), a._4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn m3_a_multiplier_change_does_not_touch_an_open_loan() {
+    let Some(x) = world(70).await else { return };
+    let dp = x.h.provider(&x.h.funder);
+    let oracle = IPriceOracle::new(x.w.a.oracle, &dp);
+    let expiry = x.h.now().await + 30 * DAY;
+    ok!(oracle.setMultiplier(x.w.collection, U256::from(1), 20_000, expiry));
+    // 70 ≤ 40 % × 200 (2×)
+    let loan = x.borrow(1).await;
+    let book = ILoanBook::new(x.w.a.loan_book, &dp);
+    let h0 = book.health(loan).call().await.expect("health");
+    assert!(h0._0);
+    assert_eq!(h0._2, tokens(130), "65 % × 200");
+    // Governance sets the token back to 1×: at 1× the loan (70 > 65) would be liquidatable.
+    ok!(oracle.setMultiplier(x.w.collection, U256::from(1), 10_000, expiry));
+    let h1 = book.health(loan).call().await.expect("health");
+    assert!(h1._0, "still healthy on its 2× snapshot");
+    assert_eq!(h1._2, tokens(130));
+    let book_k = ILoanBook::new(x.w.a.loan_book, x.h.provider(&x.keeper));
+    assert!(matches!(
+        refused!(BookErr, book_k.liquidate(loan)),
+        BookErr::LoanBookNotLiquidatable(_)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn m2_no_liquidation_or_bid_through_an_outage_and_its_grace() {
+    let Some(x) = world(10).await else { return };
+    // Every account the funder pays for first: its provider below caches the nonce.
+    let bidder = x.h.account(1).await;
+    let dp = x.h.provider(&x.h.funder);
+    let feed = deploy_stylus(
+        &dp,
+        "lien-mock-feed",
+        code_of("lien-mock-feed"),
+        Some(constructor_calldata(
+            &(x.h.funder.address(), U256::ZERO).abi_encode_params(), // (owner, decimals 0)
+        )),
+    )
+    .await
+    .expect("sequencer feed")
+    .address;
+    let feed_c = IMockFeed::new(feed, &dp);
+    let up_since = U256::from(x.h.now().await - 10 * HOUR);
+    ok!(feed_c.setRound(I256::ZERO, up_since, up_since));
+    // Both read the same feed with the same grace (governance sets them together).
+    let oracle = IPriceOracle::new(x.w.a.oracle, &dp);
+    ok!(oracle.setSequencerFeed(feed, U256::from(HOUR)));
+    let liq = ILiquidator::new(x.w.a.liquidator, &dp);
+    ok!(liq.setSequencerFeed(feed, HOUR));
+
+    let (loan1, loan2) = (x.borrow(1).await, x.borrow(2).await);
+    x.h.increase_time(2 * DAY + 10).await; // both overdue past their grace
+    let book_k = ILoanBook::new(x.w.a.loan_book, x.h.provider(&x.keeper));
+    let auction = book_k.liquidate(loan1).call().await.expect("liquidate");
+    ok!(book_k.liquidate(loan1));
+    let start = liq.currentPrice(auction).call().await.expect("price");
+    x.h.increase_time(2 * HOUR).await;
+
+    // The sequencer goes down for 4 hours.
+    let down_at = U256::from(x.h.now().await);
+    ok!(feed_c.setRound(I256::ONE, down_at, down_at));
+    x.h.increase_time(4 * HOUR).await;
+    match refused!(BookErr, book_k.liquidate(loan2)) {
+        BookErr::LoanBookOracleUnavailable(e) => assert_eq!(e.0, 4, "SequencerDown"),
+        _ => panic!("expected LoanBookOracleUnavailable(4)"),
+    }
+    let bp = x.h.provider(&bidder);
+    let token_b = IERC20::new(x.w.currency, &bp);
+    ok!(token_b.mint(bidder.address(), tokens(1_000)));
+    ok!(token_b.approve(x.w.a.liquidator, tokens(1_000)));
+    let liq_b = ILiquidator::new(x.w.a.liquidator, &bp);
+    assert!(matches!(
+        refused!(LiqErr, liq_b.bid(auction, tokens(1_000))),
+        LiqErr::LiquidatorSequencerDown(e) if e.0 == 0
+    ));
+
+    // Back up: inside the grace still nothing.
+    let back = x.h.now().await;
+    ok!(feed_c.setRound(I256::ZERO, U256::from(back), U256::from(back)));
+    x.h.increase_time(HOUR / 2).await;
+    assert!(matches!(
+        refused!(BookErr, book_k.liquidate(loan2)),
+        BookErr::LoanBookOracleUnavailable(_)
+    ));
+    assert!(matches!(
+        refused!(LiqErr, liq_b.bid(auction, tokens(1_000))),
+        LiqErr::LiquidatorSequencerDown(e) if e.0 == back + HOUR + 1
+    ));
+
+    // After the grace: the auction starts again from its start price (it was ≈ 0.38 × start
+    // after 6 hours on the old curve), and the overdue loan can be liquidated.
+    x.h.increase_time(HOUR / 2 + 60).await;
+    assert_eq!(liq.currentPrice(auction).call().await.expect("price"), start);
+    let paid = liq_b.bid(auction, tokens(1_000)).call().await.expect("bid");
+    assert_eq!(paid, start);
+    ok!(liq_b.bid(auction, tokens(1_000)));
+    ok!(book_k.liquidate(loan2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bid_without_allowance_names_the_token_error() {
+    let Some(x) = world(10).await else { return };
+    let loan = x.borrow(1).await;
+    x.h.increase_time(2 * DAY + 10).await;
+    let book_k = ILoanBook::new(x.w.a.loan_book, x.h.provider(&x.keeper));
+    let auction = book_k.liquidate(loan).call().await.expect("liquidate");
+    ok!(book_k.liquidate(loan));
+    let bidder = x.h.account(1).await;
+    let liq_b = ILiquidator::new(x.w.a.liquidator, x.h.provider(&bidder));
+    // Before the fix: LiquidatorCallFailed(currency).
+    match refused!(TokenErr, liq_b.bid(auction, tokens(1_000))) {
+        TokenErr::ERC20InsufficientAllowance(e) => {
+            assert_eq!(e.spender, x.w.a.liquidator);
+            assert!(e.allowance.is_zero() && !e.needed.is_zero());
+        }
+        _ => panic!("expected ERC20InsufficientAllowance"),
+    }
+}
