@@ -27,5 +27,7 @@ interface IHostileNft  {
 
     function arm(address target, bytes calldata data) external;
 
-    function hookLog() external view returns (uint256, bool, bytes memory);
+    function hookLog() external view returns (uint256, bool, uint256);
+
+    function hookReturn() external view returns (bytes memory);
 }

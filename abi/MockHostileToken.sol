@@ -27,7 +27,9 @@ interface IHostileToken  {
 
     function disarm() external;
 
-    function hookLog() external view returns (uint256, bool, bytes memory);
+    function hookLog() external view returns (uint256, bool, uint256);
+
+    function hookReturn() external view returns (bytes memory);
 
     function setFee(uint256 bps) external;
 

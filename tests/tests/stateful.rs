@@ -105,8 +105,14 @@ fn action() -> impl Strategy<Value = Action> {
         5 => (0..3u8, any::<u8>()).prop_map(|(borrower, offer)| Action::Borrow { borrower, offer }),
         3 => (0..7u8, any::<u8>()).prop_map(|(who, loan)| Action::Repay { who, loan }),
         3 => (0..2u8, -6_000..3_000i16).prop_map(|(coll, bps)| Action::Price { coll, bps }),
-        3 => prop_oneof![Just(60u32), Just(700), Just(3_700), Just(DAY as u32), Just(20 * DAY as u32)]
-            .prop_map(|secs| Action::Warp { secs }),
+        3 => prop_oneof![
+            3 => Just(60u32),
+            3 => Just(700),
+            3 => Just(3_700),
+            2 => Just(DAY as u32),
+            1 => Just(20 * DAY as u32),
+        ]
+        .prop_map(|secs| Action::Warp { secs }),
         1 => any::<bool>().prop_map(|down| Action::Sequencer { down }),
         3 => (0..7u8, any::<u8>()).prop_map(|(who, loan)| Action::Liquidate { who, loan }),
         3 => (0..7u8, any::<u8>()).prop_map(|(who, auction)| Action::Bid { who, auction }),
@@ -185,6 +191,20 @@ fn typed(data: &[u8]) -> bool {
         || IGovernance::IGovernanceErrors::abi_decode(data).is_ok()
 }
 
+/// The name of a typed error (for the run's summary).
+fn error_name(data: &[u8]) -> String {
+    let Some(selector) = data.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok()) else {
+        return "empty revert".into();
+    };
+    IOfferBook::IOfferBookErrors::name_by_selector(selector)
+        .or_else(|| ILoanBook::ILoanBookErrors::name_by_selector(selector))
+        .or_else(|| ILiquidator::ILiquidatorErrors::name_by_selector(selector))
+        .or_else(|| IPriceOracle::IPriceOracleErrors::name_by_selector(selector))
+        .or_else(|| IGovernance::IGovernanceErrors::name_by_selector(selector))
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
 /// Sends a call with a fixed gas limit (no estimate, so a refusal is a mined, reverted
 /// transaction too); returns the receipt on success or the revert data of the same call
 /// simulated just before.
@@ -229,6 +249,8 @@ struct Run<'a> {
     log: Vec<String>,
     /// Per action kind: (succeeded, refused), over the whole run.
     stats: &'a std::cell::RefCell<BTreeMap<&'static str, (u32, u32)>>,
+    /// Per action and error: how often it was refused.
+    reasons: &'a std::cell::RefCell<BTreeMap<String, u32>>,
 }
 
 impl Run<'_> {
@@ -253,6 +275,11 @@ impl Run<'_> {
     /// A refusal must be typed.
     fn refused(&self, what: &'static str, data: &Bytes) -> Result<(), TestCaseError> {
         self.stats.borrow_mut().entry(what).or_default().1 += 1;
+        *self
+            .reasons
+            .borrow_mut()
+            .entry(format!("{what}: {}", error_name(data)))
+            .or_default() += 1;
         if typed(data) {
             Ok(())
         } else {
@@ -907,6 +934,7 @@ fn random_action_sequences_keep_every_invariant() {
     let counter = std::cell::Cell::new(0usize);
     let total_steps = std::cell::Cell::new(0usize);
     let stats = std::cell::RefCell::new(BTreeMap::new());
+    let reasons = std::cell::RefCell::new(BTreeMap::new());
     let result = runner.run(
         &proptest::collection::vec(action(), (steps / 2).max(1)..=steps),
         |actions| {
@@ -919,6 +947,7 @@ fn random_action_sequences_keep_every_invariant() {
                     m: Model::default(),
                     log: Vec::new(),
                     stats: &stats,
+                    reasons: &reasons,
                 };
                 run.m.price = [tokens(100), tokens(100)];
                 run.m.offers = IOfferBook::new(w.a.offer_book, h.provider(&h.funder))
@@ -954,6 +983,7 @@ fn random_action_sequences_keep_every_invariant() {
         started.elapsed().as_secs_f64()
     );
     println!("actions (succeeded, refused): {:?}", stats.borrow());
+    println!("refusals: {:?}", reasons.borrow());
     if let Err(e) = result {
         panic!("{e}");
     }

@@ -143,14 +143,19 @@ impl HostileNft {
         self.hook_armed.set(true);
     }
 
-    /// How often the hook fired, whether its last call succeeded, and what it returned (the
-    /// revert data when it failed).
-    pub fn hook_log(&self) -> (U256, bool, Bytes) {
+    /// How often the hook fired, whether its last call succeeded, and the length of what it
+    /// returned (static words only: SDK 0.9 mis-encodes a returned tuple with `bytes` in it).
+    pub fn hook_log(&self) -> (U256, bool, U256) {
         (
             self.hook_calls.get(),
             self.hook_last_ok.get(),
-            Bytes(self.hook_last_return.get_bytes()),
+            U256::from(self.hook_last_return.len()),
         )
+    }
+
+    /// What the hook's last call returned (its revert data when it failed).
+    pub fn hook_return(&self) -> Bytes {
+        Bytes(self.hook_last_return.get_bytes())
     }
 }
 
