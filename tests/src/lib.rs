@@ -15,6 +15,8 @@ use alloy::{
 use lien_client::package::{self, Artifact};
 use stylus_devnode::{DevNode, NodeConfig, DEV_PRIVATE_KEY};
 
+pub mod state;
+
 /// Sends a contract call with 25 % gas headroom (what the client and CLI add) and asserts
 /// that it succeeded; evaluates to the receipt.
 #[macro_export]
@@ -78,6 +80,11 @@ impl Harness {
                 }
             }
         }
+    }
+
+    /// The embedded dev node (`None` when the tests run against `LIEN_RPC_URL`).
+    pub fn node(&self) -> Option<&DevNode> {
+        self.node.as_ref()
     }
 
     /// Whether the node offers the anvil-style time controls (the embedded dev node does).
