@@ -18,3 +18,6 @@ pub mod model;
 pub mod oracle;
 pub mod params;
 pub mod rules;
+pub mod bidders;
+pub mod scenario;
+pub mod sim;
