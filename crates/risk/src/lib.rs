@@ -21,3 +21,5 @@ pub mod rules;
 pub mod bidders;
 pub mod scenario;
 pub mod sim;
+pub mod metrics;
+pub mod recommend;

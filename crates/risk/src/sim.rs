@@ -608,7 +608,7 @@ pub fn run_with_book(setup: &Setup, book: &[LoanSpec]) -> RunResult {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::scenario::Scenario;
 
