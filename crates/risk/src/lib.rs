@@ -23,3 +23,5 @@ pub mod scenario;
 pub mod sim;
 pub mod metrics;
 pub mod recommend;
+pub mod charts;
+pub mod report;
