@@ -15,6 +15,7 @@ mod mock;
 mod node;
 mod oracle;
 mod revert;
+mod risk;
 
 use std::path::PathBuf;
 
@@ -87,6 +88,10 @@ enum Command {
     /// Local helpers for the mock token and collection of a `--with-mocks` deployment.
     #[command(subcommand)]
     Mock(mock::MockCmd),
+    /// Risk lab: fit price histories, stress-test loan books on Lien's own rules, recommend
+    /// parameters, write reports, benchmark, propose to Governance (docs/RISK.md).
+    #[command(subcommand)]
+    Risk(risk::RiskCmd),
 }
 
 #[tokio::main]
@@ -97,6 +102,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => return demo::run().await,
         Command::Package { out, only } => return run_package(&out, &only),
         Command::Abi => return run_abi(),
+        Command::Risk(cmd) => return risk::run(g, cmd).await,
         Command::Node {
             port,
             block_time_ms,
