@@ -4,8 +4,8 @@
 //! on top) is posted hour by hour to the real PriceOracle on the dev node while lien-risk's
 //! oracle model is fed the same (time, price) posts. Three simulated loans (APR and share of
 //! the max LTV drawn by the simulator) are borrowed, liquidated at the first hour the
-//! simulator calls them unhealthy, and bought at three chosen times: early (surplus to the
-//! borrower), mid-way (shortfall partly covered by the reserve) and late (bad debt). Every
+//! simulator calls them unhealthy, and bought at three chosen times: at once (surplus to the
+//! borrower), after 3 h 10 min (shortfall covered by the reserve) and after 8 h (bad debt). Every
 //! value the simulator computes must equal the chain's to the wei: the TWAP liquidation
 //! price, the frozen debt, the auction start price, the keeper tip, the price paid, and every
 //! payout — keeper, lender (waterfall part plus the reserve's cover), borrower, reserve — and
@@ -99,7 +99,8 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
     );
     assert_eq!((onchain._10, onchain._11), (c.auction_step, c.auction_tail));
 
-    // The simulated path: 36 hourly floors from 100, a 60 % fall over 24 h from hour 3.
+    // The simulated path: 36 hourly floors from 100, an 80 % fall over 24 h from hour 3 (deep
+    // enough that the least leveraged of the three loans is liquidated too).
     let model = JumpDiffusion {
         mu: 0.0,
         sigma: 0.04,
@@ -116,7 +117,7 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
         &Crash {
             start: 3,
             hours: 24,
-            fraction: 0.6,
+            fraction: 0.8,
             all_collections: true,
         },
     );
@@ -143,7 +144,7 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
 
     // Three simulated loans: APR and share of the max LTV drawn as the simulator does.
     let mut loans: Vec<Replayed> = Vec::new();
-    for (k, bid_after) in [(1u64, 0u64), (2, 3 * 3_600 + 600), (3, 20 * 3_600)] {
+    for (k, bid_after) in [(1u64, 0u64), (2, 3 * 3_600 + 600), (3, 8 * 3_600)] {
         let (lender, borrower, keeper) = (h.account(1).await, h.account(1).await, h.account(1).await);
         let apr_bps: u16 = rng.random_range(500..=4_000);
         let util: u64 = rng.random_range(6_000..=10_000);
@@ -210,9 +211,15 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
     let mut i = 2;
     while loans.iter().any(|l| !l.settled) {
         let next_post = now + 3_600;
+        // Once every loan is in auction no more posts are needed: all bids are due.
+        let all_in = loans.iter().all(|l| l.liquidated.is_some());
         let mut due: Vec<usize> = (0..loans.len())
             .filter(|&k| !loans[k].settled)
-            .filter(|&k| loans[k].liquidated.is_some_and(|x| x.0 + loans[k].bid_after < next_post))
+            .filter(|&k| {
+                loans[k]
+                    .liquidated
+                    .is_some_and(|x| all_in || x.0 + loans[k].bid_after < next_post)
+            })
             .collect();
         due.sort_by_key(|&k| loans[k].liquidated.map(|x| x.0 + loans[k].bid_after));
         for k in due {
@@ -277,7 +284,7 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
         }
         now = post!(i.min(floors.len() - 1));
         i += 1;
-        assert!(i < 200, "the loans never all settled");
+        assert!(i < 80, "the loans never all settled");
         for l in loans.iter_mut().filter(|l| l.liquidated.is_none()) {
             let (price, young) = twap.read(now).expect("twap").expect("history");
             let status = oracle::status(&cfg, Some(last_post), true, Some(young), now);
