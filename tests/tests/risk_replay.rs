@@ -1,6 +1,6 @@
 //! The risk simulator's rules replayed on the compiled contracts (issue 18, validation).
 //!
-//! A simulated crash path (lien-risk's jump-diffusion, seeded, with the 60 %-in-24 h scenario
+//! A simulated crash path (lien-risk's jump-diffusion, seeded, with an 80 % fall over 24 h
 //! on top) is posted hour by hour to the real PriceOracle on the dev node while lien-risk's
 //! oracle model is fed the same (time, price) posts. Three simulated loans (APR and share of
 //! the max LTV drawn by the simulator) are borrowed, liquidated at the first hour the

@@ -35,6 +35,16 @@ pub struct Summary {
 
 /// Summarises a run, with the starting reserve and the horizon in days.
 pub fn summarise(run: &RunResult, reserve0: f64, horizon_days: f64) -> Summary {
+    summarise_paths(&run.paths, reserve0, horizon_days)
+}
+
+/// Summarises per-path totals (a whole book's, or one collection's).
+pub fn summarise_paths(paths: &[crate::sim::PathTotals], reserve0: f64, horizon_days: f64) -> Summary {
+    let run = RunResult {
+        paths: paths.to_vec(),
+        ..RunResult::default()
+    };
+    let run = &run;
     let n = run.paths.len().max(1) as f64;
     let loans: usize = run.paths.iter().map(|p| p.loans).sum();
     let loans_f = loans.max(1) as f64;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::bidders::Bidders;
 use crate::charts;
 use crate::estimate::Fit;
-use crate::metrics::{summarise, Summary};
+use crate::metrics::{summarise, summarise_paths, Summary};
 use crate::oracle::OracleConfig;
 use crate::params::{CollectionParams, ProtocolParams};
 use crate::recommend::{search, Recommendation};
@@ -62,6 +62,8 @@ pub struct ScenarioResult {
     pub description: &'static str,
     /// Figures under the tested parameters.
     pub summary: Summary,
+    /// The same figures for each collection's loans (same order as the report's collections).
+    pub per_collection: Vec<Summary>,
 }
 
 /// Everything the report shows (also written as JSON for `lien risk propose`).
@@ -138,6 +140,11 @@ pub fn analyse(input: &Input) -> Report {
             scenario: sc.name(),
             description: sc.describe(),
             summary: summarise(&run, input.reserve0, 365.0),
+            per_collection: run
+                .per_collection
+                .iter()
+                .map(|p| summarise_paths(p, input.reserve0, 365.0))
+                .collect(),
         });
     }
     let search_setup = setup(
@@ -276,6 +283,24 @@ fn markdown_body(r: &Report, img: &dyn Fn(&str) -> String) -> String {
     let _ = writeln!(o);
     for s in &r.scenarios {
         let _ = writeln!(o, "- **{}**: {}", s.scenario, s.description);
+    }
+    let _ = writeln!(
+        o,
+        "\n## Per collection\n\n| scenario | collection | P(bad debt) per loan | liquidated | expected loss | 99 % tail loss | surplus lost |\n|---|---|---|---|---|---|---|"
+    );
+    for s in &r.scenarios {
+        for ((name, _), m) in r.collections.iter().zip(&s.per_collection) {
+            let _ = writeln!(
+                o,
+                "| {} | {name} | {} | {} | {} | {} | {} |",
+                s.scenario,
+                pct(m.p_bad_debt_loan),
+                pct(m.p_liquidation),
+                pct(m.expected_loss),
+                pct(m.tail_loss_99),
+                pct(m.surplus_lost)
+            );
+        }
     }
     let _ = writeln!(
         o,
@@ -485,6 +510,7 @@ mod tests {
         assert!(!html.contains("http://") || html.contains("http://www.w3.org/2000/svg"));
         let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
         assert!(md.contains("crash-60") && md.contains("![ltv](ltv.svg)"));
+        assert!(md.contains("| crash-60 | synthetic |"), "per-collection rows");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -163,8 +163,10 @@ pub struct SamplePath {
 /// The result of a run.
 #[derive(Clone, Debug, Default)]
 pub struct RunResult {
-    /// Per-path totals.
+    /// Per-path totals of the whole book.
     pub paths: Vec<PathTotals>,
+    /// Per-path totals of each collection's loans (the reserve is the book's).
+    pub per_collection: Vec<Vec<PathTotals>>,
     /// Path 0 of collection 0.
     pub sample: SamplePath,
 }
@@ -241,7 +243,7 @@ impl World {
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
-        for h in 0..n {
+        for (h, &posted) in floor_wei.iter().enumerate() {
             let now = T0 + h as u64 * HOUR;
             let seq_down = stress.sequencer_down.is_some_and(|w| w.contains(h));
             let seq_ok = match stress.sequencer_down {
@@ -254,7 +256,7 @@ impl World {
             let posting = !seq_down && !stress.oracle_down.is_some_and(|w| w.contains(h));
             if posting {
                 // Rolling only fails on a 256-bit overflow, impossible for 128-bit prices.
-                let _ = twap.roll(now, Some(floor_wei[h]));
+                let _ = twap.roll(now, Some(posted));
                 last_post = Some(now);
             }
             let read = twap.read(now).ok().flatten();
@@ -263,7 +265,7 @@ impl World {
             let usable = status.usable() && !price.is_zero();
             liq.push(if usable { price } else { U256::MAX });
             twap_f.push(if usable { from_wei(price) } else { f64::NAN });
-            let spot = floor_wei[h];
+            let spot = posted;
             borrow.push(if usable && posting {
                 (spot.min(price), status == OracleStatus::Uncertain)
             } else {
@@ -291,7 +293,7 @@ impl World {
         let mut m = U256::MAX;
         let mut h = a;
         while h <= b {
-            if h % BLOCK == 0 && h + BLOCK - 1 <= b {
+            if h.is_multiple_of(BLOCK) && h + BLOCK - 1 <= b {
                 m = m.min(self.block_min[h / BLOCK]);
                 h += BLOCK;
             } else {
@@ -530,58 +532,73 @@ fn run_loan(
     }
 }
 
+/// Adds one settled loan to a total.
+fn add(t: &mut PathTotals, r: &LoanResult, cover: U256) {
+    t.loans += 1;
+    t.principal += from_wei(r.principal);
+    t.liquidated += usize::from(r.liquidated_hour.is_some());
+    t.foreclosed += usize::from(r.end == End::Foreclosed);
+    if !r.shortfall.is_zero() && cover < r.shortfall {
+        t.bad_debt_loans += 1;
+        t.reserve_exhausted |= r.coverable;
+    }
+    t.shortfall += from_wei(r.shortfall);
+    t.bad_debt += from_wei(r.shortfall - cover);
+    t.surplus_lost += from_wei(r.surplus_lost);
+}
+
+/// One path's totals: the whole book, then each collection (the reserve is shared).
+type PathOut = (PathTotals, Vec<PathTotals>, Option<SamplePath>);
+
 /// Runs one path: every loan, then the reserve in time order.
-fn run_path(setup: &Setup, book: &[LoanSpec], path: usize, want_sample: bool) -> (PathTotals, Option<SamplePath>) {
+fn run_path(setup: &Setup, book: &[LoanSpec], path: usize, want_sample: bool) -> PathOut {
     let hours = setup.horizon_hours + 24 * 92 + 24 * 32;
     let worlds: Vec<World> = floors(setup, path, hours)
         .into_iter()
         .map(|f| World::build(f, &setup.oracle, &setup.stress))
         .collect();
-    let mut results: Vec<LoanResult> = book
+    let mut results: Vec<(LoanResult, usize)> = book
         .iter()
         .enumerate()
-        .map(|(i, spec)| run_loan(setup, &worlds[spec.collection], spec, path, i))
+        .map(|(i, spec)| {
+            (
+                run_loan(setup, &worlds[spec.collection], spec, path, i),
+                spec.collection,
+            )
+        })
         .collect();
-    let mut t = PathTotals::default();
     let mut sample = want_sample.then(|| SamplePath {
         floor: worlds[0].floor.clone(),
         twap: worlds[0].twap_f.clone(),
         liquidations: Vec::new(),
     });
-    for (r, spec) in results.iter().zip(book) {
-        if let (Some(s), Some(h), 0) = (sample.as_mut(), r.liquidated_hour, spec.collection) {
-            s.liquidations.push((h, worlds[0].floor[h]));
-        }
-    }
-    results.retain(|r| r.end != End::NotStarted);
-    results.sort_by_key(|r| r.settle_time);
-    let mut reserve = to_wei(setup.reserve0);
-    let mut reserve_min = reserve;
-    for r in &results {
-        t.loans += 1;
-        t.principal += from_wei(r.principal);
-        if r.liquidated_hour.is_some() {
-            t.liquidated += 1;
-        }
-        if r.end == End::Foreclosed {
-            t.foreclosed += 1;
-        }
-        let cover = if r.coverable { r.shortfall.min(reserve) } else { U256::ZERO };
-        if !r.shortfall.is_zero() && cover < r.shortfall {
-            t.bad_debt_loans += 1;
-            if r.coverable {
-                t.reserve_exhausted = true;
+    if let Some(s) = sample.as_mut() {
+        for (r, c) in &results {
+            if let (Some(h), 0) = (r.liquidated_hour, *c) {
+                s.liquidations.push((h, worlds[0].floor[h]));
             }
         }
+    }
+    results.retain(|(r, _)| r.end != End::NotStarted);
+    results.sort_by_key(|(r, _)| r.settle_time);
+    let mut t = PathTotals::default();
+    let mut per = vec![PathTotals::default(); setup.collections.len()];
+    let mut reserve = to_wei(setup.reserve0);
+    let mut reserve_min = reserve;
+    for (r, c) in &results {
+        let cover = if r.coverable {
+            r.shortfall.min(reserve)
+        } else {
+            U256::ZERO
+        };
+        add(&mut t, r, cover);
+        add(&mut per[*c], r, cover);
         reserve = reserve - cover + r.reserve_in;
         reserve_min = reserve_min.min(reserve);
-        t.shortfall += from_wei(r.shortfall);
-        t.bad_debt += from_wei(r.shortfall - cover);
-        t.surplus_lost += from_wei(r.surplus_lost);
     }
     t.reserve_end = from_wei(reserve);
     t.reserve_min = from_wei(reserve_min);
-    (t, sample)
+    (t, per, sample)
 }
 
 /// Runs every path in parallel.
@@ -592,19 +609,24 @@ pub fn run(setup: &Setup) -> RunResult {
 
 /// Runs every path in parallel on a given book.
 pub fn run_with_book(setup: &Setup, book: &[LoanSpec]) -> RunResult {
-    let out: Vec<(PathTotals, Option<SamplePath>)> = (0..setup.paths)
+    let out: Vec<PathOut> = (0..setup.paths)
         .into_par_iter()
         .map(|p| run_path(setup, book, p, p == 0))
         .collect();
-    let mut sample = SamplePath::default();
-    let mut paths = Vec::with_capacity(out.len());
-    for (t, s) in out {
-        paths.push(t);
+    let mut result = RunResult {
+        per_collection: vec![Vec::with_capacity(out.len()); setup.collections.len()],
+        ..RunResult::default()
+    };
+    for (t, per, s) in out {
+        result.paths.push(t);
+        for (c, pt) in per.into_iter().enumerate() {
+            result.per_collection[c].push(pt);
+        }
         if let Some(s) = s {
-            sample = s;
+            result.sample = s;
         }
     }
-    RunResult { paths, sample }
+    result
 }
 
 #[cfg(test)]
@@ -653,6 +675,11 @@ pub(crate) mod tests {
             again.paths.iter().map(|p| p.bad_debt).collect::<Vec<_>>()
         );
         assert!(!crash.sample.floor.is_empty());
+        for (k, p) in crash.paths.iter().enumerate() {
+            let per = &crash.per_collection[0][k];
+            assert_eq!((per.loans, per.liquidated), (p.loans, p.liquidated));
+            assert_eq!(per.bad_debt, p.bad_debt);
+        }
     }
 
     #[test]
