@@ -145,7 +145,8 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
     // Three simulated loans: APR and share of the max LTV drawn as the simulator does.
     let mut loans: Vec<Replayed> = Vec::new();
     for (k, bid_after) in [(1u64, 0u64), (2, 3 * 3_600 + 600), (3, 8 * 3_600)] {
-        let (lender, borrower, keeper) = (h.account(1).await, h.account(1).await, h.account(1).await);
+        let (lender, borrower, keeper) =
+            (h.account(1).await, h.account(1).await, h.account(1).await);
         let apr_bps: u16 = rng.random_range(500..=4_000);
         let util: u64 = rng.random_range(6_000..=10_000);
         let (twap_now, young) = twap.read(now).expect("twap").expect("history");
@@ -154,11 +155,9 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
             rules::OracleStatus::Ok
         );
         let borrow_price = m(a(to_wei(floors[1]))).min(twap_now);
-        let principal = lien_math::max_borrow_down(
-            borrow_price,
-            u64::from(c.max_ltv_bps) * util / 10_000,
-        )
-        .expect("principal");
+        let principal =
+            lien_math::max_borrow_down(borrow_price, u64::from(c.max_ltv_bps) * util / 10_000)
+                .expect("principal");
         let lp = h.provider(&lender);
         let token_l = IERC20::new(currency, &lp);
         ok!(token_l.mint(lender.address(), a(principal)));
@@ -166,19 +165,47 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
         let offers = IOfferBook::new(addr.offer_book, &lp);
         let expiry = now + 30 * 86_400;
         let offer_id = offers
-            .createOffer(currency, collection, U256::from(k), false, a(principal), apr_bps, 30 * 86_400, expiry, 1)
+            .createOffer(
+                currency,
+                collection,
+                U256::from(k),
+                false,
+                a(principal),
+                apr_bps,
+                30 * 86_400,
+                expiry,
+                1,
+            )
             .call()
             .await
             .expect("offer id");
-        ok!(offers.createOffer(currency, collection, U256::from(k), false, a(principal), apr_bps, 30 * 86_400, expiry, 1));
+        ok!(offers.createOffer(
+            currency,
+            collection,
+            U256::from(k),
+            false,
+            a(principal),
+            apr_bps,
+            30 * 86_400,
+            expiry,
+            1
+        ));
         let bp = h.provider(&borrower);
         let nft_b = IERC721::new(collection, &bp);
         ok!(nft_b.mint(borrower.address(), U256::from(k)));
         ok!(nft_b.approve(addr.vault, U256::from(k)));
         let book_b = ILoanBook::new(addr.loan_book, &bp);
-        let id = book_b.borrow(offer_id, U256::from(k)).call().await.expect("loan id");
+        let id = book_b
+            .borrow(offer_id, U256::from(k))
+            .call()
+            .await
+            .expect("loan id");
         ok!(book_b.borrow(offer_id, U256::from(k)));
-        let l = ILoanBook::new(addr.loan_book, &dp).loan(id).call().await.expect("loan");
+        let l = ILoanBook::new(addr.loan_book, &dp)
+            .loan(id)
+            .call()
+            .await
+            .expect("loan");
         assert_eq!(m(l._5), principal, "principal");
         loans.push(Replayed {
             id,
@@ -240,15 +267,43 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
                 .expect("auction")
                 ._13;
             assert_eq!(m(paid), price, "price paid for loan {}", l.id);
-            let s = rules::settle(price, l.loan.principal, &liq, p.fee_bps, c.liq_penalty_bps, reserve)
-                .expect("settle");
+            let s = rules::settle(
+                price,
+                l.loan.principal,
+                &liq,
+                p.fee_bps,
+                c.liq_penalty_bps,
+                reserve,
+            )
+            .expect("settle");
             let claim = |who: Address| {
                 let book = &book;
-                async move { m(book.claimable(who, currency).call().await.expect("claimable")) }
+                async move {
+                    m(book
+                        .claimable(who, currency)
+                        .call()
+                        .await
+                        .expect("claimable"))
+                }
             };
-            assert_eq!(claim(l.keeper.address()).await, s.tip, "keeper of loan {}", l.id);
-            assert_eq!(claim(l.lender.address()).await, s.lender + s.cover, "lender of loan {}", l.id);
-            assert_eq!(claim(l.borrower.address()).await, s.borrower, "borrower of loan {}", l.id);
+            assert_eq!(
+                claim(l.keeper.address()).await,
+                s.tip,
+                "keeper of loan {}",
+                l.id
+            );
+            assert_eq!(
+                claim(l.lender.address()).await,
+                s.lender + s.cover,
+                "lender of loan {}",
+                l.id
+            );
+            assert_eq!(
+                claim(l.borrower.address()).await,
+                s.borrower,
+                "borrower of loan {}",
+                l.id
+            );
             reserve = reserve - s.cover + s.reserve;
             assert_eq!(
                 m(book.reserve(currency).call().await.expect("reserve")),
@@ -268,7 +323,11 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
                     "BadDebt of loan {}",
                     l.id
                 ),
-                None => assert!(s.shortfall.is_zero(), "loan {}: the simulator has a shortfall", l.id),
+                None => assert!(
+                    s.shortfall.is_zero(),
+                    "loan {}: the simulator has a shortfall",
+                    l.id
+                ),
             }
             saw.0 |= !s.borrower.is_zero();
             saw.1 |= !s.cover.is_zero();
@@ -311,7 +370,10 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
             let Trigger::Liquidate(liq) =
                 rules::liquidate(&l.loan, &c, &p, price_t, status_t, t).expect("rules")
             else {
-                panic!("the chain liquidated loan {} at {t}, the simulator did not", l.id);
+                panic!(
+                    "the chain liquidated loan {} at {t}, the simulator did not",
+                    l.id
+                );
             };
             let onchain = book.loan(l.id).call().await.expect("loan");
             let terms = book.loanTerms(l.id).call().await.expect("terms");
@@ -323,7 +385,12 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
                 .expect("auction");
             assert_eq!(m(onchain._10), liq.debt, "frozen debt of loan {}", l.id);
             assert_eq!(m(terms._9), liq.tip, "keeper tip of loan {}", l.id);
-            assert_eq!(m(auction._5), liq.start_price, "start price of loan {}", l.id);
+            assert_eq!(
+                m(auction._5),
+                liq.start_price,
+                "start price of loan {}",
+                l.id
+            );
             assert_eq!(auction._7, t, "auction start time");
             l.liquidated = Some((t, liq, auction_id));
             now = now.max(t);

@@ -121,7 +121,10 @@ pub async fn run(g: &Globals, cmd: RiskCmd) -> anyhow::Result<()> {
                 target > 0.0 && target < 1.0,
                 "--target is a probability in (0, 1)"
             );
-            anyhow::ensure!(loans > 0 && paths > 0, "--loans and --paths must be positive");
+            anyhow::ensure!(
+                loans > 0 && paths > 0,
+                "--loans and --paths must be positive"
+            );
             let mut collections = Vec::new();
             for path in &data {
                 let obs = data::read_csv(path)?;
@@ -314,21 +317,26 @@ fn bench(loans: usize, paths: usize, collections: usize) {
     );
 }
 
-async fn propose(g: &Globals, report: &PathBuf, collection: &str, dry_run: bool) -> anyhow::Result<()> {
+async fn propose(
+    g: &Globals,
+    report: &PathBuf,
+    collection: &str,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(report)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", report.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text)?;
-    let target: CollectionParams =
-        serde_json::from_value(json["recommendation"]["params"].clone()).map_err(|e| {
-            anyhow::anyhow!("{} has no recommendation.params: {e}", report.display())
-        })?;
+    let target: CollectionParams = serde_json::from_value(json["recommendation"]["params"].clone())
+        .map_err(|e| anyhow::anyhow!("{} has no recommendation.params: {e}", report.display()))?;
     let ctx = g.connect()?;
     let collection = parse_address(collection)?;
     let (current, _, limit, last_change) = onchain(&ctx, collection).await?;
     let step = match step_toward(&current, &target, &limit, last_change) {
         Ok(s) => s,
         Err(ProposalError::NoChange) => {
-            println!("the on-chain parameters already equal the recommendation; nothing to propose");
+            println!(
+                "the on-chain parameters already equal the recommendation; nothing to propose"
+            );
             return Ok(());
         }
         Err(ProposalError::OutOfBounds(f)) => {

@@ -60,7 +60,10 @@ struct Mocks {
     collection: Address,
 }
 
-async fn params_of(book: &IOfferBook::IOfferBookInstance<&DynProvider>, c: Address) -> CollectionParams {
+async fn params_of(
+    book: &IOfferBook::IOfferBookInstance<&DynProvider>,
+    c: Address,
+) -> CollectionParams {
     let p = book.params(c).call().await.expect("params");
     CollectionParams {
         max_ltv_bps: p._3,
@@ -87,7 +90,14 @@ async fn risk_run_compares_and_propose_goes_through_governance() {
     std::fs::create_dir_all(&dir).unwrap();
     let dep = dir.join("devnode.json");
     let owner = DEV_ACCOUNT.to_string();
-    let mut deploy = vec!["deploy", "--with-mocks", "--owners", &owner, "--threshold", "1"];
+    let mut deploy = vec![
+        "deploy",
+        "--with-mocks",
+        "--owners",
+        &owner,
+        "--threshold",
+        "1",
+    ];
     if !package::size_exceptions(&package::workspace_root()).is_empty() {
         deploy.push("--skip-size-check");
     }
@@ -127,11 +137,15 @@ async fn risk_run_compares_and_propose_goes_through_governance() {
     ));
     assert!(out.contains("recommended under crash-60"), "{out}");
     let md = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
-    assert!(md.contains(&format!("on-chain {collection}")), "the report compares with the chain");
+    assert!(
+        md.contains(&format!("on-chain {collection}")),
+        "the report compares with the chain"
+    );
     let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
     assert_eq!(html.matches("<svg").count(), 3);
     let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap())
+            .unwrap();
     let target: CollectionParams =
         serde_json::from_value(report["recommendation"]["params"].clone()).unwrap();
 
@@ -175,7 +189,10 @@ async fn risk_run_compares_and_propose_goes_through_governance() {
     };
     must(out);
     let gov = IGovernance::new(d.contracts.governance, &p);
-    assert_eq!(gov.proposalCount().call().await.unwrap(), alloy::primitives::U256::from(1));
+    assert_eq!(
+        gov.proposalCount().call().await.unwrap(),
+        alloy::primitives::U256::from(1)
+    );
     let n = step.params;
     let expected = IOfferBook::setCollectionParamsCall {
         collection: d.mocks.collection,

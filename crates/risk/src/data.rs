@@ -81,7 +81,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<Observation>, DataError> {
             .parse()
             .map_err(|_| DataError::BadRow(line, format!("floor_price {:?}", field(fl))))?;
         if !(floor.is_finite() && floor > 0.0) {
-            return Err(DataError::BadRow(line, "floor_price must be positive".into()));
+            return Err(DataError::BadRow(
+                line,
+                "floor_price must be positive".into(),
+            ));
         }
         let opt = |c: Option<usize>| -> Result<Option<f64>, DataError> {
             match c.map(field) {
@@ -116,8 +119,8 @@ mod tests {
 
     #[test]
     fn reads_required_and_optional_columns() {
-        let o = parse_csv("# synthetic\ntimestamp,floor_price,volume\n0,10.5,3\n3600,10,\n")
-            .unwrap();
+        let o =
+            parse_csv("# synthetic\ntimestamp,floor_price,volume\n0,10.5,3\n3600,10,\n").unwrap();
         assert_eq!(o.len(), 2);
         assert_eq!(o[0].volume, Some(3.0));
         assert_eq!(o[1].volume, None);

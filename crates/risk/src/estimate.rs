@@ -104,14 +104,26 @@ pub fn fit(obs: &[Observation]) -> Fit {
     } else {
         let c = cut_sum / jumps as f64;
         let mean_up = if n_up > 0 { ex_up / n_up as f64 } else { 0.0 };
-        let mean_down = if n_down > 0 { ex_down / n_down as f64 } else { 0.0 };
+        let mean_down = if n_down > 0 {
+            ex_down / n_down as f64
+        } else {
+            0.0
+        };
         // Probability that a jump of either side clears the cut.
         let clear = |m: f64| if m > 0.0 { (-c / m).exp() } else { 0.0 };
         let (a, b) = (n_up as f64, n_down as f64);
         // Undo the thinning: true counts ∝ detected / P(clear).
         // A side whose detection probability is below MIN_CLEAR is diffusion tail, not jumps.
-        let up_true = if clear(mean_up) >= MIN_CLEAR { a / clear(mean_up) } else { 0.0 };
-        let down_true = if clear(mean_down) >= MIN_CLEAR { b / clear(mean_down) } else { 0.0 };
+        let up_true = if clear(mean_up) >= MIN_CLEAR {
+            a / clear(mean_up)
+        } else {
+            0.0
+        };
+        let down_true = if clear(mean_down) >= MIN_CLEAR {
+            b / clear(mean_down)
+        } else {
+            0.0
+        };
         let total = up_true + down_true;
         if total == 0.0 {
             return Fit {
@@ -221,7 +233,11 @@ mod tests {
             within("lambda", f.model.lambda, truth.lambda, 0.30);
             within("mean_down", f.model.mean_down, truth.mean_down, 0.30);
             within("mean_up", f.model.mean_up, truth.mean_up, 0.30);
-            assert!((f.model.p_up - truth.p_up).abs() <= 0.15, "p_up {}", f.model.p_up);
+            assert!(
+                (f.model.p_up - truth.p_up).abs() <= 0.15,
+                "p_up {}",
+                f.model.p_up
+            );
         }
     }
 

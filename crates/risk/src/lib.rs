@@ -12,16 +12,16 @@
 //!   Markdown/HTML report with SVG charts ([`charts`]).
 #![forbid(unsafe_code)]
 
+pub mod bidders;
+pub mod charts;
 pub mod data;
 pub mod estimate;
+pub mod metrics;
 pub mod model;
 pub mod oracle;
 pub mod params;
+pub mod recommend;
+pub mod report;
 pub mod rules;
-pub mod bidders;
 pub mod scenario;
 pub mod sim;
-pub mod metrics;
-pub mod recommend;
-pub mod charts;
-pub mod report;

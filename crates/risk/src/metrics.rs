@@ -39,7 +39,11 @@ pub fn summarise(run: &RunResult, reserve0: f64, horizon_days: f64) -> Summary {
 }
 
 /// Summarises per-path totals (a whole book's, or one collection's).
-pub fn summarise_paths(paths: &[crate::sim::PathTotals], reserve0: f64, horizon_days: f64) -> Summary {
+pub fn summarise_paths(
+    paths: &[crate::sim::PathTotals],
+    reserve0: f64,
+    horizon_days: f64,
+) -> Summary {
     let run = RunResult {
         paths: paths.to_vec(),
         ..RunResult::default()
@@ -51,7 +55,13 @@ pub fn summarise_paths(paths: &[crate::sim::PathTotals], reserve0: f64, horizon_
     let mut losses: Vec<f64> = run
         .paths
         .iter()
-        .map(|p| if p.principal > 0.0 { p.bad_debt / p.principal } else { 0.0 })
+        .map(|p| {
+            if p.principal > 0.0 {
+                p.bad_debt / p.principal
+            } else {
+                0.0
+            }
+        })
         .collect();
     losses.sort_by(f64::total_cmp);
     let q = quantile(&losses, 0.99);
@@ -74,7 +84,13 @@ pub fn summarise_paths(paths: &[crate::sim::PathTotals], reserve0: f64, horizon_
         surplus_lost: run
             .paths
             .iter()
-            .map(|p| if p.principal > 0.0 { p.surplus_lost / p.principal } else { 0.0 })
+            .map(|p| {
+                if p.principal > 0.0 {
+                    p.surplus_lost / p.principal
+                } else {
+                    0.0
+                }
+            })
             .sum::<f64>()
             / n,
         shortfall: run.paths.iter().map(|p| p.shortfall).sum::<f64>() / n,

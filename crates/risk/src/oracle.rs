@@ -173,10 +173,22 @@ mod tests {
     #[test]
     fn status_order() {
         let cfg = OracleConfig::default();
-        assert_eq!(status(&cfg, Some(0), false, Some(false), 1), OracleStatus::SequencerDown);
+        assert_eq!(
+            status(&cfg, Some(0), false, Some(false), 1),
+            OracleStatus::SequencerDown
+        );
         assert_eq!(status(&cfg, None, true, None, 1), OracleStatus::NoQuorum);
-        assert_eq!(status(&cfg, Some(0), true, Some(false), 3_601), OracleStatus::Stale);
-        assert_eq!(status(&cfg, Some(0), true, Some(true), 3_600), OracleStatus::Uncertain);
-        assert_eq!(status(&cfg, Some(0), true, Some(false), 5), OracleStatus::Ok);
+        assert_eq!(
+            status(&cfg, Some(0), true, Some(false), 3_601),
+            OracleStatus::Stale
+        );
+        assert_eq!(
+            status(&cfg, Some(0), true, Some(true), 3_600),
+            OracleStatus::Uncertain
+        );
+        assert_eq!(
+            status(&cfg, Some(0), true, Some(false), 5),
+            OracleStatus::Ok
+        );
     }
 }

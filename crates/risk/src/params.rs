@@ -55,7 +55,11 @@ impl CollectionParams {
     pub fn out_of_bounds(&self) -> Option<u8> {
         let bps = [
             (self.max_ltv_bps, 1, 8_000),
-            (self.liq_threshold_bps, self.max_ltv_bps.saturating_add(1), 9_000),
+            (
+                self.liq_threshold_bps,
+                self.max_ltv_bps.saturating_add(1),
+                9_000,
+            ),
             (self.liq_penalty_bps, 0, 2_000),
             (self.auction_start_bps, 10_000, 30_000),
             (self.auction_cut_bps, 5_000, 9_999),
@@ -259,7 +263,13 @@ mod tests {
             max_step_bps: 1_000,
             ..tight
         };
-        assert_eq!(step_toward(&cur, &up, &tight, 0).unwrap().params.max_ltv_bps, 7_000);
+        assert_eq!(
+            step_toward(&cur, &up, &tight, 0)
+                .unwrap()
+                .params
+                .max_ltv_bps,
+            7_000
+        );
         let p = step_toward(&cur, &up, &tight_thr, 0).unwrap().params;
         assert!(p.max_ltv_bps < p.liq_threshold_bps);
         assert_eq!(p.out_of_bounds(), None);

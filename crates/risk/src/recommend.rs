@@ -58,7 +58,12 @@ pub fn evaluate(setup: &Setup, book: &[sim::LoanSpec], params: CollectionParams)
 }
 
 /// Runs the search from `current`, with the threshold `gap_bps` above each LTV.
-pub fn search(setup: &Setup, current: CollectionParams, target: f64, gap_bps: u16) -> Recommendation {
+pub fn search(
+    setup: &Setup,
+    current: CollectionParams,
+    target: f64,
+    gap_bps: u16,
+) -> Recommendation {
     let book = sim::draw_book(setup);
     let auctions: Vec<Point> = AUCTION_CANDIDATES
         .iter()
@@ -78,8 +83,16 @@ pub fn search(setup: &Setup, current: CollectionParams, target: f64, gap_bps: u1
     let best_auction = auctions
         .iter()
         .min_by(|a, b| {
-            (a.summary.p_bad_debt_loan, a.summary.expected_loss, a.summary.surplus_lost)
-                .partial_cmp(&(b.summary.p_bad_debt_loan, b.summary.expected_loss, b.summary.surplus_lost))
+            (
+                a.summary.p_bad_debt_loan,
+                a.summary.expected_loss,
+                a.summary.surplus_lost,
+            )
+                .partial_cmp(&(
+                    b.summary.p_bad_debt_loan,
+                    b.summary.expected_loss,
+                    b.summary.surplus_lost,
+                ))
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
         .map_or(current, |p| p.params);
@@ -107,7 +120,11 @@ pub fn search(setup: &Setup, current: CollectionParams, target: f64, gap_bps: u1
         None => (
             *ltv_curve
                 .iter()
-                .min_by(|a, b| a.summary.p_bad_debt_loan.total_cmp(&b.summary.p_bad_debt_loan))
+                .min_by(|a, b| {
+                    a.summary
+                        .p_bad_debt_loan
+                        .total_cmp(&b.summary.p_bad_debt_loan)
+                })
                 .unwrap_or(&auctions[0]),
             false,
         ),

@@ -97,7 +97,13 @@ pub struct Report {
     pub losses_pct: Vec<f64>,
 }
 
-fn setup(input: &Input, params: CollectionParams, scenario: Scenario, loans: usize, paths: usize) -> Setup {
+fn setup(
+    input: &Input,
+    params: CollectionParams,
+    scenario: Scenario,
+    loans: usize,
+    paths: usize,
+) -> Setup {
     Setup {
         collections: input
             .collections
@@ -133,7 +139,13 @@ pub fn analyse(input: &Input) -> Report {
             losses_pct = run
                 .paths
                 .iter()
-                .map(|p| if p.principal > 0.0 { 100.0 * p.bad_debt / p.principal } else { 0.0 })
+                .map(|p| {
+                    if p.principal > 0.0 {
+                        100.0 * p.bad_debt / p.principal
+                    } else {
+                        0.0
+                    }
+                })
                 .collect();
         }
         scenarios.push(ScenarioResult {
@@ -186,11 +198,31 @@ fn days(x: f64) -> String {
 fn params_rows(out: &mut String, tested: &CollectionParams, rec: &CollectionParams, source: &str) {
     let _ = writeln!(out, "| parameter | {source} | recommended |\n|---|---|---|");
     let rows: [(&str, u64, u64); 7] = [
-        ("max LTV (bps)", tested.max_ltv_bps.into(), rec.max_ltv_bps.into()),
-        ("liquidation threshold (bps)", tested.liq_threshold_bps.into(), rec.liq_threshold_bps.into()),
-        ("liquidation penalty (bps)", tested.liq_penalty_bps.into(), rec.liq_penalty_bps.into()),
-        ("auction start (bps of max(price, debt))", tested.auction_start_bps.into(), rec.auction_start_bps.into()),
-        ("auction cut per step (bps kept)", tested.auction_cut_bps.into(), rec.auction_cut_bps.into()),
+        (
+            "max LTV (bps)",
+            tested.max_ltv_bps.into(),
+            rec.max_ltv_bps.into(),
+        ),
+        (
+            "liquidation threshold (bps)",
+            tested.liq_threshold_bps.into(),
+            rec.liq_threshold_bps.into(),
+        ),
+        (
+            "liquidation penalty (bps)",
+            tested.liq_penalty_bps.into(),
+            rec.liq_penalty_bps.into(),
+        ),
+        (
+            "auction start (bps of max(price, debt))",
+            tested.auction_start_bps.into(),
+            rec.auction_start_bps.into(),
+        ),
+        (
+            "auction cut per step (bps kept)",
+            tested.auction_cut_bps.into(),
+            rec.auction_cut_bps.into(),
+        ),
         ("auction step (s)", tested.auction_step, rec.auction_step),
         ("auction tail (s)", tested.auction_tail, rec.auction_tail),
     ];
@@ -258,7 +290,11 @@ fn markdown_body(r: &Report, img: &dyn Fn(&str) -> String) -> String {
         "\n`lien risk propose --report <dir>/report.json --collection <address>` turns it into a \
          Governance proposal within the OfferBook's bounds and rate limit.\n"
     );
-    let _ = writeln!(o, "## Scenarios under the tested parameters ({})\n", r.params_source);
+    let _ = writeln!(
+        o,
+        "## Scenarios under the tested parameters ({})\n",
+        r.params_source
+    );
     let _ = writeln!(
         o,
         "| scenario | P(bad debt) per loan | P(any bad debt) per year | liquidated | expected loss | 99 % tail loss | ES 99 % | surplus lost | reserve exhausted | reserve covers |\n|---|---|---|---|---|---|---|---|---|---|"
@@ -342,15 +378,25 @@ pub fn chart_svgs(r: &Report) -> [(&'static str, String); 3] {
     [
         (
             "loss",
-            charts::loss_distribution(&r.losses_pct, &format!("Loss distribution ({})", r.design_scenario)),
+            charts::loss_distribution(
+                &r.losses_pct,
+                &format!("Loss distribution ({})", r.design_scenario),
+            ),
         ),
         (
             "path",
-            charts::price_path(&r.sample, &format!("Sample path, {} (x = liquidation)", r.design_scenario)),
+            charts::price_path(
+                &r.sample,
+                &format!("Sample path, {} (x = liquidation)", r.design_scenario),
+            ),
         ),
         (
             "ltv",
-            charts::ltv_curve(&r.recommendation.ltv_curve, r.recommendation.target, "Max LTV vs P(bad debt)"),
+            charts::ltv_curve(
+                &r.recommendation.ltv_curve,
+                r.recommendation.target,
+                "Max LTV vs P(bad debt)",
+            ),
         ),
     ]
 }
@@ -411,7 +457,10 @@ fn html(r: &Report, svgs: &[(&'static str, String); 3]) -> String {
             let _ = writeln!(body, "<h2>{}</h2>", escape(h));
         } else if let Some(h) = t.strip_prefix("# ") {
             let _ = writeln!(body, "<h1>{}</h1>", escape(h));
-        } else if let Some(name) = t.strip_prefix("@@chart:").and_then(|s| s.strip_suffix("@@")) {
+        } else if let Some(name) = t
+            .strip_prefix("@@chart:")
+            .and_then(|s| s.strip_suffix("@@"))
+        {
             if let Some((_, svg)) = svgs.iter().find(|(n, _)| *n == name) {
                 let _ = writeln!(body, "<figure>{svg}</figure>");
             }
@@ -434,7 +483,9 @@ fn html(r: &Report, svgs: &[(&'static str, String); 3]) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Escapes and renders `**bold**` and `` `code` ``.
@@ -510,7 +561,10 @@ mod tests {
         assert!(!html.contains("http://") || html.contains("http://www.w3.org/2000/svg"));
         let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
         assert!(md.contains("crash-60") && md.contains("![ltv](ltv.svg)"));
-        assert!(md.contains("| crash-60 | synthetic |"), "per-collection rows");
+        assert!(
+            md.contains("| crash-60 | synthetic |"),
+            "per-collection rows"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

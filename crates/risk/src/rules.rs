@@ -213,7 +213,10 @@ mod tests {
     }
 
     fn params() -> (CollectionParams, ProtocolParams) {
-        (CollectionParams::design_defaults(), ProtocolParams::design_defaults(u(5)))
+        (
+            CollectionParams::design_defaults(),
+            ProtocolParams::design_defaults(u(5)),
+        )
     }
 
     #[test]
@@ -269,7 +272,10 @@ mod tests {
             (u(5), u(1_090), u(98), u(807))
         );
         let s = settle(u(600), u(1_000), &liq, 1_000, 800, u(300)).unwrap();
-        assert_eq!((s.lender, s.shortfall, s.cover, s.bad_debt), (u(595), u(495), u(300), u(195)));
+        assert_eq!(
+            (s.lender, s.shortfall, s.cover, s.bad_debt),
+            (u(595), u(495), u(300), u(195))
+        );
         assert_eq!(s.tip + s.lender + s.reserve + s.borrower, u(600));
     }
 }

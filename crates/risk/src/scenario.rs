@@ -98,7 +98,9 @@ impl Scenario {
             Scenario::SequencerOutage => {
                 "sequencer down 6 h (no posts, keepers or bids) while the floor falls 30 %"
             }
-            Scenario::CorrelatedCrash => "every collection falls 50 % in 24 h; shocks correlated 0.8",
+            Scenario::CorrelatedCrash => {
+                "every collection falls 50 % in 24 h; shocks correlated 0.8"
+            }
         }
     }
 

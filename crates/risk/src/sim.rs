@@ -452,7 +452,9 @@ fn run_loan(
             ..not_started
         };
     };
-    let discount = coll.bidders.discount(uniform(setup.seed, path as u64, index as u64, 0));
+    let discount = coll
+        .bidders
+        .discount(uniform(setup.seed, path as u64, index as u64, 0));
     let tail_hours = c.auction_tail.div_ceil(HOUR) as usize;
     let mut sale = None;
     for j in h..=(h + tail_hours).min(last) {
@@ -461,8 +463,7 @@ fn run_loan(
             continue;
         }
         if setup.stress.no_bids.is_some_and(|w| w.contains(j))
-            || uniform(setup.seed, path as u64, index as u64, j as u64 + 1)
-                >= coll.bidders.presence
+            || uniform(setup.seed, path as u64, index as u64, j as u64 + 1) >= coll.bidders.presence
         {
             continue;
         }
@@ -490,8 +491,8 @@ fn run_loan(
     let Some((j, elapsed, proceeds)) = sale else {
         // Foreclosure: the lender takes the NFT at the floor when the tail ends.
         let end_h = (h + tail_hours).min(last);
-        let claim = rules::lender_share(l.debt, principal, p.fee_bps)
-            .map_or(l.debt, |(lender, _)| lender);
+        let claim =
+            rules::lender_share(l.debt, principal, p.fee_bps).map_or(l.debt, |(lender, _)| lender);
         let value = world.floor_wei[end_h];
         return LoanResult {
             end: End::Foreclosed,
@@ -516,9 +517,9 @@ fn run_loan(
             ..not_started
         };
     };
-    let owed = l
-        .debt
-        .saturating_add(lien_math::bps_mul_up(l.debt, u64::from(c.liq_penalty_bps)).unwrap_or(U256::ZERO));
+    let owed = l.debt.saturating_add(
+        lien_math::bps_mul_up(l.debt, u64::from(c.liq_penalty_bps)).unwrap_or(U256::ZERO),
+    );
     LoanResult {
         end: End::Sold,
         principal,
@@ -668,7 +669,12 @@ pub(crate) mod tests {
         let base = run(&small_setup(Scenario::Base, d));
         let crash = run(&small_setup(Scenario::Crash60, d));
         let liq = |r: &RunResult| r.paths.iter().map(|p| p.liquidated).sum::<usize>();
-        assert!(liq(&crash) > liq(&base), "{} vs {}", liq(&crash), liq(&base));
+        assert!(
+            liq(&crash) > liq(&base),
+            "{} vs {}",
+            liq(&crash),
+            liq(&base)
+        );
         let again = run(&small_setup(Scenario::Crash60, d));
         assert_eq!(
             crash.paths.iter().map(|p| p.bad_debt).collect::<Vec<_>>(),
