@@ -16,6 +16,7 @@ mod mock;
 mod node;
 mod oracle;
 mod revert;
+mod risk;
 
 use std::path::PathBuf;
 
@@ -93,6 +94,10 @@ enum Command {
     /// Local helpers for the mock token and collection of a `--with-mocks` deployment.
     #[command(subcommand)]
     Mock(mock::MockCmd),
+    /// Risk lab: fit price histories, stress-test loan books on Lien's own rules, recommend
+    /// parameters, write reports, benchmark, propose to Governance (docs/RISK.md).
+    #[command(subcommand)]
+    Risk(risk::RiskCmd),
 }
 
 #[tokio::main]
@@ -103,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => return demo::run().await,
         Command::Package { out, only, rebuild } => return run_package(&out, &only, rebuild),
         Command::Abi => return run_abi(),
+        Command::Risk(cmd) => return risk::run(g, cmd).await,
         Command::Node {
             port,
             block_time_ms,
