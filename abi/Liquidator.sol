@@ -13,29 +13,29 @@ interface ILiquidator  {
 
     function setSequencerFeed(address feed, uint64 grace) external;
 
-    function sequencerFeed() external view returns (address, uint64);
+    function sequencerFeed() external view returns (address feed, uint64 grace);
 
-    function loanBook() external view returns (address);
+    function loanBook() external view returns (address loan_book);
 
-    function vault() external view returns (address);
+    function vault() external view returns (address vault);
 
-    function startAuction(uint256 loan_id, address collection, uint256 token_id, address currency, uint256 debt, uint256 start_price, uint256 floor_price, uint64 step, uint16 cut_bps, uint64 tail) external returns (uint256);
+    function startAuction(uint256 loan_id, address collection, uint256 token_id, address currency, uint256 debt, uint256 start_price, uint256 floor_price, uint64 step, uint16 cut_bps, uint64 tail) external returns (uint256 auction_id);
 
     function cancel(uint256 auction_id) external;
 
     function closeUnsold(uint256 auction_id) external;
 
-    function bid(uint256 auction_id, uint256 max_price) external returns (uint256);
+    function bid(uint256 auction_id, uint256 max_price) external returns (uint256 price);
 
-    function currentPrice(uint256 auction_id) external view returns (uint256);
+    function currentPrice(uint256 auction_id) external view returns (uint256 price);
 
-    function auction(uint256 auction_id) external view returns (uint256, address, uint256, address, uint256, uint256, uint256, uint64, uint64, uint16, uint64, uint8, address, uint256);
+    function auction(uint256 auction_id) external view returns (uint256 loan_id, address collection, uint256 token_id, address currency, uint256 debt, uint256 start_price, uint256 floor_price, uint64 start_time, uint64 step, uint16 cut_bps, uint64 tail, uint8 status, address buyer, uint256 paid);
 
-    function liveAuctions() external view returns (uint256[] memory);
+    function liveAuctions() external view returns (uint256[] memory auction_ids);
 
-    function auctionCount() external view returns (uint256);
+    function auctionCount() external view returns (uint256 count);
 
-    function owner() external view returns (address);
+    function owner() external view returns (address owner);
 
     function transferOwnership(address new_owner) external;
 

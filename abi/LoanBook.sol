@@ -7,7 +7,7 @@
 pragma solidity ^0.8.23;
 
 interface ILoanBook  {
-    function owner() external view returns (address);
+    function owner() external view returns (address owner);
 
     function transferOwnership(address new_owner) external;
 
@@ -19,35 +19,35 @@ interface ILoanBook  {
 
     function transferLoan(uint256 loan_id, address to) external;
 
-    function withdraw(address currency) external returns (uint256);
+    function withdraw(address currency) external returns (uint256 amount);
 
-    function borrow(uint256 offer_id, uint256 token_id) external returns (uint256);
+    function borrow(uint256 offer_id, uint256 token_id) external returns (uint256 loan_id);
 
-    function repay(uint256 loan_id) external returns (uint256);
+    function repay(uint256 loan_id) external returns (uint256 paid);
 
-    function liquidate(uint256 loan_id) external returns (uint256);
+    function liquidate(uint256 loan_id) external returns (uint256 auction_id);
 
     function onAuctionSettled(uint256 loan_id, uint256 proceeds, address buyer) external;
 
     function foreclose(uint256 loan_id) external;
 
-    function loan(uint256 loan_id) external view returns (address, address, address, address, uint256, uint256, uint16, uint64, uint64, uint8, uint256, uint256, address);
+    function loan(uint256 loan_id) external view returns (address borrower, address lender, address currency, address collection, uint256 token_id, uint256 principal, uint16 apr_bps, uint64 start, uint64 due, uint8 status, uint256 frozen_debt, uint256 auction_id, address keeper);
 
-    function loanTerms(uint256 loan_id) external view returns (uint64, uint16, uint16, uint16, uint16, uint16, uint16, uint64, uint64, uint256);
+    function loanTerms(uint256 loan_id) external view returns (uint64 grace_period, uint16 liq_threshold_bps, uint16 liq_penalty_bps, uint16 fee_bps, uint16 tip_bps, uint16 auction_start_bps, uint16 auction_cut_bps, uint64 auction_step, uint64 auction_tail, uint256 tip);
 
-    function debt(uint256 loan_id) external view returns (uint256);
+    function debt(uint256 loan_id) external view returns (uint256 amount);
 
-    function health(uint256 loan_id) external view returns (bool, uint256, uint256, uint8);
+    function health(uint256 loan_id) external view returns (bool healthy, uint256 debt, uint256 max_debt, uint8 oracle_status);
 
-    function claimable(address account, address currency) external view returns (uint256);
+    function claimable(address account, address currency) external view returns (uint256 amount);
 
-    function reserve(address currency) external view returns (uint256);
+    function reserve(address currency) external view returns (uint256 amount);
 
-    function held(address currency) external view returns (uint256);
+    function held(address currency) external view returns (uint256 amount);
 
-    function siblings() external view returns (address, address, address, address);
+    function siblings() external view returns (address offer_book, address vault, address oracle, address liquidator);
 
-    function counts() external view returns (uint256, uint256);
+    function counts() external view returns (uint256 loans, uint256 auctions);
 
     error OwnableUnauthorizedAccount(address);
 

@@ -9,17 +9,17 @@ pragma solidity ^0.8.23;
 interface IHostileNft  {
     function mint(address to, uint256 token_id) external;
 
-    function balanceOf(address owner) external view returns (uint256);
+    function balanceOf(address owner) external view returns (uint256 balance);
 
-    function ownerOf(uint256 token_id) external view returns (address);
+    function ownerOf(uint256 token_id) external view returns (address owner);
 
     function approve(address to, uint256 token_id) external;
 
     function setApprovalForAll(address operator, bool approved) external;
 
-    function getApproved(uint256 token_id) external view returns (address);
+    function getApproved(uint256 token_id) external view returns (address approved);
 
-    function isApprovedForAll(address owner, address operator) external view returns (bool);
+    function isApprovedForAll(address owner, address operator) external view returns (bool approved);
 
     function transferFrom(address from, address to, uint256 token_id) external;
 
@@ -27,7 +27,7 @@ interface IHostileNft  {
 
     function arm(address target, bytes calldata data) external;
 
-    function hookLog() external view returns (uint256, bool, uint256);
+    function hookLog() external view returns (uint256 fired, bool last_ok, uint256 last_return);
 
-    function hookReturn() external view returns (bytes memory);
+    function hookReturn() external view returns (bytes memory data);
 }

@@ -9,27 +9,27 @@ pragma solidity ^0.8.23;
 interface IHostileToken  {
     function mint(address to, uint256 amount) external;
 
-    function decimals() external view returns (uint8);
+    function decimals() external view returns (uint8 decimals);
 
-    function totalSupply() external view returns (uint256);
+    function totalSupply() external view returns (uint256 supply);
 
-    function balanceOf(address account) external view returns (uint256);
+    function balanceOf(address account) external view returns (uint256 balance);
 
-    function allowance(address owner, address spender) external view returns (uint256);
+    function allowance(address owner, address spender) external view returns (uint256 remaining);
 
-    function approve(address spender, uint256 value) external returns (bool);
+    function approve(address spender, uint256 value) external returns (bool success);
 
-    function transfer(address to, uint256 value) external returns (bool);
+    function transfer(address to, uint256 value) external returns (bool success);
 
-    function transferFrom(address from, address to, uint256 value) external returns (bool);
+    function transferFrom(address from, address to, uint256 value) external returns (bool success);
 
     function arm(address target, bytes calldata data) external;
 
     function disarm() external;
 
-    function hookLog() external view returns (uint256, bool, uint256);
+    function hookLog() external view returns (uint256 fired, bool last_ok, uint256 last_return);
 
-    function hookReturn() external view returns (bytes memory);
+    function hookReturn() external view returns (bytes memory data);
 
     function setFee(uint256 bps) external;
 
@@ -37,7 +37,7 @@ interface IHostileToken  {
 
     function setRefuseNfts(bool refuse) external;
 
-    function exec(address target, bytes calldata data) external returns (bytes memory);
+    function exec(address target, bytes calldata data) external returns (bytes memory result);
 
-    function onERC721Received(address _operator, address _from, uint256 _token_id, bytes calldata _data) external returns (bytes4);
+    function onERC721Received(address _operator, address _from, uint256 _token_id, bytes calldata _data) external returns (bytes4 selector);
 }

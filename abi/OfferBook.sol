@@ -7,7 +7,7 @@
 pragma solidity ^0.8.23;
 
 interface IOfferBook  {
-    function owner() external view returns (address);
+    function owner() external view returns (address owner);
 
     function transferOwnership(address new_owner) external;
 
@@ -29,27 +29,27 @@ interface IOfferBook  {
 
     function setProtocolParams(uint16 fee_bps, uint16 tip_bps, uint16 uncertain_haircut_bps) external;
 
-    function createOffer(address currency, address collection, uint256 token_id, bool any_token, uint256 principal, uint16 apr_bps, uint64 duration, uint64 expiry, uint64 capacity) external returns (uint256);
+    function createOffer(address currency, address collection, uint256 token_id, bool any_token, uint256 principal, uint16 apr_bps, uint64 duration, uint64 expiry, uint64 capacity) external returns (uint256 offer_id);
 
-    function cancelOffer(uint256 offer_id) external returns (uint256);
+    function cancelOffer(uint256 offer_id) external returns (uint256 refund);
 
-    function take(uint256 offer_id, uint256 token_id, address borrower) external returns (address, address, address, uint256, uint256, uint256, uint256);
+    function take(uint256 offer_id, uint256 token_id, address borrower) external returns (address lender, address currency, address collection, uint256 principal, uint256 terms, uint256 auction, uint256 tip_cap);
 
-    function offer(uint256 offer_id) external view returns (address, address, address, uint256, bool, uint256, uint16, uint64, uint64, uint64, uint64, bool);
+    function offer(uint256 offer_id) external view returns (address lender, address currency, address collection, uint256 token_id, bool any_token, uint256 principal, uint16 apr_bps, uint64 duration, uint64 expiry, uint64 capacity, uint64 used, bool open);
 
-    function params(address collection) external view returns (bool, bool, address, uint16, uint16, uint16, uint16, uint16, uint64, uint64, uint64, uint64, uint64);
+    function params(address collection) external view returns (bool listed, bool enabled, address currency, uint16 max_ltv_bps, uint16 liq_threshold_bps, uint16 liq_penalty_bps, uint16 auction_start_bps, uint16 auction_cut_bps, uint64 max_duration, uint64 grace_period, uint64 auction_step, uint64 auction_tail, uint64 last_change);
 
-    function protocolParams() external view returns (uint16, uint16, uint16, uint16, uint64, uint64);
+    function protocolParams() external view returns (uint16 fee_bps, uint16 tip_bps, uint16 uncertain_haircut_bps, uint16 max_step_bps, uint64 min_change_interval, uint64 last_change);
 
-    function currencyInfo(address currency) external view returns (bool, uint256);
+    function currencyInfo(address currency) external view returns (bool listed, uint256 tip_cap);
 
-    function held(address currency) external view returns (uint256);
+    function held(address currency) external view returns (uint256 amount);
 
-    function loanBook() external view returns (address);
+    function loanBook() external view returns (address loan_book);
 
-    function paused() external view returns (bool);
+    function paused() external view returns (bool paused);
 
-    function offerCount() external view returns (uint256);
+    function offerCount() external view returns (uint256 count);
 
     error OwnableUnauthorizedAccount(address);
 

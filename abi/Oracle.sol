@@ -33,15 +33,15 @@ interface IPriceOracle  {
 
     function liquidationPrice(address collection, uint256 token_id) external view returns (uint256 price, uint8 status);
 
-    function params(address collection) external view returns (uint8, uint64, uint16, uint64, uint16, uint64, uint8);
+    function params(address collection) external view returns (uint8 min_sources, uint64 max_age, uint16 max_jump_bps, uint64 confirm_delay, uint16 max_spread_bps, uint64 twap_window, uint8 decimals);
 
-    function sources(address collection) external view returns (address[] memory);
+    function sources(address collection) external view returns (address[] memory sources);
 
-    function multiplier(address collection, uint256 token_id) external view returns (uint32, uint64, uint64);
+    function multiplier(address collection, uint256 token_id) external view returns (uint32 bps, uint64 expires_at, uint64 changed_at);
 
-    function multiplierOf(address collection, uint256 token_id) external view returns (uint256);
+    function multiplierOf(address collection, uint256 token_id) external view returns (uint256 bps);
 
-    function liquidationFloor(address collection) external view returns (uint256, uint8);
+    function liquidationFloor(address collection) external view returns (uint256 price, uint8 status);
 
     error OracleUnauthorizedReporter(address, address);
 

@@ -153,7 +153,7 @@ impl Env {
             .call()
             .await
             .expect("loan")
-            ._9
+            .status
     }
 
     async fn invariants(&self, after: &str) {
@@ -173,15 +173,15 @@ type HookLog = (U256, bool, Bytes);
 async fn nft_log(n: &IHostileNft::IHostileNftInstance<&DynProvider>) -> HookLog {
     let r = n.hookLog().call().await.expect("hookLog");
     let data = n.hookReturn().call().await.expect("hookReturn");
-    assert_eq!(U256::from(data.len()), r._2);
-    (r._0, r._1, data)
+    assert_eq!(U256::from(data.len()), r.last_return);
+    (r.fired, r.last_ok, data)
 }
 
 async fn token_log(t: &IHostileToken::IHostileTokenInstance<&DynProvider>) -> HookLog {
     let r = t.hookLog().call().await.expect("hookLog");
     let data = t.hookReturn().call().await.expect("hookReturn");
-    assert_eq!(U256::from(data.len()), r._2);
-    (r._0, r._1, data)
+    assert_eq!(U256::from(data.len()), r.last_return);
+    (r.fired, r.last_ok, data)
 }
 
 /// Asserts that the hook fired once more and that its re-entrant call was refused by the
@@ -224,7 +224,7 @@ async fn reentrant_and_lying_nft() {
     guard_fired(&before, &nft_log(&nft).await, "re-entrant borrow");
     let book = ILoanBook::new(a.loan_book, &bp);
     assert_eq!(
-        book.counts().call().await.expect("counts")._0,
+        book.counts().call().await.expect("counts").loans,
         U256::from(1),
         "one loan only"
     );
@@ -306,7 +306,7 @@ async fn reentrant_and_lying_nft() {
         "no principal to the liar"
     );
     assert_eq!(
-        book.counts().call().await.expect("counts")._0,
+        book.counts().call().await.expect("counts").loans,
         U256::from(1)
     );
     // a lie that the vault already holds the token is refused too (the pre-check)

@@ -18,10 +18,10 @@ use lien_client::{
 };
 use lien_e2e::{code_of, listed_protocol, ok, tokens, Harness};
 
+use IErc6093::IErc6093Errors as TokenErr;
 use ILiquidator::ILiquidatorErrors as LiqErr;
 use ILoanBook::ILoanBookErrors as BookErr;
 use IOfferBook::IOfferBookErrors as OfferErr;
-use IErc6093::IErc6093Errors as TokenErr;
 
 alloy::sol! {
     /// The ERC-6093 errors of the OpenZeppelin ERC-20 the mock currency is built on.
@@ -448,7 +448,11 @@ async fn loan_book_and_liquidator_refusals() {
     }
     for loan in [loan1, loan2] {
         let l = book_l.loan(loan).call().await.expect("loan");
-        assert_eq!(l._1, lender.address(), "the lender still holds the position");
+        assert_eq!(
+            l.lender,
+            lender.address(),
+            "the lender still holds the position"
+        );
     }
     invariants(&dp, &a, currency, "refused loan actions").await;
 

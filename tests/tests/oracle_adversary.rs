@@ -46,9 +46,16 @@ fn skip(h: &Harness) -> bool {
 }
 
 /// `(price, status)` of `borrowPrice` for token 0.
-async fn borrow_price(o: &IPriceOracle::IPriceOracleInstance<DynProvider>, c: Address) -> (U256, u8) {
-    let r = o.borrowPrice(c, U256::ZERO).call().await.expect("borrowPrice");
-    (r._0, r._1)
+async fn borrow_price(
+    o: &IPriceOracle::IPriceOracleInstance<DynProvider>,
+    c: Address,
+) -> (U256, u8) {
+    let r = o
+        .borrowPrice(c, U256::ZERO)
+        .call()
+        .await
+        .expect("borrowPrice");
+    (r.price, r.status)
 }
 
 /// `(price, status)` of `liquidationPrice` for token 0.
@@ -61,7 +68,7 @@ async fn liquidation_price(
         .call()
         .await
         .expect("liquidationPrice");
-    (r._0, r._1)
+    (r.price, r.status)
 }
 
 /// The reporter's oracle handle, after a full TWAP window at `price`.
@@ -115,7 +122,10 @@ async fn stepped_posts_cannot_walk_the_price() {
     // side holds at the one accepted step: min(spot 119, TWAP) = 119.
     h.increase_time(500).await;
     let (twap, _) = liquidation_price(&o, c).await;
-    assert!(twap > tokens(119), "the held-back steps reached the TWAP: {twap}");
+    assert!(
+        twap > tokens(119),
+        "the held-back steps reached the TWAP: {twap}"
+    );
     assert_eq!(borrow_price(&o, c).await, (tokens(119), OK));
 }
 
@@ -140,7 +150,15 @@ async fn two_sources_use_the_lower_value() {
     );
     let p = admin.params(c).call().await.expect("params");
     assert_eq!(
-        (p._0, p._1, p._2, p._3, p._4, p._5, p._6),
+        (
+            p.min_sources,
+            p.max_age,
+            p.max_jump_bps,
+            p.confirm_delay,
+            p.max_spread_bps,
+            p.twap_window,
+            p.decimals
+        ),
         (2, 3_600, 2_000, 600, 1_500, 3_600, 18)
     );
 
@@ -154,7 +172,10 @@ async fn two_sources_use_the_lower_value() {
     ok!(honest.postPrice(c, tokens(100)));
     ok!(outlier.postPrice(c, tokens(300)));
     assert_eq!(borrow_price(&honest, c).await, (tokens(100), UNCERTAIN));
-    assert_eq!(liquidation_price(&honest, c).await, (tokens(100), UNCERTAIN));
+    assert_eq!(
+        liquidation_price(&honest, c).await,
+        (tokens(100), UNCERTAIN)
+    );
 
     // The same source turns low: held back (a jump), but a lower value counts at once.
     ok!(outlier.postPrice(c, tokens(20)));
@@ -225,7 +246,11 @@ async fn twap_warm_up_halves_the_ltv() {
     let w = listed_protocol(&h).await;
     let c = w.collection;
     let o = IPriceOracle::new(w.a.oracle, h.provider(&w.reporter));
-    assert_eq!(borrow_price(&o, c).await.0, U256::ZERO, "no history, no price");
+    assert_eq!(
+        borrow_price(&o, c).await.0,
+        U256::ZERO,
+        "no history, no price"
+    );
     ok!(o.postPrice(c, tokens(100)));
     assert_eq!(borrow_price(&o, c).await, (tokens(100), UNCERTAIN));
 
@@ -238,7 +263,10 @@ async fn twap_warm_up_halves_the_ltv() {
         .expect_err("above the warm-up LTV");
     match err.as_decoded_interface_error::<BookErr>().expect("typed") {
         BookErr::LoanBookLtvExceeded(e) => assert_eq!(e.0, tokens(20), "half of 40 % of 100"),
-        other => panic!("expected LoanBookLtvExceeded, got {:?}", std::mem::discriminant(&other)),
+        other => panic!(
+            "expected LoanBookLtvExceeded, got {:?}",
+            std::mem::discriminant(&other)
+        ),
     }
     h.increase_time(3_600).await;
     ok!(o.postPrice(c, tokens(100)));
@@ -273,7 +301,11 @@ async fn liquidation_attempted_only_in_stale_windows() {
     // A crash post: the borrow side drops at once, the TWAP (liquidation side) does not.
     ok!(o.postPrice(c, tokens(10)));
     assert_eq!(borrow_price(&o, c).await, (tokens(10), OK));
-    let err = book_k.liquidate(loan).call().await.expect_err("healthy on the TWAP");
+    let err = book_k
+        .liquidate(loan)
+        .call()
+        .await
+        .expect_err("healthy on the TWAP");
     assert!(matches!(
         err.as_decoded_interface_error::<BookErr>(),
         Some(BookErr::LoanBookNotLiquidatable(_))
@@ -283,8 +315,15 @@ async fn liquidation_attempted_only_in_stale_windows() {
     h.increase_time(3_601).await;
     let (twap, status) = liquidation_price(&o, c).await;
     assert_eq!(status, STALE);
-    assert!(twap < tokens(30), "on the TWAP alone the loan would be liquidatable: {twap}");
-    let err = book_k.liquidate(loan).call().await.expect_err("stale window");
+    assert!(
+        twap < tokens(30),
+        "on the TWAP alone the loan would be liquidatable: {twap}"
+    );
+    let err = book_k
+        .liquidate(loan)
+        .call()
+        .await
+        .expect_err("stale window");
     match err.as_decoded_interface_error::<BookErr>().expect("typed") {
         BookErr::LoanBookOracleUnavailable(e) => assert_eq!(e.0, STALE),
         other => panic!(

@@ -88,7 +88,13 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
         .await
         .expect("params");
     assert_eq!(
-        (onchain._3, onchain._4, onchain._5, onchain._6, onchain._7),
+        (
+            onchain.max_ltv_bps,
+            onchain.liq_threshold_bps,
+            onchain.liq_penalty_bps,
+            onchain.auction_start_bps,
+            onchain.auction_cut_bps
+        ),
         (
             c.max_ltv_bps,
             c.liq_threshold_bps,
@@ -97,7 +103,10 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
             c.auction_cut_bps
         )
     );
-    assert_eq!((onchain._10, onchain._11), (c.auction_step, c.auction_tail));
+    assert_eq!(
+        (onchain.auction_step, onchain.auction_tail),
+        (c.auction_step, c.auction_tail)
+    );
 
     // The simulated path: 36 hourly floors from 100, an 80 % fall over 24 h from hour 3 (deep
     // enough that the least leveraged of the three loans is liquidated too).
@@ -206,14 +215,14 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
             .call()
             .await
             .expect("loan");
-        assert_eq!(m(l._5), principal, "principal");
+        assert_eq!(m(l.principal), principal, "principal");
         loans.push(Replayed {
             id,
             loan: Loan {
                 principal,
                 apr_bps,
-                start: l._7,
-                due: l._8,
+                start: l.start,
+                due: l.due,
             },
             lender,
             borrower,
@@ -265,7 +274,7 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
                 .call()
                 .await
                 .expect("auction")
-                ._13;
+                .paid;
             assert_eq!(m(paid), price, "price paid for loan {}", l.id);
             let s = rules::settle(
                 price,
@@ -352,7 +361,7 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
                 .liquidationPrice(collection, U256::ZERO)
                 .call()
                 .await
-                .map(|r| (r._0, r._1))
+                .map(|r| (r.price, r.status))
                 .expect("liquidationPrice");
             assert_eq!(m(chain_price), price, "TWAP after post {i}");
             assert_eq!(chain_status, status as u8, "oracle status after post {i}");
@@ -377,21 +386,26 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
             };
             let onchain = book.loan(l.id).call().await.expect("loan");
             let terms = book.loanTerms(l.id).call().await.expect("terms");
-            let auction_id = onchain._11;
+            let auction_id = onchain.auction_id;
             let auction = ILiquidator::new(addr.liquidator, &dp)
                 .auction(auction_id)
                 .call()
                 .await
                 .expect("auction");
-            assert_eq!(m(onchain._10), liq.debt, "frozen debt of loan {}", l.id);
-            assert_eq!(m(terms._9), liq.tip, "keeper tip of loan {}", l.id);
             assert_eq!(
-                m(auction._5),
+                m(onchain.frozen_debt),
+                liq.debt,
+                "frozen debt of loan {}",
+                l.id
+            );
+            assert_eq!(m(terms.tip), liq.tip, "keeper tip of loan {}", l.id);
+            assert_eq!(
+                m(auction.start_price),
                 liq.start_price,
                 "start price of loan {}",
                 l.id
             );
-            assert_eq!(auction._7, t, "auction start time");
+            assert_eq!(auction.start_time, t, "auction start time");
             l.liquidated = Some((t, liq, auction_id));
             now = now.max(t);
         }

@@ -21,9 +21,9 @@ use lien_client::{
 };
 use lien_e2e::{code_of, listed_protocol, ok, tokens, Harness, ListedProtocol};
 
+use IErc6093::IErc6093Errors as TokenErr;
 use ILiquidator::ILiquidatorErrors as LiqErr;
 use ILoanBook::ILoanBookErrors as BookErr;
-use IErc6093::IErc6093Errors as TokenErr;
 
 alloy::sol! {
     /// The ERC-6093 errors of the OpenZeppelin ERC-20 the mock currency is built on.
@@ -133,7 +133,7 @@ async fn m1_an_overdue_loan_with_a_stale_oracle_auctions_from_the_last_twap() {
             .call()
             .await
             .expect("floor");
-        (r._0, r._1)
+        (r.price, r.status)
     };
     assert_eq!(status, 2, "Stale");
     assert_eq!(twap, tokens(100), "the oracle still has its TWAP");
@@ -146,13 +146,16 @@ async fn m1_an_overdue_loan_with_a_stale_oracle_auctions_from_the_last_twap() {
         .await
         .expect("auction");
     // Before the fix: 1.3 × the frozen debt (≈ 13), so a keeper bought a 100 NFT at ≈ 13.
-    assert_eq!(a._5, start_of(tokens(100)), "start = 1.3 × TWAP");
+    assert_eq!(a.start_price, start_of(tokens(100)), "start = 1.3 × TWAP");
     // L4: the reserve price is the frozen debt (it was 0): 23 hours in, the curve alone would
     // be at ≈ 0.4 % of the start, the auction still asks the debt.
-    assert_eq!(a._6, a._4, "floor = frozen debt");
+    assert_eq!(a.floor_price, a.debt, "floor = frozen debt");
     x.h.increase_time(23 * HOUR).await;
     let liq = ILiquidator::new(x.w.a.liquidator, &dp);
-    assert_eq!(liq.currentPrice(auction).call().await.expect("price"), a._4);
+    assert_eq!(
+        liq.currentPrice(auction).call().await.expect("price"),
+        a.debt
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -166,13 +169,13 @@ async fn m3_a_multiplier_change_does_not_touch_an_open_loan() {
     let loan = x.borrow(1).await;
     let book = ILoanBook::new(x.w.a.loan_book, &dp);
     let h0 = book.health(loan).call().await.expect("health");
-    assert!(h0._0);
-    assert_eq!(h0._2, tokens(130), "65 % × 200");
+    assert!(h0.healthy);
+    assert_eq!(h0.max_debt, tokens(130), "65 % × 200");
     // Governance sets the token back to 1×: at 1× the loan (70 > 65) would be liquidatable.
     ok!(oracle.setMultiplier(x.w.collection, U256::from(1), 10_000, expiry));
     let h1 = book.health(loan).call().await.expect("health");
-    assert!(h1._0, "still healthy on its 2× snapshot");
-    assert_eq!(h1._2, tokens(130));
+    assert!(h1.healthy, "still healthy on its 2× snapshot");
+    assert_eq!(h1.max_debt, tokens(130));
     let book_k = ILoanBook::new(x.w.a.loan_book, x.h.provider(&x.keeper));
     assert!(matches!(
         refused!(BookErr, book_k.liquidate(loan)),
@@ -248,7 +251,10 @@ async fn m2_no_liquidation_or_bid_through_an_outage_and_its_grace() {
     // After the grace: the auction starts again from its start price (it was ≈ 0.38 × start
     // after 6 hours on the old curve), and the overdue loan can be liquidated.
     x.h.increase_time(HOUR / 2 + 60).await;
-    assert_eq!(liq.currentPrice(auction).call().await.expect("price"), start);
+    assert_eq!(
+        liq.currentPrice(auction).call().await.expect("price"),
+        start
+    );
     let paid = liq_b.bid(auction, tokens(1_000)).call().await.expect("bid");
     assert_eq!(paid, start);
     ok!(liq_b.bid(auction, tokens(1_000)));

@@ -350,18 +350,18 @@ impl Run<'_> {
                     .call()
                     .await
                     .expect("offer");
-                let c = usize::from(o._1 != w.currencies[0]);
+                let c = usize::from(o.currency != w.currencies[0]);
                 let r = {
                     let inst = IOfferBook::new(a.offer_book, self.p(&s));
                     attempt!(inst.cancelOffer(id))
                 };
                 match r {
                     Ok(rc) => {
-                        if o._0 != s.address() {
+                        if o.lender != s.address() {
                             return Err(self.fail(format!(
                                 "INV-AUTH: {} cancelled offer {id} of {}",
                                 s.address(),
-                                o._0
+                                o.lender
                             )));
                         }
                         self.succeeded("cancelOffer");
@@ -384,7 +384,7 @@ impl Run<'_> {
                     .call()
                     .await
                     .expect("offer");
-                let c = usize::from(o._2 != w.collections[0]);
+                let c = usize::from(o.collection != w.collections[0]);
                 self.m.next_token += 1;
                 let token = U256::from(self.m.next_token);
                 let nft = IERC721::new(w.collections[c], &p);
@@ -437,7 +437,7 @@ impl Run<'_> {
                 };
                 let l = book.loan(id).call().await.expect("loan");
                 let lender_before = book
-                    .claimable(l._1, w.currencies[c])
+                    .claimable(l.lender, w.currencies[c])
                     .call()
                     .await
                     .expect("claimable");
@@ -453,7 +453,7 @@ impl Run<'_> {
                             )));
                         }
                         let lender_after = book
-                            .claimable(l._1, w.currencies[c])
+                            .claimable(l.lender, w.currencies[c])
                             .call()
                             .await
                             .expect("claimable");
@@ -468,10 +468,10 @@ impl Run<'_> {
                         add(&mut self.m.balances[c], a.loan_book, e.amount);
                         let lm = self.m.loans.get_mut(&id).expect("loan");
                         lm.status = 3;
-                        let owner = l._0;
+                        let owner = l.borrower;
                         self.m.nfts.insert((c, lm.token), owner);
                         if status == IN_AUCTION {
-                            let auction = l._11;
+                            let auction = l.auction_id;
                             self.m.auctions.remove(&auction);
                         }
                     }
@@ -547,7 +547,7 @@ impl Run<'_> {
                     return Ok(());
                 };
                 let info = liq.auction(id).call().await.expect("auction");
-                let (loan_id, currency) = (info._0, info._3);
+                let (loan_id, currency) = (info.loan_id, info.currency);
                 let c = usize::from(currency != w.currencies[0]);
                 self.mint(c, s.address(), price).await;
                 {
@@ -590,8 +590,8 @@ impl Run<'_> {
                         self.succeeded("foreclose");
                         let lm = self.m.loans.get_mut(&id).expect("loan");
                         lm.status = 5;
-                        self.m.nfts.insert((c, lm.token), l._1);
-                        self.m.auctions.remove(&l._11);
+                        self.m.nfts.insert((c, lm.token), l.lender);
+                        self.m.auctions.remove(&l.auction_id);
                     }
                     Err(d) => self.refused("foreclose", &d)?,
                 }
@@ -639,11 +639,11 @@ impl Run<'_> {
                 match attempt!(book.transferLoan(id, to)) {
                     Ok(_) => {
                         self.succeeded("transferLoan");
-                        if l._1 != s.address() {
+                        if l.lender != s.address() {
                             return Err(self.fail(format!(
                                 "INV-AUTH: {} moved loan {id} of lender {}",
                                 s.address(),
-                                l._1
+                                l.lender
                             )));
                         }
                     }
@@ -756,16 +756,35 @@ impl Run<'_> {
         let book = ILoanBook::new(w.a.loan_book, &p);
         for (id, lm) in &self.m.loans {
             let l = book.loan(*id).call().await.expect("loan");
-            if l._9 != lm.status {
+            if l.status != lm.status {
                 return Err(self.fail(format!(
                     "loan {id}: status {} on chain, model {}",
-                    l._9, lm.status
+                    l.status, lm.status
                 )));
             }
             let t = book.loanTerms(*id).call().await.expect("terms");
             let (s, o) = (&lm.terms, &t);
-            let same = (s._0, s._1, s._2, s._3, s._4, s._5, s._6, s._7, s._8)
-                == (o._0, o._1, o._2, o._3, o._4, o._5, o._6, o._7, o._8);
+            let same = (
+                s.grace_period,
+                s.liq_threshold_bps,
+                s.liq_penalty_bps,
+                s.fee_bps,
+                s.tip_bps,
+                s.auction_start_bps,
+                s.auction_cut_bps,
+                s.auction_step,
+                s.auction_tail,
+            ) == (
+                o.grace_period,
+                o.liq_threshold_bps,
+                o.liq_penalty_bps,
+                o.fee_bps,
+                o.tip_bps,
+                o.auction_start_bps,
+                o.auction_cut_bps,
+                o.auction_step,
+                o.auction_tail,
+            );
             if !same {
                 return Err(self.fail(format!("INV-SNAPSHOT: loan {id} terms changed")));
             }

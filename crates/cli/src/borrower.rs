@@ -220,11 +220,23 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
             };
             // The LoanBook keeps no per-account index (it cost ~110k gas per borrow): walk
             // the ids (1..=loans) and keep the account's.
-            let count = book.counts().call().await.map_err(call_err("counts"))?._0;
+            let count = book
+                .counts()
+                .call()
+                .await
+                .map_err(call_err("counts"))?
+                .loans;
             let mut ids = Vec::new();
             let mut id = U256::from(1u8);
             while id <= count {
-                if book.loan(id).call().await.map_err(call_err("loan"))?._0 == account {
+                if book
+                    .loan(id)
+                    .call()
+                    .await
+                    .map_err(call_err("loan"))?
+                    .borrower
+                    == account
+                {
                     ids.push(id);
                 }
                 id += U256::from(1u8);

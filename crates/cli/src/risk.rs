@@ -150,7 +150,7 @@ pub async fn run(g: &Globals, cmd: RiskCmd) -> anyhow::Result<()> {
                     "design defaults".to_owned(),
                 ),
                 Some(c) => {
-                    let ctx = g.connect()?;
+                    let ctx = g.connect().await?;
                     let c = parse_address(&c)?;
                     let (params, protocol, _, _) = onchain(&ctx, c).await?;
                     (params, protocol, format!("on-chain {c}"))
@@ -231,7 +231,7 @@ async fn onchain(
         .call()
         .await
         .map_err(call_err("params"))?;
-    if !p._0 {
+    if !p.listed {
         return Err(CliError::Missing(format!(
             "collection {collection} is not listed on the offer book {}",
             d.contracts.offer_book
@@ -243,32 +243,32 @@ async fn onchain(
         .await
         .map_err(call_err("protocolParams"))?;
     let cap = book
-        .currencyInfo(p._2)
+        .currencyInfo(p.currency)
         .call()
         .await
         .map_err(call_err("currencyInfo"))?;
     let params = CollectionParams {
-        max_ltv_bps: p._3,
-        liq_threshold_bps: p._4,
-        liq_penalty_bps: p._5,
-        auction_start_bps: p._6,
-        auction_cut_bps: p._7,
-        max_duration: p._8,
-        grace_period: p._9,
-        auction_step: p._10,
-        auction_tail: p._11,
+        max_ltv_bps: p.max_ltv_bps,
+        liq_threshold_bps: p.liq_threshold_bps,
+        liq_penalty_bps: p.liq_penalty_bps,
+        auction_start_bps: p.auction_start_bps,
+        auction_cut_bps: p.auction_cut_bps,
+        max_duration: p.max_duration,
+        grace_period: p.grace_period,
+        auction_step: p.auction_step,
+        auction_tail: p.auction_tail,
     };
     let protocol = ProtocolParams {
-        fee_bps: pp._0,
-        tip_bps: pp._1,
-        uncertain_haircut_bps: pp._2,
-        tip_cap: lien_math::U256::from_be_bytes(cap._1.to_be_bytes::<32>()),
+        fee_bps: pp.fee_bps,
+        tip_bps: pp.tip_bps,
+        uncertain_haircut_bps: pp.uncertain_haircut_bps,
+        tip_cap: lien_math::U256::from_be_bytes(cap.tip_cap.to_be_bytes::<32>()),
     };
     let limit = RateLimit {
-        max_step_bps: pp._3,
-        min_change_interval: pp._4,
+        max_step_bps: pp.max_step_bps,
+        min_change_interval: pp.min_change_interval,
     };
-    Ok((params, protocol, limit, p._12))
+    Ok((params, protocol, limit, p.last_change))
 }
 
 fn bench(loans: usize, paths: usize, collections: usize) {
@@ -328,7 +328,7 @@ async fn propose(
     let json: serde_json::Value = serde_json::from_str(&text)?;
     let target: CollectionParams = serde_json::from_value(json["recommendation"]["params"].clone())
         .map_err(|e| anyhow::anyhow!("{} has no recommendation.params: {e}", report.display()))?;
-    let ctx = g.connect()?;
+    let ctx = g.connect().await?;
     let collection = parse_address(collection)?;
     let (current, _, limit, last_change) = onchain(&ctx, collection).await?;
     let step = match step_toward(&current, &target, &limit, last_change) {

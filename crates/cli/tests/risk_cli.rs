@@ -66,15 +66,15 @@ async fn params_of(
 ) -> CollectionParams {
     let p = book.params(c).call().await.expect("params");
     CollectionParams {
-        max_ltv_bps: p._3,
-        liq_threshold_bps: p._4,
-        liq_penalty_bps: p._5,
-        auction_start_bps: p._6,
-        auction_cut_bps: p._7,
-        max_duration: p._8,
-        grace_period: p._9,
-        auction_step: p._10,
-        auction_tail: p._11,
+        max_ltv_bps: p.max_ltv_bps,
+        liq_threshold_bps: p.liq_threshold_bps,
+        liq_penalty_bps: p.liq_penalty_bps,
+        auction_start_bps: p.auction_start_bps,
+        auction_cut_bps: p.auction_cut_bps,
+        max_duration: p.max_duration,
+        grace_period: p.grace_period,
+        auction_step: p.auction_step,
+        auction_tail: p.auction_tail,
     }
 }
 
@@ -167,8 +167,8 @@ async fn risk_run_compares_and_propose_goes_through_governance() {
     // the proposal: the recommendation moved at most maxStepBps per field
     let pp = offers.protocolParams().call().await.unwrap();
     let limit = RateLimit {
-        max_step_bps: pp._3,
-        min_change_interval: pp._4,
+        max_step_bps: pp.max_step_bps,
+        min_change_interval: pp.min_change_interval,
     };
     let step = step_toward(&before, &target, &limit, 0);
     let out = lien(

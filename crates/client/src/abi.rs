@@ -283,7 +283,17 @@ pub fn export_all(root: &Path) -> Result<Vec<(ContractCrate, String)>, PackageEr
             return Ok(cached);
         }
     }
-    let binaries = build_export_binaries(root, &contracts)?;
+    // Crates that turn on stylus-sdk's `reentrant` feature (the attacker mocks) would switch
+    // it on for every crate of a shared invocation, which openzeppelin-stylus does not build
+    // with: they get an invocation of their own.
+    let (reentrant, plain): (Vec<ContractCrate>, Vec<ContractCrate>) = contracts
+        .iter()
+        .cloned()
+        .partition(|c| enables_reentrant(root, c));
+    let mut binaries = build_export_binaries(root, &plain)?;
+    if !reentrant.is_empty() {
+        binaries.extend(build_export_binaries(root, &reentrant)?);
+    }
     std::fs::create_dir_all(&dir).map_err(|source| PackageError::Io {
         path: dir.clone(),
         source,
@@ -313,6 +323,15 @@ pub fn export_all(root: &Path) -> Result<Vec<(ContractCrate, String)>, PackageEr
     }
     crate::cache::write_atomic(&stamp, key.as_bytes())?;
     Ok(out)
+}
+
+/// Whether the crate's manifest enables stylus-sdk's `reentrant` feature.
+fn enables_reentrant(root: &Path, contract: &ContractCrate) -> bool {
+    let manifest = root
+        .join("contracts")
+        .join(&contract.dir)
+        .join("Cargo.toml");
+    std::fs::read_to_string(manifest).is_ok_and(|text| text.contains("\"reentrant\""))
 }
 
 /// Builds every contract's `export-abi` binary (host target) in one cargo invocation, so the
