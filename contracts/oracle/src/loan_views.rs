@@ -82,11 +82,11 @@ mod tests {
         let expires = clock::now(stylus_sdk::block::timestamp()) + 1_000;
         oracle
             .sender(owner)
-            .set_multiplier(collection(), id, 25_000, expires)
+            .set_multiplier(collection(), id, 12_500, expires)
             .expect("set");
         assert_eq!(
             oracle.sender(owner).multiplier_of(collection(), id),
-            U256::from(25_000)
+            U256::from(12_500)
         );
         // The floor ignores the multiplier; liquidationPrice applies it; same status.
         let floor = oracle
@@ -98,7 +98,7 @@ mod tests {
             .liquidation_price(collection(), id)
             .expect("price");
         assert_eq!(floor.0, U256::from(1_000));
-        assert_eq!(priced.0, U256::from(2_500));
+        assert_eq!(priced.0, U256::from(1_250));
         assert_eq!(floor.1, priced.1);
         clock::advance(1_001);
         assert_eq!(
