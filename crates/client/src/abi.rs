@@ -447,15 +447,19 @@ mod tests {
 
     #[test]
     fn returns_get_their_names_and_gaps_are_reported() {
-        let sol = "interface ILoanBook  {\n    function loan(uint256 loan_id) external view returns (address, address, address, address, uint256, uint256, uint16, uint64, uint64, uint8, uint256, uint256, address);\n\n    function loansOfLender(address account) external view returns (uint256[] memory);\n\n    function extra(uint256) external view returns (bool);\n\n    function foreclose(uint256 loan_id) external;\n}\n";
+        let sol = "interface ILoanBook  {\n    function loan(uint256 loan_id) external view returns (address, address, address, address, uint256, uint256, uint16, uint64, uint64, uint8, uint256, uint256, address);\n\n    function extra(uint256) external view returns (bool);\n\n    function foreclose(uint256 loan_id) external;\n}\n";
         let named = name_returns("LoanBook", sol);
         assert!(
             named.contains("returns (address borrower, address lender, address currency, address collection, uint256 token_id, uint256 principal, uint16 apr_bps, uint64 start, uint64 due, uint8 status, uint256 frozen_debt, uint256 auction_id, address keeper);"),
             "{named}"
         );
+        let oracle = name_returns(
+            "Oracle",
+            "interface IPriceOracle  {\n    function sources(address collection) external view returns (address[] memory);\n}\n",
+        );
         assert!(
-            named.contains("returns (uint256[] memory loan_ids);"),
-            "{named}"
+            oracle.contains("returns (address[] memory sources);"),
+            "{oracle}"
         );
         let problems = naming_problems("LoanBook", &named);
         assert!(
