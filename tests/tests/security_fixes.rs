@@ -160,22 +160,25 @@ async fn m1_an_overdue_loan_with_a_stale_oracle_auctions_from_the_last_twap() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn m3_a_multiplier_change_does_not_touch_an_open_loan() {
-    let Some(x) = world(70).await else { return };
+    let Some(x) = world(45).await else { return };
     let dp = x.h.provider(&x.h.funder);
     let oracle = IPriceOracle::new(x.w.a.oracle, &dp);
     let expiry = x.h.now().await + 30 * DAY;
-    ok!(oracle.setMultiplier(x.w.collection, U256::from(1), 20_000, expiry));
-    // 70 ≤ 40 % × 200 (2×)
+    // One raise may add at most 2,500 bps (the oracle's rate limit): 1.25×.
+    ok!(oracle.setMultiplier(x.w.collection, U256::from(1), 12_500, expiry));
+    // 45 ≤ 40 % × 125 (1.25×); at 1× only 40 could be borrowed
     let loan = x.borrow(1).await;
     let book = ILoanBook::new(x.w.a.loan_book, &dp);
+    let snapshot_max = tokens(8_125) / U256::from(100); // 65 % × 125
     let h0 = book.health(loan).call().await.expect("health");
     assert!(h0.healthy);
-    assert_eq!(h0.max_debt, tokens(130), "65 % × 200");
-    // Governance sets the token back to 1×: at 1× the loan (70 > 65) would be liquidatable.
+    assert_eq!(h0.max_debt, snapshot_max, "65 % × 125");
+    // Governance sets the token back to 1×: the loan keeps its 1.25× snapshot (65 % × 100
+    // would be 65).
     ok!(oracle.setMultiplier(x.w.collection, U256::from(1), 10_000, expiry));
     let h1 = book.health(loan).call().await.expect("health");
-    assert!(h1.healthy, "still healthy on its 2× snapshot");
-    assert_eq!(h1.max_debt, tokens(130));
+    assert!(h1.healthy, "still healthy on its snapshot");
+    assert_eq!(h1.max_debt, snapshot_max, "valued on the 1.25× snapshot");
     let book_k = ILoanBook::new(x.w.a.loan_book, x.h.provider(&x.keeper));
     assert!(matches!(
         refused!(BookErr, book_k.liquidate(loan)),

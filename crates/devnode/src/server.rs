@@ -230,6 +230,9 @@ async fn serve(
     while connections.join_next().await.is_some() {}
 }
 
+/// Stack for executing one JSON-RPC request body.
+const REQUEST_STACK: usize = 64 * 1024 * 1024;
+
 /// Response headers of every JSON-RPC answer. Any origin may call the node (like anvil), so
 /// browser dapps on another local port can use it.
 const JSON_HEADERS: [(header::HeaderName, &str); 2] = [
@@ -287,7 +290,13 @@ async fn handle(State(state): State<AppState>, body: Body) -> Response {
         }
     };
     let rpc = state.rpc.clone();
-    let out = tokio::task::spawn_blocking(move || rpc::handle_body(&rpc, &bytes)).await;
+    // Executing a request nests revm frames and Stylus programs; it gets a stack of its own
+    // (64 MiB, allocated lazily) rather than the runtime's 2 MiB worker stack, which deep
+    // cross-contract calls in debug builds overflow.
+    let out = tokio::task::spawn_blocking(move || {
+        stacker::grow(REQUEST_STACK, || rpc::handle_body(&rpc, &bytes))
+    })
+    .await;
     match out {
         Ok(body) => (JSON_HEADERS, body).into_response(),
         Err(_) => {

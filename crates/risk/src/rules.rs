@@ -119,11 +119,18 @@ pub fn keeper_tip_down(debt: U256, tip_bps: u16, tip_cap: U256) -> MathResult<U2
     Ok(bps_mul_down(debt, u64::from(tip_bps))?.min(tip_cap))
 }
 
-/// The auction price `elapsed` seconds after the start (floor 0, as the LoanBook starts it).
-pub fn auction_price(start_price: U256, c: &CollectionParams, elapsed: u64) -> MathResult<U256> {
+/// The auction price `elapsed` seconds after the start. Its floor (reserve price) is the
+/// frozen debt, as the LoanBook starts it (issue 14 L4): the auction never sells below the
+/// debt, and unsold at the end of the tail the NFT goes to the lender.
+pub fn auction_price(
+    start_price: U256,
+    frozen_debt: U256,
+    c: &CollectionParams,
+    elapsed: u64,
+) -> MathResult<U256> {
     auction_price_up(
         start_price,
-        U256::ZERO,
+        frozen_debt,
         u64::from(c.auction_cut_bps),
         c.auction_step,
         elapsed,

@@ -469,7 +469,7 @@ fn run_loan(
         }
         let reservation = to_wei(world.floor[j] * (1.0 - discount));
         let hour_end = (hour_start + HOUR).min(c.auction_tail) - 1;
-        let at = |e: u64| rules::auction_price(l.start_price, c, e).unwrap_or(U256::MAX);
+        let at = |e: u64| rules::auction_price(l.start_price, l.debt, c, e).unwrap_or(U256::MAX);
         if at(hour_end) > reservation {
             continue;
         }
