@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use revm::context::Cfg;
 use revm::context::{ContextTr, Evm, FrameStack};
+use revm::context_interface::JournalTr;
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{
     evm::{ContextDbError, FrameInitResult},

@@ -142,7 +142,7 @@ pub fn render(kind: TracerKind, traced: Traced) -> Result<Value, RpcError> {
         ExecutionResult::Revert { output, .. } => (output.clone(), true),
         ExecutionResult::Halt { .. } => (Bytes::new(), true),
     };
-    let (root, hostios, steps) = traced.tracer.into_parts();
+    let (root, hostios, steps) = (*traced.tracer).into_parts();
     Ok(match kind {
         TracerKind::Noop => json!({}),
         TracerKind::Stylus => Value::Array(hostios.iter().map(hostio_json).collect()),

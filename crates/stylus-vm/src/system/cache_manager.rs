@@ -107,6 +107,7 @@ where
 {
     fn cm_load(&mut self, m: &mut Meter, slot: U256) -> Result<U256, ContextDbError<CTX>> {
         let j = self.inner.ctx.journal_mut();
+        j.load_account(CACHE_MANAGER).map_err(ContextError::Db)?;
         let r = j.sload(CACHE_MANAGER, slot).map_err(ContextError::Db)?;
         m.add(if r.is_cold { 2_100 } else { 100 });
         Ok(r.data)
@@ -119,6 +120,7 @@ where
         value: U256,
     ) -> Result<(), ContextDbError<CTX>> {
         let j = self.inner.ctx.journal_mut();
+        j.load_account(CACHE_MANAGER).map_err(ContextError::Db)?;
         let r = j
             .sstore(CACHE_MANAGER, slot, value)
             .map_err(ContextError::Db)?;

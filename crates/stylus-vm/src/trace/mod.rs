@@ -676,7 +676,8 @@ pub fn error_text(result: InstructionResult) -> String {
         R::StackOverflow => "stack limit reached 1024".into(),
         R::InvalidJump => "invalid jump destination".into(),
         R::NonceOverflow => "nonce uint64 overflow".into(),
-        R::ReturnContractInNotInitEOF | R::OutOfOffset => "return data out of bounds".into(),
+        R::OutOfOffset => "return data out of bounds".into(),
+        R::ReentrancySentryOOG => "out of gas".into(),
         other => format!("{other:?}"),
     }
 }
