@@ -196,7 +196,7 @@ pub struct CallNode {
     pub gas_used: u64,
     /// Calldata or init code.
     pub input: Bytes,
-    /// Return or revert data (the created code is not shown for creations, like geth).
+    /// Return or revert data (the deployed code for a successful creation, like geth).
     pub output: Bytes,
     /// geth's error text when the frame failed.
     pub error: Option<String>,
@@ -377,10 +377,7 @@ impl Tracer {
         if let Some(addr) = created {
             node.to = addr;
         }
-        let is_create = matches!(node.kind, CallKind::Create | CallKind::Create2);
-        if !(is_create && result.is_ok()) {
-            node.output = output.clone();
-        }
+        node.output = output.clone();
         if !result.is_ok() {
             node.error = Some(error_text(result));
             if result == InstructionResult::Revert {
