@@ -477,7 +477,7 @@ fn trace_exit(tracer: &mut Tracer, result: &FrameResult) {
 }
 
 /// revm's `run_plain` with one [`StepLog`] per opcode (the struct logger).
-fn run_logged<H: revm::interpreter::Host + ?Sized>(
+fn run_logged<H: revm::interpreter::Host>(
     interp: &mut revm::interpreter::Interpreter<EthInterpreter>,
     instructions: &EthInstructions<EthInterpreter, H>,
     host: &mut H,
@@ -486,7 +486,7 @@ fn run_logged<H: revm::interpreter::Host + ?Sized>(
     depth: u64,
 ) -> InterpreterAction {
     use revm::bytecode::OpCode;
-    use revm::interpreter::interpreter_types::{Jumps, LoopControl, StackTr};
+    use revm::interpreter::interpreter_types::{Jumps, LoopControl};
     let e = loop {
         let pc = interp.bytecode.pc() as u64;
         let op = interp.bytecode.opcode();
