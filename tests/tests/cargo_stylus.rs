@@ -311,7 +311,12 @@ async fn cargo_stylus_checks_deploys_and_activates_on_the_dev_node() {
         let names: Vec<&str> = records.iter().filter_map(|r| r["name"].as_str()).collect();
         assert_eq!(names.first(), Some(&"user_entrypoint"), "{names:?}");
         assert_eq!(names.last(), Some(&"user_returned"), "{names:?}");
-        for hostio in ["read_args", "storage_load_bytes32", "storage_flush_cache", "emit_log"] {
+        for hostio in [
+            "read_args",
+            "storage_load_bytes32",
+            "storage_flush_cache",
+            "emit_log",
+        ] {
             assert!(names.contains(&hostio), "{hostio} missing from {names:?}");
         }
         assert!(records

@@ -138,13 +138,27 @@ fn evm_mulmod() -> Vec<u8> {
 /// Init code that returns `runtime`.
 fn evm_init(runtime: &[u8]) -> Vec<u8> {
     let n = runtime.len() as u16;
-    let mut c = vec![0x61, (n >> 8) as u8, n as u8, 0x80, 0x60, 0x0c, 0x5f, 0x39, 0x5f, 0xf3];
+    let mut c = vec![
+        0x61,
+        (n >> 8) as u8,
+        n as u8,
+        0x80,
+        0x60,
+        0x0c,
+        0x5f,
+        0x39,
+        0x5f,
+        0xf3,
+    ];
     c.extend_from_slice(&[0x00, 0x00]);
     c.extend_from_slice(runtime);
     c
 }
 
-async fn send(p: &impl Provider, tx: TransactionRequest) -> CliResult<alloy::rpc::types::TransactionReceipt> {
+async fn send(
+    p: &impl Provider,
+    tx: TransactionRequest,
+) -> CliResult<alloy::rpc::types::TransactionReceipt> {
     let r = p
         .send_transaction(tx)
         .await
@@ -153,13 +167,20 @@ async fn send(p: &impl Provider, tx: TransactionRequest) -> CliResult<alloy::rpc
         .await
         .map_err(|e| rpc("receipt")(e.to_string()))?;
     if !r.status() {
-        return Err(CliError::Missing(format!("transaction {} failed", r.transaction_hash)));
+        return Err(CliError::Missing(format!(
+            "transaction {} failed",
+            r.transaction_hash
+        )));
     }
     Ok(r)
 }
 
 async fn create(p: &impl Provider, init: Vec<u8>) -> CliResult<Address> {
-    let r = send(p, TransactionRequest::default().with_deploy_code(Bytes::from(init))).await?;
+    let r = send(
+        p,
+        TransactionRequest::default().with_deploy_code(Bytes::from(init)),
+    )
+    .await?;
     r.contract_address
         .ok_or_else(|| CliError::Missing("no contract address".into()))
 }
@@ -179,7 +200,12 @@ async fn stylus_program(p: &impl Provider, wat_src: &str) -> CliResult<Address> 
 }
 
 /// Gas and median wall time of calling `to` with `data`.
-async fn measure(p: &impl Provider, to: Address, data: &Bytes, calls: usize) -> CliResult<(u64, Duration, Bytes)> {
+async fn measure(
+    p: &impl Provider,
+    to: Address,
+    data: &Bytes,
+    calls: usize,
+) -> CliResult<(u64, Duration, Bytes)> {
     let req = TransactionRequest::default()
         .with_to(to)
         .with_input(data.clone());
@@ -221,7 +247,11 @@ pub async fn run(cmd: BenchCmd) -> CliResult<()> {
         let node = DevNode::start(NodeConfig::ephemeral())
             .await
             .map_err(|e| rpc("start")(e.to_string()))?;
-        let p = ProviderBuilder::new().connect_http(node.url().parse().map_err(|_| CliError::Url(node.url().into()))?);
+        let p = ProviderBuilder::new().connect_http(
+            node.url()
+                .parse()
+                .map_err(|_| CliError::Url(node.url().into()))?,
+        );
         p.get_chain_id()
             .await
             .map_err(|e| rpc("eth_chainId")(e.to_string()))?;
@@ -233,17 +263,27 @@ pub async fn run(cmd: BenchCmd) -> CliResult<()> {
         "node start to first answer: median {:.1} ms over {} starts (min {:.1} ms, goal < 200 ms)",
         start.as_secs_f64() * 1e3,
         times.len(),
-        times.iter().min().map(|d| d.as_secs_f64() * 1e3).unwrap_or_default()
+        times
+            .iter()
+            .min()
+            .map(|d| d.as_secs_f64() * 1e3)
+            .unwrap_or_default()
     );
 
     let node = DevNode::start(NodeConfig::ephemeral())
         .await
         .map_err(|e| rpc("start")(e.to_string()))?;
-    let signer: PrivateKeySigner = DEV_PRIVATE_KEY.parse().map_err(|_| CliError::Key("dev".into()))?;
+    let signer: PrivateKeySigner = DEV_PRIVATE_KEY
+        .parse()
+        .map_err(|_| CliError::Key("dev".into()))?;
     let me = signer.address();
     let p = ProviderBuilder::new()
         .wallet(EthereumWallet::from(signer))
-        .connect_http(node.url().parse().map_err(|_| CliError::Url(node.url().into()))?);
+        .connect_http(
+            node.url()
+                .parse()
+                .map_err(|_| CliError::Url(node.url().into()))?,
+        );
 
     // 2. The whole protocol: deploy (StylusDeployer), activate, construct and wire.
     let root = lien_client::package::workspace_root();
@@ -258,12 +298,9 @@ pub async fn run(cmd: BenchCmd) -> CliResult<()> {
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
-    let artifacts = lien_client::package::package_some(
-        &root,
-        &lien_client::cache::stylus_dir(&root),
-        &names,
-    )
-    .map_err(anyhow::Error::from)?;
+    let artifacts =
+        lien_client::package::package_some(&root, &lien_client::cache::stylus_dir(&root), &names)
+            .map_err(anyhow::Error::from)?;
     let get = |n: &str| {
         artifacts
             .iter()

@@ -24,8 +24,14 @@ pub struct GasOpts {
 fn namer(deployment: Option<Deployment>) -> impl Fn(Address) -> Option<String> {
     let mut names: Vec<(Address, String)> = vec![
         (lien_client::deploy::ARB_WASM, "ArbWasm".into()),
-        (lien_client::program_cache::ARB_WASM_CACHE, "ArbWasmCache".into()),
-        (lien_client::deploy::STYLUS_DEPLOYER, "StylusDeployer".into()),
+        (
+            lien_client::program_cache::ARB_WASM_CACHE,
+            "ArbWasmCache".into(),
+        ),
+        (
+            lien_client::deploy::STYLUS_DEPLOYER,
+            "StylusDeployer".into(),
+        ),
     ];
     if let Some(d) = deployment {
         let c = d.contracts;
@@ -70,7 +76,11 @@ pub async fn run(g: &Globals, opts: GasOpts) -> CliResult<()> {
     println!(
         "transaction {} ({}), gas used {}",
         opts.tx,
-        if receipt.status() { "success" } else { "failed" },
+        if receipt.status() {
+            "success"
+        } else {
+            "failed"
+        },
         receipt.gas_used
     );
     print!("{}", gas_trace::render(&tree, &names));

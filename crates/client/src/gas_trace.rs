@@ -17,9 +17,9 @@ impl<'de> Deserialize<'de> for Qty {
         let v = serde_json::Value::deserialize(d)?;
         match &v {
             serde_json::Value::Number(n) => n.as_u64().map(Qty),
-            serde_json::Value::String(s) => {
-                u64::from_str_radix(s.trim_start_matches("0x"), 16).ok().map(Qty)
-            }
+            serde_json::Value::String(s) => u64::from_str_radix(s.trim_start_matches("0x"), 16)
+                .ok()
+                .map(Qty),
             _ => None,
         }
         .ok_or_else(|| serde::de::Error::custom(format!("not a quantity: {v}")))
@@ -168,10 +168,9 @@ fn render_into(
 ) {
     use std::fmt::Write as _;
     let pad = "  ".repeat(depth);
-    let to = f
-        .to
-        .map(|a| names(a).unwrap_or_else(|| a.to_string()))
-        .unwrap_or_else(|| "-".into());
+    let to =
+        f.to.map(|a| names(a).unwrap_or_else(|| a.to_string()))
+            .unwrap_or_else(|| "-".into());
     let sel = f
         .input
         .get(..4)
@@ -271,9 +270,14 @@ mod tests {
         assert_eq!(f.gas_used, Qty(21_000));
         let s = f.calls[0].stylus_gas.expect("split");
         assert_eq!((s.entry_gas, s.compute_ink), (Qty(0x170), Qty(20_000)));
-        let text = render(&f, &|a| (a == Address::repeat_byte(2)).then(|| "leaf".into()));
-        assert!(text.contains("CALL 0x0101010101010101010101010101010101010101 0x12345678  gas used 21000"));
-        assert!(text.contains("  STATICCALL [stylus] leaf  gas used 16  ERROR execution reverted (nope)"));
+        let text = render(&f, &|a| {
+            (a == Address::repeat_byte(2)).then(|| "leaf".into())
+        });
+        assert!(text.contains(
+            "CALL 0x0101010101010101010101010101010101010101 0x12345678  gas used 21000"
+        ));
+        assert!(text
+            .contains("  STATICCALL [stylus] leaf  gas used 16  ERROR execution reverted (nope)"));
         assert!(text.contains("entry (cached) 368"));
         assert!(text.contains("compute (ink) 2.0"));
         assert!(text.contains("storage loads 1.0 (1 calls, 1 cold, 0 warm)"));

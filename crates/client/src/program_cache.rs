@@ -95,10 +95,7 @@ pub async fn is_cached(provider: &impl Provider, program: Address) -> Result<boo
 }
 
 /// Caches `program` with the minimum bid (`getMinBid`), unless it is already cached.
-pub async fn cache_program(
-    provider: &impl Provider,
-    program: Address,
-) -> Result<Bid, CacheError> {
+pub async fn cache_program(provider: &impl Provider, program: Address) -> Result<Bid, CacheError> {
     let manager = cache_manager(provider).await?;
     if is_cached(provider, program).await? {
         return Ok(Bid {

@@ -76,7 +76,18 @@ fn evm_forwarder(target: Address) -> Vec<u8> {
 /// Init code returning `runtime` (PUSH2 len, DUP1, PUSH1 12, PUSH0, CODECOPY, PUSH0, RETURN).
 fn evm_init(runtime: &[u8]) -> Vec<u8> {
     let n = runtime.len() as u16;
-    let mut c = vec![0x61, (n >> 8) as u8, n as u8, 0x80, 0x60, 0x0c, 0x5f, 0x39, 0x5f, 0xf3];
+    let mut c = vec![
+        0x61,
+        (n >> 8) as u8,
+        n as u8,
+        0x80,
+        0x60,
+        0x0c,
+        0x5f,
+        0x39,
+        0x5f,
+        0xf3,
+    ];
     c.extend_from_slice(&[0x00, 0x00]);
     c.extend_from_slice(runtime);
     c
@@ -92,7 +103,11 @@ async fn send(p: &impl Provider, tx: TransactionRequest) -> alloy::rpc::types::T
 }
 
 async fn create(p: &impl Provider, init: Vec<u8>) -> Address {
-    let r = send(p, TransactionRequest::default().with_deploy_code(Bytes::from(init))).await;
+    let r = send(
+        p,
+        TransactionRequest::default().with_deploy_code(Bytes::from(init)),
+    )
+    .await;
     assert!(r.status(), "deploy");
     r.contract_address.expect("address")
 }
@@ -143,7 +158,11 @@ async fn call_tracer_shows_evm_stylus_stylus_frames_with_their_gas_split() {
     assert_eq!(root["type"], "CALL");
     assert_eq!(root["from"], json!(DEV_ACCOUNT));
     assert_eq!(root["to"], json!(fwd));
-    assert_eq!(q(&root["gasUsed"]), receipt.gas_used, "top frame: the receipt's gas");
+    assert_eq!(
+        q(&root["gasUsed"]),
+        receipt.gas_used,
+        "top frame: the receipt's gas"
+    );
     assert!(root.get("stylusGas").is_none(), "the forwarder is EVM code");
     let fa = &root["calls"][0];
     assert_eq!((fa["type"].as_str(), &fa["to"]), (Some("CALL"), &json!(a)));
@@ -162,10 +181,17 @@ async fn call_tracer_shows_evm_stylus_stylus_frames_with_their_gas_split() {
         q(&fb["gasUsed"]),
         q(&sb["entryGas"]) + q(&sb["memoryEntryGas"]) + ink_used.div_ceil(10_000)
     );
-    let parts: u64 = ["storageLoads", "storageStores", "calls", "logs", "memoryGrowth", "otherHostios"]
-        .iter()
-        .map(|k| q(&sb[k]["ink"]))
-        .sum::<u64>()
+    let parts: u64 = [
+        "storageLoads",
+        "storageStores",
+        "calls",
+        "logs",
+        "memoryGrowth",
+        "otherHostios",
+    ]
+    .iter()
+    .map(|k| q(&sb[k]["ink"]))
+    .sum::<u64>()
         + q(&sb["computeInk"]);
     assert_eq!(parts, ink_used, "the split adds up to the ink used");
     // A's call: 83,193 + 2 × 16,381 ink, 2,600 gas (cold B), and everything B used.
@@ -209,22 +235,44 @@ async fn stylus_tracer_and_struct_logger_over_rpc() {
     let url = node.url().to_string();
     let p = provider(&url, dev_signer());
     let (a, b, fwd) = relay_setup(&p).await;
-    let r = send(&p, TransactionRequest::default().with_to(fwd).with_input(b.to_vec())).await;
+    let r = send(
+        &p,
+        TransactionRequest::default()
+            .with_to(fwd)
+            .with_input(b.to_vec()),
+    )
+    .await;
     let hash = r.transaction_hash;
 
-    let recs = rpc_ok(&url, "debug_traceTransaction", json!([hash, {"tracer": "stylusTracer"}])).await;
+    let recs = rpc_ok(
+        &url,
+        "debug_traceTransaction",
+        json!([hash, {"tracer": "stylusTracer"}]),
+    )
+    .await;
     let recs = recs.as_array().expect("array");
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0]["name"], "evm_call_contract");
     assert_eq!(recs[0]["address"], json!(a));
-    assert_eq!((recs[0]["args"].as_str(), recs[0]["startInk"].as_u64()), (Some("0x"), Some(0)));
+    assert_eq!(
+        (recs[0]["args"].as_str(), recs[0]["startInk"].as_u64()),
+        (Some("0x"), Some(0))
+    );
     let steps: Vec<&str> = recs[0]["steps"]
         .as_array()
         .expect("steps")
         .iter()
         .map(|s| s["name"].as_str().unwrap_or_default())
         .collect();
-    assert_eq!(steps, ["user_entrypoint", "read_args", "call_contract", "user_returned"]);
+    assert_eq!(
+        steps,
+        [
+            "user_entrypoint",
+            "read_args",
+            "call_contract",
+            "user_returned"
+        ]
+    );
     let call = &recs[0]["steps"][2];
     assert_eq!(call["address"], json!(b));
     let inner: Vec<&str> = call["steps"]
@@ -235,16 +283,30 @@ async fn stylus_tracer_and_struct_logger_over_rpc() {
         .collect();
     assert_eq!(
         inner,
-        ["user_entrypoint", "read_args", "storage_load_bytes32", "emit_log", "user_returned"]
+        [
+            "user_entrypoint",
+            "read_args",
+            "storage_load_bytes32",
+            "emit_log",
+            "user_returned"
+        ]
     );
-    assert_eq!(recs[0]["steps"][0]["args"], "0x00000014", "20 bytes of calldata");
+    assert_eq!(
+        recs[0]["steps"][0]["args"], "0x00000014",
+        "20 bytes of calldata"
+    );
     assert_eq!(call["outs"], "0x0000000000", "no return data, status 0");
 
     // A JavaScript tracer with cargo-stylus's hostio hook gets the same records; others are
     // refused.
     let js = r#"{ hostio: function(info) {}, enter: function(f) { "evm_call_contract" },
         exit: function(r) {}, result: function() {}, fault: function() {}, nests: [] }"#;
-    let same = rpc_ok(&url, "debug_traceTransaction", json!([hash, {"tracer": js}])).await;
+    let same = rpc_ok(
+        &url,
+        "debug_traceTransaction",
+        json!([hash, {"tracer": js}]),
+    )
+    .await;
     assert_eq!(same.as_array().map(Vec::len), Some(1));
     let err = rpc_err(
         &url,
@@ -253,8 +315,16 @@ async fn stylus_tracer_and_struct_logger_over_rpc() {
     )
     .await;
     assert_eq!(err["code"], -32000);
-    let err = rpc_err(&url, "debug_traceTransaction", json!([hash, {"tracer": "fooTracer"}])).await;
-    assert!(err["message"].as_str().unwrap_or_default().contains("tracer not found"));
+    let err = rpc_err(
+        &url,
+        "debug_traceTransaction",
+        json!([hash, {"tracer": "fooTracer"}]),
+    )
+    .await;
+    assert!(err["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("tracer not found"));
 
     // The struct logger: EVM opcodes at depth 1, A's hostios at 2, B's at 3.
     let logs = rpc_ok(&url, "debug_traceTransaction", json!([hash])).await;
@@ -269,12 +339,19 @@ async fn stylus_tracer_and_struct_logger_over_rpc() {
         .find(|s| s["op"] == "storage_load_bytes32")
         .expect("B's load");
     assert_eq!(load["depth"], 3);
-    assert!(steps.iter().any(|s| s["op"] == "call_contract" && s["depth"] == 2));
+    assert!(steps
+        .iter()
+        .any(|s| s["op"] == "call_contract" && s["depth"] == 2));
     assert_eq!(steps.last().expect("steps")["op"], "RETURN");
     let limited = rpc_ok(&url, "debug_traceTransaction", json!([hash, {"limit": 3}])).await;
     assert_eq!(limited["structLogs"].as_array().map(Vec::len), Some(3));
 
-    let missing = rpc_err(&url, "debug_traceTransaction", json!([B256::repeat_byte(7)])).await;
+    let missing = rpc_err(
+        &url,
+        "debug_traceTransaction",
+        json!([B256::repeat_byte(7)]),
+    )
+    .await;
     assert_eq!(missing["code"], -32000);
     node.stop().await;
 }
@@ -301,7 +378,11 @@ async fn cache_manager_bids_cache_programs_and_cut_their_entry_cost() {
         &call_data(&p, CACHE_MANAGER, getMinBidCall { program: a }.abi_encode()).await,
     )
     .expect("decode");
-    assert_eq!(min, alloy::primitives::Uint::<192, 3>::ZERO, "room in the cache");
+    assert_eq!(
+        min,
+        alloy::primitives::Uint::<192, 3>::ZERO,
+        "room in the cache"
+    );
 
     // Owner-only methods check ArbOwnerPublic; the dev account becomes an owner through
     // ArbDebug and sets the decay to 0 so bids compare by value alone below.
@@ -335,7 +416,12 @@ async fn cache_manager_bids_cache_programs_and_cut_their_entry_cost() {
     assert!(r.status(), "placeBid");
     let codehash = keccak256(p.get_code_at(a).await.expect("code"));
     let cached = codehashIsCachedCall::abi_decode_returns(
-        &call_data(&p, ARB_WASM_CACHE, codehashIsCachedCall { codehash }.abi_encode()).await,
+        &call_data(
+            &p,
+            ARB_WASM_CACHE,
+            codehashIsCachedCall { codehash }.abi_encode(),
+        )
+        .await,
     )
     .expect("decode");
     assert!(cached);
@@ -364,7 +450,12 @@ async fn cache_manager_bids_cache_programs_and_cut_their_entry_cost() {
     assert_eq!(q(&trace["stylusGas"]["entryGas"]), init.gasWhenCached);
 
     // A second bid: AlreadyCached (estimation already fails).
-    let err = rpc_err(&url, "eth_estimateGas", json!([bid.clone().with_from(DEV_ACCOUNT)])).await;
+    let err = rpc_err(
+        &url,
+        "eth_estimateGas",
+        json!([bid.clone().with_from(DEV_ACCOUNT)]),
+    )
+    .await;
     assert_eq!(
         err["data"].as_str().map(|s| s[..10].to_owned()),
         Some(format!("0x{}", alloy::hex::encode(AlreadyCached::SELECTOR)))
@@ -375,9 +466,7 @@ async fn cache_manager_bids_cache_programs_and_cut_their_entry_cost() {
     )
     .expect("decode");
     assert!(one >= 4096, "a program counts at least 4 KiB");
-    let code2 = encode_program(
-        &wat::parse_str(RELAY_WAT.replace("3100", "3200")).expect("wat"),
-    );
+    let code2 = encode_program(&wat::parse_str(RELAY_WAT.replace("3100", "3200")).expect("wat"));
     let c = create(&p, deploy_init_code(&code2)).await;
     activate(&p, c).await;
     let set = TransactionRequest::default()
@@ -404,11 +493,20 @@ async fn cache_manager_bids_cache_programs_and_cut_their_entry_cost() {
         && l.topics()[0] == keccak256("DeleteBid(bytes32,uint192,uint64)")
         && l.topics()[1] == codehash));
     let first_cached = codehashIsCachedCall::abi_decode_returns(
-        &call_data(&p, ARB_WASM_CACHE, codehashIsCachedCall { codehash }.abi_encode()).await,
+        &call_data(
+            &p,
+            ARB_WASM_CACHE,
+            codehashIsCachedCall { codehash }.abi_encode(),
+        )
+        .await,
     )
     .expect("decode");
     assert!(!first_cached, "evicted");
-    assert_eq!(send(&p, read).await.gas_used, uncached, "back to the init cost");
+    assert_eq!(
+        send(&p, read).await.gas_used,
+        uncached,
+        "back to the init cost"
+    );
     let queue = queueSizeCall::abi_decode_returns(
         &call_data(&p, CACHE_MANAGER, queueSizeCall {}.abi_encode()).await,
     )

@@ -495,7 +495,11 @@ fn run_logged<H: revm::interpreter::Host>(
         let memory = options
             .memory
             .then(|| Bytes::copy_from_slice(&interp.memory.context_memory()));
-        let r = interp.step(instructions.instruction_table(), instructions.gas_table(), host);
+        let r = interp.step(
+            instructions.instruction_table(),
+            instructions.gas_table(),
+            host,
+        );
         let cost = gas.saturating_sub(interp.gas.remaining());
         tracer.push_step(
             options,
@@ -565,9 +569,14 @@ where
                     c.init_code().clone(),
                 );
             }
-            FrameInput::Empty => {
-                tracer.enter(CallKind::Call, Address::ZERO, Address::ZERO, None, 0, Bytes::new())
-            }
+            FrameInput::Empty => tracer.enter(
+                CallKind::Call,
+                Address::ZERO,
+                Address::ZERO,
+                None,
+                0,
+                Bytes::new(),
+            ),
         }
     }
 }

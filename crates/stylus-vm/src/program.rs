@@ -380,9 +380,8 @@ where
         use crate::trace::hostio;
         let start = run.ink_left();
         let records = self.tracer.as_ref().is_some_and(|t| t.options().hostios);
-        let before = records.then(|| {
-            hostio::args_before(hook, args, &|p, l| run.read(p, l).unwrap_or_default())
-        });
+        let before = records
+            .then(|| hostio::args_before(hook, args, &|p, l| run.read(p, l).unwrap_or_default()));
         let res = self.serve_inner(run, hook, args);
         let results = match &res {
             Ok(vals) => Some(vals.clone()),
@@ -392,7 +391,13 @@ where
         if let (Some(vals), Some(t)) = (results, self.tracer.as_deref_mut()) {
             let outs = if records {
                 let len = run.call.input.len() as u32;
-                hostio::outs_after(hook, args, &vals, &|p, l| run.read(p, l).unwrap_or_default(), len)
+                hostio::outs_after(
+                    hook,
+                    args,
+                    &vals,
+                    &|p, l| run.read(p, l).unwrap_or_default(),
+                    len,
+                )
             } else {
                 Vec::new()
             };

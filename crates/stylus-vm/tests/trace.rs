@@ -83,7 +83,10 @@ fn stylus_gas_split_matches_hand_computed_figures() {
     let s = root.stylus.expect("a Stylus frame");
     assert!(!s.cached);
     assert_eq!(s.entry_gas, entry);
-    assert_eq!(s.memory_entry_gas, 0, "one page is within the two free pages");
+    assert_eq!(
+        s.memory_entry_gas, 0,
+        "one page is within the two free pages"
+    );
     // The frame gets the transaction's gas less the intrinsic 21,000 and the entry charge.
     assert_eq!(s.ink_limit, (30_000_000 - 21_000 - entry) * 10_000);
     assert_eq!(s.compute_ink, COMPUTE_INK);
@@ -131,10 +134,19 @@ fn hostio_records_carry_nitro_encodings_and_ink() {
         ]
     );
     assert_eq!(recs[0].args, 0u32.to_be_bytes(), "calldata length");
-    assert_eq!((recs[0].start_ink, recs[0].end_ink), (s.ink_limit, s.ink_limit));
+    assert_eq!(
+        (recs[0].start_ink, recs[0].end_ink),
+        (s.ink_limit, s.ink_limit)
+    );
     // Each hostio starts after its block's ink and takes exactly its price.
     let blocks = [6_252u64, 6_252, 7_079, 6_251, 6_253];
-    let prices = [LOAD_INK[0], LOAD_INK[1], STORE_INK[0], STORE_INK[1], LOG_INK];
+    let prices = [
+        LOAD_INK[0],
+        LOAD_INK[1],
+        STORE_INK[0],
+        STORE_INK[1],
+        LOG_INK,
+    ];
     let mut ink = s.ink_limit;
     for (i, (block, price)) in blocks.iter().zip(prices).enumerate() {
         let rec = &recs[i + 1];
@@ -151,7 +163,9 @@ fn hostio_records_carry_nitro_encodings_and_ink() {
     assert_eq!(recs[5].args, [&1u32.to_be_bytes()[..], &[0u8; 32]].concat());
     assert_eq!(recs[6].outs, 0u32.to_be_bytes(), "status");
     assert_eq!(recs[6].start_ink, ink - 2_452);
-    assert!(recs.iter().all(|r| r.address.is_none() && r.steps.is_none()));
+    assert!(recs
+        .iter()
+        .all(|r| r.address.is_none() && r.steps.is_none()));
 }
 
 /// calldata = target(20) ‖ payload: calls target with payload and returns its status;
@@ -206,10 +220,7 @@ fn call_tree_spans_evm_stylus_and_stylus() {
     // B: one cold load, one log; its gas is its entry plus its ink.
     assert_eq!((sb.storage_loads.count, sb.storage_loads.cold), (1, 1));
     assert_eq!(sb.logs.count, 1);
-    assert_eq!(
-        nb.gas_used,
-        sb.entry_gas + sb.ink_used().div_ceil(10_000)
-    );
+    assert_eq!(nb.gas_used, sb.entry_gas + sb.ink_used().div_ceil(10_000));
     // A's call hostio: 83,193 + 2 × read_price(0) ink, then 2,600 gas (B is cold) plus all
     // the gas B used.
     assert_eq!(sa.calls.count, 1);
@@ -231,7 +242,12 @@ fn call_tree_spans_evm_stylus_and_stylus() {
     let names: Vec<&str> = steps_a.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(
         names,
-        ["user_entrypoint", "read_args", "call_contract", "user_returned"]
+        [
+            "user_entrypoint",
+            "read_args",
+            "call_contract",
+            "user_returned"
+        ]
     );
     let call = &steps_a[2];
     assert_eq!(call.address, Some(b));
@@ -280,7 +296,11 @@ fn struct_logger_shows_evm_opcodes_and_stylus_hostios() {
     assert_eq!(steps[0].op, "CALLDATASIZE");
     assert_eq!((steps[0].pc, steps[0].depth), (0, 1));
     assert_eq!(steps[0].gas_cost, 2);
-    assert_eq!(steps[1].stack.as_deref(), Some(&[U256::from(20)][..]), "CALLDATASIZE pushed 20");
+    assert_eq!(
+        steps[1].stack.as_deref(),
+        Some(&[U256::from(20)][..]),
+        "CALLDATASIZE pushed 20"
+    );
     let call = steps.iter().position(|s| s.op == "CALL").expect("CALL");
     assert_eq!(steps[call + 1].depth, 2);
     assert_eq!(steps[call + 1].op, "read_args");
@@ -291,5 +311,8 @@ fn struct_logger_shows_evm_opcodes_and_stylus_hostios() {
     assert_eq!(load.depth, 3);
     assert!(load.gas_cost >= 2_105, "a cold load");
     assert_eq!(steps.last().map(|s| s.op.as_str()), Some("RETURN"));
-    assert!(tracer.hostios().is_empty(), "no hostio records without stylusTracer");
+    assert!(
+        tracer.hostios().is_empty(),
+        "no hostio records without stylusTracer"
+    );
 }

@@ -165,7 +165,11 @@ impl Chain {
         Ok(db.storage_ref(address, slot).map_err(db_error)?.into())
     }
 
-    pub(super) fn call_env(&self, id: BlockId, req: &TransactionRequest) -> Result<ExecEnv, RpcError> {
+    pub(super) fn call_env(
+        &self,
+        id: BlockId,
+        req: &TransactionRequest,
+    ) -> Result<ExecEnv, RpcError> {
         let (number, timestamp) = match id {
             BlockId::Number(BlockNumberOrTag::Pending) => self.pending_block(),
             other => {

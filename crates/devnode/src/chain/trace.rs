@@ -61,7 +61,11 @@ impl Chain {
     }
 
     /// Runs the mined (or pending) transaction `hash` again with a tracer.
-    pub fn trace_transaction(&self, hash: &B256, options: TraceOptions) -> Result<Traced, RpcError> {
+    pub fn trace_transaction(
+        &self,
+        hash: &B256,
+        options: TraceOptions,
+    ) -> Result<Traced, RpcError> {
         let target = self
             .state
             .txs

@@ -338,9 +338,8 @@ pub fn dispatch(
             let id = block_id_or(p, 1, BlockNumberOrTag::Pending)?;
             let opts: super::trace::TraceParams = p.optional(2, "options")?.unwrap_or_default();
             let (kind, options) = opts.kind()?;
-            let traced = ctx.read_chain(|c| {
-                c.trace_call(&req, id, opts.state_overrides.as_ref(), options)
-            })?;
+            let traced =
+                ctx.read_chain(|c| c.trace_call(&req, id, opts.state_overrides.as_ref(), options))?;
             super::trace::render(kind, traced)
         }
         other => Err(RpcError::new(

@@ -81,7 +81,9 @@ fn err(sig: &str, words: &[B256]) -> Bytes {
 }
 
 fn u64_arg(args: &[u8], i: usize) -> Option<u64> {
-    abi::uint_arg(args, i).ok().and_then(|v| u64::try_from(v).ok())
+    abi::uint_arg(args, i)
+        .ok()
+        .and_then(|v| u64::try_from(v).ok())
 }
 
 /// Gas spent by one manager call (EVM storage prices).
@@ -270,7 +272,11 @@ where
         if size > cache_size {
             return Ok(Err(Revert(err(
                 "AsmTooLarge(uint256,uint256,uint256)",
-                &[abi::u64_word(size), abi::u64_word(0), abi::u64_word(cache_size)],
+                &[
+                    abi::u64_word(size),
+                    abi::u64_word(0),
+                    abi::u64_word(cache_size),
+                ],
             ))));
         }
         let size = size.max(MIN_CODESIZE);
@@ -330,7 +336,11 @@ where
         if queue.saturating_add(size) > cache_size {
             return Ok(Err(Revert(err(
                 "AsmTooLarge(uint256,uint256,uint256)",
-                &[abi::u64_word(size), abi::u64_word(queue), abi::u64_word(cache_size)],
+                &[
+                    abi::u64_word(size),
+                    abi::u64_word(queue),
+                    abi::u64_word(cache_size),
+                ],
             ))));
         }
         m.add(SYSTEM_CALL_GAS + STORAGE_WRITE_GAS);
@@ -459,7 +469,8 @@ where
             let Some(size) = u64_arg(args, 0) else {
                 return bad();
             };
-            self.cm_min_bid(&mut m, size)?.map(|b| abi::encode_words(&[abi::uint_word(b)]))
+            self.cm_min_bid(&mut m, size)?
+                .map(|b| abi::encode_words(&[abi::uint_word(b)]))
         } else if sel == selector("getMinBid(bytes32)") || sel == selector("getMinBid(address)") {
             let codehash = if sel == selector("getMinBid(address)") {
                 let Ok(a) = abi::address_arg(args, 0) else {
@@ -482,7 +493,8 @@ where
             let Ok(program) = abi::address_arg(args, 0) else {
                 return bad();
             };
-            self.cm_place_bid(&mut m, call, program)?.map(|()| Bytes::new())
+            self.cm_place_bid(&mut m, call, program)?
+                .map(|()| Bytes::new())
         } else if sel == selector("makeSpace(uint64)") {
             let Some(size) = u64_arg(args, 0) else {
                 return bad();
@@ -505,7 +517,8 @@ where
                     Err(e) => Err(e),
                 }
             }
-        } else if sel == selector("setCacheSize(uint64)") || sel == selector("setDecayRate(uint64)") {
+        } else if sel == selector("setCacheSize(uint64)") || sel == selector("setDecayRate(uint64)")
+        {
             let Some(v) = u64_arg(args, 0) else {
                 return bad();
             };

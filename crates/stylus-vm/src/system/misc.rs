@@ -98,7 +98,11 @@ pub fn cache_manager_genesis_state() -> Vec<(Address, U256, U256)> {
         slot(CACHE_MANAGERS, "item", &0u64.to_be_bytes()),
         U256::from_be_bytes(a.into_word().0),
     ));
-    out.push((ARBOS_STATE, slot(CACHE_MANAGERS, "len", &[]), U256::from(1u64)));
+    out.push((
+        ARBOS_STATE,
+        slot(CACHE_MANAGERS, "len", &[]),
+        U256::from(1u64),
+    ));
     out.push((
         ARBOS_STATE,
         slot(CACHE_MANAGERS, "member", a.as_slice()),

@@ -157,10 +157,9 @@ pub fn outs_after(
         Hook::Create1 => [read(p(3), 20), le_u32_at(read, p(4))].concat(),
         Hook::Create2 => [read(p(4), 20), le_u32_at(read, p(5))].concat(),
         Hook::ReadReturnData => read(p(0), r32()),
-        Hook::ReturnDataSize
-        | Hook::AccountCodeSize
-        | Hook::MsgReentrant
-        | Hook::TxInkPrice => be32(r32()),
+        Hook::ReturnDataSize | Hook::AccountCodeSize | Hook::MsgReentrant | Hook::TxInkPrice => {
+            be32(r32())
+        }
         Hook::AccountBalance | Hook::AccountCodehash => read(p(1), 32),
         Hook::AccountCode => read(p(3), r32()),
         Hook::EvmGasLeft
@@ -173,11 +172,9 @@ pub fn outs_after(
         Hook::BlockCoinbase | Hook::ContractAddress | Hook::MsgSender | Hook::TxOrigin => {
             read(p(0), 20)
         }
-        Hook::MathDiv
-        | Hook::MathMod
-        | Hook::MathPow
-        | Hook::MathAddMod
-        | Hook::MathMulMod => read(p(0), 32),
+        Hook::MathDiv | Hook::MathMod | Hook::MathPow | Hook::MathAddMod | Hook::MathMulMod => {
+            read(p(0), 32)
+        }
         Hook::NativeKeccak256 => read(p(2), 32),
         _ => Vec::new(),
     }

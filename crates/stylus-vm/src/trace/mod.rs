@@ -657,9 +657,11 @@ pub fn error_text(result: InstructionResult) -> String {
     use InstructionResult as R;
     match result {
         R::Revert => "execution reverted".into(),
-        R::OutOfGas | R::MemoryOOG | R::MemoryLimitOOG | R::PrecompileOOG | R::InvalidOperandOOG => {
-            "out of gas".into()
-        }
+        R::OutOfGas
+        | R::MemoryOOG
+        | R::MemoryLimitOOG
+        | R::PrecompileOOG
+        | R::InvalidOperandOOG => "out of gas".into(),
         R::CallTooDeep => "max call depth exceeded".into(),
         R::OutOfFunds => "insufficient balance for transfer".into(),
         R::CreateCollision => "contract address collision".into(),
