@@ -45,6 +45,7 @@ sol! {
     #[sol(rpc)]
     interface IArbWasm {
         function programVersion(address program) external view returns (uint16 version);
+        function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
     }
 }
 
@@ -292,6 +293,76 @@ async fn cargo_stylus_checks_deploys_and_activates_on_the_dev_node() {
             .expect("eth_call ownerOf"),
         funder.address()
     );
+
+    // `cargo stylus trace` of the mint: its JavaScript hostio query (the default) and
+    // `--use-native-tracer` (stylusTracer) both get Nitro's hostio records.
+    let mint_hash = r.transaction_hash.to_string();
+    for native in [false, true] {
+        let mut args = vec!["trace", "--tx", mint_hash.as_str(), "-e", url.as_str()];
+        if native {
+            args.push("--use-native-tracer");
+        }
+        let out = run(&bin, &dir, &args).await;
+        let json = out
+            .lines()
+            .find(|l| l.trim_start().starts_with('['))
+            .unwrap_or_else(|| panic!("no trace JSON in:\n{out}"));
+        let records: Vec<serde_json::Value> = serde_json::from_str(json).expect("trace JSON");
+        let names: Vec<&str> = records.iter().filter_map(|r| r["name"].as_str()).collect();
+        assert_eq!(names.first(), Some(&"user_entrypoint"), "{names:?}");
+        assert_eq!(names.last(), Some(&"user_returned"), "{names:?}");
+        for hostio in [
+            "read_args",
+            "storage_load_bytes32",
+            "storage_flush_cache",
+            "emit_log",
+        ] {
+            assert!(names.contains(&hostio), "{hostio} missing from {names:?}");
+        }
+        assert!(records
+            .iter()
+            .all(|r| r["startInk"].as_u64() >= r["endInk"].as_u64()));
+    }
+
+    // `cargo stylus cache bid` through the node's CacheManager: the NFT is cached and its
+    // calls cost its init gas less.
+    let read = nft.balanceOf(funder.address());
+    let before = read.estimate_gas().await.expect("estimate");
+    let init = arb_wasm
+        .programInitGas(nft_addr)
+        .call()
+        .await
+        .expect("programInitGas");
+    let nft_hex = nft_addr.to_string();
+    run(
+        &bin,
+        &dir,
+        &[
+            "cache",
+            "bid",
+            nft_hex.as_str(),
+            "0",
+            "-e",
+            url.as_str(),
+            "--private-key",
+            DEV_PRIVATE_KEY,
+        ],
+    )
+    .await;
+    let provider = connect();
+    assert!(
+        lien_client::program_cache::is_cached(&provider, nft_addr)
+            .await
+            .expect("codehashIsCached"),
+        "cached by the bid"
+    );
+    let nft = IMockNft::new(nft_addr, provider.clone());
+    let after = nft
+        .balanceOf(funder.address())
+        .estimate_gas()
+        .await
+        .expect("estimate");
+    assert_eq!(before - after, init.gas, "a cached call skips the init gas");
 
     // The value fixture: the same, and a payable call.
     let value_addr = check_and_deploy(&bin, &dir, &url, &value_wasm).await;

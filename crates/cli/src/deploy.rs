@@ -6,7 +6,7 @@ use alloy::{primitives::Address, providers::Provider};
 use lien_client::{
     bindings::{IOfferBook, IPriceOracle},
     deploy::deploy_stylus,
-    package,
+    package, program_cache,
     protocol::{self, GovernanceSetup, OracleParams, RiskSetup, Step},
 };
 
@@ -47,6 +47,11 @@ pub struct DeployOpts {
     /// contracts/size-exceptions.txt is over).
     #[arg(long)]
     pub skip_size_check: bool,
+    /// Cache the protocol's programs through the chain's CacheManager (`placeBid` with
+    /// `getMinBid`, as `cargo stylus cache bid` does) so calls pay the cached entry cost
+    /// instead of the init cost; prints each bid and its gas.
+    #[arg(long)]
+    pub cache: bool,
 }
 
 /// The packages deployed by `lien deploy` (the mocks only with --with-mocks).
@@ -274,6 +279,37 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
             currency,
             collection,
         });
+    }
+    if opts.cache {
+        let programs = [
+            ("governance", addresses.governance),
+            ("oracle", addresses.oracle),
+            ("vault", addresses.vault),
+            ("offer book", addresses.offer_book),
+            ("loan book", addresses.loan_book),
+            ("liquidator", addresses.liquidator),
+        ];
+        let mut total_bid = alloy::primitives::U256::ZERO;
+        for (name, program) in programs {
+            let bid = program_cache::cache_program(&ctx.provider, program)
+                .await
+                .map_err(anyhow::Error::from)?;
+            total_bid += bid.bid;
+            match bid.gas_used {
+                Some(gas) => {
+                    println!(
+                        "cached {name:<11} {program}: bid {} wei at {}, {gas} gas",
+                        bid.bid, bid.manager
+                    );
+                    steps.push(Step {
+                        what: format!("cache {name} (CacheManager.placeBid, {} wei)", bid.bid),
+                        gas,
+                    });
+                }
+                None => println!("cached {name:<11} {program}: already cached"),
+            }
+        }
+        println!("caching cost: {total_bid} wei in bids plus the gas above");
     }
     steps.extend(
         protocol::hand_over_to_governance(&ctx.provider, &addresses)

@@ -1,12 +1,14 @@
 //! `lien`: the command-line front end of the Lien protocol.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod borrower;
 mod calldata;
 mod ctx;
 mod decide;
 mod demo;
 mod deploy;
+mod gas;
 mod gov;
 mod input;
 mod keeper;
@@ -77,6 +79,13 @@ enum Command {
     /// Package and deploy the protocol, wire it, hand it over to Governance and write
     /// deployments/<network>.json.
     Deploy(deploy::DeployOpts),
+    /// Benchmarks: `lien bench node` measures the dev node (start, protocol deployment,
+    /// Stylus vs EVM speed) for docs/BENCHMARKS.md.
+    #[command(subcommand)]
+    Bench(bench::BenchCmd),
+    /// Where a transaction's gas went: the call tree with each Stylus frame's split (entry,
+    /// compute, storage, calls, logs, memory), from `debug_traceTransaction`.
+    Gas(gas::GasOpts),
     /// Lender actions: offer, cancel, offers, withdraw, claimable, transfer.
     #[command(subcommand)]
     Lender(lender::LenderCmd),
@@ -109,6 +118,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Package { out, only, rebuild } => return run_package(&out, &only, rebuild),
         Command::Abi => return run_abi(),
         Command::Risk(cmd) => return risk::run(g, cmd).await,
+        Command::Bench(cmd) => return Ok(bench::run(cmd).await?),
         Command::Node {
             port,
             block_time_ms,
@@ -116,6 +126,7 @@ async fn main() -> anyhow::Result<()> {
             max_code_size,
         } => node::run(port, block_time_ms, &fund, max_code_size).await,
         Command::Deploy(opts) => async { deploy::run(&g.connect().await?, opts).await }.await,
+        Command::Gas(opts) => gas::run(g, opts).await,
         Command::Lender(cmd) => async { lender::run(&g.connect().await?, cmd).await }.await,
         Command::Borrower(cmd) => async { borrower::run(&g.connect().await?, cmd).await }.await,
         Command::Gov(cmd) => async { gov::run(&g.connect().await?, cmd).await }.await,

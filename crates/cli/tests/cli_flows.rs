@@ -141,7 +141,15 @@ async fn deploy_lend_borrow_post_keep() {
     if !lien_client::package::size_exceptions(&lien_client::package::workspace_root()).is_empty() {
         deploy.push("--skip-size-check");
     }
-    must(lien(&url, &dep, None, &deploy));
+    if node.is_some() {
+        // On the embedded node the protocol's programs are cached through its CacheManager.
+        deploy.push("--cache");
+    }
+    let out = must(lien(&url, &dep, None, &deploy));
+    if node.is_some() {
+        assert_eq!(out.matches("cached ").count(), 6, "{out}");
+        assert!(out.contains("caching cost: 0 wei"), "{out}");
+    }
     let d: DeploymentFile = serde_json::from_str(&std::fs::read_to_string(&dep).unwrap()).unwrap();
     let p = ProviderBuilder::new()
         .connect_http(url.parse().unwrap())
@@ -231,7 +239,20 @@ async fn deploy_lend_borrow_post_keep() {
         "{}",
         r.out
     );
-    must(lien(&url, &dep, b, &["borrower", "borrow", "1", "7"]));
+    let out = must(lien(&url, &dep, b, &["borrower", "borrow", "1", "7"]));
+    // `lien gas` on the borrow: the call tree with the Stylus split of each program.
+    let hash = out
+        .split("tx ")
+        .nth(1)
+        .and_then(|rest| rest.get(..66))
+        .unwrap_or_else(|| panic!("no tx hash in:\n{out}"))
+        .to_owned();
+    let profile = must(lien(&url, &dep, None, &["gas", &hash, "--rpc", &url]));
+    assert!(profile.contains("[stylus] loan book"), "{profile}");
+    assert!(profile.contains("storage loads"), "{profile}");
+    if node.is_some() {
+        assert!(profile.contains("entry (cached)"), "{profile}");
+    }
     assert_eq!(
         nft.ownerOf(U256::from(7)).call().await.unwrap(),
         d.contracts.vault

@@ -22,6 +22,7 @@ use revm::{
     primitives::hardfork::SpecId,
     Database, DatabaseCommit,
 };
+use stylus_vm::trace::{TraceOptions, Tracer};
 use stylus_vm::{Runtime, StylusEvm, StylusParams};
 
 /// The chain state: revm's in-memory cache over an empty backing store.
@@ -156,6 +157,25 @@ pub fn simulate<DB: Database>(
         return Err(SimulateError::TimedOut);
     }
     outcome.map_err(SimulateError::Evm)
+}
+
+/// Executes `tx` on `db` with a [`Tracer`] recording what `options` asks for; discards every
+/// state change. Stops at [`ExecEnv::deadline`] like [`simulate`].
+pub fn trace<DB: Database>(
+    db: DB,
+    env: &ExecEnv,
+    tx: TxEnv,
+    options: TraceOptions,
+) -> Result<(ExecutionResult, Box<Tracer>), SimulateError<ExecError<DB>>> {
+    let mut evm = DevEvm::new(db, env);
+    evm.inner.tracer = Some(Box::new(Tracer::new(options)));
+    let outcome = evm.run(tx);
+    let _ = evm.finalize();
+    if evm.inner.timed_out {
+        return Err(SimulateError::TimedOut);
+    }
+    let tracer = evm.inner.tracer.take().unwrap_or_default();
+    outcome.map(|r| (r, tracer)).map_err(SimulateError::Evm)
 }
 
 #[cfg(test)]

@@ -26,6 +26,11 @@ pub const CREATE2_FACTORY: Address = address!("0x4e59b44847b379578588920ca78fbf2
 /// runtime); genesis only gives it the marker code `0xFE` so the account exists.
 pub const STYLUS_DEPLOYER: Address = address!("0xcEcba2F1DC234f70Dd89F2041029807F8D03A990");
 
+/// The CacheManager (Arbitrum's bid/evict auction for the Stylus program cache). Its
+/// behaviour is native (`stylus_vm::system::cache_manager`); genesis gives it the marker code,
+/// its initial storage and its registration as a cache manager with ArbWasmCache.
+pub const CACHE_MANAGER: Address = stylus_vm::params::CACHE_MANAGER;
+
 /// Runtime code of our CREATE2 factory, assembled by hand (written for this project).
 ///
 /// Input: `salt (32 bytes) ‖ init code`; the call value is forwarded to the new contract.
@@ -88,7 +93,21 @@ pub fn genesis_state(config: &NodeConfig) -> ChainDb {
         set_code(&mut db, addr, &MARKER_CODE);
     }
     set_code(&mut db, STYLUS_DEPLOYER, &MARKER_CODE);
+    set_code(&mut db, CACHE_MANAGER, &MARKER_CODE);
     set_code(&mut db, CREATE2_FACTORY, &CREATE2_FACTORY_CODE);
+    // The CacheManager's initial state and its registration with ArbWasmCache (Nitro's dev
+    // setup: deploy, initialise with 512 MiB / the default decay, `addWasmCacheManager`).
+    db.insert_account_info(
+        stylus_vm::params::ARBOS_STATE,
+        AccountInfo {
+            nonce: 1,
+            ..Default::default()
+        },
+    );
+    for (account, slot, value) in stylus_vm::system::cache_manager_genesis_state() {
+        db.insert_account_storage(account, slot, value)
+            .expect("the in-memory database cannot fail");
+    }
     db
 }
 

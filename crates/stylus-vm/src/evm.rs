@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use revm::context::Cfg;
 use revm::context::{ContextTr, Evm, FrameStack};
+use revm::context_interface::JournalTr;
 use revm::handler::instructions::EthInstructions;
 use revm::handler::{
     evm::{ContextDbError, FrameInitResult},
@@ -21,6 +22,7 @@ use revm::primitives::{keccak256, Address, Bytes, B256, U256};
 use crate::code::is_stylus_program;
 use crate::params::SYSTEM_CONTRACTS;
 use crate::runtime::Runtime;
+use crate::trace::{CallKind, StepLog, StepOptions, Tracer};
 
 /// The inner revm EVM type.
 pub type InnerEvm<CTX> =
@@ -118,6 +120,8 @@ pub struct StylusEvm<CTX: ContextTr> {
     pub deadline: Option<std::time::Instant>,
     /// Whether the run hit [`StylusEvm::deadline`] (its result is then meaningless).
     pub timed_out: bool,
+    /// Records the run for `debug_trace*` when set (see [`crate::trace`]).
+    pub tracer: Option<Box<Tracer>>,
 }
 
 impl<CTX: ContextTr> std::fmt::Debug for StylusEvm<CTX> {
@@ -183,6 +187,7 @@ where
             tx_state: TxState::default(),
             deadline: None,
             timed_out: false,
+            tracer: None,
         }
     }
 
@@ -320,14 +325,25 @@ where
         &mut self,
     ) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<CTX>> {
         let runtime = self.runtime.clone();
+        let tracer = self.tracer.as_deref_mut();
         let frame = self.inner.frame_stack.get();
         let ctx = &mut self.inner.ctx;
         let instructions = &self.inner.instruction;
-        let mut action = frame.interpreter.run_plain(
-            instructions.instruction_table(),
-            instructions.gas_table(),
-            ctx,
-        );
+        let mut action = match tracer.and_then(|t| t.wants_steps().map(|o| (t, o))) {
+            None => frame.interpreter.run_plain(
+                instructions.instruction_table(),
+                instructions.gas_table(),
+                ctx,
+            ),
+            Some((tracer, options)) => run_logged(
+                &mut frame.interpreter,
+                instructions,
+                ctx,
+                tracer,
+                options,
+                frame.depth as u64 + 1,
+            ),
+        };
         // EIP-3541 as Nitro applies it: 0xEF code is refused unless it is a Stylus program.
         if let (FrameInput::Create(_), InterpreterAction::Return(r)) = (&frame.input, &mut action) {
             if r.result.is_ok() && !runtime.params.code_allowed(&r.output) {
@@ -388,9 +404,15 @@ where
                 counted = Some(inputs.target_address);
             }
         }
+        if self.tracer.is_some() {
+            self.trace_enter(&frame_input.frame_input);
+        }
         let res = self.inner.frame_init(frame_input)?;
         if let (ItemOrResult::Item(_), Some(addr)) = (&res, counted) {
             *self.tx_state.frames.entry(addr).or_insert(0) += 1;
+        }
+        if let (ItemOrResult::Result(r), Some(t)) = (&res, self.tracer.as_deref_mut()) {
+            trace_exit(t, r);
         }
         Ok(res)
     }
@@ -427,7 +449,134 @@ where
                     }
                 }
             }
+            if let Some(t) = self.tracer.as_deref_mut() {
+                t.sweep_logs(self.inner.ctx.journal_ref().logs());
+                trace_exit(t, &result);
+            }
         }
         self.inner.frame_return_result(result)
+    }
+}
+
+/// A frame's end as the tracer records it.
+fn trace_exit(tracer: &mut Tracer, result: &FrameResult) {
+    match result {
+        FrameResult::Call(c) => tracer.exit(
+            c.result.result,
+            &c.result.output,
+            c.result.gas.remaining(),
+            None,
+        ),
+        FrameResult::Create(c) => tracer.exit(
+            c.result.result,
+            &c.result.output,
+            c.result.gas.remaining(),
+            c.address.filter(|_| c.result.result.is_ok()),
+        ),
+    }
+}
+
+/// revm's `run_plain` with one [`StepLog`] per opcode (the struct logger).
+fn run_logged<H: revm::interpreter::Host>(
+    interp: &mut revm::interpreter::Interpreter<EthInterpreter>,
+    instructions: &EthInstructions<EthInterpreter, H>,
+    host: &mut H,
+    tracer: &mut Tracer,
+    options: StepOptions,
+    depth: u64,
+) -> InterpreterAction {
+    use revm::bytecode::OpCode;
+    use revm::interpreter::interpreter_types::{Jumps, LoopControl};
+    let e = loop {
+        let pc = interp.bytecode.pc() as u64;
+        let op = interp.bytecode.opcode();
+        let gas = interp.gas.remaining();
+        let stack = options.stack.then(|| interp.stack.data().to_vec());
+        let memory = options
+            .memory
+            .then(|| Bytes::copy_from_slice(&interp.memory.context_memory()));
+        let r = interp.step(
+            instructions.instruction_table(),
+            instructions.gas_table(),
+            host,
+        );
+        let cost = gas.saturating_sub(interp.gas.remaining());
+        tracer.push_step(
+            options,
+            StepLog {
+                pc,
+                op: OpCode::new(op)
+                    .map(|o| o.as_str().to_owned())
+                    .unwrap_or_else(|| format!("opcode {op:#04x} not defined")),
+                gas,
+                gas_cost: cost,
+                depth,
+                stack,
+                memory,
+                error: None,
+            },
+        );
+        if let Err(e) = r {
+            break e;
+        }
+    };
+    if interp.bytecode.action().is_none() {
+        interp.halt(e);
+    }
+    let action = interp.take_next_action();
+    if let InterpreterAction::Return(r) = &action {
+        if !r.result.is_ok_or_revert() {
+            tracer.set_last_step_error(crate::trace::error_text(r.result));
+        }
+    }
+    action
+}
+
+impl<CTX> StylusEvm<CTX>
+where
+    CTX: ContextTr + revm::interpreter::Host,
+{
+    /// Opens the tracer's record of a frame about to be initialised.
+    fn trace_enter(&mut self, input: &FrameInput) {
+        let Some(tracer) = self.tracer.as_deref_mut() else {
+            return;
+        };
+        let ctx = &self.inner.ctx;
+        tracer.sweep_logs(ctx.journal_ref().logs());
+        match input {
+            FrameInput::Call(i) => {
+                let kind = match i.scheme {
+                    CallScheme::Call => CallKind::Call,
+                    CallScheme::CallCode => CallKind::CallCode,
+                    CallScheme::DelegateCall => CallKind::DelegateCall,
+                    CallScheme::StaticCall => CallKind::StaticCall,
+                };
+                let value = (kind != CallKind::StaticCall).then(|| i.value.get());
+                let data = Bytes::copy_from_slice(&i.input.as_bytes(ctx));
+                tracer.enter(kind, i.caller, i.target_address, value, i.gas_limit, data);
+            }
+            FrameInput::Create(c) => {
+                let kind = match c.scheme() {
+                    revm::interpreter::CreateScheme::Create2 { .. } => CallKind::Create2,
+                    _ => CallKind::Create,
+                };
+                tracer.enter(
+                    kind,
+                    c.caller(),
+                    Address::ZERO,
+                    Some(c.value()),
+                    c.gas_limit(),
+                    c.init_code().clone(),
+                );
+            }
+            FrameInput::Empty => tracer.enter(
+                CallKind::Call,
+                Address::ZERO,
+                Address::ZERO,
+                None,
+                0,
+                Bytes::new(),
+            ),
+        }
     }
 }

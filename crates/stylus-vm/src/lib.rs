@@ -20,6 +20,7 @@ mod program;
 pub mod runtime;
 pub mod storage_cache;
 pub mod system;
+pub mod trace;
 pub mod validate;
 
 pub use api::{build_evm, genesis_accounts, transact, transact_commit};

@@ -28,8 +28,14 @@ pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000
 /// Batch poster address that Nitro reports as the block coinbase.
 pub const BATCH_POSTER: Address = address!("A4B000000000000000000073657175656e636572");
 
+/// The CacheManager, served natively at the address the Stylus dev tooling (stylus-tools'
+/// devnet, cargo-stylus 0.10) gives a dev chain's manager; Arbitrum One's is
+/// `0x51dEDBD2f190E0696AFbEE5E60bFdE96d86464ec`. Tools find it through
+/// `ArbWasmCache.allCacheManagers()`.
+pub const CACHE_MANAGER: Address = address!("2F8Bd4EaB69764c105aDd7dE7CB0402557a44E6f");
+
 /// Every address whose calls the runtime serves natively.
-pub const SYSTEM_CONTRACTS: [Address; 9] = [
+pub const SYSTEM_CONTRACTS: [Address; 10] = [
     ARB_SYS,
     ARB_INFO,
     ARB_OWNER_PUBLIC,
@@ -39,6 +45,7 @@ pub const SYSTEM_CONTRACTS: [Address; 9] = [
     ARB_WASM_CACHE,
     ARB_DEBUG,
     STYLUS_DEPLOYER,
+    CACHE_MANAGER,
 ];
 
 /// ArbOS versions the runtime models (see [`StylusParams::for_arbos`]).

@@ -126,7 +126,7 @@ const SSTORE_SENTRY: u64 = 2300;
 const EVM_API_GAS: u64 = 5;
 
 /// Gas and refund of one SSTORE (EIP-2200/2929/3529).
-fn sstore_cost(original: U256, present: U256, new: U256, cold: bool) -> (u64, i64) {
+pub(crate) fn sstore_cost(original: U256, present: U256, new: U256, cold: bool) -> (u64, i64) {
     let mut gas = if new == present {
         WARM
     } else if original == present {
@@ -216,6 +216,10 @@ where
             return Ok(NativeOutcome::halt(InstructionResult::OutOfGas));
         }
         let gas = call.gas_limit - call_cost;
+        if let Some(t) = self.tracer.as_deref_mut() {
+            let ink = params.gas_to_ink(gas);
+            t.stylus_entry(&program, &params, call_cost, ink, call.input.len() as u32);
+        }
         self.tx_state.pages_open = open.saturating_add(footprint);
         self.tx_state.pages_ever = ever.max(self.tx_state.pages_open);
 
@@ -338,6 +342,13 @@ where
                 }
             }
         };
+        if let Some(t) = self.tracer.as_deref_mut() {
+            let status = match &escape {
+                Ok(v) | Err(Escape::Exit(v)) => Some(*v),
+                _ => None,
+            };
+            t.stylus_returned(status, run.ink_left());
+        }
         let gas_left = runtime.params.ink_to_gas(run.ink_left());
         Ok((escape, gas_left, run.output.clone(), run.refund))
     }
@@ -349,7 +360,51 @@ where
         hook: Hook,
         args: &[Val],
     ) -> Result<HookResult, ContextDbError<CTX>> {
+        if self.tracer.is_some() {
+            return self.serve_traced(run, hook, args);
+        }
         match self.serve_inner(run, hook, args) {
+            Ok(v) => Ok(Ok(v)),
+            Err(HookError::Escape(e)) => Ok(Err(e)),
+            Err(HookError::Db(e)) => Err(e),
+        }
+    }
+
+    /// [`Self::serve`] with the hostio recorded by the tracer (see [`crate::trace`]).
+    fn serve_traced(
+        &mut self,
+        run: &mut Run<'_>,
+        hook: Hook,
+        args: &[Val],
+    ) -> Result<HookResult, ContextDbError<CTX>> {
+        use crate::trace::hostio;
+        let start = run.ink_left();
+        let records = self.tracer.as_ref().is_some_and(|t| t.options().hostios);
+        let before = records
+            .then(|| hostio::args_before(hook, args, &|p, l| run.read(p, l).unwrap_or_default()));
+        let res = self.serve_inner(run, hook, args);
+        let results = match &res {
+            Ok(vals) => Some(vals.clone()),
+            Err(HookError::Escape(Escape::Exit(_))) => Some(Vec::new()),
+            _ => None,
+        };
+        if let (Some(vals), Some(t)) = (results, self.tracer.as_deref_mut()) {
+            let outs = if records {
+                let len = run.call.input.len() as u32;
+                hostio::outs_after(
+                    hook,
+                    args,
+                    &vals,
+                    &|p, l| run.read(p, l).unwrap_or_default(),
+                    len,
+                )
+            } else {
+                Vec::new()
+            };
+            let end = run.ink_left();
+            t.stylus_hostio(hook, args, start, end, before.unwrap_or_default(), outs);
+        }
+        match res {
             Ok(v) => Ok(Ok(v)),
             Err(HookError::Escape(e)) => Ok(Err(e)),
             Err(HookError::Db(e)) => Err(e),
@@ -395,6 +450,9 @@ where
                             .journal_mut()
                             .sload(call.target, key.into())
                             .map_err(db::<CTX>)?;
+                        if let Some(t) = self.tracer.as_deref_mut() {
+                            t.stylus_storage(true, load.is_cold);
+                        }
                         gas += if load.is_cold { COLD_SLOAD } else { WARM } + EVM_API_GAS;
                         let v = B256::from(load.data.to_be_bytes::<32>());
                         run.cache.loaded(key, v);
@@ -772,6 +830,9 @@ where
                 .journal_mut()
                 .sstore(run.call.target, key.into(), value.into())
                 .map_err(db::<CTX>)?;
+            if let Some(t) = self.tracer.as_deref_mut() {
+                t.stylus_storage(false, res.is_cold);
+            }
             let (gas, refund) = sstore_cost(
                 res.data.original_value,
                 res.data.present_value,

@@ -6,6 +6,7 @@
 mod clock;
 mod query;
 mod records;
+pub mod trace;
 
 pub use clock::Clock;
 pub use records::{bloom_of, BlockRecord, ReceiptRecord, TxRecord};

@@ -165,7 +165,11 @@ impl Chain {
         Ok(db.storage_ref(address, slot).map_err(db_error)?.into())
     }
 
-    fn call_env(&self, id: BlockId, req: &TransactionRequest) -> Result<ExecEnv, RpcError> {
+    pub(super) fn call_env(
+        &self,
+        id: BlockId,
+        req: &TransactionRequest,
+    ) -> Result<ExecEnv, RpcError> {
         let (number, timestamp) = match id {
             BlockId::Number(BlockNumberOrTag::Pending) => self.pending_block(),
             other => {
@@ -188,7 +192,7 @@ impl Chain {
         })
     }
 
-    fn call_tx(&self, req: &TransactionRequest, gas_limit: u64) -> TxEnv {
+    pub(super) fn call_tx(&self, req: &TransactionRequest, gas_limit: u64) -> TxEnv {
         let (tx_type, gas_price, tip) = match (req.max_fee_per_gas, req.gas_price) {
             (Some(max_fee), _) => (
                 2u8,
@@ -214,7 +218,7 @@ impl Chain {
         }
     }
 
-    fn overlay<'a>(
+    pub(super) fn overlay<'a>(
         &'a self,
         id: BlockId,
         overrides: Option<&StateOverride>,

@@ -49,6 +49,8 @@ pub const METHODS: &[&str] = &[
     "evm_mine",
     "evm_snapshot",
     "evm_revert",
+    "debug_traceTransaction",
+    "debug_traceCall",
 ];
 
 fn to_json<T: Serialize>(value: T) -> Result<Value, RpcError> {
@@ -321,6 +323,24 @@ pub fn dispatch(
                 .quantity(0, "snapshotId")?
                 .ok_or_else(|| RpcError::invalid_params("missing snapshot id"))?;
             Ok(json!(ctx.with_chain(|c| c.revert(id))))
+        }
+        "debug_traceTransaction" => {
+            p.at_most(2)?;
+            let hash: B256 = p.required(0, "hash")?;
+            let opts: super::trace::TraceParams = p.optional(1, "options")?.unwrap_or_default();
+            let (kind, options) = opts.kind()?;
+            let traced = ctx.read_chain(|c| c.trace_transaction(&hash, options))?;
+            super::trace::render(kind, traced)
+        }
+        "debug_traceCall" => {
+            p.at_most(3)?;
+            let req: TransactionRequest = p.required(0, "transaction")?;
+            let id = block_id_or(p, 1, BlockNumberOrTag::Pending)?;
+            let opts: super::trace::TraceParams = p.optional(2, "options")?.unwrap_or_default();
+            let (kind, options) = opts.kind()?;
+            let traced =
+                ctx.read_chain(|c| c.trace_call(&req, id, opts.state_overrides.as_ref(), options))?;
+            super::trace::render(kind, traced)
         }
         other => Err(RpcError::new(
             code::METHOD_NOT_FOUND,

@@ -5,6 +5,7 @@
 
 mod methods;
 mod params;
+pub mod trace;
 
 pub use methods::METHODS;
 pub use params::Params;

@@ -134,7 +134,7 @@ where
     CTX: ContextTr + revm::interpreter::Host,
 {
     /// The active program for `codehash`, or the ArbWasm error Nitro reverts with.
-    fn active_program(
+    pub(super) fn active_program(
         &mut self,
         codehash: B256,
     ) -> Result<Result<Program, Bytes>, ContextDbError<CTX>> {

@@ -10,7 +10,7 @@ use super::{Reply, STORAGE_READ_GAS, STORAGE_WRITE_GAS};
 use crate::abi::{self, selector};
 use crate::activation::{load_program, state_get, state_set, store_program};
 use crate::evm::{CallFrame, StylusEvm};
-use crate::params::NETWORK_FEE_ACCOUNT;
+use crate::params::{ARBOS_STATE, ARB_WASM_CACHE, CACHE_MANAGER, NETWORK_FEE_ACCOUNT};
 
 const OWNERS: &str = "lien.arbos.chain_owners";
 const CACHE_MANAGERS: &str = "lien.arbos.cache_managers";
@@ -82,6 +82,61 @@ pub fn add_chain_owner<CTX: ContextTr>(
     a: Address,
 ) -> Result<(), ContextDbError<CTX>> {
     add_member(ctx, OWNERS, a)
+}
+
+/// The genesis storage that deploys the CacheManager: `(account, slot, value)` for its own
+/// state and for its registration as a cache manager with ArbWasmCache (as Nitro's dev setup
+/// does with `ArbOwner.addWasmCacheManager`). The ArbOS state account needs nonce 1.
+pub fn cache_manager_genesis_state() -> Vec<(Address, U256, U256)> {
+    let mut out: Vec<(Address, U256, U256)> = super::cache_manager::genesis_storage()
+        .into_iter()
+        .map(|(k, v)| (CACHE_MANAGER, k, v))
+        .collect();
+    let a = CACHE_MANAGER;
+    out.push((
+        ARBOS_STATE,
+        slot(CACHE_MANAGERS, "item", &0u64.to_be_bytes()),
+        U256::from_be_bytes(a.into_word().0),
+    ));
+    out.push((
+        ARBOS_STATE,
+        slot(CACHE_MANAGERS, "len", &[]),
+        U256::from(1u64),
+    ));
+    out.push((
+        ARBOS_STATE,
+        slot(CACHE_MANAGERS, "member", a.as_slice()),
+        U256::from(1u64),
+    ));
+    out
+}
+
+/// Marks the program of `codehash` cached or not (ArbWasmCache), emitting
+/// `UpdateProgramCache(manager, codehash, cached)` when it changes. `Ok(Err(data))`: Nitro's
+/// error (`ProgramNotActivated()`, `ProgramNeedsUpgrade(…)`, `ProgramExpired(…)`).
+pub(super) fn set_program_cached<CTX: ContextTr>(
+    ctx: &mut CTX,
+    manager: Address,
+    codehash: B256,
+    cached: bool,
+) -> Result<Result<(), Bytes>, ContextDbError<CTX>> {
+    let Some(p) = load_program(ctx, codehash)? else {
+        return Ok(Err(abi::encode_error("ProgramNotActivated()", &[])));
+    };
+    if p.cached == cached {
+        return Ok(Ok(()));
+    }
+    store_program(ctx, codehash, &crate::activation::Program { cached, ..p })?;
+    ctx.journal_mut().log(revm::primitives::Log::new_unchecked(
+        ARB_WASM_CACHE,
+        vec![
+            keccak256("UpdateProgramCache(address,bytes32,bool)"),
+            manager.into_word(),
+            codehash,
+        ],
+        abi::encode_words(&[abi::bool_word(cached)]),
+    ));
+    Ok(Ok(()))
 }
 
 fn unauthorized() -> Reply {
@@ -320,15 +375,9 @@ where
             };
             h
         };
-        match load_program(ctx, hash)? {
-            Some(p) => {
-                store_program(ctx, hash, &crate::activation::Program { cached: set, ..p })?;
-                Ok(Reply::Ok(Bytes::new(), STORAGE_WRITE_GAS))
-            }
-            None => Ok(Reply::Revert(
-                abi::encode_error("ProgramNotActivated()", &[]),
-                STORAGE_READ_GAS,
-            )),
+        match set_program_cached(ctx, call.caller, hash, set)? {
+            Ok(()) => Ok(Reply::Ok(Bytes::new(), STORAGE_WRITE_GAS)),
+            Err(e) => Ok(Reply::Revert(e, STORAGE_READ_GAS)),
         }
     }
 }

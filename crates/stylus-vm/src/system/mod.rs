@@ -1,6 +1,7 @@
 //! Native system contracts: the ArbOS precompiles the tools touch and the StylusDeployer.
 
 mod arbwasm;
+pub mod cache_manager;
 mod deployer;
 mod misc;
 
@@ -12,10 +13,11 @@ use revm::primitives::{Address, Bytes};
 use crate::evm::{CallFrame, NativeOutcome, StylusEvm};
 use crate::params::{
     ARB_DEBUG, ARB_GAS_INFO, ARB_INFO, ARB_OWNER, ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM,
-    ARB_WASM_CACHE, STYLUS_DEPLOYER,
+    ARB_WASM_CACHE, CACHE_MANAGER, STYLUS_DEPLOYER,
 };
 
 pub use arbwasm::{activate_program, ActivationError};
+pub use misc::cache_manager_genesis_state;
 
 /// Gas a precompile charges for reading one ArbOS storage word.
 pub const STORAGE_READ_GAS: u64 = 800;
@@ -71,6 +73,20 @@ fn mutates(addr: Address, sel: [u8; 4]) -> bool {
         .any(|m| sel == selector(m)),
         ARB_OWNER | ARB_DEBUG => true,
         STYLUS_DEPLOYER => sel == selector("deploy(bytes,bytes,uint256,bytes32)"),
+        CACHE_MANAGER => [
+            "placeBid(address)",
+            "makeSpace(uint64)",
+            "setCacheSize(uint64)",
+            "setDecayRate(uint64)",
+            "paused()",
+            "unpause()",
+            "evictAll()",
+            "evictPrograms(uint256)",
+            "sweepFunds()",
+            "initialize(uint64,uint64)",
+        ]
+        .iter()
+        .any(|m| sel == selector(m)),
         _ => false,
     }
 }
@@ -108,6 +124,7 @@ where
             ARB_OWNER => self.arb_owner(call, sel, args)?,
             ARB_DEBUG => self.arb_debug(call, sel)?,
             STYLUS_DEPLOYER => return self.stylus_deployer(call, sel, args),
+            CACHE_MANAGER => self.cache_manager(call, sel, args)?,
             _ => Reply::Revert(Bytes::new(), 0),
         };
         Ok(reply.into_outcome(call.gas_limit, call.input.len()))
