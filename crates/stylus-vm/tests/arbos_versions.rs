@@ -147,7 +147,7 @@ fn the_activation_gas_parameter_is_burnt_from_arbos_59() {
             let getter = c.call(ARB_WASM, &selector("activationGas()"));
             if arbos >= 59 {
                 assert_eq!(
-                    abi::uint_arg(&ok(&getter), 0),
+                    abi::uint_arg(&ok(&getter), 0).ok(),
                     Some(U256::from(activation_gas))
                 );
             } else {

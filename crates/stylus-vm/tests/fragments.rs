@@ -169,7 +169,7 @@ fn a_root_of_two_fragments_activates_and_runs_charging_each_fragment_read() {
     let data = activate_data(root);
     assert!(r.is_success(), "{r:?}");
     let out = ok(&r);
-    assert_eq!(abi::uint_arg(&out, 0), Some(U256::from(3)), "Stylus version 3");
+    assert_eq!(abi::uint_arg(&out, 0).ok(), Some(U256::from(3)), "Stylus version 3");
     // ProgramActivated for the root's code hash.
     let codehash = keccak256(c.code(root));
     let topic = keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)");
