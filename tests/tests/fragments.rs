@@ -102,16 +102,24 @@ async fn a_contract_over_one_account_deploys_as_fragments_and_runs_on_arbos_60()
     package::check_limits_fragmented(std::slice::from_ref(artifact), &[], &names)
         .expect("fits as fragments");
 
-    let deployed = deploy_fragmented(&provider, PACKAGE, &program, Some(constructor(dev.address())))
-        .await
-        .expect("fragments, root, activation and constructor");
+    let deployed = deploy_fragmented(
+        &provider,
+        PACKAGE,
+        &program,
+        Some(constructor(dev.address())),
+    )
+    .await
+    .expect("fragments, root, activation and constructor");
     let nft = IFragmentNft::new(deployed.root.address, &provider);
     println!(
         "deployed: fragments {:?} ({} gas), root {} ({} gas with activation and constructor)",
         deployed.fragments, deployed.fragments_gas, deployed.root.address, deployed.root.gas_used
     );
     // The root is the activated program; its code is the root, not the wasm.
-    let code = provider.get_code_at(deployed.root.address).await.expect("code");
+    let code = provider
+        .get_code_at(deployed.root.address)
+        .await
+        .expect("code");
     assert_eq!(code.as_ref(), program.root(&deployed.fragments).as_slice());
     let arb_wasm = IArbWasmProgram::new(lien_client::deploy::ARB_WASM, &provider);
     assert_eq!(
@@ -134,9 +142,18 @@ async fn a_contract_over_one_account_deploys_as_fragments_and_runs_on_arbos_60()
     let receipt = ok!(nft.mint(alice, U256::from(7)));
     println!("mint through the root: {} gas", receipt.gas_used);
     ok!(nft.mint(alice, U256::from(9)));
-    assert_eq!(nft.ownerOf(U256::from(7)).call().await.expect("owner"), alice);
-    assert_eq!(nft.balanceOf(alice).call().await.expect("balance"), U256::from(2));
-    assert_eq!(nft.totalSupply().call().await.expect("supply"), U256::from(2));
+    assert_eq!(
+        nft.ownerOf(U256::from(7)).call().await.expect("owner"),
+        alice
+    );
+    assert_eq!(
+        nft.balanceOf(alice).call().await.expect("balance"),
+        U256::from(2)
+    );
+    assert_eq!(
+        nft.totalSupply().call().await.expect("supply"),
+        U256::from(2)
+    );
     assert_eq!(
         nft.tokenOfOwnerByIndex(alice, U256::from(1))
             .call()
@@ -188,9 +205,14 @@ async fn before_arbos_60_fragments_cannot_be_deployed() {
             .expect("receipt");
         assert!(!receipt.status(), "ArbOS {arbos} accepted a fragment");
         assert!(
-            deploy_fragmented(&provider, PACKAGE, &program, Some(constructor(dev.address())))
-                .await
-                .is_err(),
+            deploy_fragmented(
+                &provider,
+                PACKAGE,
+                &program,
+                Some(constructor(dev.address()))
+            )
+            .await
+            .is_err(),
             "ArbOS {arbos}"
         );
     }

@@ -188,7 +188,10 @@ fn run_package(
     } else {
         package::fragment_packages(&root).context("reading the contracts' metadata")?
     };
-    print!("{}", package::size_table_fragmented(&artifacts, &fragmented));
+    print!(
+        "{}",
+        package::size_table_fragmented(&artifacts, &fragmented)
+    );
     for path in package::write_fragments(&out, &artifacts, &fragmented)? {
         println!("fragment written to {}", path.display());
     }

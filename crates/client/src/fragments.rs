@@ -177,7 +177,10 @@ mod tests {
         let f = Fragmented::split(&a).expect("split");
         assert_eq!(f.fragments.len(), 2);
         assert_eq!(f.fragments[0].len(), MAX_COMPRESSED_BYTES);
-        assert_eq!(f.fragments[1].len(), 3 + 30_000 - (MAX_COMPRESSED_BYTES - 3));
+        assert_eq!(
+            f.fragments[1].len(),
+            3 + 30_000 - (MAX_COMPRESSED_BYTES - 3)
+        );
         assert!(f.fragments.iter().all(|c| c.starts_with(&FRAGMENT_PREFIX)));
         assert_eq!(f.stream(), a.code[4..].to_vec());
         assert!(f.within_limits());

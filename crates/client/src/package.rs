@@ -656,7 +656,10 @@ mod tests {
             .to_string();
         assert!(err.contains("three (") && !err.contains("two ("), "{err}");
         let table = size_table_fragmented(&[two.clone(), three], &names);
-        assert!(table.contains("ok as 2 fragments + root (ArbOS 60)"), "{table}");
+        assert!(
+            table.contains("ok as 2 fragments + root (ArbOS 60)"),
+            "{table}"
+        );
         assert!(table.contains("TOO LARGE even as 3 fragments"), "{table}");
         let dir = std::env::temp_dir().join(format!("lien-fragments-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -107,7 +107,10 @@ async fn a_root_is_activated_and_called_over_json_rpc_on_arbos_60() {
         .get_receipt()
         .await
         .expect("receipt");
-    assert!(receipt.status(), "activation with the estimate as gas limit");
+    assert!(
+        receipt.status(),
+        "activation with the estimate as gas limit"
+    );
     let echoed = p
         .call(
             TransactionRequest::default()

@@ -270,7 +270,11 @@ pub fn fragment_read_gas(warm: bool, code_len: u64) -> u64 {
     } else {
         FRAGMENT_COLD_GAS
     };
-    access.saturating_add(code_len.div_ceil(32).saturating_mul(FRAGMENT_COPY_GAS_PER_WORD))
+    access.saturating_add(
+        code_len
+            .div_ceil(32)
+            .saturating_mul(FRAGMENT_COPY_GAS_PER_WORD),
+    )
 }
 
 /// Why activation could not read a program's wasm.

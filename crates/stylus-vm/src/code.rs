@@ -76,7 +76,9 @@ pub enum CodeError {
     #[error("specified bytecode is not a Stylus program fragment ({0})")]
     NotFragment(Address),
     /// The concatenated fragments decompress to more or fewer bytes than the root declares.
-    #[error("invalid wasm: decompressed length {actual} does not match expected length {declared}")]
+    #[error(
+        "invalid wasm: decompressed length {actual} does not match expected length {declared}"
+    )]
     LengthMismatch {
         /// The root's declared length.
         declared: u32,
@@ -165,7 +167,10 @@ pub fn parse_root(code: &[u8]) -> Result<Root, CodeError> {
     Ok(Root {
         dictionary: code[3],
         decompressed_len: u32::from_be_bytes([code[4], code[5], code[6], code[7]]),
-        fragments: addresses.chunks_exact(20).map(Address::from_slice).collect(),
+        fragments: addresses
+            .chunks_exact(20)
+            .map(Address::from_slice)
+            .collect(),
     })
 }
 
@@ -208,7 +213,9 @@ pub fn encode_root(dictionary: u8, decompressed_len: u32, fragments: &[Address])
 /// Splits compressed wasm into fragment codes (`EF F0 01` ++ payload), each at most
 /// `max_code_size` bytes, in order. Empty input gives no fragment.
 pub fn split_into_fragments(compressed: &[u8], max_code_size: usize) -> Vec<Vec<u8>> {
-    let chunk = max_code_size.saturating_sub(FRAGMENT_DISCRIMINANT.len()).max(1);
+    let chunk = max_code_size
+        .saturating_sub(FRAGMENT_DISCRIMINANT.len())
+        .max(1);
     compressed
         .chunks(chunk)
         .map(|payload| {

@@ -970,4 +970,3 @@ impl<CTX: ContextTr> From<Escape> for HookError<CTX> {
 fn db<CTX: ContextTr>(e: <CTX::Db as revm::Database>::Error) -> HookError<CTX> {
     HookError::Db(revm::context_interface::context::ContextError::Db(e))
 }
-

@@ -156,7 +156,11 @@ fn the_activation_gas_parameter_is_burnt_from_arbos_59() {
             gas_used(&r)
         };
         let extra = activation(250_000) - activation(0);
-        assert_eq!(extra, if arbos >= 59 { 250_000 } else { 0 }, "ArbOS {arbos}");
+        assert_eq!(
+            extra,
+            if arbos >= 59 { 250_000 } else { 0 },
+            "ArbOS {arbos}"
+        );
     }
 }
 
@@ -192,7 +196,13 @@ fn out_of_gas_in_a_storage_flush_is_a_failure_on_arbos_40_and_out_of_ink_from_50
             other => panic!("ArbOS {arbos}: {other:?}"),
         }
         // With gas for the store it succeeds everywhere.
-        let r = c.send(DEV, TxKind::Call(p), Default::default(), U256::ZERO, 200_000);
+        let r = c.send(
+            DEV,
+            TxKind::Call(p),
+            Default::default(),
+            U256::ZERO,
+            200_000,
+        );
         assert!(r.is_success(), "ArbOS {arbos}: {r:?}");
     }
 }

@@ -137,7 +137,10 @@ fn root_encoding_parsing_and_splitting() {
     let a = Address::repeat_byte(0x11);
     let b = Address::repeat_byte(0x22);
     let root = encode_root(0, 0x0102_0304, &[a, b]);
-    assert_eq!(&root[..8], &[0xEF, 0xF0, 0x02, 0x00, 0x01, 0x02, 0x03, 0x04]);
+    assert_eq!(
+        &root[..8],
+        &[0xEF, 0xF0, 0x02, 0x00, 0x01, 0x02, 0x03, 0x04]
+    );
     assert_eq!(root.len(), 8 + 40);
     assert_eq!(
         parse_root(&root),
@@ -154,7 +157,9 @@ fn root_encoding_parsing_and_splitting() {
     let stream: Vec<u8> = (0..=255u8).cycle().take(50_000).collect();
     let parts = split_into_fragments(&stream, 24_576);
     assert_eq!(parts.len(), 3);
-    assert!(parts.iter().all(|p| p.len() <= 24_576 && code::is_fragment(p)));
+    assert!(parts
+        .iter()
+        .all(|p| p.len() <= 24_576 && code::is_fragment(p)));
     assert_eq!(parts[0].len(), 24_576);
     let joined: Vec<u8> = parts.iter().flat_map(|p| p[3..].to_vec()).collect();
     assert_eq!(joined, stream);
@@ -169,7 +174,11 @@ fn a_root_of_two_fragments_activates_and_runs_charging_each_fragment_read() {
     let data = activate_data(root);
     assert!(r.is_success(), "{r:?}");
     let out = ok(&r);
-    assert_eq!(abi::uint_arg(&out, 0).ok(), Some(U256::from(3)), "Stylus version 3");
+    assert_eq!(
+        abi::uint_arg(&out, 0).ok(),
+        Some(U256::from(3)),
+        "Stylus version 3"
+    );
     // ProgramActivated for the root's code hash.
     let codehash = keccak256(c.code(root));
     let topic = keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)");
@@ -177,9 +186,14 @@ fn a_root_of_two_fragments_activates_and_runs_charging_each_fragment_read() {
         .logs()
         .iter()
         .any(|l| l.topics() == [topic, codehash].as_slice()));
-    assert!(!c.storage(stylus_vm::params::ARBOS_STATE, program_slot(codehash)).is_zero());
+    assert!(!c
+        .storage(stylus_vm::params::ARBOS_STATE, program_slot(codehash))
+        .is_zero());
     // Calling the root runs the program; calling a fragment runs EVM code 0xEF (fails).
-    assert_eq!(ok(&c.call(root, b"from fragments")).as_ref(), b"from fragments");
+    assert_eq!(
+        ok(&c.call(root, b"from fragments")).as_ref(),
+        b"from fragments"
+    );
     assert!(!c.call(fragments[0], b"x").is_success());
     // The same wasm as one classic program costs the fragment reads less: 2,600 per cold
     // fragment plus 3 gas per word of its code.
@@ -190,7 +204,14 @@ fn a_root_of_two_fragments_activates_and_runs_charging_each_fragment_read() {
         .iter()
         .map(|f| fragment_read_gas(false, f.len() as u64))
         .sum();
-    assert_eq!(reads, 2 * 2_600 + 3 * codes.iter().map(|f| f.len().div_ceil(32) as u64).sum::<u64>());
+    assert_eq!(
+        reads,
+        2 * 2_600
+            + 3 * codes
+                .iter()
+                .map(|f| f.len().div_ceil(32) as u64)
+                .sum::<u64>()
+    );
     assert_eq!(
         exec_gas(&r, &data, 0) - exec_gas(&rc, &activate_data(classic), 0),
         reads
@@ -247,9 +268,17 @@ fn roots_and_fragments_exist_from_arbos_60_only() {
         let frag = fragment_codes(&wasm, 1).remove(0);
         // Deployment (EIP-3541 with Nitro's prefix rule): classic always, fragments and
         // roots from ArbOS 60; every prefix needs a byte after it.
-        assert_eq!(c.deploy_code(&frag).is_success(), arbos >= 60, "ArbOS {arbos}");
+        assert_eq!(
+            c.deploy_code(&frag).is_success(),
+            arbos >= 60,
+            "ArbOS {arbos}"
+        );
         let root = encode_root(0, wasm.len() as u32, &[Address::repeat_byte(1)]);
-        assert_eq!(c.deploy_code(&root).is_success(), arbos >= 60, "ArbOS {arbos}");
+        assert_eq!(
+            c.deploy_code(&root).is_success(),
+            arbos >= 60,
+            "ArbOS {arbos}"
+        );
         assert!(!c.deploy_code(&[0xEF, 0xF0, 0x00]).is_success());
         assert!(!c.deploy_code(&[0xEF, 0xF0, 0x02]).is_success());
         assert!(c.deploy_code(&[0xEF, 0xF0, 0x00, 0x00]).is_success());
@@ -268,7 +297,10 @@ fn roots_and_fragments_exist_from_arbos_60_only() {
             assert!(res.is_success(), "ArbOS {arbos}: {res:?}");
             assert_eq!(ok(&c.call(r, b"hi")).as_ref(), b"hi");
         } else {
-            assert_eq!(plain_revert(&res), 21_000 + calldata_gas(&activate_data(r)) + FIXED + ARGS);
+            assert_eq!(
+                plain_revert(&res),
+                21_000 + calldata_gas(&activate_data(r)) + FIXED + ARGS
+            );
             // Not a program there: calling it runs EVM code (0xEF fails).
             assert!(!c.call(r, b"hi").is_success());
         }

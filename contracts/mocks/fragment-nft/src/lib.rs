@@ -16,8 +16,7 @@ use openzeppelin_stylus::{
     access::ownable::{IOwnable, Ownable},
     token::erc721::{
         extensions::{
-            Erc721Enumerable, Erc721Metadata, Erc721UriStorage, IErc721Burnable,
-            IErc721Enumerable,
+            Erc721Enumerable, Erc721Metadata, Erc721UriStorage, IErc721Burnable, IErc721Enumerable,
         },
         Erc721, IErc721,
     },
@@ -76,7 +75,8 @@ impl MockFragmentNft {
         self.ownable.only_owner()?;
         self.pausable.when_not_paused()?;
         self.erc721._mint(to, token_id)?;
-        self.enumerable._add_token_to_all_tokens_enumeration(token_id);
+        self.enumerable
+            ._add_token_to_all_tokens_enumeration(token_id);
         self.enumerable
             ._add_token_to_owner_enumeration(to, token_id, &self.erc721)?;
         Ok(())
@@ -208,7 +208,12 @@ impl MockFragmentNft {
     }
 
     /// Transfers `token_id` from `from` to `to`.
-    pub fn transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Revert> {
+    pub fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+    ) -> Result<(), Revert> {
         self.pausable.when_not_paused()?;
         let previous = self.erc721.owner_of(token_id)?;
         self.erc721.transfer_from(from, to, token_id)?;
@@ -221,7 +226,11 @@ impl MockFragmentNft {
     }
 
     /// Approves or revokes `operator` for all of the caller's tokens.
-    pub fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Revert> {
+    pub fn set_approval_for_all(
+        &mut self,
+        operator: Address,
+        approved: bool,
+    ) -> Result<(), Revert> {
         Ok(self.erc721.set_approval_for_all(operator, approved)?)
     }
 

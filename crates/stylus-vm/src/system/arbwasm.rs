@@ -9,9 +9,8 @@ use revm::primitives::{keccak256, Address, Bytes, Log, B256};
 use super::{Reply, STORAGE_READ_GAS, STORAGE_WRITE_GAS};
 use crate::abi::{self, selector};
 use crate::activation::{
-    self, activation_wasm, asm_estimate, cached_cost, compile_gas, hours_since_arbitrum,
-    init_cost, load_program, module_hash_slot, state_set, store_program, GasMeter, Program,
-    WasmError,
+    self, activation_wasm, asm_estimate, cached_cost, compile_gas, hours_since_arbitrum, init_cost,
+    load_program, module_hash_slot, state_set, store_program, GasMeter, Program, WasmError,
 };
 use crate::code::CodeError;
 use crate::evm::{CallFrame, StylusEvm};
