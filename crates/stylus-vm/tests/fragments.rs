@@ -455,6 +455,18 @@ fn fragments_and_other_code_at_activation() {
     let mut old = chain(51);
     let evm51 = old.deploy(EVM_RET42);
     plain_revert(&old.activate(evm51));
+    // A classic program that does not decompress (dictionary 1, a broken stream) is the same
+    // plain revert, keeping the gas not yet spent (only invalid wasm takes all gas).
+    let mut dict1 = encode_program(&wasm);
+    dict1[3] = 1;
+    let broken = [0xEF, 0xF0, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x01];
+    for code in [&dict1[..], &broken[..]] {
+        let p = old.deploy(code);
+        assert_eq!(
+            plain_revert(&old.activate(p)),
+            21_000 + calldata_gas(&activate_data(p)) + FIXED + ARGS
+        );
+    }
     // No code at all: ProgramNotWasm() on every version.
     for arbos in SUPPORTED_ARBOS_VERSIONS {
         let mut c = chain(arbos);
