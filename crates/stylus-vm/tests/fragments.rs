@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use revm::context::result::{ExecutionResult, HaltReason};
 use revm::context::transaction::{AccessList, AccessListItem};
-use revm::context::TxEnv;
+use revm::context::{ContextTr, TxEnv};
 use revm::primitives::{keccak256, Address, Bytes, TxKind, U256};
 use revm::state::{AccountInfo, Bytecode};
 use stylus_vm::abi::{self, selector};
@@ -123,10 +123,11 @@ fn activate_with(
 /// error), not all the gas.
 fn plain_revert(r: &ExecutionResult<HaltReason>) -> u64 {
     match r {
-        ExecutionResult::Revert { output, gas_used } => {
+        ExecutionResult::Revert { output, .. } => {
             assert!(output.is_empty(), "revert carries data: {output}");
-            assert!(*gas_used < 30_000_000, "all gas taken: {r:?}");
-            *gas_used
+            let used = r.tx_gas_used();
+            assert!(used < 30_000_000, "all gas taken: {r:?}");
+            used
         }
         other => panic!("expected a revert without data, got {other:?}"),
     }
@@ -497,14 +498,14 @@ fn fragment_reads_need_gas_for_the_largest_fragment_first() {
     };
     let limit = data_gas(root) + FIXED + ARGS + largest - 1;
     match activate_with(&mut c, root, limit, &[]) {
-        ExecutionResult::Halt { gas_used, .. } => assert_eq!(gas_used, limit),
+        r @ ExecutionResult::Halt { .. } => assert_eq!(r.tx_gas_used(), limit),
         other => panic!("expected out of gas, got {other:?}"),
     }
     // With the reserve the read costs only its real size and the activation goes on (here
     // running out later, in compile gas, which is all the gas too).
     let limit = data_gas(root) + FIXED + ARGS + largest;
     match activate_with(&mut c, root, limit, &[]) {
-        ExecutionResult::Halt { gas_used, .. } => assert_eq!(gas_used, limit),
+        r @ ExecutionResult::Halt { .. } => assert_eq!(r.tx_gas_used(), limit),
         other => panic!("expected out of gas in compile gas, got {other:?}"),
     }
     let r = activate_with(&mut c, root, 30_000_000, &[]);
