@@ -383,19 +383,24 @@ pub fn root_wasm<CTX: ContextTr>(
     }
     let mut compressed = Vec::new();
     for &address in &root.fragments {
+        // Nitro checks that a read of the largest code is affordable before touching the
+        // account: the load happens in a checkpoint that is reverted (un-warming the account)
+        // when it is not.
+        let checkpoint = ctx.journal_mut().checkpoint();
         let (fragment, cold) = fragment_code(ctx, address)?;
         if let Some(gas) = gas.as_deref_mut() {
-            // Nitro checks a read of the largest code is affordable before touching the
-            // account; the account is warmed here either way, which a failure reverts.
             let most = fragment_read_gas(!cold, params.max_code_size as u64);
             if most > gas.left() {
+                ctx.journal_mut().checkpoint_revert(checkpoint);
                 gas.spent = gas.limit;
                 return Ok(Err(WasmError::OutOfGas));
             }
             if let Err(e) = gas.burn(fragment_read_gas(!cold, fragment.len() as u64)) {
+                ctx.journal_mut().checkpoint_commit();
                 return Ok(Err(e));
             }
         }
+        ctx.journal_mut().checkpoint_commit();
         match code::fragment_payload(address, &fragment) {
             Ok(payload) => compressed.extend_from_slice(payload),
             Err(e) => return Ok(Err(e.into())),

@@ -11,7 +11,9 @@ use revm::context::{ContextTr, TxEnv};
 use revm::primitives::{keccak256, Address, Bytes, TxKind, U256};
 use revm::state::{AccountInfo, Bytecode};
 use stylus_vm::abi::{self, selector};
-use stylus_vm::activation::{fragment_read_gas, program_slot};
+use stylus_vm::activation::{
+    activation_wasm, fragment_read_gas, program_slot, GasMeter, WasmError,
+};
 use stylus_vm::code::{
     self, encode_program, encode_root, parse_root, split_into_fragments, CodeError, Root,
 };
@@ -487,6 +489,25 @@ fn fragment_reads_need_gas_for_the_largest_fragment_first() {
     let largest = fragment_read_gas(false, 24_576);
     assert_eq!(largest, 2_600 + 3 * 768);
     assert!(actual < largest);
+    // Nitro's reserve, on the activation code itself: gas for the real read but not for the
+    // largest is out of gas (all of it), and nothing is read; with the reserve only the real
+    // read is charged.
+    let mut c = chain(60);
+    let params = c.runtime.params.clone();
+    let fragments = deploy_fragments(&mut c, &codes);
+    let root_code = encode_root(0, wasm.len() as u32, &fragments);
+    for (limit, expect_ok) in [(actual, false), (largest - 1, false), (largest, true)] {
+        let mut meter = GasMeter { spent: 0, limit };
+        let got = activation_wasm(&mut c.evm.inner.ctx, &root_code, &params, &mut meter)
+            .expect("in-memory db");
+        if expect_ok {
+            assert_eq!(got.expect("read"), wasm);
+            assert_eq!(meter.spent, actual, "only the real read is charged");
+        } else {
+            assert_eq!(got, Err(WasmError::OutOfGas), "limit {limit}");
+            assert_eq!(meter.spent, limit, "all gas taken");
+        }
+    }
     let data_gas = |root: Address| 21_000 + calldata_gas(&activate_data(root));
     // Enough for the real read but not for a read of the largest code: out of gas, all gas
     // taken (Nitro's pre-flight reserve).
