@@ -172,7 +172,8 @@ async fn a_contract_over_one_account_deploys_as_fragments_and_runs_on_arbos_60()
         .from(stranger)
         .call()
         .await
-        .expect_err("not the owner");
+        .err()
+        .expect("not the owner");
     let decoded = err
         .as_decoded_interface_error::<IFragmentNft::IFragmentNftErrors>()
         .expect("typed error");
