@@ -15,7 +15,7 @@ use alloy::{
 };
 use common::*;
 use serde_json::json;
-use stylus_devnode::{DevNode, NodeConfig};
+use stylus_devnode::{DevNode, NodeConfig, DEV_ACCOUNT};
 use stylus_vm::code::{deploy_init_code, encode_program, encode_root, split_into_fragments};
 
 const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
@@ -126,7 +126,7 @@ async fn a_root_is_activated_and_called_over_json_rpc_on_arbos_60() {
     let err = rpc_err(
         &url,
         "eth_call",
-        json!([{ "to": ARB_WASM, "value": "0xde0b6b3a7640000",
+        json!([{ "from": DEV_ACCOUNT, "to": ARB_WASM, "value": "0xde0b6b3a7640000",
                  "data": Bytes::from(activateProgramCall { program: three }.abi_encode()) }]),
     )
     .await;
@@ -141,7 +141,7 @@ async fn a_root_is_activated_and_called_over_json_rpc_on_arbos_60() {
         let err = rpc_err(
             &url,
             "eth_call",
-            json!([{ "to": ARB_WASM, "value": "0xde0b6b3a7640000",
+            json!([{ "from": DEV_ACCOUNT, "to": ARB_WASM, "value": "0xde0b6b3a7640000",
                      "data": Bytes::from(activateProgramCall { program: root }.abi_encode()) }]),
         )
         .await;
@@ -154,7 +154,7 @@ async fn a_root_is_activated_and_called_over_json_rpc_on_arbos_60() {
     let err = rpc_err(
         &url,
         "eth_call",
-        json!([{ "to": ARB_WASM, "value": "0xde0b6b3a7640000",
+        json!([{ "from": DEV_ACCOUNT, "to": ARB_WASM, "value": "0xde0b6b3a7640000",
                  "data": Bytes::from(activateProgramCall { program: evm.unwrap() }.abi_encode()) }]),
     )
     .await;
