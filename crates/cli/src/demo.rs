@@ -73,7 +73,7 @@ pub async fn run() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     let known = package::size_exceptions(&root);
-    package::check_limits(&artifacts, &known)?;
+    package::check_limits_fragmented(&artifacts, &known, &package::fragment_packages(&root)?)?;
     let mut config = NodeConfig::ephemeral();
     let largest = artifacts
         .iter()

@@ -53,6 +53,12 @@ enum Command {
         /// manifest.json matches); without it they are reused.
         #[arg(long)]
         rebuild: bool,
+        /// Accept a contract over 24,576 bytes compressed as an ArbOS 60 multi-fragment
+        /// program (at most 2 fragments of 24,576 bytes, a module of at most 256 KiB) and write
+        /// its fragments as `<contract>.fragment<i>.code`; the root, which names the deployed
+        /// fragments, is made at deployment.
+        #[arg(long)]
+        fragments: bool,
     },
     /// Export every contract's Solidity interface (from its own code) to abi/<Name>.sol.
     Abi,
@@ -115,7 +121,12 @@ async fn main() -> anyhow::Result<()> {
     let g = &cli.globals;
     let onchain = match cli.command {
         Command::Demo => return demo::run().await,
-        Command::Package { out, only, rebuild } => return run_package(&out, &only, rebuild),
+        Command::Package {
+            out,
+            only,
+            rebuild,
+            fragments,
+        } => return run_package(&out, &only, rebuild, fragments),
         Command::Abi => return run_abi(),
         Command::Risk(cmd) => return risk::run(g, cmd).await,
         Command::Bench(cmd) => return Ok(bench::run(cmd).await?),
@@ -167,7 +178,12 @@ fn run_abi() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_package(out: &Option<PathBuf>, only: &[String], rebuild: bool) -> anyhow::Result<()> {
+fn run_package(
+    out: &Option<PathBuf>,
+    only: &[String],
+    rebuild: bool,
+    fragments: bool,
+) -> anyhow::Result<()> {
     let root = package::workspace_root();
     let out = match out {
         Some(out) if out.is_absolute() => out.clone(),
@@ -176,7 +192,20 @@ fn run_package(out: &Option<PathBuf>, only: &[String], rebuild: bool) -> anyhow:
     };
     let (artifacts, reused) =
         package::package_fresh(&root, &out, only, rebuild).context("packaging the contracts")?;
-    print!("{}", package::size_table(&artifacts));
+    // Contracts held to the fragment limits: every one with --fragments, else those whose
+    // Cargo.toml asks for it ([package.metadata.lien] fragments = true).
+    let fragmented: Vec<String> = if fragments {
+        artifacts.iter().map(|a| a.package.clone()).collect()
+    } else {
+        package::fragment_packages(&root).context("reading the contracts' metadata")?
+    };
+    print!(
+        "{}",
+        package::size_table_fragmented(&artifacts, &fragmented)
+    );
+    for path in package::write_fragments(&out, &artifacts, &fragmented)? {
+        println!("fragment written to {}", path.display());
+    }
     if reused {
         println!(
             "reused the artifacts in {} (packaged from these sources: manifest.json; --rebuild builds anyway)",
@@ -200,7 +229,7 @@ fn run_package(out: &Option<PathBuf>, only: &[String], rebuild: bool) -> anyhow:
     for (name, reason) in &known {
         println!("known over-limit contract {name}: {reason}");
     }
-    package::check_limits(&artifacts, &known)?;
+    package::check_limits_fragmented(&artifacts, &known, &fragmented)?;
     anyhow::ensure!(!broken, "some contracts would be rejected at activation");
     Ok(())
 }

@@ -7,6 +7,11 @@
 //! 3. binaryen's `wasm-opt -Oz` with only the features Nitro accepts (a quarter to a third
 //!    off the raw module), then re-encode and strip once more;
 //! 4. brotli at quality 11; 5. prefix `EF F0 00 00` (Stylus, dictionary 0).
+//!
+//! A contract over 24,576 bytes compressed can still be deployed on ArbOS 60 as a root plus
+//! fragments ([`crate::fragments`]): `lien package --fragments` accepts (and writes the
+//! fragments of) every such contract, and a contract crate whose `Cargo.toml` says
+//! `[package.metadata.lien] fragments = true` is always checked against the fragment limits.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -105,8 +110,8 @@ fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// Every `cdylib` crate of the contracts workspace, sorted by package name.
-pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageError> {
+/// `cargo metadata --no-deps` of the contracts workspace.
+fn contracts_metadata(root: &Path) -> Result<serde_json::Value, PackageError> {
     let output = cargo()
         .current_dir(root)
         .args([
@@ -125,8 +130,26 @@ pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageErro
             String::from_utf8_lossy(&output.stderr)
         )));
     }
-    let meta: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| PackageError::Cargo(format!("metadata is not JSON: {e}")))?;
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| PackageError::Cargo(format!("metadata is not JSON: {e}")))
+}
+
+/// The contract packages whose `Cargo.toml` has `[package.metadata.lien] fragments = true`:
+/// they are meant to be deployed as ArbOS 60 fragments and are checked against those limits.
+pub fn fragment_packages(root: &Path) -> Result<Vec<String>, PackageError> {
+    let meta = contracts_metadata(root)?;
+    Ok(meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["metadata"]["lien"]["fragments"].as_bool() == Some(true))
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect())
+}
+
+/// Every `cdylib` crate of the contracts workspace, sorted by package name.
+pub fn discover_contracts(root: &Path) -> Result<Vec<ContractCrate>, PackageError> {
+    let meta = contracts_metadata(root)?;
     let contracts_dir = root.join("contracts");
     let mut found = Vec::new();
     for package in meta["packages"].as_array().into_iter().flatten() {
@@ -336,6 +359,27 @@ pub fn package_module(
     })
 }
 
+/// Writes `<out_dir>/<package>.fragment<i>.code` for every contract of `fragmented` over one
+/// account (the codes to deploy before the root, see [`crate::fragments`]); returns the paths.
+pub fn write_fragments(
+    out_dir: &Path,
+    artifacts: &[Artifact],
+    fragmented: &[String],
+) -> Result<Vec<PathBuf>, PackageError> {
+    let mut written = Vec::new();
+    for a in artifacts {
+        let Some(f) = as_fragments(a, fragmented) else {
+            continue;
+        };
+        for (i, code) in f.fragments.iter().enumerate() {
+            let path = out_dir.join(format!("{}.fragment{i}.code", a.package));
+            crate::cache::write_atomic(&path, code)?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
 /// Builds and packages every contract of the workspace at `root`; writes
 /// `<out_dir>/<package>.wasm` (the module) and `<out_dir>/<package>.code` (deployable code),
 /// or reads them back when `<out_dir>` holds them fresh (see [`crate::cache`]).
@@ -401,6 +445,21 @@ pub fn package_fresh(
 
 /// A table of raw and compressed sizes, one row per contract, with the headroom left.
 pub fn size_table(artifacts: &[Artifact]) -> String {
+    size_table_fragmented(artifacts, &[])
+}
+
+/// Whether `a` is over one account and deployable as fragments on ArbOS 60, with
+/// `fragmented` naming the packages that may be (see [`check_limits_fragmented`]).
+fn as_fragments(a: &Artifact, fragmented: &[String]) -> Option<crate::fragments::Fragmented> {
+    if a.code.len() <= MAX_COMPRESSED_BYTES || !fragmented.contains(&a.package) {
+        return None;
+    }
+    crate::fragments::Fragmented::split(a).ok()
+}
+
+/// As [`size_table`]; a contract of `fragmented` over one account shows how many fragments it
+/// takes (and whether ArbOS 60 accepts them).
+pub fn size_table_fragmented(artifacts: &[Artifact], fragmented: &[String]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -409,7 +468,14 @@ pub fn size_table(artifacts: &[Artifact]) -> String {
     );
     for a in artifacts {
         let share = a.code.len() * 1000 / MAX_COMPRESSED_BYTES;
-        let status = if a.within_limits() { "ok" } else { "TOO LARGE" };
+        let status = match as_fragments(a, fragmented) {
+            Some(f) if f.within_limits() => {
+                format!("ok as {} fragments + root (ArbOS 60)", f.fragments.len())
+            }
+            Some(f) => format!("TOO LARGE even as {} fragments", f.fragments.len()),
+            None if a.within_limits() => "ok".to_owned(),
+            None => "TOO LARGE".to_owned(),
+        };
         let _ = writeln!(
             out,
             "{:<22} {:>10} {:>12} {:>6}.{}%  {}",
@@ -447,10 +513,25 @@ pub fn check_limits(
     artifacts: &[Artifact],
     exceptions: &[(String, String)],
 ) -> Result<(), PackageError> {
+    check_limits_fragmented(artifacts, exceptions, &[])
+}
+
+/// As [`check_limits`], where a contract named in `fragmented` that is over one account is
+/// held to ArbOS 60's fragment limits instead: at most 2 fragments of at most 24,576 bytes
+/// and a module of at most 256 KiB ([`crate::fragments::Fragmented::within_limits`]).
+pub fn check_limits_fragmented(
+    artifacts: &[Artifact],
+    exceptions: &[(String, String)],
+    fragmented: &[String],
+) -> Result<(), PackageError> {
     let excepted = |a: &Artifact| exceptions.iter().any(|(p, _)| *p == a.package);
+    let fits = |a: &Artifact| match as_fragments(a, fragmented) {
+        Some(f) => f.within_limits(),
+        None => a.within_limits(),
+    };
     let mut problems: Vec<String> = artifacts
         .iter()
-        .filter(|a| !a.within_limits() && !excepted(a))
+        .filter(|a| !fits(a) && !excepted(a))
         .map(|a| {
             format!(
                 "{} ({} B raw, {} B compressed)",
@@ -463,7 +544,7 @@ pub fn check_limits(
     problems.extend(
         artifacts
             .iter()
-            .filter(|a| a.within_limits() && excepted(a))
+            .filter(|a| fits(a) && excepted(a))
             .map(|a| {
                 format!(
                     "{} now fits: remove it from contracts/size-exceptions.txt",
@@ -549,5 +630,44 @@ mod tests {
         )
         .expect_err("stale");
         assert!(err.to_string().contains("now fits"));
+    }
+
+    #[test]
+    fn contracts_over_one_account_may_be_fragments() {
+        let mut code = STYLUS_PREFIX.to_vec();
+        code.extend(std::iter::repeat_n(7u8, 30_000));
+        let two = Artifact {
+            package: "two".into(),
+            wasm: vec![0; 100_000],
+            code,
+        };
+        let mut code = STYLUS_PREFIX.to_vec();
+        code.extend(std::iter::repeat_n(7u8, 50_000));
+        let three = Artifact {
+            package: "three".into(),
+            wasm: vec![0; 100_000],
+            code,
+        };
+        assert!(check_limits(std::slice::from_ref(&two), &[]).is_err());
+        let names = vec!["two".to_owned(), "three".to_owned()];
+        assert!(check_limits_fragmented(std::slice::from_ref(&two), &[], &names).is_ok());
+        let err = check_limits_fragmented(&[two.clone(), three.clone()], &[], &names)
+            .expect_err("three fragments")
+            .to_string();
+        assert!(err.contains("three (") && !err.contains("two ("), "{err}");
+        let table = size_table_fragmented(&[two.clone(), three], &names);
+        assert!(
+            table.contains("ok as 2 fragments + root (ArbOS 60)"),
+            "{table}"
+        );
+        assert!(table.contains("TOO LARGE even as 3 fragments"), "{table}");
+        let dir = std::env::temp_dir().join(format!("lien-fragments-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let paths = write_fragments(&dir, &[two], &names).expect("write");
+        assert_eq!(paths.len(), 2);
+        let first = std::fs::read(&paths[0]).unwrap();
+        assert_eq!(&first[..3], &[0xEF, 0xF0, 0x01]);
+        assert_eq!(first.len(), MAX_COMPRESSED_BYTES);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -26,7 +26,12 @@ fn every_contract_packages_within_limits_and_passes_nitro_rules() {
         );
         assert!(out.join(format!("{}.code", a.package)).exists());
     }
-    package::check_limits(&artifacts, &package::size_exceptions(&root)).expect("limits");
+    // The fragment mock is over one account on purpose: it is held to ArbOS 60's fragment
+    // limits ([package.metadata.lien] fragments = true).
+    let fragmented = package::fragment_packages(&root).expect("metadata");
+    assert_eq!(fragmented, vec!["lien-mock-fragment-nft".to_owned()]);
+    package::check_limits_fragmented(&artifacts, &package::size_exceptions(&root), &fragmented)
+        .expect("limits");
 }
 
 #[test]

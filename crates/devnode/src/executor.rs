@@ -239,9 +239,10 @@ mod tests {
         );
         for (nonce, code, ok) in [
             (0u64, &[0xEF, 0xF0, 0x00, 0x00, 0x01][..], true),
-            // Fragments are accepted from ArbOS 60 only; this environment runs ArbOS 51.
+            // Fragments and roots are accepted from ArbOS 60 only; this environment runs
+            // ArbOS 51.
             (1, &[0xEF, 0xF0, 0x01, 0xAA][..], false),
-            (2, &[0xEF, 0xF0, 0x02, 0x00][..], true),
+            (2, &[0xEF, 0xF0, 0x02, 0x00][..], false),
             (3, &[0xEF, 0x00, 0x01][..], false),
             (4, &[0xEF][..], false),
             (5, &[0xEF, 0xF0, 0x03][..], false),

@@ -691,9 +691,12 @@ async fn eip3541_allows_only_stylus_prefixes() {
     let p = provider(&url, dev_signer());
     for (code, ok) in [
         (&[0xEF, 0xF0, 0x00, 0x00, 0x1b][..], true),
-        // Fragments (EF F0 01) are accepted from ArbOS 60 only; the node runs ArbOS 40.
+        // Fragments (EF F0 01) and roots (EF F0 02) are accepted from ArbOS 60 only
+        // (go-ethereum's IsStylusComponentPrefix); this node runs the default ArbOS 51.
         (&[0xEF, 0xF0, 0x01, 0x42][..], false),
-        (&[0xEF, 0xF0, 0x02, 0x00, 0x00][..], true),
+        (&[0xEF, 0xF0, 0x02, 0x00, 0x00][..], false),
+        // A prefix with nothing after it is no program.
+        (&[0xEF, 0xF0, 0x00][..], false),
         (&[0xEF, 0x00, 0x01][..], false),
         (&[0xEF, 0xF0, 0x03][..], false),
     ] {

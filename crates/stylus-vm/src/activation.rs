@@ -5,8 +5,9 @@ use revm::context_interface::context::ContextError;
 use revm::context_interface::journaled_state::account::JournaledAccountTr;
 use revm::context_interface::JournalTr;
 use revm::handler::evm::ContextDbError;
-use revm::primitives::{keccak256, B256, U256};
+use revm::primitives::{keccak256, Address, B256, U256};
 
+use crate::code::{self, CodeError};
 use crate::params::{StylusParams, ARBOS_STATE};
 use crate::validate::ModuleInfo;
 
@@ -252,4 +253,193 @@ pub fn data_fee<CTX: ContextTr>(
     let price =
         U256::from(DATA_MIN_PRICE).saturating_mul(U256::from(multiplier)) / U256::from(10_000u64);
     Ok(price.saturating_mul(U256::from(asm_bytes)))
+}
+
+/// Gas of reading a cold fragment account (EIP-2929's cold account access).
+pub const FRAGMENT_COLD_GAS: u64 = 2_600;
+/// Gas of reading a warm fragment account.
+pub const FRAGMENT_WARM_GAS: u64 = 100;
+/// Gas per 32-byte word of fragment code copied.
+pub const FRAGMENT_COPY_GAS_PER_WORD: u64 = 3;
+
+/// What activation pays to read one fragment of `code_len` bytes (prefix included): 2,600 gas
+/// cold or 100 warm, plus 3 per word (Nitro's `fragmentReadGasCost`).
+pub fn fragment_read_gas(warm: bool, code_len: u64) -> u64 {
+    let access = if warm {
+        FRAGMENT_WARM_GAS
+    } else {
+        FRAGMENT_COLD_GAS
+    };
+    access.saturating_add(
+        code_len
+            .div_ceil(32)
+            .saturating_mul(FRAGMENT_COPY_GAS_PER_WORD),
+    )
+}
+
+/// Why activation could not read a program's wasm.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WasmError {
+    /// No code, or (ArbOS ≥ 60) code with none of the Stylus prefixes: ArbWasm's
+    /// `ProgramNotWasm()`.
+    #[error("program is not wasm")]
+    NotWasm,
+    /// The gas left cannot pay a fragment read (all gas is taken).
+    #[error("out of gas reading fragments")]
+    OutOfGas,
+    /// The code or its fragments break a rule (Nitro reverts without data, keeping the gas
+    /// not yet spent).
+    #[error(transparent)]
+    Code(#[from] CodeError),
+}
+
+/// Gas spent so far by an activation, against its limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GasMeter {
+    /// Gas spent.
+    pub spent: u64,
+    /// Gas available in all.
+    pub limit: u64,
+}
+
+impl GasMeter {
+    /// Gas not yet spent.
+    pub fn left(&self) -> u64 {
+        self.limit.saturating_sub(self.spent)
+    }
+
+    /// Spends `gas`, or spends everything and fails when it is more than what is left.
+    pub fn burn(&mut self, gas: u64) -> Result<(), WasmError> {
+        if gas > self.left() {
+            self.spent = self.limit;
+            return Err(WasmError::OutOfGas);
+        }
+        self.spent += gas;
+        Ok(())
+    }
+}
+
+/// The wasm `activateProgram` compiles for an account holding `code` (Nitro's `getWasm` with a
+/// fragment-read charger): a classic program is decompressed; from ArbOS 60 a root's fragments
+/// are read in order — each first checked affordable at the largest code size
+/// (`params.max_code_size`), then charged [`fragment_read_gas`] for its real size and warmed —
+/// stripped of `EF F0 01`, concatenated and decompressed to exactly the root's declared length.
+/// Limits: the declared length ≤ `MaxWasmSize`, 1 ≤ fragments ≤ `MaxFragmentCount`, every
+/// fragment a fragment, dictionary 0. A fragment cannot be activated itself.
+pub fn activation_wasm<CTX: ContextTr>(
+    ctx: &mut CTX,
+    code: &[u8],
+    params: &StylusParams,
+    gas: &mut GasMeter,
+) -> Result<Result<Vec<u8>, WasmError>, ContextDbError<CTX>> {
+    if code.is_empty() {
+        return Ok(Err(WasmError::NotWasm));
+    }
+    if code::is_stylus_program(code) {
+        return Ok(code::decode_program(code, params.max_wasm_size as usize).map_err(Into::into));
+    }
+    if !params.has_fragments() {
+        return Ok(Err(CodeError::NotClassic.into()));
+    }
+    if code::is_fragment(code) {
+        return Ok(Err(CodeError::FragmentActivatedDirectly.into()));
+    }
+    if !code::is_root(code) {
+        return Ok(Err(WasmError::NotWasm));
+    }
+    let root = match code::parse_root(code) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    if root.decompressed_len > params.max_wasm_size {
+        return Ok(Err(CodeError::DeclaredTooLarge {
+            declared: root.decompressed_len,
+            limit: params.max_wasm_size,
+        }
+        .into()));
+    }
+    if root.fragments.len() > usize::from(params.max_fragment_count) {
+        return Ok(Err(CodeError::TooManyFragments {
+            count: root.fragments.len(),
+            limit: params.max_fragment_count,
+        }
+        .into()));
+    }
+    root_wasm(ctx, &root, params, Some(gas))
+}
+
+/// The wasm of a root whose fragments are read from the journal: charged and checked against
+/// the largest code size when `gas` is given (activation), free otherwise (a call recompiling
+/// an activated root whose module left the cache: Nitro reads the fragments without charge
+/// there).
+pub fn root_wasm<CTX: ContextTr>(
+    ctx: &mut CTX,
+    root: &code::Root,
+    params: &StylusParams,
+    mut gas: Option<&mut GasMeter>,
+) -> Result<Result<Vec<u8>, WasmError>, ContextDbError<CTX>> {
+    if root.fragments.is_empty() {
+        return Ok(Err(CodeError::NoFragments.into()));
+    }
+    let mut compressed = Vec::new();
+    for &address in &root.fragments {
+        // Nitro checks that a read of the largest code is affordable before touching the
+        // account: the load happens in a checkpoint that is reverted (un-warming the account)
+        // when it is not.
+        let checkpoint = ctx.journal_mut().checkpoint();
+        let (fragment, cold) = fragment_code(ctx, address)?;
+        if let Some(gas) = gas.as_deref_mut() {
+            let most = fragment_read_gas(!cold, params.max_code_size as u64);
+            if most > gas.left() {
+                ctx.journal_mut().checkpoint_revert(checkpoint);
+                gas.spent = gas.limit;
+                return Ok(Err(WasmError::OutOfGas));
+            }
+            if let Err(e) = gas.burn(fragment_read_gas(!cold, fragment.len() as u64)) {
+                ctx.journal_mut().checkpoint_commit();
+                return Ok(Err(e));
+            }
+        }
+        ctx.journal_mut().checkpoint_commit();
+        match code::fragment_payload(address, &fragment) {
+            Ok(payload) => compressed.extend_from_slice(payload),
+            Err(e) => return Ok(Err(e.into())),
+        }
+    }
+    Ok(code::decode_fragments(root, &compressed).map_err(Into::into))
+}
+
+/// The code at `address` and whether the account was cold (it is warm afterwards).
+fn fragment_code<CTX: ContextTr>(
+    ctx: &mut CTX,
+    address: Address,
+) -> Result<(revm::primitives::Bytes, bool), ContextDbError<CTX>> {
+    let acc = ctx
+        .journal_mut()
+        .load_account_with_code(address)
+        .map_err(db_err::<CTX>)?;
+    let code = acc
+        .info
+        .code
+        .as_ref()
+        .map(|c| c.original_bytes())
+        .unwrap_or_default();
+    Ok((code, acc.is_cold))
+}
+
+/// The wasm of program `code` for running it (no charges, no activation limits): a classic
+/// program decompressed, or a root's fragments read and decompressed.
+pub fn program_wasm<CTX: ContextTr>(
+    ctx: &mut CTX,
+    code: &[u8],
+    params: &StylusParams,
+) -> Result<Result<Vec<u8>, WasmError>, ContextDbError<CTX>> {
+    if code::is_root(code) && params.has_fragments() {
+        let root = match code::parse_root(code) {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e.into())),
+        };
+        return root_wasm(ctx, &root, params, None);
+    }
+    Ok(code::decode_program(code, params.max_wasm_size as usize).map_err(Into::into))
 }

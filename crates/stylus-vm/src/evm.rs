@@ -19,7 +19,6 @@ use revm::interpreter::{
 };
 use revm::primitives::{keccak256, Address, Bytes, B256, U256};
 
-use crate::code::is_stylus_program;
 use crate::params::SYSTEM_CONTRACTS;
 use crate::runtime::Runtime;
 use crate::trace::{CallKind, StepLog, StepOptions, Tracer};
@@ -209,7 +208,10 @@ where
             }
         }
         if matches!(frame.input, FrameInput::Call(_))
-            && is_stylus_program(frame.interpreter.bytecode.original_byte_slice())
+            && self
+                .runtime
+                .params
+                .is_program_code(frame.interpreter.bytecode.original_byte_slice())
         {
             return FrameKind::Stylus;
         }

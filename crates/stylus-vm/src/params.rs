@@ -52,6 +52,9 @@ pub const SYSTEM_CONTRACTS: [Address; 10] = [
 pub const SUPPORTED_ARBOS_VERSIONS: [u64; 5] = [40, 50, 51, 59, 60];
 /// The ArbOS version Arbitrum One runs ("Dia", since January 2026): the default.
 pub const DEFAULT_ARBOS_VERSION: u64 = 51;
+/// The first ArbOS version with multi-fragment programs (Nitro's
+/// `ArbosVersion_StylusContractLimit`).
+pub const FRAGMENTS_ARBOS_VERSION: u64 = 60;
 
 /// Stylus parameters; the defaults are those of a Nitro dev chain at ArbOS 51 (what Arbitrum
 /// One runs); [`StylusParams::for_arbos`] gives the other versions.
@@ -87,6 +90,8 @@ pub struct StylusParams {
     pub block_cache_size: u16,
     /// Largest decompressed wasm accepted.
     pub max_wasm_size: u32,
+    /// Most fragments a root may name (`MaxFragmentCount`: 2 from ArbOS 60, 0 before).
+    pub max_fragment_count: u8,
     /// EIP-170 code size limit (includes the 4-byte Stylus prefix).
     pub max_code_size: usize,
     /// Debug chain: console/debug imports and ArbDebug are allowed.
@@ -113,7 +118,7 @@ impl StylusParams {
     /// | 40 | 2 | 262,144 | 69 × 128 | accepted | 128 KiB | |
     /// | 50, 51 | 2 | 22,000 (the ArbOS 50 cap) | 69 × 128 | accepted | 128 KiB | out of gas in a storage flush is out-of-ink |
     /// | 59 | 3 | 22,000 | 72 × 128 | rejected | 128 KiB | `activationGas()` parameter |
-    /// | 60 | 3 | 22,000 | 72 × 128 | rejected | 256 KiB | fragments deployable (`EF F0 01`) |
+    /// | 60 | 3 | 22,000 | 72 × 128 | rejected | 256 KiB | multi-fragment programs (roots of ≤ 2 fragments) |
     pub fn for_arbos(version: u64) -> Option<Self> {
         if !SUPPORTED_ARBOS_VERSIONS.contains(&version) {
             return None;
@@ -139,6 +144,11 @@ impl StylusParams {
             } else {
                 128 * 1024
             },
+            max_fragment_count: if version >= FRAGMENTS_ARBOS_VERSION {
+                2
+            } else {
+                0
+            },
             max_code_size: 24_576,
             debug_mode: true,
             activation_fixed_gas: 1_659_168,
@@ -156,14 +166,27 @@ impl StylusParams {
         self.arbos_version >= 59
     }
 
-    /// Arbitrum's EIP-3541: new code starting with 0xEF is accepted only when it carries a Stylus
-    /// component prefix — a classic program (`EF F0 00`) or a root (`EF F0 02`), and a fragment
-    /// (`EF F0 01`) from ArbOS 60.
+    /// Whether the chain has multi-fragment programs (ArbOS ≥ 60).
+    pub fn has_fragments(&self) -> bool {
+        self.arbos_version >= FRAGMENTS_ARBOS_VERSION
+    }
+
+    /// Whether `code` runs as a Stylus program when called (go-ethereum's
+    /// `IsStylusDeployableProgramPrefix`): a classic program, or a root from ArbOS 60. Each
+    /// prefix needs at least one byte after it.
+    pub fn is_program_code(&self, code: &[u8]) -> bool {
+        crate::code::is_stylus_program(code) || (self.has_fragments() && crate::code::is_root(code))
+    }
+
+    /// Arbitrum's EIP-3541 (go-ethereum's `IsStylusComponentPrefix`): new code starting with
+    /// 0xEF is accepted only when it is program code ([`Self::is_program_code`]: a classic
+    /// program, or a root from ArbOS 60) or, from ArbOS 60, a fragment (`EF F0 01`).
     pub fn code_allowed(&self, code: &[u8]) -> bool {
         match code {
-            [0xEF, 0xF0, 0x00, ..] | [0xEF, 0xF0, 0x02, ..] => true,
-            [0xEF, 0xF0, 0x01, ..] => self.arbos_version >= 60,
-            [0xEF, ..] => false,
+            [0xEF, ..] => {
+                self.is_program_code(code)
+                    || (self.has_fragments() && crate::code::is_fragment(code))
+            }
             _ => true,
         }
     }

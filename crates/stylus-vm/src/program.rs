@@ -10,7 +10,8 @@ use revm::interpreter::{
 use revm::primitives::{keccak256, Address, Bytes, Log, B256, U256};
 use wasmi::{Instance, Memory, ResumableCall, Store, Val};
 
-use crate::activation::{hours_since_arbitrum, load_program};
+use crate::activation::{hours_since_arbitrum, load_program, program_wasm, WasmError};
+use crate::code::CodeError;
 use crate::evm::{CallFrame, NativeOutcome, StylusEvm};
 use crate::hooks::Hook;
 use crate::instrument::{INK_LEFT, INK_STATUS, STACK_LEFT, STATUS_OUT_OF_INK, STATUS_OUT_OF_STACK};
@@ -194,7 +195,26 @@ where
             // Not activated, needs upgrade or expired: Nitro fails the call with all gas.
             _ => return Ok(NativeOutcome::halt(InstructionResult::InvalidFEOpcode)),
         };
-        let compiled = match self.runtime.compile(call.codehash, &call.code, 0) {
+        // The module is cached by code hash; on a miss it is compiled again from the code (a
+        // root's fragments read again, without charge, as Nitro does when it recompiles).
+        let runtime = self.runtime.clone();
+        let ctx = &mut self.inner.ctx;
+        let mut db_error = None;
+        let compiled = runtime.compile_with(call.codehash, 0, || {
+            match program_wasm(ctx, &call.code, &params) {
+                Ok(Ok(wasm)) => Ok(wasm),
+                Ok(Err(WasmError::Code(e))) => Err(e.into()),
+                Ok(Err(_)) => Err(CodeError::NotStylus.into()),
+                Err(e) => {
+                    db_error = Some(e);
+                    Err(CodeError::NotStylus.into())
+                }
+            }
+        });
+        if let Some(e) = db_error {
+            return Err(e);
+        }
+        let compiled = match compiled {
             Ok(c) => c,
             Err(_) => return Ok(NativeOutcome::halt(InstructionResult::InvalidFEOpcode)),
         };

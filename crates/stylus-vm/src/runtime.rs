@@ -233,6 +233,19 @@ impl Runtime {
         code: &[u8],
         pages_open: u16,
     ) -> Result<Arc<Compiled>, PrepareError> {
+        self.compile_with(codehash, pages_open, || {
+            decode_program(code, self.params.max_wasm_size as usize).map_err(Into::into)
+        })
+    }
+
+    /// As [`Runtime::compile`], with the wasm given by `wasm` (called only on a cache miss):
+    /// how a root's fragments reach the compiler.
+    pub fn compile_with(
+        &self,
+        codehash: B256,
+        pages_open: u16,
+        wasm: impl FnOnce() -> Result<Vec<u8>, PrepareError>,
+    ) -> Result<Arc<Compiled>, PrepareError> {
         let engine = {
             let mut cache = self.lock_cache();
             cache.tick += 1;
@@ -243,7 +256,7 @@ impl Runtime {
             }
             cache.engine.clone()
         };
-        let wasm = decode_program(code, self.params.max_wasm_size as usize)?;
+        let wasm = wasm()?;
         let info = validate(&wasm, &self.params, pages_open)?;
         let instrumented = instrument(&wasm, &info)?;
         let module = Module::new(&engine.engine, &instrumented)

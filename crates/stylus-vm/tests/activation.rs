@@ -99,9 +99,13 @@ fn activation_records_fee_refund_and_event() {
 #[test]
 fn activation_errors() {
     let mut chain = Chain::new();
+    // EVM code before ArbOS 60: Nitro's plain "specified bytecode is not a Stylus program"
+    // (a revert without data; from ArbOS 60 it is ProgramNotWasm(), see fragments.rs). No code
+    // at all: ProgramNotWasm().
     let evm = chain.deploy(EVM_RET42);
+    assert!(reverted(&chain.activate(evm)).is_empty());
     assert_eq!(
-        &reverted(&chain.activate(evm))[..],
+        &reverted(&chain.activate(Address::repeat_byte(0x77)))[..],
         &err_sel("ProgramNotWasm()")
     );
     let p = chain.deploy_wasm(&wat::parse_str(noop()).unwrap());

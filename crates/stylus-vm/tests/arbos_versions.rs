@@ -132,3 +132,79 @@ fn fragments_are_deployable_from_arbos_60_only() {
         assert_eq!(r.is_success(), arbos >= 60, "ArbOS {arbos}: {r:?}");
     }
 }
+
+#[test]
+fn the_activation_gas_parameter_is_burnt_from_arbos_59() {
+    let wasm = wat::parse_str(prog("", "i32.const 0")).expect("wat");
+    for arbos in SUPPORTED_ARBOS_VERSIONS {
+        let activation = |activation_gas: u64| {
+            let mut params = StylusParams::for_arbos(arbos).expect("supported");
+            params.activation_gas = activation_gas;
+            let mut c = Chain::with_params(params);
+            let p = c.deploy_wasm(&wasm);
+            let r = c.activate(p);
+            assert!(r.is_success(), "ArbOS {arbos}: {r:?}");
+            let getter = c.call(ARB_WASM, &selector("activationGas()"));
+            if arbos >= 59 {
+                assert_eq!(
+                    abi::uint_arg(&ok(&getter), 0).ok(),
+                    Some(U256::from(activation_gas))
+                );
+            } else {
+                assert!(!getter.is_success(), "no such method before ArbOS 59");
+            }
+            gas_used(&r)
+        };
+        let extra = activation(250_000) - activation(0);
+        assert_eq!(
+            extra,
+            if arbos >= 59 { 250_000 } else { 0 },
+            "ArbOS {arbos}"
+        );
+    }
+}
+
+#[test]
+fn out_of_gas_in_a_storage_flush_is_a_failure_on_arbos_40_and_out_of_ink_from_50() {
+    let imports = [
+        hook("storage_cache_bytes32", "(param i32 i32)"),
+        hook("storage_flush_cache", "(param i32)"),
+    ]
+    .join("\n");
+    let src = prog(
+        &imports,
+        "(i32.store8 (i32.const 63) (i32.const 1)) \
+         (call $storage_cache_bytes32 (i32.const 0) (i32.const 32)) \
+         (call $storage_flush_cache (i32.const 0)) i32.const 0",
+    );
+    // Enough to start the program, not for the 22,100 gas of a fresh cold SSTORE.
+    let limit = 21_000 + 30_000;
+    for arbos in SUPPORTED_ARBOS_VERSIONS {
+        let mut c = chain(arbos);
+        let p = c.program(&src);
+        let r = c.send(DEV, TxKind::Call(p), Default::default(), U256::ZERO, limit);
+        let used = r.tx_gas_used();
+        match r {
+            // ArbOS 40: a failure — a revert without data (Nitro zeroes the gas left there too,
+            // so it takes all the gas like out-of-ink, but the frame reverts instead of halting).
+            ExecutionResult::Revert { output, .. } if arbos < 50 => {
+                assert!(output.is_empty());
+                assert_eq!(used, limit, "ArbOS {arbos}");
+            }
+            // ArbOS 50 and later: out of ink, all gas.
+            ExecutionResult::Halt { .. } if arbos >= 50 => {
+                assert_eq!(used, limit, "ArbOS {arbos}")
+            }
+            other => panic!("ArbOS {arbos}: {other:?}"),
+        }
+        // With gas for the store it succeeds everywhere.
+        let r = c.send(
+            DEV,
+            TxKind::Call(p),
+            Default::default(),
+            U256::ZERO,
+            200_000,
+        );
+        assert!(r.is_success(), "ArbOS {arbos}: {r:?}");
+    }
+}

@@ -9,10 +9,10 @@ use revm::primitives::{keccak256, Address, Bytes, Log, B256};
 use super::{Reply, STORAGE_READ_GAS, STORAGE_WRITE_GAS};
 use crate::abi::{self, selector};
 use crate::activation::{
-    self, asm_estimate, cached_cost, compile_gas, hours_since_arbitrum, init_cost, load_program,
-    module_hash_slot, state_set, store_program, Program,
+    self, activation_wasm, asm_estimate, cached_cost, compile_gas, hours_since_arbitrum, init_cost,
+    load_program, module_hash_slot, state_set, store_program, GasMeter, Program, WasmError,
 };
-use crate::code::{is_stylus_program, CodeError};
+use crate::code::CodeError;
 use crate::evm::{CallFrame, StylusEvm};
 use crate::params::{ARB_WASM, NETWORK_FEE_ACCOUNT};
 use crate::runtime::PrepareError;
@@ -26,7 +26,16 @@ pub enum ActivationError {
     /// Already activated at the current version and not expired (`ProgramUpToDate()`).
     #[error("program is up to date")]
     UpToDate,
-    /// Decoding, validation or instrumentation failed (all gas is taken).
+    /// The code or its fragments break a rule (Nitro: a revert without data that keeps the
+    /// gas not yet spent; `gas` is what was spent).
+    #[error("{error}")]
+    Code {
+        /// The rule broken.
+        error: CodeError,
+        /// Gas spent before the failure (fixed, activation and fragment-read gas).
+        gas: u64,
+    },
+    /// Validation or instrumentation failed (all gas is taken).
     #[error(transparent)]
     Invalid(#[from] PrepareError),
     /// Not enough gas for the fixed or compile charge.
@@ -80,20 +89,33 @@ where
         .map(|c| c.original_bytes())
         .unwrap_or_default();
     let codehash = acc.info.code_hash;
-    if !is_stylus_program(&code) {
-        return Ok(Err(ActivationError::NotWasm));
-    }
     if let Some(existing) = load_program(&mut evm.inner.ctx, codehash)? {
         if existing.version == params.version && !existing.expired(&params, now) {
             return Ok(Err(ActivationError::UpToDate));
         }
     }
+    // Classic code, or a root whose fragment reads are charged here (activation module).
+    let mut meter = GasMeter {
+        spent: gas,
+        limit: gas_limit,
+    };
+    let wasm = match activation_wasm(&mut evm.inner.ctx, &code, &params, &mut meter)? {
+        Ok(wasm) => wasm,
+        Err(WasmError::NotWasm) => return Ok(Err(ActivationError::NotWasm)),
+        Err(WasmError::OutOfGas) => return Ok(Err(ActivationError::OutOfGas)),
+        Err(WasmError::Code(error)) => {
+            return Ok(Err(ActivationError::Code {
+                error,
+                gas: meter.spent,
+            }))
+        }
+    };
+    gas = meter.spent;
     let compiled = match evm
         .runtime
-        .compile(codehash, &code, evm.tx_state.pages_open)
+        .compile_with(codehash, evm.tx_state.pages_open, || Ok(wasm))
     {
         Ok(c) => c,
-        Err(PrepareError::Code(CodeError::NotStylus)) => return Ok(Err(ActivationError::NotWasm)),
         Err(e) => return Ok(Err(e.into())),
     };
     gas = gas.saturating_add(compile_gas(&compiled.info));
@@ -303,7 +325,11 @@ where
         call: &CallFrame,
         program: Address,
     ) -> Result<Reply, ContextDbError<CTX>> {
-        let activated = match activate_program(self, program, call.gas_limit)? {
+        // The precompile's calldata gas (3 per word, see `Reply::into_outcome`) is paid first,
+        // as Nitro does: activation (and its fragment reads) gets the rest.
+        let args_gas = 3 * (call.input.len() as u64).div_ceil(32);
+        let limit = call.gas_limit.saturating_sub(args_gas);
+        let activated = match activate_program(self, program, limit)? {
             Ok(a) => a,
             Err(ActivationError::NotWasm) => {
                 return Ok(Reply::Revert(
@@ -318,6 +344,7 @@ where
                 ))
             }
             Err(ActivationError::OutOfGas) => return Ok(Reply::OutOfGas),
+            Err(ActivationError::Code { gas, .. }) => return Ok(Reply::Revert(Bytes::new(), gas)),
             Err(ActivationError::Invalid(_)) => return Ok(Reply::RevertAllGas(Bytes::new())),
         };
         let timestamp: u64 = self.inner.ctx.block().timestamp().saturating_to();

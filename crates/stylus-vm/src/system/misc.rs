@@ -213,12 +213,8 @@ where
     ) -> Result<Reply, ContextDbError<CTX>> {
         let ctx = &mut self.inner.ctx;
         Ok(if sel == selector("getMaxStylusContractFragments()") {
-            let n = if self.runtime.params.arbos_version >= 60 {
-                2
-            } else {
-                0
-            };
-            Reply::Ok(word(n), STORAGE_READ_GAS)
+            let n = self.runtime.params.max_fragment_count;
+            Reply::Ok(word(n.into()), STORAGE_READ_GAS)
         } else if sel == selector("isChainOwner(address)") {
             let Ok(a) = abi::address_arg(args, 0) else {
                 return Ok(Reply::Revert(Bytes::new(), 0));

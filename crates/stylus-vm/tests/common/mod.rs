@@ -105,6 +105,13 @@ impl Chain {
         transact_commit(&mut self.evm, tx).expect("transaction is valid")
     }
 
+    /// The nonce the next transaction from `from` uses (and counts it as used).
+    pub fn next_nonce(&mut self, from: Address) -> u64 {
+        let nonce = self.nonces.entry(from).or_insert(0);
+        *nonce += 1;
+        *nonce - 1
+    }
+
     pub fn call(&mut self, to: Address, data: &[u8]) -> ExecutionResult<HaltReason> {
         self.send(
             DEV,
