@@ -937,6 +937,16 @@ impl Run<'_> {
                         },
                     );
                     self.m.sequencer_down = down;
+                    if !down {
+                        // the Liquidator restarts every live auction's clock after an outage's
+                        // grace (liquidator.md, issue 14 M2): the price may climb back to the
+                        // start price, never above it, and falls monotonically from there
+                        let live: Vec<U256> = self.m.auctions.keys().copied().collect();
+                        for id in live {
+                            let info = self.view(a.liquidator, ILiquidator::auctionCall { auction_id: id });
+                            self.m.auctions.insert(id, info.start_price);
+                        }
+                    }
                     if down {
                         let live = self.view(a.liquidator, ILiquidator::liveAuctionsCall {});
                         if !live.is_empty() {
