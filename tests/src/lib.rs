@@ -15,6 +15,7 @@ use alloy::{
 use lien_client::package::{self, Artifact};
 use stylus_devnode::{DevNode, NodeConfig, DEV_PRIVATE_KEY};
 
+pub mod direct;
 pub mod state;
 
 /// Sends a contract call with 25 % gas headroom (what the client and CLI add) and asserts

@@ -3,39 +3,65 @@
 //! bids, foreclosures, withdrawals, loan transfers, governance changes through the timelock,
 //! the guardian's pause — by 3 lenders, 3 borrowers and a keeper over 2 collections lent in 2
 //! currencies, on the compiled wasm in the embedded dev node. The protocol is deployed once;
-//! each case starts from an `evm_snapshot` of that deployment and ends with `evm_revert`.
+//! each case starts from a snapshot of that deployment and ends by reverting to it.
 //!
-//! After every step the test compares the chain with a model: every actor's and contract's
-//! token balance in both currencies to the wei (INV-CONSERVE), the owner of every NFT minted
-//! (INV-CUSTODY), each loan's status, exact settlement against the events and claim views
-//! (INV-SETTLE), the loans' snapshots (INV-SNAPSHOT), the live auctions' prices never rising
-//! (INV-AUCTION-MONO), and `lien_client::invariants::check_all` for both currencies. A repay
-//! of an Active loan before its due time by a funded borrower must succeed (INV-REPAY-LIVE);
-//! an action by the wrong account must fail (INV-AUTH); every failure is a typed error.
+//! **Steering.** Each sequence is three liquidation episodes and a governance episode, their
+//! steps kept in order, with random actions interleaved (see [`sequence`]): episode A crashes
+//! its loan's collection price and bids at once (an auction settled with a surplus for the
+//! borrower), B lets its loan run overdue and bids at the auction's floor (a shortfall), C
+//! (price or overdue) is foreclosed unsold; a sequencer outage falls inside one of the three
+//! auctions; the governance episode passes a change through the timelock. Episode actions name
+//! their loan by a tag; random actions pick offers, loans and auctions by index, mostly among
+//! those in the state that makes the action meaningful. The run asserts that each of these paths
+//! succeeded at least once.
 //!
-//! CI-sized: `LIEN_STATEFUL_CASES` (default 6) sequences of up to `LIEN_STATEFUL_STEPS`
-//! (default 24) steps. The long run is the same test with larger numbers (see README).
-//! Failures are kept in `stateful.proptest-regressions` beside this file and replayed first.
+//! **Checks.** After every step the test compares the chain with a model: every token balance
+//! the step moved (both currencies, read from the tokens' own `Transfer` events) and the four
+//! contracts' to the wei, the total supply against the model's sum (INV-CONSERVE), the owner
+//! of every NFT the step moved (INV-CUSTODY), the status and snapshot of every loan the step
+//! touched (INV-SNAPSHOT), exact settlement against the events and claim views (INV-SETTLE),
+//! the live auctions' prices never rising (INV-AUCTION-MONO), solvency of both books and the
+//! claims sum (INV-SOLV-1, INV-CLAIMS). Every `LIEN_STATEFUL_FULL_EVERY` steps (default 4) and
+//! after the last step of every sequence it runs the **full check**: every balance of every
+//! holder, every NFT, every loan and offer, escrow, custody and vault locks, closed loans,
+//! parameter bounds and auction ids — the invariants of `lien_client::invariants::check_all`,
+//! read in-process; that function itself also runs over JSON-RPC after each sequence's last
+//! step. A state-predicate violation persists until something repairs it, so a step the light
+//! check missed is still caught by the next full check and proptest shrinks to it. A repay of an
+//! Active loan before its due time by a funded borrower must succeed (INV-REPAY-LIVE); an action
+//! by the wrong account must fail (INV-AUTH); every failure is a typed error.
+//!
+//! **Speed.** After the deployment everything goes through [`lien_e2e::direct`]: the same
+//! chain, runtime and compiled wasm, without HTTP/JSON round trips.
+//!
+//! CI-sized: `LIEN_STATEFUL_CASES` (default 6) sequences of the 22 episode steps plus up to
+//! `LIEN_STATEFUL_STEPS` (default 12, at least half of it) random actions. The long run is
+//! the same test with larger numbers (docs/INVARIANTS.md). Failures are kept in
+//! `stateful.proptest-regressions` beside this file and replayed first.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use alloy::{
-    primitives::{Address, Bytes, U256},
-    providers::{DynProvider, Provider},
-    rpc::types::TransactionReceipt,
+    primitives::{Address, Bytes, Log, B256, U256},
     signers::local::PrivateKeySigner,
     sol_types::{SolCall, SolEvent, SolInterface},
 };
 use lien_client::{
     bindings::{
-        IGovernance, ILiquidator, ILoanBook, IMockFeed, IOfferBook, IPriceOracle, IERC20, IERC721,
+        ICollateralVault, IGovernance, ILiquidator, ILoanBook, IMockFeed, IOfferBook,
+        IPriceOracle, IERC20, IERC721,
     },
     deploy::{constructor_calldata, deploy_stylus},
     protocol::{
         hand_over_to_governance, oracle_params_word, Addresses, GovernanceSetup, OracleParams,
     },
 };
-use lien_e2e::{code_of, deploy_protocol, tokens, Harness};
+use lien_e2e::{
+    code_of, deploy_protocol,
+    direct::{Direct, Sent},
+    tokens, Harness,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 
@@ -50,9 +76,55 @@ alloy::sol! {
 const DAY: u64 = 86_400;
 const ACTIVE: u8 = 1;
 const IN_AUCTION: u8 = 2;
+const REPAID: u8 = 3;
+const LIQUIDATED: u8 = 4;
+const FORECLOSED: u8 = 5;
+/// Gas limit of every transaction (no estimate: a refusal is a mined, reverted transaction).
+const GAS: u64 = 8_000_000;
+/// Governance's timelock (deploy_world).
+const GOV_DELAY: u64 = 3_600;
 
-/// One user action; indices pick an actor, a collection, an offer, a loan or an auction
-/// modulo what exists.
+/// Which loan (or offer) an action is about.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    /// By index modulo what exists, mostly among those in the state the action needs.
+    Any(u8),
+    /// The one an earlier step of the same episode tagged.
+    Tag(u8),
+}
+
+/// How long a bidder waits before bidding.
+#[derive(Clone, Copy, Debug)]
+enum Wait {
+    /// Bids at once.
+    Now,
+    /// Waits out a sequencer outage's grace (if the sequencer is up), then bids.
+    Resume,
+    /// Waits until the price reaches the auction's floor, then bids.
+    Floor,
+}
+
+/// Whose claims a withdrawal takes.
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    /// One of the 7 actors.
+    Actor(u8),
+    /// The (current) lender of a loan.
+    Lender(Target),
+    /// The borrower of a loan.
+    Borrower(Target),
+}
+
+/// What the owner proposes through Governance.
+#[derive(Clone, Copy, Debug)]
+enum Proposal {
+    /// `setProtocolParams` with these fee and tip (often out of bounds or too large a step).
+    Fees { fee: u16, tip: u16 },
+    /// The fee moved by at most the allowed step (unpause instead when the book is paused).
+    Step { up: bool },
+}
+
+/// One user action (one step: the checks run after it).
 #[derive(Clone, Debug)]
 enum Action {
     /// A lender funds an offer on a collection: principal in whole tokens, APR, days, capacity.
@@ -63,48 +135,62 @@ enum Action {
         apr: u16,
         days: u8,
         capacity: u8,
+        tag: Option<u8>,
     },
     /// An account (usually not the lender) cancels an offer.
     Cancel { who: u8, offer: u8 },
     /// A borrower mints a fresh NFT of the offer's collection and borrows on the offer.
-    Borrow { borrower: u8, offer: u8 },
+    Borrow {
+        borrower: u8,
+        offer: Target,
+        tag: Option<u8>,
+    },
     /// An account pays a loan's debt (minted to it first).
-    Repay { who: u8, loan: u8 },
+    Repay { who: u8, loan: Target },
     /// The reporter posts a collection's price moved by `bps` (−6000…+3000) of the last one.
     Price { coll: u8, bps: i16 },
+    /// The reporter posts the loan's collection below the loan's liquidation line, time passes
+    /// one TWAP window and the reporter posts it again.
+    Crash { loan: Target },
     /// Time passes (and a block is mined).
     Warp { secs: u32 },
+    /// Time passes until the loan is overdue past its grace.
+    Overdue { loan: Target },
     /// The sequencer goes down (true) or comes back up (false).
     Sequencer { down: bool },
     /// An account liquidates a loan.
-    Liquidate { who: u8, loan: u8 },
-    /// An account bids on a live auction at its current price.
-    Bid { who: u8, auction: u8 },
-    /// An account forecloses a loan (expired auction).
-    Foreclose { who: u8, loan: u8 },
-    /// An account withdraws its claims in a currency.
-    Withdraw { who: u8, currency: u8 },
+    Liquidate { who: u8, loan: Target },
+    /// An account bids on a loan's live auction at its current price.
+    Bid { who: u8, loan: Target, wait: Wait },
+    /// An account forecloses a loan (waiting for the auction's end first if `wait`).
+    Foreclose { who: u8, loan: Target, wait: bool },
+    /// An account withdraws its claims in a currency (a loan's currency for a loan's party).
+    Withdraw { who: Who, currency: u8 },
     /// An account transfers a loan's lender position to another account.
-    TransferLoan { who: u8, loan: u8, to: u8 },
-    /// The owner proposes new protocol fees (fee, tip) through Governance.
-    Propose { fee: u16, tip: u16 },
-    /// The owner executes every queued proposal (refused while timelocked).
-    Execute,
+    TransferLoan { who: u8, loan: Target, to: u8 },
+    /// The owner proposes a change through Governance.
+    Propose { what: Proposal },
+    /// The owner executes every queued proposal (waiting for the timelock first if `wait`).
+    Execute { wait: bool },
     /// The guardian pauses the offer book.
     Pause,
 }
 
+/// A random action (the noise between the episodes).
 fn action() -> impl Strategy<Value = Action> {
+    let any_target = any::<u8>().prop_map(Target::Any);
     prop_oneof![
         4 => (0..3u8, 0..2u8, 1..30u8, 0..5_000u16, 1..40u8, 1..4u8).prop_map(
             |(lender, coll, principal, apr, days, capacity)| Action::Offer {
-                lender, coll, principal, apr, days, capacity
+                lender, coll, principal, apr, days, capacity, tag: None
             }
         ),
         1 => (0..7u8, any::<u8>()).prop_map(|(who, offer)| Action::Cancel { who, offer }),
-        5 => (0..3u8, any::<u8>()).prop_map(|(borrower, offer)| Action::Borrow { borrower, offer }),
-        3 => (0..7u8, any::<u8>()).prop_map(|(who, loan)| Action::Repay { who, loan }),
+        4 => (0..3u8, any_target.clone())
+            .prop_map(|(borrower, offer)| Action::Borrow { borrower, offer, tag: None }),
+        3 => (0..7u8, any_target.clone()).prop_map(|(who, loan)| Action::Repay { who, loan }),
         3 => (0..2u8, -6_000..3_000i16).prop_map(|(coll, bps)| Action::Price { coll, bps }),
+        1 => any_target.clone().prop_map(|loan| Action::Crash { loan }),
         3 => prop_oneof![
             3 => Just(60u32),
             3 => Just(700),
@@ -113,16 +199,206 @@ fn action() -> impl Strategy<Value = Action> {
             1 => Just(20 * DAY as u32),
         ]
         .prop_map(|secs| Action::Warp { secs }),
-        1 => any::<bool>().prop_map(|down| Action::Sequencer { down }),
-        3 => (0..7u8, any::<u8>()).prop_map(|(who, loan)| Action::Liquidate { who, loan }),
-        3 => (0..7u8, any::<u8>()).prop_map(|(who, auction)| Action::Bid { who, auction }),
-        2 => (0..7u8, any::<u8>()).prop_map(|(who, loan)| Action::Foreclose { who, loan }),
-        2 => (0..7u8, 0..2u8).prop_map(|(who, currency)| Action::Withdraw { who, currency }),
-        1 => (0..7u8, any::<u8>(), 0..7u8).prop_map(|(who, loan, to)| Action::TransferLoan { who, loan, to }),
-        1 => (0..2_000u16, 0..500u16).prop_map(|(fee, tip)| Action::Propose { fee, tip }),
-        1 => Just(Action::Execute),
+        1 => any_target.clone().prop_map(|loan| Action::Overdue { loan }),
+        // down once for every two ups: a random outage rarely blocks the rest of a sequence
+        1 => prop_oneof![1 => Just(true), 2 => Just(false)]
+            .prop_map(|down| Action::Sequencer { down }),
+        3 => (0..7u8, any_target.clone()).prop_map(|(who, loan)| Action::Liquidate { who, loan }),
+        3 => (0..7u8, any_target.clone(), prop_oneof![Just(Wait::Now), Just(Wait::Resume), Just(Wait::Floor)])
+            .prop_map(|(who, loan, wait)| Action::Bid { who, loan, wait }),
+        2 => (0..7u8, any_target.clone(), any::<bool>())
+            .prop_map(|(who, loan, wait)| Action::Foreclose { who, loan, wait }),
+        2 => (0..7u8, 0..2u8).prop_map(|(who, currency)| Action::Withdraw {
+            who: Who::Actor(who),
+            currency
+        }),
+        1 => (0..7u8, any_target, 0..7u8)
+            .prop_map(|(who, loan, to)| Action::TransferLoan { who, loan, to }),
+        1 => prop_oneof![
+            (0..2_000u16, 0..500u16).prop_map(|(fee, tip)| Proposal::Fees { fee, tip }),
+            any::<bool>().prop_map(|up| Proposal::Step { up }),
+        ]
+        .prop_map(|what| Action::Propose { what }),
+        1 => any::<bool>().prop_map(|wait| Action::Execute { wait }),
         1 => Just(Action::Pause),
     ]
+}
+
+/// How an episode's loan is made liquidatable.
+#[derive(Clone, Copy, Debug)]
+enum Trigger {
+    Crash,
+    Overdue,
+}
+
+/// Parameters of one liquidation episode.
+#[derive(Clone, Debug)]
+struct Episode {
+    lender: u8,
+    coll: u8,
+    principal: u8,
+    apr: u16,
+    days: u8,
+    borrower: u8,
+    keeper: u8,
+    bidder: u8,
+}
+
+fn episode() -> impl Strategy<Value = Episode> {
+    (
+        0..3u8,
+        0..2u8,
+        // at most 35 % of the price of 100: within the 40 % LTV
+        5..=35u8,
+        0..5_000u16,
+        1..=30u8,
+        0..3u8,
+        prop_oneof![3 => Just(6u8), 1 => 0..7u8],
+        0..7u8,
+    )
+        .prop_map(
+            |(lender, coll, principal, apr, days, borrower, keeper, bidder)| Episode {
+                lender,
+                coll,
+                principal,
+                apr,
+                days,
+                borrower,
+                keeper,
+                bidder,
+            },
+        )
+}
+
+/// Interleaves `streams` keeping each one's order; `picks` chooses the stream of each position.
+fn merge(streams: Vec<Vec<Action>>, picks: &[u8]) -> Vec<Action> {
+    let mut queues: Vec<VecDeque<Action>> = streams.into_iter().map(VecDeque::from).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        let live: Vec<usize> = (0..queues.len()).filter(|k| !queues[*k].is_empty()).collect();
+        if live.is_empty() {
+            return out;
+        }
+        let pick = usize::from(picks.get(i).copied().unwrap_or(0)) % live.len();
+        out.extend(queues[live[pick]].pop_front());
+        i += 1;
+    }
+}
+
+/// One sequence: the setup of three liquidation episodes (offer, borrow), then their tails in a
+/// random order — A (price crash, bid at once: surplus), B (overdue, bid at the floor:
+/// shortfall), C (either trigger, foreclosed unsold), a sequencer outage inside one of the three
+/// auctions — and a governance episode (propose, wait out the timelock, execute), with `noise`
+/// random actions (at least half of `noise`) interleaved throughout.
+fn sequence(noise: usize) -> impl Strategy<Value = Vec<Action>> {
+    (
+        [episode(), episode(), episode()],
+        any::<bool>(),
+        0..3u8,
+        600..7_200u32,
+        any::<bool>(),
+        proptest::collection::vec(action(), (noise / 2)..=noise),
+        Just(vec![0usize, 1, 2, 3]).prop_shuffle(),
+        proptest::collection::vec(any::<u8>(), 64),
+        proptest::collection::vec(any::<u8>(), 64),
+    )
+        .prop_map(
+            |(eps, c_crash, outage_in, outage_secs, gov_up, noise, order, picks_a, picks_b)| {
+                let mut setup = Vec::new();
+                for (k, e) in eps.iter().enumerate() {
+                    let tag = Some(k as u8);
+                    setup.push(Action::Offer {
+                        lender: e.lender,
+                        coll: e.coll,
+                        principal: e.principal,
+                        apr: e.apr,
+                        days: e.days,
+                        capacity: 1,
+                        tag,
+                    });
+                    setup.push(Action::Borrow {
+                        borrower: e.borrower,
+                        offer: Target::Tag(k as u8),
+                        tag,
+                    });
+                }
+                let triggers = [
+                    Trigger::Crash,
+                    Trigger::Overdue,
+                    if c_crash {
+                        Trigger::Crash
+                    } else {
+                        Trigger::Overdue
+                    },
+                ];
+                let mut tails: Vec<Vec<Action>> = Vec::new();
+                for (k, e) in eps.iter().enumerate() {
+                    let t = Target::Tag(k as u8);
+                    let mut tail = vec![
+                        match triggers[k] {
+                            Trigger::Crash => Action::Crash { loan: t },
+                            Trigger::Overdue => Action::Overdue { loan: t },
+                        },
+                        Action::Liquidate {
+                            who: e.keeper,
+                            loan: t,
+                        },
+                    ];
+                    if usize::from(outage_in) == k {
+                        tail.push(Action::Sequencer { down: true });
+                        tail.push(Action::Warp { secs: outage_secs });
+                        tail.push(Action::Sequencer { down: false });
+                    }
+                    match k {
+                        0 => {
+                            tail.push(Action::Bid {
+                                who: e.bidder,
+                                loan: t,
+                                wait: Wait::Resume,
+                            });
+                            tail.push(Action::Withdraw {
+                                who: Who::Borrower(t),
+                                currency: e.coll,
+                            });
+                        }
+                        1 => {
+                            tail.push(Action::Bid {
+                                who: e.bidder,
+                                loan: t,
+                                wait: Wait::Floor,
+                            });
+                            tail.push(Action::Withdraw {
+                                who: Who::Lender(t),
+                                currency: e.coll,
+                            });
+                        }
+                        _ => tail.push(Action::Foreclose {
+                            who: e.bidder,
+                            loan: t,
+                            wait: true,
+                        }),
+                    }
+                    tails.push(tail);
+                }
+                tails.push(vec![
+                    Action::Propose {
+                        what: Proposal::Step { up: gov_up },
+                    },
+                    Action::Execute { wait: true },
+                ]);
+                // the tails run one after another, in a random order
+                let mut skeleton = Vec::new();
+                for k in order {
+                    skeleton.extend(tails[k].clone());
+                }
+                let split = noise.len() / 3;
+                let (early, late) = noise.split_at(split);
+                let mut out = merge(vec![setup, early.to_vec()], &picks_a);
+                out.extend(merge(vec![skeleton, late.to_vec()], &picks_b[8..]));
+                out
+            },
+        )
 }
 
 /// The deployment every case starts from.
@@ -148,11 +424,14 @@ struct Model {
     /// Owner of each NFT minted: (collection index, token id) → owner.
     nfts: BTreeMap<(usize, U256), Address>,
     next_token: u64,
-    /// Loan id → (status, collection index, token id, due, terms at origination).
+    /// Loan id → what the model knows of it.
     loans: BTreeMap<U256, LoanModel>,
-    /// Auction id → (last price seen).
+    /// Live auction id → last price seen.
     auctions: BTreeMap<U256, U256>,
     offers: u64,
+    /// Episode tag → offer id / loan id.
+    offer_tags: BTreeMap<u8, U256>,
+    loan_tags: BTreeMap<u8, U256>,
     /// Last posted price per collection.
     price: [U256; 2],
     proposals: Vec<U256>,
@@ -164,21 +443,16 @@ struct LoanModel {
     coll: usize,
     token: U256,
     due: u64,
+    borrower: Address,
     terms: ILoanBook::loanTermsReturn,
 }
 
-/// What a step changed that the model must follow.
 fn add(m: &mut BTreeMap<Address, U256>, who: Address, v: U256) {
     *m.entry(who).or_default() += v;
 }
 fn sub(m: &mut BTreeMap<Address, U256>, who: Address, v: U256) {
     let e = m.entry(who).or_default();
     *e = e.checked_sub(v).expect("model balance underflow");
-}
-
-/// Revert data of a failed call, if any.
-fn revert_data(e: &alloy::contract::Error) -> Option<Bytes> {
-    e.as_revert_data()
 }
 
 /// Whether revert data is one of the protocol's typed errors (any contract's: errors pass
@@ -205,81 +479,120 @@ fn error_name(data: &[u8]) -> String {
         .to_owned()
 }
 
-/// Sends a call with a fixed gas limit (no estimate, so a refusal is a mined, reverted
-/// transaction too); returns the receipt on success or the revert data of the same call
-/// simulated just before.
-macro_rules! attempt {
-    ($call:expr) => {{
-        let call = $call;
-        match call.call().await {
-            Err(e) => {
-                let data = revert_data(&e).unwrap_or_default();
-                Err(data)
-            }
-            Ok(_) => {
-                let receipt = call
-                    .gas(8_000_000)
-                    .send()
-                    .await
-                    .expect("send")
-                    .get_receipt()
-                    .await
-                    .expect("receipt");
-                if receipt.status() {
-                    Ok(receipt)
-                } else {
-                    Err(Bytes::new())
-                }
-            }
-        }
-    }};
-}
-
-fn event<E: SolEvent>(r: &TransactionReceipt) -> Option<E> {
-    r.inner
-        .logs()
-        .iter()
-        .find_map(|l| l.log_decode::<E>().ok().map(|d| d.inner.data))
+/// Run-wide statistics.
+#[derive(Default)]
+struct Stats {
+    /// Per action kind: (succeeded, refused).
+    actions: BTreeMap<&'static str, (u32, u32)>,
+    /// Per action and error: how often it was refused.
+    reasons: BTreeMap<String, u32>,
+    /// Checks run: (light, full).
+    checks: (u64, u64),
+    /// Time spent in steps and in checks.
+    step_time: std::time::Duration,
+    check_time: std::time::Duration,
 }
 
 struct Run<'a> {
-    h: &'a Harness,
+    d: Direct<'a>,
     w: &'a World,
     m: Model,
     log: Vec<String>,
-    /// Per action kind: (succeeded, refused), over the whole run.
-    stats: &'a std::cell::RefCell<BTreeMap<&'static str, (u32, u32)>>,
-    /// Per action and error: how often it was refused.
-    reasons: &'a std::cell::RefCell<BTreeMap<String, u32>>,
+    stats: &'a RefCell<Stats>,
+    /// Logs of the transactions of the current step.
+    logs: Vec<Log>,
+    /// Loans on the chain before the sequence.
+    base_loans: u64,
+    /// The model's balances before the current step.
+    before: [BTreeMap<Address, U256>; 2],
 }
 
 impl Run<'_> {
-    fn p(&self, s: &PrivateKeySigner) -> DynProvider {
-        self.h.provider(s)
-    }
     fn actor(&self, i: u8) -> &PrivateKeySigner {
         &self.w.actors[usize::from(i) % self.w.actors.len()]
-    }
-
-    /// Mints `amount` of currency `c` to `who` (model too).
-    async fn mint(&mut self, c: usize, who: Address, amount: U256) {
-        let t = IERC20::new(self.w.currencies[c], self.p(&self.w.funder));
-        lien_e2e::ok!(t.mint(who, amount));
-        add(&mut self.m.balances[c], who, amount);
     }
 
     fn fail(&self, msg: String) -> TestCaseError {
         TestCaseError::fail(format!("{msg}\nsteps:\n{}", self.log.join("\n")))
     }
 
+    /// A view that must answer.
+    fn view<C: SolCall>(&self, to: Address, call: C) -> C::Return {
+        self.d.view(to, &call).unwrap_or_else(|e| {
+            panic!(
+                "view {} on {to} failed: {}",
+                std::any::type_name::<C>(),
+                error_name(&e)
+            )
+        })
+    }
+
+    /// A transaction that must succeed (setup: mints, approvals, posts).
+    fn must<C: SolCall>(&mut self, s: &PrivateKeySigner, to: Address, call: C) -> Sent {
+        let sent = self.d.send(s, to, &call, GAS);
+        assert!(
+            sent.success,
+            "{} to {to} reverted",
+            std::any::type_name::<C>()
+        );
+        self.logs.extend(sent.logs.iter().cloned());
+        sent
+    }
+
+    /// Simulates `call` by `s`; if it succeeds, sends it. The receipt, or the revert data of
+    /// the simulation (empty if the simulation passed and the transaction failed).
+    fn attempt<C: SolCall>(
+        &mut self,
+        s: &PrivateKeySigner,
+        to: Address,
+        call: C,
+    ) -> Result<Sent, Bytes> {
+        self.d.call_from(s.address(), to, &call)?;
+        let sent = self.d.send(s, to, &call, GAS);
+        self.logs.extend(sent.logs.iter().cloned());
+        if sent.success {
+            Ok(sent)
+        } else {
+            Err(Bytes::new())
+        }
+    }
+
+    /// Mints `amount` of currency `c` to `who` (model too).
+    fn mint(&mut self, c: usize, who: Address, amount: U256) {
+        let funder = self.w.funder.clone();
+        self.must(
+            &funder,
+            self.w.currencies[c],
+            IERC20::mintCall {
+                to: who,
+                amount,
+            },
+        );
+        add(&mut self.m.balances[c], who, amount);
+    }
+
+    fn approve(&mut self, s: &PrivateKeySigner, c: usize, spender: Address, value: U256) {
+        self.must(
+            s,
+            self.w.currencies[c],
+            IERC20::approveCall { spender, value },
+        );
+    }
+
+    fn warp(&mut self, secs: u64) {
+        if secs > 0 {
+            self.d.increase_time(secs);
+        }
+    }
+
     /// A refusal must be typed.
     fn refused(&self, what: &'static str, data: &Bytes) -> Result<(), TestCaseError> {
-        self.stats.borrow_mut().entry(what).or_default().1 += 1;
-        *self
-            .reasons
-            .borrow_mut()
+        let mut st = self.stats.borrow_mut();
+        st.actions.entry(what).or_default().1 += 1;
+        *st.reasons
             .entry(format!("{what}: {}", error_name(data)))
             .or_default() += 1;
+        drop(st);
         if typed(data) {
             Ok(())
         } else {
@@ -288,10 +601,42 @@ impl Run<'_> {
     }
 
     fn succeeded(&self, what: &'static str) {
-        self.stats.borrow_mut().entry(what).or_default().0 += 1;
+        self.stats.borrow_mut().actions.entry(what).or_default().0 += 1;
     }
 
-    async fn step(&mut self, act: &Action) -> Result<(), TestCaseError> {
+    /// The currency index of a currency address.
+    fn cur(&self, currency: Address) -> usize {
+        usize::from(currency != self.w.currencies[0])
+    }
+
+    /// A loan: by tag, or by index — for `Any(i)` among the loans whose status is in `want`
+    /// (three times in four, when there are any), else among all.
+    fn loan(&self, t: Target, want: &[u8]) -> Option<U256> {
+        match t {
+            Target::Tag(k) => self.m.loan_tags.get(&k).copied(),
+            Target::Any(i) => {
+                let fitting: Vec<U256> = self
+                    .m
+                    .loans
+                    .iter()
+                    .filter(|(_, l)| want.contains(&l.status))
+                    .map(|(id, _)| *id)
+                    .collect();
+                let pool: Vec<U256> = if i % 4 != 0 && !fitting.is_empty() {
+                    fitting
+                } else {
+                    self.m.loans.keys().copied().collect()
+                };
+                if pool.is_empty() {
+                    None
+                } else {
+                    Some(pool[usize::from(i) % pool.len()])
+                }
+            }
+        }
+    }
+
+    fn step(&mut self, act: &Action) -> Result<(), TestCaseError> {
         let w = self.w;
         let a = w.a;
         self.log.push(format!("{act:?}"));
@@ -303,36 +648,37 @@ impl Run<'_> {
                 apr,
                 days,
                 capacity,
+                tag,
             } => {
                 let c = usize::from(coll);
                 let l = self.actor(lender % 3).clone();
                 let amount = tokens(u64::from(principal));
                 let total = amount * U256::from(capacity);
-                self.mint(c, l.address(), total).await;
-                let p = self.p(&l);
-                {
-                    let inst = IERC20::new(w.currencies[c], &p);
-                    lien_e2e::ok!(inst.approve(a.offer_book, total))
-                };
-                let now = self.h.now().await;
-                let r = {
-                    let inst = IOfferBook::new(a.offer_book, &p);
-                    attempt!(inst.createOffer(
-                        w.currencies[c],
-                        w.collections[c],
-                        U256::ZERO,
-                        true,
-                        amount,
-                        apr,
-                        u64::from(days) * DAY,
-                        now + 60 * DAY,
-                        u64::from(capacity)
-                    ))
-                };
+                self.mint(c, l.address(), total);
+                self.approve(&l, c, a.offer_book, total);
+                let now = self.d.now();
+                let r = self.attempt(
+                    &l,
+                    a.offer_book,
+                    IOfferBook::createOfferCall {
+                        currency: w.currencies[c],
+                        collection: w.collections[c],
+                        token_id: U256::ZERO,
+                        any_token: true,
+                        principal: amount,
+                        apr_bps: apr,
+                        duration: u64::from(days) * DAY,
+                        expiry: now + 60 * DAY,
+                        capacity: u64::from(capacity),
+                    },
+                );
                 match r {
                     Ok(_) => {
                         self.succeeded("createOffer");
                         self.m.offers += 1;
+                        if let Some(t) = tag {
+                            self.m.offer_tags.insert(t, U256::from(self.m.offers));
+                        }
                         sub(&mut self.m.balances[c], l.address(), total);
                         add(&mut self.m.balances[c], a.offer_book, total);
                     }
@@ -345,17 +691,9 @@ impl Run<'_> {
                 }
                 let id = U256::from(1 + u64::from(offer) % self.m.offers);
                 let s = self.actor(who).clone();
-                let o = IOfferBook::new(a.offer_book, self.p(&s))
-                    .offer(id)
-                    .call()
-                    .await
-                    .expect("offer");
-                let c = usize::from(o.currency != w.currencies[0]);
-                let r = {
-                    let inst = IOfferBook::new(a.offer_book, self.p(&s));
-                    attempt!(inst.cancelOffer(id))
-                };
-                match r {
+                let o = self.view(a.offer_book, IOfferBook::offerCall { offer_id: id });
+                let c = self.cur(o.currency);
+                match self.attempt(&s, a.offer_book, IOfferBook::cancelOfferCall { offer_id: id }) {
                     Ok(rc) => {
                         if o.lender != s.address() {
                             return Err(self.fail(format!(
@@ -365,47 +703,74 @@ impl Run<'_> {
                             )));
                         }
                         self.succeeded("cancelOffer");
-                        let e: IOfferBook::OfferCancelled = event(&rc).expect("OfferCancelled");
+                        let e: IOfferBook::OfferCancelled =
+                            rc.event().expect("OfferCancelled");
                         sub(&mut self.m.balances[c], a.offer_book, e.refund);
                         add(&mut self.m.balances[c], s.address(), e.refund);
                     }
                     Err(d) => self.refused("cancelOffer", &d)?,
                 }
             }
-            Action::Borrow { borrower, offer } => {
-                if self.m.offers == 0 {
-                    return Ok(());
-                }
-                let id = U256::from(1 + u64::from(offer) % self.m.offers);
+            Action::Borrow {
+                borrower,
+                offer,
+                tag,
+            } => {
+                let id = match offer {
+                    Target::Tag(k) => match self.m.offer_tags.get(&k) {
+                        Some(id) => *id,
+                        None => return Ok(()),
+                    },
+                    Target::Any(i) => {
+                        if self.m.offers == 0 {
+                            return Ok(());
+                        }
+                        U256::from(1 + u64::from(i) % self.m.offers)
+                    }
+                };
                 let b = self.actor(3 + borrower % 3).clone();
-                let p = self.p(&b);
-                let o = IOfferBook::new(a.offer_book, &p)
-                    .offer(id)
-                    .call()
-                    .await
-                    .expect("offer");
+                let o = self.view(a.offer_book, IOfferBook::offerCall { offer_id: id });
                 let c = usize::from(o.collection != w.collections[0]);
                 self.m.next_token += 1;
                 let token = U256::from(self.m.next_token);
-                let nft = IERC721::new(w.collections[c], &p);
-                lien_e2e::ok!(nft.mint(b.address(), token));
-                lien_e2e::ok!(nft.approve(a.vault, token));
+                let funder = w.funder.clone();
+                self.must(
+                    &funder,
+                    w.collections[c],
+                    IERC721::mintCall {
+                        to: b.address(),
+                        tokenId: token,
+                    },
+                );
                 self.m.nfts.insert((c, token), b.address());
-                match {
-                    let inst = ILoanBook::new(a.loan_book, &p);
-                    attempt!(inst.borrow(id, token))
-                } {
+                self.must(
+                    &b,
+                    w.collections[c],
+                    IERC721::approveCall {
+                        to: a.vault,
+                        tokenId: token,
+                    },
+                );
+                match self.attempt(
+                    &b,
+                    a.loan_book,
+                    ILoanBook::borrowCall {
+                        offer_id: id,
+                        token_id: token,
+                    },
+                ) {
                     Ok(rc) => {
                         self.succeeded("borrow");
-                        let e: ILoanBook::LoanStarted = event(&rc).expect("LoanStarted");
+                        let e: ILoanBook::LoanStarted = rc.event().expect("LoanStarted");
                         sub(&mut self.m.balances[c], a.offer_book, e.principal);
                         add(&mut self.m.balances[c], b.address(), e.principal);
                         self.m.nfts.insert((c, token), a.vault);
-                        let terms = ILoanBook::new(a.loan_book, &p)
-                            .loanTerms(e.loanId)
-                            .call()
-                            .await
-                            .expect("terms");
+                        let terms = self.view(
+                            a.loan_book,
+                            ILoanBook::loanTermsCall {
+                                loan_id: e.loanId,
+                            },
+                        );
                         self.m.loans.insert(
                             e.loanId,
                             LoanModel {
@@ -413,66 +778,100 @@ impl Run<'_> {
                                 coll: c,
                                 token,
                                 due: e.due,
+                                borrower: b.address(),
                                 terms,
                             },
                         );
+                        if let Some(t) = tag {
+                            self.m.loan_tags.insert(t, e.loanId);
+                        }
                     }
                     Err(d) => self.refused("borrow", &d)?,
                 }
             }
             Action::Repay { who, loan } => {
-                let Some((id, c, status, due)) = self.pick_loan(loan) else {
+                let Some(id) = self.loan(loan, &[ACTIVE, IN_AUCTION]) else {
                     return Ok(());
                 };
+                let (c, status, due) = {
+                    let l = &self.m.loans[&id];
+                    (l.coll, l.status, l.due)
+                };
                 let s = self.actor(who).clone();
-                let p = self.p(&s);
-                let book = ILoanBook::new(a.loan_book, &p);
-                let debt = book.debt(id).call().await.expect("debt");
+                let debt = self.view(a.loan_book, ILoanBook::debtCall { loan_id: id });
                 // a day of interest of headroom; the exact amount comes from the event
                 let budget = debt + debt / U256::from(100) + U256::from(1);
-                self.mint(c, s.address(), budget).await;
-                {
-                    let inst = IERC20::new(w.currencies[c], &p);
-                    lien_e2e::ok!(inst.approve(a.loan_book, budget))
+                self.mint(c, s.address(), budget);
+                self.approve(&s, c, a.loan_book, budget);
+                let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+                let token = w.currencies[c];
+                // the claims a repay can raise: the lender's, the keeper's (the tip of a repay
+                // during an auction, issue 14 L5) and the reserve
+                let claims = |r: &Self| {
+                    (
+                        r.view(
+                            a.loan_book,
+                            ILoanBook::claimableCall {
+                                account: l.lender,
+                                currency: token,
+                            },
+                        ),
+                        r.view(
+                            a.loan_book,
+                            ILoanBook::claimableCall {
+                                account: l.keeper,
+                                currency: token,
+                            },
+                        ),
+                        r.view(a.loan_book, ILoanBook::reserveCall { currency: token }),
+                    )
                 };
-                let l = book.loan(id).call().await.expect("loan");
-                let lender_before = book
-                    .claimable(l.lender, w.currencies[c])
-                    .call()
-                    .await
-                    .expect("claimable");
-                let live = status == ACTIVE && self.h.now().await + 60 < due;
-                match attempt!(book.repay(id)) {
+                let before = claims(self);
+                let live = status == ACTIVE && self.d.now() + 60 < due;
+                match self.attempt(&s, a.loan_book, ILoanBook::repayCall { loan_id: id }) {
                     Ok(rc) => {
                         self.succeeded("repay");
-                        let e: ILoanBook::LoanRepaid = event(&rc).expect("LoanRepaid");
-                        if e.toLender + e.toReserve != e.amount {
+                        let e: ILoanBook::LoanRepaid = rc.event().expect("LoanRepaid");
+                        let after = claims(self);
+                        // the keeper's tip is what the event's two parts leave of the amount
+                        let Some(tip) = e.amount.checked_sub(e.toLender + e.toReserve) else {
                             return Err(self.fail(format!(
-                                "INV-SETTLE: repay {id}: {} + {} ≠ {}",
+                                "INV-SETTLE: repay {id}: {} + {} > {}",
                                 e.toLender, e.toReserve, e.amount
                             )));
-                        }
-                        let lender_after = book
-                            .claimable(l.lender, w.currencies[c])
-                            .call()
-                            .await
-                            .expect("claimable");
-                        if lender_after - lender_before != e.toLender {
+                        };
+                        let (lender_got, keeper_got) = if l.keeper == l.lender {
+                            (after.0 - before.0, after.0 - before.0)
+                        } else {
+                            (after.0 - before.0, after.1 - before.1)
+                        };
+                        let settled = if l.keeper == l.lender {
+                            lender_got == e.toLender + tip
+                        } else {
+                            lender_got == e.toLender
+                                && (l.keeper.is_zero() || keeper_got == tip)
+                        };
+                        if !settled
+                            || after.2 - before.2 != e.toReserve
+                            || (status == ACTIVE && !tip.is_zero())
+                        {
                             return Err(self.fail(format!(
-                                "INV-SETTLE: lender claim grew {} for toLender {}",
-                                lender_after - lender_before,
-                                e.toLender
+                                "INV-SETTLE: repay {id} (status {status}): amount {}, toLender {}, toReserve {}, tip {tip}; lender claim +{lender_got}, keeper claim +{keeper_got}, reserve +{}",
+                                e.amount,
+                                e.toLender,
+                                e.toReserve,
+                                after.2 - before.2
                             )));
                         }
                         sub(&mut self.m.balances[c], s.address(), e.amount);
                         add(&mut self.m.balances[c], a.loan_book, e.amount);
                         let lm = self.m.loans.get_mut(&id).expect("loan");
-                        lm.status = 3;
-                        let owner = l.borrower;
-                        self.m.nfts.insert((c, lm.token), owner);
+                        lm.status = REPAID;
+                        let token = lm.token;
+                        self.m.nfts.insert((c, token), l.borrower);
                         if status == IN_AUCTION {
-                            let auction = l.auction_id;
-                            self.m.auctions.remove(&auction);
+                            self.m.auctions.remove(&l.auction_id);
+                            self.succeeded("repay in auction");
                         }
                     }
                     Err(d) => {
@@ -493,122 +892,173 @@ impl Run<'_> {
                 } else {
                     last - last * U256::from(bps.unsigned_abs()) / U256::from(10_000u64)
                 };
-                let moved = moved.max(tokens(1));
-                let o = IPriceOracle::new(a.oracle, self.p(&w.reporter));
-                match attempt!(o.postPrice(w.collections[c], moved)) {
-                    Ok(_) => {
-                        self.succeeded("postPrice");
-                        self.m.price[c] = moved
-                    }
-                    Err(d) => self.refused("postPrice", &d)?,
-                }
+                self.post(c, moved.max(tokens(1)))?;
             }
-            Action::Warp { secs } => self.h.increase_time(u64::from(secs)).await,
+            Action::Crash { loan } => {
+                let Some(id) = self.loan(loan, &[ACTIVE]) else {
+                    return Ok(());
+                };
+                let c = self.m.loans[&id].coll;
+                let debt = self.view(a.loan_book, ILoanBook::debtCall { loan_id: id });
+                let threshold = U256::from(self.m.loans[&id].terms.liq_threshold_bps);
+                if debt.is_zero() {
+                    return Ok(());
+                }
+                // 80 % of the price at which the loan is exactly at its threshold
+                let target = (debt * U256::from(10_000u64) / threshold) * U256::from(8u64)
+                    / U256::from(10u64);
+                let target = target.max(tokens(1));
+                self.post(c, target)?;
+                self.warp(3_700);
+                self.post(c, target)?;
+            }
+            Action::Warp { secs } => self.warp(u64::from(secs)),
+            Action::Overdue { loan } => {
+                let Some(id) = self.loan(loan, &[ACTIVE]) else {
+                    return Ok(());
+                };
+                let l = &self.m.loans[&id];
+                let end = l.due + l.terms.grace_period + 1;
+                let now = self.d.now();
+                self.warp(end.saturating_sub(now).min(60 * DAY));
+            }
             Action::Sequencer { down } => {
                 if down != self.m.sequencer_down {
-                    let now = self.h.now().await;
-                    let f = IMockFeed::new(w.feed, self.p(&w.funder));
-                    lien_e2e::ok!(f.setRound(
-                        alloy::primitives::I256::try_from(u8::from(down)).expect("0 or 1"),
-                        U256::from(now),
-                        U256::from(now)
-                    ));
+                    let now = self.d.now();
+                    let funder = w.funder.clone();
+                    self.must(
+                        &funder,
+                        w.feed,
+                        IMockFeed::setRoundCall {
+                            answer: alloy::primitives::I256::try_from(u8::from(down))
+                                .expect("0 or 1"),
+                            started_at: U256::from(now),
+                            updated_at: U256::from(now),
+                        },
+                    );
                     self.m.sequencer_down = down;
+                    if !down {
+                        // the Liquidator restarts every live auction's clock after an outage's
+                        // grace (liquidator.md, issue 14 M2): the price may climb back to the
+                        // start price, never above it, and falls monotonically from there
+                        let live: Vec<U256> = self.m.auctions.keys().copied().collect();
+                        for id in live {
+                            let info = self.view(a.liquidator, ILiquidator::auctionCall { auction_id: id });
+                            self.m.auctions.insert(id, info.start_price);
+                        }
+                    }
+                    if down {
+                        let live = self.view(a.liquidator, ILiquidator::liveAuctionsCall {});
+                        if !live.is_empty() {
+                            self.succeeded("outage during an auction");
+                        }
+                    }
                 }
             }
             Action::Liquidate { who, loan } => {
-                let Some((id, _c, _status, _due)) = self.pick_loan(loan) else {
+                let Some(id) = self.loan(loan, &[ACTIVE]) else {
                     return Ok(());
                 };
                 let s = self.actor(who).clone();
-                match {
-                    let inst = ILoanBook::new(a.loan_book, self.p(&s));
-                    attempt!(inst.liquidate(id))
-                } {
+                match self.attempt(&s, a.loan_book, ILoanBook::liquidateCall { loan_id: id }) {
                     Ok(rc) => {
                         self.succeeded("liquidate");
-                        let e: ILoanBook::LoanLiquidated = event(&rc).expect("LoanLiquidated");
+                        let e: ILoanBook::LoanLiquidated = rc.event().expect("LoanLiquidated");
+                        self.succeeded(if e.overdue {
+                            "liquidate (overdue)"
+                        } else {
+                            "liquidate (unhealthy price)"
+                        });
+                        if self.m.loans[&id].borrower == s.address() {
+                            return Err(self.fail(format!(
+                                "INV-AUTH: borrower {} liquidated its own loan {id}",
+                                s.address()
+                            )));
+                        }
                         self.m.loans.get_mut(&id).expect("loan").status = IN_AUCTION;
                         self.m.auctions.insert(e.auctionId, e.startPrice);
                     }
                     Err(d) => self.refused("liquidate", &d)?,
                 }
             }
-            Action::Bid { who, auction } => {
-                if self.m.auctions.is_empty() {
-                    return Ok(());
-                }
-                let ids: Vec<U256> = self.m.auctions.keys().copied().collect();
-                let id = ids[usize::from(auction) % ids.len()];
-                let s = self.actor(who).clone();
-                let p = self.p(&s);
-                let liq = ILiquidator::new(a.liquidator, &p);
-                let Ok(price) = liq.currentPrice(id).call().await else {
-                    return Ok(());
-                };
-                let info = liq.auction(id).call().await.expect("auction");
-                let (loan_id, currency) = (info.loan_id, info.currency);
-                let c = usize::from(currency != w.currencies[0]);
-                self.mint(c, s.address(), price).await;
-                {
-                    let inst = IERC20::new(currency, &p);
-                    lien_e2e::ok!(inst.approve(a.liquidator, price))
-                };
-                match attempt!(liq.bid(id, price)) {
-                    Ok(rc) => {
-                        self.succeeded("bid");
-                        let paid: ILiquidator::AuctionSettled = event(&rc).expect("AuctionSettled");
-                        let settled: ILoanBook::AuctionSettled =
-                            event(&rc).expect("LoanBook AuctionSettled");
-                        let parts =
-                            settled.tip + settled.toLender + settled.toReserve + settled.toBorrower;
-                        if paid.price != settled.proceeds || parts != settled.proceeds {
-                            return Err(self.fail(format!(
-                                "INV-SETTLE: auction {id}: paid {}, proceeds {}, parts {parts}",
-                                paid.price, settled.proceeds
-                            )));
-                        }
-                        sub(&mut self.m.balances[c], s.address(), paid.price);
-                        add(&mut self.m.balances[c], a.loan_book, paid.price);
-                        let lm = self.m.loans.get_mut(&loan_id).expect("loan");
-                        lm.status = 4;
-                        self.m.nfts.insert((lm.coll, lm.token), s.address());
-                        self.m.auctions.remove(&id);
+            Action::Bid { who, loan, wait } => {
+                let auction = match loan {
+                    Target::Tag(k) => {
+                        let Some(id) = self.m.loan_tags.get(&k) else {
+                            return Ok(());
+                        };
+                        self.view(a.loan_book, ILoanBook::loanCall { loan_id: *id })
+                            .auction_id
                     }
-                    Err(d) => self.refused("bid", &d)?,
+                    Target::Any(i) => {
+                        let ids: Vec<U256> = self.m.auctions.keys().copied().collect();
+                        if ids.is_empty() {
+                            return Ok(());
+                        }
+                        ids[usize::from(i) % ids.len()]
+                    }
+                };
+                if !self.m.auctions.contains_key(&auction) {
+                    return Ok(());
                 }
+                self.bid(who, auction, wait)?;
             }
-            Action::Foreclose { who, loan } => {
-                let Some((id, c, _status, _due)) = self.pick_loan(loan) else {
+            Action::Foreclose { who, loan, wait } => {
+                let Some(id) = self.loan(loan, &[IN_AUCTION]) else {
                     return Ok(());
                 };
                 let s = self.actor(who).clone();
-                let book = ILoanBook::new(a.loan_book, self.p(&s));
-                let l = book.loan(id).call().await.expect("loan");
-                match attempt!(book.foreclose(id)) {
+                if wait {
+                    self.wait_for_end(&s, id);
+                }
+                let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+                match self.attempt(&s, a.loan_book, ILoanBook::forecloseCall { loan_id: id }) {
                     Ok(_) => {
                         self.succeeded("foreclose");
                         let lm = self.m.loans.get_mut(&id).expect("loan");
-                        lm.status = 5;
-                        self.m.nfts.insert((c, lm.token), l.lender);
+                        lm.status = FORECLOSED;
+                        let key = (lm.coll, lm.token);
+                        self.m.nfts.insert(key, l.lender);
                         self.m.auctions.remove(&l.auction_id);
                     }
                     Err(d) => self.refused("foreclose", &d)?,
                 }
             }
             Action::Withdraw { who, currency } => {
-                let c = usize::from(currency);
-                let s = self.actor(who).clone();
-                let book = ILoanBook::new(a.loan_book, self.p(&s));
-                let claim = book
-                    .claimable(s.address(), w.currencies[c])
-                    .call()
-                    .await
-                    .expect("claimable");
-                match attempt!(book.withdraw(w.currencies[c])) {
+                let (s, c) = match who {
+                    Who::Actor(i) => (self.actor(i).clone(), usize::from(currency)),
+                    Who::Lender(t) | Who::Borrower(t) => {
+                        let Some(id) = self.loan(t, &[]) else {
+                            return Ok(());
+                        };
+                        let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+                        let account = match who {
+                            Who::Lender(_) => l.lender,
+                            _ => l.borrower,
+                        };
+                        let Some(s) = w.actors.iter().find(|s| s.address() == account) else {
+                            return Ok(());
+                        };
+                        (s.clone(), self.cur(l.currency))
+                    }
+                };
+                let claim = self.view(
+                    a.loan_book,
+                    ILoanBook::claimableCall {
+                        account: s.address(),
+                        currency: w.currencies[c],
+                    },
+                );
+                match self.attempt(
+                    &s,
+                    a.loan_book,
+                    ILoanBook::withdrawCall {
+                        currency: w.currencies[c],
+                    },
+                ) {
                     Ok(rc) => {
                         self.succeeded("withdraw");
-                        let e: ILoanBook::Withdrawn = event(&rc).expect("Withdrawn");
+                        let e: ILoanBook::Withdrawn = rc.event().expect("Withdrawn");
                         if e.amount != claim {
                             return Err(self.fail(format!(
                                 "INV-SETTLE: withdrew {} of a claim of {claim}",
@@ -629,14 +1079,17 @@ impl Run<'_> {
                 }
             }
             Action::TransferLoan { who, loan, to } => {
-                let Some((id, _c, _status, _due)) = self.pick_loan(loan) else {
+                let Some(id) = self.loan(loan, &[ACTIVE, IN_AUCTION]) else {
                     return Ok(());
                 };
                 let s = self.actor(who).clone();
                 let to = self.actor(to).address();
-                let book = ILoanBook::new(a.loan_book, self.p(&s));
-                let l = book.loan(id).call().await.expect("loan");
-                match attempt!(book.transferLoan(id, to)) {
+                let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+                match self.attempt(
+                    &s,
+                    a.loan_book,
+                    ILoanBook::transferLoanCall { loan_id: id, to },
+                ) {
                     Ok(_) => {
                         self.succeeded("transferLoan");
                         if l.lender != s.address() {
@@ -650,120 +1103,460 @@ impl Run<'_> {
                     Err(d) => self.refused("transferLoan", &d)?,
                 }
             }
-            Action::Propose { fee, tip } => {
-                let data = IOfferBook::setProtocolParamsCall {
-                    fee_bps: fee,
-                    tip_bps: tip,
-                    uncertain_haircut_bps: 5_000,
-                }
-                .abi_encode();
-                let g = IGovernance::new(a.governance, self.p(&w.owner));
-                match attempt!(g.propose(a.offer_book, U256::ZERO, Bytes::from(data))) {
+            Action::Propose { what } => {
+                let (target, data) = match what {
+                    Proposal::Fees { fee, tip } => (
+                        a.offer_book,
+                        IOfferBook::setProtocolParamsCall {
+                            fee_bps: fee,
+                            tip_bps: tip,
+                            uncertain_haircut_bps: 5_000,
+                        }
+                        .abi_encode(),
+                    ),
+                    Proposal::Step { up } => {
+                        if self.view(a.offer_book, IOfferBook::pausedCall {}) {
+                            (a.offer_book, IOfferBook::unpauseCall {}.abi_encode())
+                        } else {
+                            let p = self.view(a.offer_book, IOfferBook::protocolParamsCall {});
+                            let step = p.max_step_bps.min(100);
+                            let fee = if up {
+                                p.fee_bps.saturating_add(step).min(2_000)
+                            } else {
+                                p.fee_bps.saturating_sub(step)
+                            };
+                            (
+                                a.offer_book,
+                                IOfferBook::setProtocolParamsCall {
+                                    fee_bps: fee,
+                                    tip_bps: p.tip_bps,
+                                    uncertain_haircut_bps: p.uncertain_haircut_bps,
+                                }
+                                .abi_encode(),
+                            )
+                        }
+                    }
+                };
+                let owner = w.owner.clone();
+                match self.attempt(
+                    &owner,
+                    a.governance,
+                    IGovernance::proposeCall {
+                        target,
+                        value: U256::ZERO,
+                        data: Bytes::from(data),
+                    },
+                ) {
                     Ok(_) => {
                         self.succeeded("propose");
-                        let n = g.proposalCount().call().await.expect("count");
+                        let n = self.view(a.governance, IGovernance::proposalCountCall {});
                         self.m.proposals.push(n);
                     }
                     Err(d) => self.refused("propose", &d)?,
                 }
             }
-            Action::Execute => {
-                let g = IGovernance::new(a.governance, self.p(&w.owner));
+            Action::Execute { wait } => {
                 let queued = std::mem::take(&mut self.m.proposals);
+                if wait && !queued.is_empty() {
+                    // the timelock, and the OfferBook's rate limit for parameter changes
+                    let mut until = 0;
+                    for id in &queued {
+                        let p = self.view(a.governance, IGovernance::getProposalCall { id: *id });
+                        until = until.max(p.executable_at);
+                    }
+                    let p = self.view(a.offer_book, IOfferBook::protocolParamsCall {});
+                    until = until.max(p.last_change + p.min_change_interval);
+                    let now = self.d.now();
+                    self.warp((until + 1).saturating_sub(now).min(10 * DAY));
+                }
+                let owner = w.owner.clone();
                 for id in queued {
-                    match attempt!(g.execute(id)) {
+                    match self.attempt(&owner, a.governance, IGovernance::executeCall { id }) {
                         Ok(_) => self.succeeded("execute"),
                         Err(d) => {
                             self.refused("execute", &d)?;
-                            self.m.proposals.push(id);
+                            if error_name(&d) == "GovTimelocked" {
+                                self.m.proposals.push(id);
+                            }
                         }
                     }
                 }
             }
             Action::Pause => {
-                let g = IGovernance::new(a.governance, self.p(&w.guardian));
-                if let Err(d) = attempt!(g.guardianPause(a.offer_book)) {
-                    self.refused("guardianPause", &d)?;
+                let g = w.guardian.clone();
+                match self.attempt(
+                    &g,
+                    a.governance,
+                    IGovernance::guardianPauseCall {
+                        target: a.offer_book,
+                    },
+                ) {
+                    Ok(_) => self.succeeded("guardianPause"),
+                    Err(d) => self.refused("guardianPause", &d)?,
                 }
             }
         }
         Ok(())
     }
 
-    /// A loan id that exists (by index modulo the loans made), with its collection index,
-    /// on-chain status and due time.
-    fn pick_loan(&self, i: u8) -> Option<(U256, usize, u8, u64)> {
-        if self.m.loans.is_empty() {
-            return None;
+    /// The reporter posts `price` for collection `c`.
+    fn post(&mut self, c: usize, price: U256) -> Result<(), TestCaseError> {
+        let r = self.w.reporter.clone();
+        match self.attempt(
+            &r,
+            self.w.a.oracle,
+            IPriceOracle::postPriceCall {
+                collection: self.w.collections[c],
+                price,
+            },
+        ) {
+            Ok(_) => {
+                self.succeeded("postPrice");
+                self.m.price[c] = price;
+                Ok(())
+            }
+            Err(d) => self.refused("postPrice", &d),
         }
-        let (id, l) = self
-            .m
-            .loans
-            .iter()
-            .nth(usize::from(i) % self.m.loans.len())?;
-        Some((*id, l.coll, l.status, l.due))
     }
 
-    /// Every check against the chain.
-    async fn check(&mut self) -> Result<(), TestCaseError> {
-        let w = self.w;
-        let p = self.p(&w.funder);
-        for c in 0..2 {
-            let token = IERC20::new(w.currencies[c], &p);
-            let mut total = U256::ZERO;
-            for (who, want) in &self.m.balances[c] {
-                let got = token.balanceOf(*who).call().await.expect("balance");
-                if got != *want {
+    /// If the Liquidator holds auction `id` for a sequencer outage's grace and the sequencer is
+    /// up, waits until it resumes.
+    fn wait_resume(&mut self, err: &Bytes) {
+        if self.m.sequencer_down {
+            return;
+        }
+        if let Ok(ILiquidator::ILiquidatorErrors::LiquidatorSequencerDown(e)) =
+            ILiquidator::ILiquidatorErrors::abi_decode(err)
+        {
+            let now = self.d.now();
+            self.warp((e.0 + 1).saturating_sub(now).min(2 * DAY));
+        }
+    }
+
+    /// Bids on live auction `auction` at its current price after waiting as `wait` says.
+    fn bid(&mut self, who: u8, auction: U256, wait: Wait) -> Result<(), TestCaseError> {
+        let a = self.w.a;
+        let s = self.actor(who).clone();
+        let info = self.view(
+            a.liquidator,
+            ILiquidator::auctionCall {
+                auction_id: auction,
+            },
+        );
+        let mut price = self.d.view(
+            a.liquidator,
+            &ILiquidator::currentPriceCall {
+                auction_id: auction,
+            },
+        );
+        if !matches!(wait, Wait::Now) {
+            if let Err(e) = &price {
+                self.wait_resume(&e.clone());
+                price = self.d.view(
+                    a.liquidator,
+                    &ILiquidator::currentPriceCall {
+                        auction_id: auction,
+                    },
+                );
+            }
+        }
+        if matches!(wait, Wait::Floor) {
+            // the price falls by `cut` every `step`: wait the steps it needs to reach the floor
+            for _ in 0..6 {
+                let Ok(p) = price else { break };
+                if p <= info.floor_price {
+                    break;
+                }
+                let (mut n, mut q) = (0u64, p);
+                while q > info.floor_price && n < 2_000 {
+                    q = q * U256::from(info.cut_bps) / U256::from(10_000u64);
+                    n += 1;
+                }
+                self.warp(n * info.step);
+                price = self.d.view(
+                    a.liquidator,
+                    &ILiquidator::currentPriceCall {
+                        auction_id: auction,
+                    },
+                );
+            }
+        }
+        let price = match price {
+            Ok(p) => p,
+            Err(d) => {
+                // no bid possible now (expired, sequencer down): the bid is refused likewise
+                return match self.attempt(
+                    &s,
+                    a.liquidator,
+                    ILiquidator::bidCall {
+                        auction_id: auction,
+                        max_price: U256::MAX,
+                    },
+                ) {
+                    Ok(_) => Err(self.fail(format!(
+                        "auction {auction}: a bid succeeded where currentPrice failed ({})",
+                        error_name(&d)
+                    ))),
+                    Err(d) => self.refused("bid", &d),
+                };
+            }
+        };
+        let c = self.cur(info.currency);
+        // what a repay would cost now: the bid is a shortfall below it
+        let owed = self.view(
+            a.loan_book,
+            ILoanBook::debtCall {
+                loan_id: info.loan_id,
+            },
+        );
+        self.mint(c, s.address(), price);
+        self.approve(&s, c, a.liquidator, price);
+        match self.attempt(
+            &s,
+            a.liquidator,
+            ILiquidator::bidCall {
+                auction_id: auction,
+                max_price: price,
+            },
+        ) {
+            Ok(rc) => {
+                self.succeeded("bid");
+                let paid: ILiquidator::AuctionSettled = rc.event().expect("AuctionSettled");
+                let settled: ILoanBook::AuctionSettled =
+                    rc.event().expect("LoanBook AuctionSettled");
+                let parts = settled.tip + settled.toLender + settled.toReserve + settled.toBorrower;
+                if paid.price != settled.proceeds || parts != settled.proceeds {
                     return Err(self.fail(format!(
-                        "INV-CONSERVE: {who} holds {got} of currency {c}, model {want}"
+                        "INV-SETTLE: auction {auction}: paid {}, proceeds {}, parts {parts}",
+                        paid.price, settled.proceeds
                     )));
                 }
-                total += got;
+                if !settled.toBorrower.is_zero() {
+                    self.succeeded("bid with surplus");
+                }
+                if settled.proceeds < owed {
+                    self.succeeded("bid with shortfall");
+                }
+                sub(&mut self.m.balances[c], s.address(), paid.price);
+                add(&mut self.m.balances[c], a.loan_book, paid.price);
+                let lm = self.m.loans.get_mut(&info.loan_id).expect("loan");
+                lm.status = LIQUIDATED;
+                let key = (lm.coll, lm.token);
+                self.m.nfts.insert(key, s.address());
+                self.m.auctions.remove(&auction);
+                Ok(())
             }
-            let supply = ISupply::new(w.currencies[c], &p)
-                .totalSupply()
-                .call()
-                .await
-                .expect("supply");
+            Err(d) => self.refused("bid", &d),
+        }
+    }
+
+    /// Waits until loan `id`'s auction can be foreclosed (its tail over, no outage holding it).
+    fn wait_for_end(&mut self, s: &PrivateKeySigner, id: U256) {
+        for _ in 0..3 {
+            let Err(e) = self.d.call_from(
+                s.address(),
+                self.w.a.loan_book,
+                &ILoanBook::forecloseCall { loan_id: id },
+            ) else {
+                return;
+            };
+            match ILiquidator::ILiquidatorErrors::abi_decode(&e) {
+                Ok(ILiquidator::ILiquidatorErrors::LiquidatorNotExpired(x)) => {
+                    let now = self.d.now();
+                    self.warp((x._1 + 1).saturating_sub(now).min(10 * DAY));
+                }
+                Ok(ILiquidator::ILiquidatorErrors::LiquidatorSequencerDown(_)) => {
+                    self.wait_resume(&e)
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// The holders, NFTs and loans the step's transactions touched (from their events).
+    fn touched(&self) -> (BTreeSet<(usize, Address)>, BTreeSet<(usize, U256)>, BTreeSet<U256>) {
+        let transfer = IERC20::Transfer::SIGNATURE_HASH;
+        let loan_events: [B256; 6] = [
+            ILoanBook::LoanStarted::SIGNATURE_HASH,
+            ILoanBook::LoanRepaid::SIGNATURE_HASH,
+            ILoanBook::LoanLiquidated::SIGNATURE_HASH,
+            ILoanBook::AuctionSettled::SIGNATURE_HASH,
+            ILoanBook::LoanForeclosed::SIGNATURE_HASH,
+            ILoanBook::LoanTransferred::SIGNATURE_HASH,
+        ];
+        let (mut holders, mut nfts, mut loans) =
+            (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        for log in &self.logs {
+            let topics = log.topics();
+            let Some(t0) = topics.first() else { continue };
+            if *t0 == transfer {
+                if let Some(c) = self.w.currencies.iter().position(|x| *x == log.address) {
+                    for t in topics.iter().skip(1).take(2) {
+                        holders.insert((c, Address::from_word(*t)));
+                    }
+                }
+                if let Some(c) = self.w.collections.iter().position(|x| *x == log.address) {
+                    if let Some(t) = topics.get(3) {
+                        nfts.insert((c, U256::from_be_bytes(t.0)));
+                    }
+                }
+            } else if log.address == self.w.a.loan_book && loan_events.contains(t0) {
+                if let Some(t) = topics.get(1) {
+                    loans.insert(U256::from_be_bytes(t.0));
+                }
+            }
+        }
+        (holders, nfts, loans)
+    }
+
+    /// The checks after a step: light (what the step touched) or full (everything).
+    fn check(&mut self, full: bool) -> Result<(), TestCaseError> {
+        let w = self.w;
+        let a = w.a;
+        let (holders, nfts, loans) = self.touched();
+        self.logs.clear();
+        let offers: Vec<IOfferBook::offerReturn> = if full {
+            (1..=self.m.offers)
+                .map(|id| {
+                    self.view(
+                        a.offer_book,
+                        IOfferBook::offerCall {
+                            offer_id: U256::from(id),
+                        },
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // INV-CONSERVE
+        for c in 0..2 {
+            let token = w.currencies[c];
+            let mut who: BTreeSet<Address> = if full {
+                self.m.balances[c].keys().copied().collect()
+            } else {
+                holders
+                    .iter()
+                    .filter(|(hc, _)| *hc == c)
+                    .map(|(_, h)| *h)
+                    .collect()
+            };
+            // every holder the model moved, with or without an event
+            who.extend(
+                self.m.balances[c]
+                    .iter()
+                    .filter(|(h, v)| self.before[c].get(*h) != Some(*v))
+                    .map(|(h, _)| *h),
+            );
+            who.remove(&Address::ZERO);
+            for h in who {
+                let got = self.view(token, IERC20::balanceOfCall { account: h });
+                let want = self.m.balances[c].get(&h).copied().unwrap_or_default();
+                if got != want {
+                    return Err(self.fail(format!(
+                        "INV-CONSERVE: {h} holds {got} of currency {c}, model {want}"
+                    )));
+                }
+            }
+            let total: U256 = self.m.balances[c].values().copied().sum();
+            let supply = self.view(token, ISupply::totalSupplyCall {});
             if supply != total {
                 return Err(self.fail(format!(
                     "INV-CONSERVE: currency {c} supply {supply} ≠ Σ known holders {total}"
                 )));
             }
-            for check in lien_client::invariants::check_all(&p, &w.a, w.currencies[c])
-                .await
-                .expect("invariant reads")
-            {
-                if !check.holds {
-                    return Err(
-                        self.fail(format!("{} (currency {c}): {}", check.name, check.detail))
-                    );
-                }
+            if !full {
+                continue;
             }
-        }
-        for ((c, token), owner) in &self.m.nfts {
-            let got = IERC721::new(w.collections[*c], &p)
-                .ownerOf(*token)
-                .call()
-                .await
-                .expect("ownerOf");
-            if got != *owner {
+            // INV-SOLV-1, INV-CLAIMS and INV-ESCROW
+            let ob_held = self.view(a.offer_book, IOfferBook::heldCall { currency: token });
+            let lb_held = self.view(a.loan_book, ILoanBook::heldCall { currency: token });
+            let ob_bal = self.m.balances[c][&a.offer_book];
+            let lb_bal = self.m.balances[c][&a.loan_book];
+            if ob_bal < ob_held || lb_bal < lb_held {
                 return Err(self.fail(format!(
-                    "INV-CUSTODY: NFT {c}/{token} owned by {got}, model {owner}"
+                    "INV-SOLV-1 (currency {c}): offer book {ob_bal} ≥ {ob_held}, loan book {lb_bal} ≥ {lb_held}"
+                )));
+            }
+            let mut owed = self.view(a.loan_book, ILoanBook::reserveCall { currency: token });
+            for s in &w.actors {
+                owed += self.view(
+                    a.loan_book,
+                    ILoanBook::claimableCall {
+                        account: s.address(),
+                        currency: token,
+                    },
+                );
+            }
+            if owed != lb_held {
+                return Err(self.fail(format!(
+                    "INV-CLAIMS (currency {c}): reserve + claims {owed} ≠ held {lb_held}"
+                )));
+            }
+            let escrow: U256 = offers
+                .iter()
+                .filter(|o| o.currency == token && o.open)
+                .map(|o| o.principal * U256::from(o.capacity.saturating_sub(o.used)))
+                .sum();
+            if escrow != ob_held {
+                return Err(self.fail(format!(
+                    "INV-ESCROW (currency {c}): Σ open escrow {escrow} ≠ held {ob_held}"
                 )));
             }
         }
-        let book = ILoanBook::new(w.a.loan_book, &p);
-        for (id, lm) in &self.m.loans {
-            let l = book.loan(*id).call().await.expect("loan");
+        // INV-CUSTODY: the NFTs
+        let nft_keys: Vec<(usize, U256)> = if full {
+            self.m.nfts.keys().copied().collect()
+        } else {
+            let mut k: BTreeSet<(usize, U256)> = nfts;
+            for id in &loans {
+                if let Some(l) = self.m.loans.get(id) {
+                    k.insert((l.coll, l.token));
+                }
+            }
+            k.into_iter().collect()
+        };
+        for (c, token) in nft_keys {
+            let got = self.view(w.collections[c], IERC721::ownerOfCall { tokenId: token });
+            let want = self.m.nfts.get(&(c, token)).copied().unwrap_or_default();
+            if got != want {
+                return Err(self.fail(format!(
+                    "INV-CUSTODY: NFT {c}/{token} owned by {got}, model {want}"
+                )));
+            }
+        }
+        // the loans: status, snapshot, and in the full check custody, closure, bounds, ids
+        let loan_ids: Vec<U256> = if full {
+            self.m.loans.keys().copied().collect()
+        } else {
+            loans.into_iter().collect()
+        };
+        let counts = full.then(|| self.view(a.loan_book, ILoanBook::countsCall {}));
+        if let Some(k) = &counts {
+            if k.loans != U256::from(self.m.loans.len()) + U256::from(self.base_loans) {
+                return Err(self.fail(format!(
+                    "loan count {} on chain, model {}",
+                    k.loans,
+                    self.m.loans.len()
+                )));
+            }
+            if k.auctions > k.loans {
+                return Err(self.fail(format!("INV-IDS: {} auctions > {} loans", k.auctions, k.loans)));
+            }
+        }
+        for id in loan_ids {
+            let Some(lm) = self.m.loans.get(&id) else {
+                return Err(self.fail(format!("loan {id} touched but unknown to the model")));
+            };
+            let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
             if l.status != lm.status {
                 return Err(self.fail(format!(
                     "loan {id}: status {} on chain, model {}",
                     l.status, lm.status
                 )));
             }
-            let t = book.loanTerms(*id).call().await.expect("terms");
-            let (s, o) = (&lm.terms, &t);
+            let t = self.view(a.loan_book, ILoanBook::loanTermsCall { loan_id: id });
+            let s = &lm.terms;
             let same = (
                 s.grace_period,
                 s.liq_threshold_bps,
@@ -775,24 +1568,80 @@ impl Run<'_> {
                 s.auction_step,
                 s.auction_tail,
             ) == (
-                o.grace_period,
-                o.liq_threshold_bps,
-                o.liq_penalty_bps,
-                o.fee_bps,
-                o.tip_bps,
-                o.auction_start_bps,
-                o.auction_cut_bps,
-                o.auction_step,
-                o.auction_tail,
+                t.grace_period,
+                t.liq_threshold_bps,
+                t.liq_penalty_bps,
+                t.fee_bps,
+                t.tip_bps,
+                t.auction_start_bps,
+                t.auction_cut_bps,
+                t.auction_step,
+                t.auction_tail,
             );
-            if !same {
+            // `tip` is the tip cap snapshot until liquidation and the recorded tip after
+            // (loan-book.md)
+            if !same || (l.status == ACTIVE && s.tip != t.tip) {
                 return Err(self.fail(format!("INV-SNAPSHOT: loan {id} terms changed")));
             }
+            if let Some(k) = &counts {
+                let locked = self.view(
+                    a.vault,
+                    ICollateralVault::lockedForCall {
+                        collection: l.collection,
+                        token_id: l.token_id,
+                    },
+                );
+                if l.status == ACTIVE || l.status == IN_AUCTION {
+                    let owner = self.view(l.collection, IERC721::ownerOfCall { tokenId: l.token_id });
+                    if owner != a.vault || locked != id {
+                        return Err(self.fail(format!(
+                            "INV-CUSTODY-1: loan {id}: owner {owner}, vault lock {locked}"
+                        )));
+                    }
+                } else {
+                    let debt = self.view(a.loan_book, ILoanBook::debtCall { loan_id: id });
+                    if locked == id || !debt.is_zero() {
+                        return Err(self.fail(format!(
+                            "INV-CUSTODY-2: closed loan {id} (status {}): lock {locked}, debt {debt}",
+                            l.status
+                        )));
+                    }
+                }
+                if l.status == IN_AUCTION && (l.auction_id.is_zero() || l.auction_id > k.auctions) {
+                    return Err(self.fail(format!(
+                        "INV-IDS: loan {id} has auction {} of {}",
+                        l.auction_id, k.auctions
+                    )));
+                }
+                let inside = t.liq_threshold_bps <= 9_000
+                    && t.liq_penalty_bps <= 2_000
+                    && t.fee_bps <= 2_000
+                    && t.tip_bps <= 500
+                    && (10_000..=30_000).contains(&t.auction_start_bps)
+                    && (5_000..=9_999).contains(&t.auction_cut_bps);
+                if !inside {
+                    return Err(self.fail(format!("INV-PARAMS: loan {id} snapshot out of bounds")));
+                }
+            }
         }
-        let liq = ILiquidator::new(w.a.liquidator, &p);
+        if full {
+            for coll in w.collections {
+                let p = self.view(a.offer_book, IOfferBook::paramsCall { collection: coll });
+                if p.listed && p.max_ltv_bps >= p.liq_threshold_bps {
+                    return Err(self.fail(format!(
+                        "INV-PARAMS: collection {coll}: max LTV {} ≥ threshold {}",
+                        p.max_ltv_bps, p.liq_threshold_bps
+                    )));
+                }
+            }
+        }
+        // INV-AUCTION-MONO: every live auction, every step
         let live: Vec<U256> = self.m.auctions.keys().copied().collect();
         for id in live {
-            if let Ok(price) = liq.currentPrice(id).call().await {
+            if let Ok(price) = self
+                .d
+                .view(w.a.liquidator, &ILiquidator::currentPriceCall { auction_id: id })
+            {
                 let last = self.m.auctions[&id];
                 if price > last {
                     return Err(self.fail(format!(
@@ -801,6 +1650,12 @@ impl Run<'_> {
                 }
                 self.m.auctions.insert(id, price);
             }
+        }
+        let mut st = self.stats.borrow_mut();
+        if full {
+            st.checks.1 += 1;
+        } else {
+            st.checks.0 += 1;
         }
         Ok(())
     }
@@ -817,7 +1672,7 @@ async fn deploy_world(h: &Harness) -> World {
     let gov = GovernanceSetup {
         owners: vec![owner.address()],
         threshold: 1,
-        delay: 3_600,
+        delay: GOV_DELAY,
         guardian: guardian.address(),
     };
     let a = deploy_protocol(h, &gov).await.addresses;
@@ -849,6 +1704,7 @@ async fn deploy_world(h: &Harness) -> World {
     .address;
     let offers = IOfferBook::new(a.offer_book, &dp);
     let oracle = IPriceOracle::new(a.oracle, &dp);
+    let liquidator = ILiquidator::new(a.liquidator, &dp);
     let f = IMockFeed::new(feed, &dp);
     let start = h.now().await - 7_200;
     lien_e2e::ok!(f.setRound(
@@ -857,6 +1713,7 @@ async fn deploy_world(h: &Harness) -> World {
         U256::from(start)
     ));
     lien_e2e::ok!(oracle.setSequencerFeed(feed, U256::from(3_600)));
+    lien_e2e::ok!(liquidator.setSequencerFeed(feed, 3_600));
     let params = OracleParams {
         min_sources: 1,
         max_age: 2 * DAY,
@@ -917,6 +1774,21 @@ fn env(name: &str, default: u32) -> u32 {
         .unwrap_or(default)
 }
 
+/// The paths every CI-sized run must reach (the run's action statistics).
+const MUST_REACH: [&str; 11] = [
+    "createOffer",
+    "borrow",
+    "repay",
+    "liquidate (unhealthy price)",
+    "liquidate (overdue)",
+    "bid with surplus",
+    "bid with shortfall",
+    "foreclose",
+    "withdraw",
+    "outage during an auction",
+    "execute",
+];
+
 #[test]
 fn random_action_sequences_keep_every_invariant() {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -929,103 +1801,124 @@ fn random_action_sequences_keep_every_invariant() {
         return;
     }
     let w = rt.block_on(deploy_world(&h));
+    let d = h.direct().expect("the embedded dev node");
     let cases = env("LIEN_STATEFUL_CASES", 6);
-    let steps = env("LIEN_STATEFUL_STEPS", 24) as usize;
-    let snapshot = |h: &Harness| -> String {
-        let p = h.provider(&h.funder);
-        rt.block_on(async {
-            p.raw_request::<_, String>("evm_snapshot".into(), ())
-                .await
-                .expect("evm_snapshot")
-        })
+    let noise = env("LIEN_STATEFUL_STEPS", 12) as usize;
+    let full_every = env("LIEN_STATEFUL_FULL_EVERY", 4).max(1) as usize;
+    let client_every = env("LIEN_STATEFUL_CLIENT_EVERY", 1).max(1) as usize;
+    let base = RefCell::new(d.snapshot());
+    let base_loans = {
+        let k = d
+            .view(w.a.loan_book, &ILoanBook::countsCall {})
+            .expect("counts");
+        k.loans.to::<u64>()
     };
-    let base = std::cell::RefCell::new(snapshot(&h));
+    let base_offers = d
+        .view(w.a.offer_book, &IOfferBook::offerCountCall {})
+        .expect("count")
+        .to::<u64>();
     let mut runner = TestRunner::new(Config {
         cases,
         source_file: Some(file!()),
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",
         ))),
-        max_shrink_iters: 64,
+        max_shrink_iters: 256,
         ..Config::default()
     });
     let started = std::time::Instant::now();
     let counter = std::cell::Cell::new(0usize);
     let total_steps = std::cell::Cell::new(0usize);
-    let stats = std::cell::RefCell::new(BTreeMap::new());
-    let reasons = std::cell::RefCell::new(BTreeMap::new());
-    let result = runner.run(
-        &proptest::collection::vec(action(), (steps / 2).max(1)..=steps),
-        |actions| {
-            counter.set(counter.get() + 1);
-            total_steps.set(total_steps.get() + actions.len());
-            let outcome = rt.block_on(async {
-                let mut run = Run {
-                    h: &h,
-                    w: &w,
-                    m: Model::default(),
-                    log: Vec::new(),
-                    stats: &stats,
-                    reasons: &reasons,
-                };
-                run.m.price = [tokens(100), tokens(100)];
-                run.m.offers = IOfferBook::new(w.a.offer_book, h.provider(&h.funder))
-                    .offerCount()
-                    .call()
-                    .await
-                    .expect("count")
-                    .to::<u64>();
-                run.check_initial().await;
-                for act in &actions {
-                    run.step(act).await?;
-                    run.check().await?;
-                }
-                Ok(())
-            });
-            // back to the deployment for the next case (a revert drops the snapshot: take it again)
+    let stats = RefCell::new(Stats::default());
+    let result = runner.run(&sequence(noise), |actions| {
+        counter.set(counter.get() + 1);
+        total_steps.set(total_steps.get() + actions.len());
+        let outcome: Result<(), TestCaseError> = (|| {
+            let mut run = Run {
+                d,
+                w: &w,
+                m: Model::default(),
+                log: Vec::new(),
+                stats: &stats,
+                logs: Vec::new(),
+                base_loans,
+                before: Default::default(),
+            };
+            run.m.price = [tokens(100), tokens(100)];
+            run.m.offers = base_offers;
+            run.init();
+            for (i, act) in actions.iter().enumerate() {
+                let t0 = std::time::Instant::now();
+                run.before = run.m.balances.clone();
+                run.step(act)?;
+                let t1 = std::time::Instant::now();
+                let full = (i + 1) % full_every == 0 || i + 1 == actions.len();
+                run.check(full)?;
+                let mut st = stats.borrow_mut();
+                st.step_time += t1 - t0;
+                st.check_time += t1.elapsed();
+            }
+            // the client's own invariant sweep, over JSON-RPC, after every `client_every`-th
+            // sequence
+            if counter.get() % client_every != 0 {
+                return Ok(());
+            }
             let p = h.provider(&h.funder);
-            let id = base.borrow().clone();
-            let reverted: bool = rt.block_on(async {
-                p.raw_request("evm_revert".into(), (id,))
-                    .await
-                    .expect("evm_revert")
-            });
-            assert!(reverted, "evm_revert");
-            *base.borrow_mut() = snapshot(&h);
-            outcome
-        },
-    );
+            for c in 0..2 {
+                let checks = rt
+                    .block_on(lien_client::invariants::check_all(&p, &w.a, w.currencies[c]))
+                    .expect("invariant reads");
+                for check in checks {
+                    if !check.holds {
+                        return Err(run.fail(format!(
+                            "{} (currency {c}): {}",
+                            check.name, check.detail
+                        )));
+                    }
+                }
+            }
+            Ok(())
+        })();
+        // back to the deployment for the next case (a revert drops the snapshot: take it again)
+        let id = *base.borrow();
+        assert!(d.revert(id), "evm_revert");
+        *base.borrow_mut() = d.snapshot();
+        outcome
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    let st = stats.borrow();
+    let steps = total_steps.get();
     println!(
-        "stateful: {} sequences ({} steps, shrinking included) in {:.1} s",
+        "stateful: {} sequences ({steps} steps, shrinking included) in {elapsed:.1} s: {:.1} ms per step (actions {:.1} s, checks {:.1} s: {} light, {} full)",
         counter.get(),
-        total_steps.get(),
-        started.elapsed().as_secs_f64()
+        elapsed * 1000.0 / steps.max(1) as f64,
+        st.step_time.as_secs_f64(),
+        st.check_time.as_secs_f64(),
+        st.checks.0,
+        st.checks.1,
     );
-    println!("actions (succeeded, refused): {:?}", stats.borrow());
-    println!("refusals: {:?}", reasons.borrow());
+    println!("actions (succeeded, refused): {:?}", st.actions);
+    println!("refusals: {:?}", st.reasons);
     if let Err(e) = result {
         panic!("{e}");
     }
     // the run reached the protocol's main paths, or its checks proved little
-    let stats = stats.borrow();
-    for kind in ["createOffer", "borrow", "repay"] {
-        assert!(
-            stats.get(kind).is_some_and(|s| s.0 > 0) || cases < 6,
-            "no {kind} succeeded in {cases} sequences: {stats:?}"
-        );
+    if cases >= 6 {
+        for kind in MUST_REACH {
+            assert!(
+                st.actions.get(kind).is_some_and(|s| s.0 > 0),
+                "no {kind} succeeded in {cases} sequences: {:?}",
+                st.actions
+            );
+        }
     }
 }
 
 impl Run<'_> {
     /// Seeds the model with the deployment's balances (none of the mock tokens are minted yet).
-    async fn check_initial(&mut self) {
-        let p = self.p(&self.w.funder);
+    fn init(&mut self) {
         for c in 0..2 {
-            let supply = ISupply::new(self.w.currencies[c], &p)
-                .totalSupply()
-                .call()
-                .await
-                .expect("supply");
+            let supply = self.view(self.w.currencies[c], ISupply::totalSupplyCall {});
             assert!(supply.is_zero(), "the snapshot starts before any mint");
             for who in [
                 self.w.a.offer_book,
