@@ -57,6 +57,35 @@ pub const ORACLE_CALL_FAILED: u8 = 255;
 /// The neutral multiplier (1×), in bps.
 pub const ONE_X_BPS: u32 = 10_000;
 
+/// What `loan` returns: the typed tuple where the interface is exported or tested; in the
+/// wasm the same values as raw ABI words (`lien_contract_common::words`: the same bytes, less
+/// code than the SDK's 13-type tuple encoder).
+#[cfg(any(test, feature = "export-abi"))]
+pub type LoanView = (
+    Address,
+    Address,
+    Address,
+    Address,
+    U256,
+    U256,
+    u16,
+    u64,
+    u64,
+    u8,
+    U256,
+    U256,
+    Address,
+);
+/// What `loan` returns (raw ABI words in the wasm).
+#[cfg(not(any(test, feature = "export-abi")))]
+pub type LoanView = lien_contract_common::words::Words<13>;
+/// What `loanTerms` returns, as [`LoanView`].
+#[cfg(any(test, feature = "export-abi"))]
+pub type TermsView = (u64, u16, u16, u16, u16, u16, u16, u64, u64, U256);
+/// What `loanTerms` returns (raw ABI words in the wasm).
+#[cfg(not(any(test, feature = "export-abi")))]
+pub type TermsView = lien_contract_common::words::Words<10>;
+
 /// The LoanBook's storage.
 #[entrypoint]
 #[storage]
@@ -546,30 +575,9 @@ impl LoanBook {
 
     /// `(borrower, lender, currency, collection, tokenId, principal, aprBps, start, due,
     /// status, frozenDebt, auctionId, keeper)`.
-    #[allow(clippy::type_complexity)]
-    pub fn loan(
-        &self,
-        loan_id: U256,
-    ) -> Result<
-        (
-            Address,
-            Address,
-            Address,
-            Address,
-            U256,
-            U256,
-            u16,
-            u64,
-            u64,
-            u8,
-            U256,
-            U256,
-            Address,
-        ),
-        Error,
-    > {
+    pub fn loan(&self, loan_id: U256) -> Result<LoanView, Error> {
         let l = self.load_loan(loan_id)?;
-        Ok((
+        Ok(lien_contract_common::view_words!(
             l.borrower,
             l.lender,
             l.currency,
@@ -588,13 +596,9 @@ impl LoanBook {
 
     /// The loan's snapshot: `(gracePeriod, liqThresholdBps, liqPenaltyBps, feeBps, tipBps,
     /// auctionStartBps, auctionCutBps, auctionStep, auctionTail, tip)`.
-    #[allow(clippy::type_complexity)]
-    pub fn loan_terms(
-        &self,
-        loan_id: U256,
-    ) -> Result<(u64, u16, u16, u16, u16, u16, u16, u64, u64, U256), Error> {
+    pub fn loan_terms(&self, loan_id: U256) -> Result<TermsView, Error> {
         let l = self.load_loan(loan_id)?;
-        Ok((
+        Ok(lien_contract_common::view_words!(
             l.grace,
             l.liq_threshold_bps,
             l.liq_penalty_bps,
