@@ -85,6 +85,24 @@ pub type TermsView = (u64, u16, u16, u16, u16, u16, u16, u64, u64, U256);
 /// What `loanTerms` returns (raw ABI words in the wasm).
 #[cfg(not(any(test, feature = "export-abi")))]
 pub type TermsView = lien_contract_common::words::Words<10>;
+/// What `health` returns, as [`LoanView`].
+#[cfg(any(test, feature = "export-abi"))]
+pub type HealthView = (bool, U256, U256, u8);
+/// What `health` returns (raw ABI words in the wasm).
+#[cfg(not(any(test, feature = "export-abi")))]
+pub type HealthView = lien_contract_common::words::Words<4>;
+/// What `siblings` returns, as [`LoanView`].
+#[cfg(any(test, feature = "export-abi"))]
+pub type SiblingsView = (Address, Address, Address, Address);
+/// What `siblings` returns (raw ABI words in the wasm).
+#[cfg(not(any(test, feature = "export-abi")))]
+pub type SiblingsView = lien_contract_common::words::Words<4>;
+/// What `counts` returns, as [`LoanView`].
+#[cfg(any(test, feature = "export-abi"))]
+pub type CountsView = (U256, U256);
+/// What `counts` returns (raw ABI words in the wasm).
+#[cfg(not(any(test, feature = "export-abi")))]
+pub type CountsView = lien_contract_common::words::Words<2>;
 
 /// The LoanBook's storage.
 #[entrypoint]
@@ -629,7 +647,7 @@ impl LoanBook {
     /// An active loan's health: `(healthy, debt, maxDebt, oracleStatus)` with `maxDebt =
     /// ⌊collateral price × liqThreshold⌋` (0 when the oracle has no usable price), the
     /// collateral price being `liquidationFloor` × the loan's multiplier snapshot.
-    pub fn health(&self, loan_id: U256) -> Result<(bool, U256, U256, u8), Error> {
+    pub fn health(&self, loan_id: U256) -> Result<HealthView, Error> {
         let l = self.load_loan(loan_id)?;
         if l.status != ACTIVE {
             return Err(Error::status(l.status));
@@ -639,7 +657,7 @@ impl LoanBook {
         let usable = status <= ORACLE_UNCERTAIN;
         let price = if usable { price } else { U256::ZERO };
         let healthy = usable && is_healthy(debt, price, u64::from(l.liq_threshold_bps));
-        Ok((
+        Ok(lien_contract_common::view_words!(
             healthy,
             debt,
             max_debt_down(price, u64::from(l.liq_threshold_bps))?,
@@ -664,8 +682,8 @@ impl LoanBook {
     }
 
     /// `(offerBook, vault, oracle, liquidator)`.
-    pub fn siblings(&self) -> (Address, Address, Address, Address) {
-        (
+    pub fn siblings(&self) -> SiblingsView {
+        lien_contract_common::view_words!(
             self.offer_book.get(),
             self.vault.get(),
             self.oracle.get(),
@@ -674,8 +692,8 @@ impl LoanBook {
     }
 
     /// `(loans, auctions)` created so far (ids run from 1 to these).
-    pub fn counts(&self) -> (U256, U256) {
-        (self.loan_count.get(), self.auction_count.get())
+    pub fn counts(&self) -> CountsView {
+        lien_contract_common::view_words!(self.loan_count.get(), self.auction_count.get())
     }
 }
 
