@@ -325,9 +325,9 @@ async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
     let dp = x.h.provider(&x.h.funder);
     let book = ILoanBook::new(x.w.a.loan_book, &dp);
     let l = book.loan(loan1).call().await.expect("loan");
-    let at_due = debt_rule(l.principal, l.aprBps, l.start, l.due, l.due);
+    let at_due = debt_rule(l.principal, l.apr_bps, l.start, l.due, l.due);
     let plain_at_due = tokens(10)
-        + lien_math_interest(tokens(10), l.aprBps, l.due - l.start);
+        + lien_math_interest(tokens(10), l.apr_bps, l.due - l.start);
     assert_eq!(at_due, plain_at_due, "in term: the APR alone");
 
     // Overdue, within the grace: the debt has grown past its value at the due time.
@@ -360,9 +360,9 @@ async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
         .expect("receipt");
     assert!(r.status(), "liquidate");
     let t = block_time(&x.h, &r).await;
-    let frozen = book.loan(loan1).call().await.expect("loan").frozenDebt;
-    assert_eq!(frozen, debt_rule(l.principal, l.aprBps, l.start, l.due, t));
-    let auction = book.loan(loan1).call().await.expect("loan").auctionId;
+    let frozen = book.loan(loan1).call().await.expect("loan").frozen_debt;
+    assert_eq!(frozen, debt_rule(l.principal, l.apr_bps, l.start, l.due, t));
+    let auction = book.loan(loan1).call().await.expect("loan").auction_id;
     let a = ILiquidator::new(x.w.a.liquidator, &dp)
         .auction(auction)
         .call()
@@ -403,7 +403,7 @@ async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
         .expect("balance");
     assert_eq!(
         before - after,
-        debt_rule(l2.principal, l2.aprBps, l2.start, l2.due, t),
+        debt_rule(l2.principal, l2.apr_bps, l2.start, l2.due, t),
         "repay pulls principal + interest + default interest"
     );
 }
