@@ -19,6 +19,8 @@ interface IGovernance  {
 
     function guardianPause(address target) external;
 
+    function acceptOwnershipOf(address target) external;
+
     function addOwner(address owner) external;
 
     function removeOwner(address owner) external;

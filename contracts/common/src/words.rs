@@ -65,7 +65,7 @@ impl<const N: usize> SolTypeValue<Words<N>> for Words<N> {
 
     fn stv_eip712_data_word(&self) -> Word {
         let mut packed = Vec::with_capacity(N * 32);
-        self.stv_abi_encode_packed_to(&mut packed);
+        <Self as SolTypeValue<Self>>::stv_abi_encode_packed_to(self, &mut packed);
         keccak256(packed)
     }
 }
