@@ -6,9 +6,7 @@
 //! - [`contract_errors!`]: a contract's `Error` enum with raw-word encoding and callee pass-through;
 //! - [`owner`]: a minimal owner with OpenZeppelin `Ownable`'s ABI;
 //! - [`log_words`]: events through the raw log host call, from words;
-//! - [`has_code`]: whether a code hash belongs to deployed code;
-//! - [`words`]: a view's static return values as raw ABI words (smaller than the SDK's tuple
-//!   encoders).
+//! - [`has_code`]: whether a code hash belongs to deployed code.
 #![cfg_attr(not(test), no_std)]
 extern crate alloc;
 
@@ -17,7 +15,6 @@ pub mod owner;
 pub mod packing;
 pub mod raw_abi;
 pub mod terms;
-pub mod words;
 
 use alloc::vec::Vec;
 

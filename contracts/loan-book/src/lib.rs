@@ -57,53 +57,6 @@ pub const ORACLE_CALL_FAILED: u8 = 255;
 /// The neutral multiplier (1×), in bps.
 pub const ONE_X_BPS: u32 = 10_000;
 
-/// What `loan` returns: the typed tuple where the interface is exported or tested; in the
-/// wasm the same values as raw ABI words (`lien_contract_common::words`: the same bytes, less
-/// code than the SDK's 13-type tuple encoder).
-#[cfg(any(test, feature = "export-abi"))]
-pub type LoanView = (
-    Address,
-    Address,
-    Address,
-    Address,
-    U256,
-    U256,
-    u16,
-    u64,
-    u64,
-    u8,
-    U256,
-    U256,
-    Address,
-);
-/// What `loan` returns (raw ABI words in the wasm).
-#[cfg(not(any(test, feature = "export-abi")))]
-pub type LoanView = lien_contract_common::words::Words<13>;
-/// What `loanTerms` returns, as [`LoanView`].
-#[cfg(any(test, feature = "export-abi"))]
-pub type TermsView = (u64, u16, u16, u16, u16, u16, u16, u64, u64, U256);
-/// What `loanTerms` returns (raw ABI words in the wasm).
-#[cfg(not(any(test, feature = "export-abi")))]
-pub type TermsView = lien_contract_common::words::Words<10>;
-/// What `health` returns, as [`LoanView`].
-#[cfg(any(test, feature = "export-abi"))]
-pub type HealthView = (bool, U256, U256, u8);
-/// What `health` returns (raw ABI words in the wasm).
-#[cfg(not(any(test, feature = "export-abi")))]
-pub type HealthView = lien_contract_common::words::Words<4>;
-/// What `siblings` returns, as [`LoanView`].
-#[cfg(any(test, feature = "export-abi"))]
-pub type SiblingsView = (Address, Address, Address, Address);
-/// What `siblings` returns (raw ABI words in the wasm).
-#[cfg(not(any(test, feature = "export-abi")))]
-pub type SiblingsView = lien_contract_common::words::Words<4>;
-/// What `counts` returns, as [`LoanView`].
-#[cfg(any(test, feature = "export-abi"))]
-pub type CountsView = (U256, U256);
-/// What `counts` returns (raw ABI words in the wasm).
-#[cfg(not(any(test, feature = "export-abi")))]
-pub type CountsView = lien_contract_common::words::Words<2>;
-
 /// The LoanBook's storage.
 #[entrypoint]
 #[storage]
@@ -593,9 +546,30 @@ impl LoanBook {
 
     /// `(borrower, lender, currency, collection, tokenId, principal, aprBps, start, due,
     /// status, frozenDebt, auctionId, keeper)`.
-    pub fn loan(&self, loan_id: U256) -> Result<LoanView, Error> {
+    #[allow(clippy::type_complexity)]
+    pub fn loan(
+        &self,
+        loan_id: U256,
+    ) -> Result<
+        (
+            Address,
+            Address,
+            Address,
+            Address,
+            U256,
+            U256,
+            u16,
+            u64,
+            u64,
+            u8,
+            U256,
+            U256,
+            Address,
+        ),
+        Error,
+    > {
         let l = self.load_loan(loan_id)?;
-        Ok(lien_contract_common::view_words!(
+        Ok((
             l.borrower,
             l.lender,
             l.currency,
@@ -614,9 +588,13 @@ impl LoanBook {
 
     /// The loan's snapshot: `(gracePeriod, liqThresholdBps, liqPenaltyBps, feeBps, tipBps,
     /// auctionStartBps, auctionCutBps, auctionStep, auctionTail, tip)`.
-    pub fn loan_terms(&self, loan_id: U256) -> Result<TermsView, Error> {
+    #[allow(clippy::type_complexity)]
+    pub fn loan_terms(
+        &self,
+        loan_id: U256,
+    ) -> Result<(u64, u16, u16, u16, u16, u16, u16, u64, u64, U256), Error> {
         let l = self.load_loan(loan_id)?;
-        Ok(lien_contract_common::view_words!(
+        Ok((
             l.grace,
             l.liq_threshold_bps,
             l.liq_penalty_bps,
@@ -647,7 +625,7 @@ impl LoanBook {
     /// An active loan's health: `(healthy, debt, maxDebt, oracleStatus)` with `maxDebt =
     /// ⌊collateral price × liqThreshold⌋` (0 when the oracle has no usable price), the
     /// collateral price being `liquidationFloor` × the loan's multiplier snapshot.
-    pub fn health(&self, loan_id: U256) -> Result<HealthView, Error> {
+    pub fn health(&self, loan_id: U256) -> Result<(bool, U256, U256, u8), Error> {
         let l = self.load_loan(loan_id)?;
         if l.status != ACTIVE {
             return Err(Error::status(l.status));
@@ -657,7 +635,7 @@ impl LoanBook {
         let usable = status <= ORACLE_UNCERTAIN;
         let price = if usable { price } else { U256::ZERO };
         let healthy = usable && is_healthy(debt, price, u64::from(l.liq_threshold_bps));
-        Ok(lien_contract_common::view_words!(
+        Ok((
             healthy,
             debt,
             max_debt_down(price, u64::from(l.liq_threshold_bps))?,
@@ -682,8 +660,8 @@ impl LoanBook {
     }
 
     /// `(offerBook, vault, oracle, liquidator)`.
-    pub fn siblings(&self) -> SiblingsView {
-        lien_contract_common::view_words!(
+    pub fn siblings(&self) -> (Address, Address, Address, Address) {
+        (
             self.offer_book.get(),
             self.vault.get(),
             self.oracle.get(),
@@ -692,8 +670,8 @@ impl LoanBook {
     }
 
     /// `(loans, auctions)` created so far (ids run from 1 to these).
-    pub fn counts(&self) -> CountsView {
-        lien_contract_common::view_words!(self.loan_count.get(), self.auction_count.get())
+    pub fn counts(&self) -> (U256, U256) {
+        (self.loan_count.get(), self.auction_count.get())
     }
 }
 
