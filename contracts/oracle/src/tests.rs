@@ -1296,12 +1296,10 @@ fn ownership_moves_to_governance(
         .sender(owner)
         .transfer_ownership(governance)
         .expect("transfer");
-    oracle.assert_emitted(
-        &openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted {
-            previous_owner: owner,
-            new_owner: governance,
-        },
-    );
+    oracle.assert_emitted(&OwnershipTransferStarted {
+        previous_owner: owner,
+        new_owner: governance,
+    });
     // Two steps: the owner keeps control until Governance accepts; nobody else accepts.
     assert_eq!(oracle.sender(eve).owner(), owner);
     assert_eq!(oracle.sender(eve).pending_owner(), governance);
@@ -1365,4 +1363,11 @@ fn feeds_with_too_many_decimals_are_refused(
         .add_feed(collection(), Address::ZERO)
         .expect_err("zero feed");
     assert!(matches!(err, Error::ZeroAddress(_)));
+}
+
+alloy_sol_types::sol! {
+    /// OpenZeppelin `Ownable2Step`'s event, with `Debug` for `assert_emitted` (the
+    /// openzeppelin-stylus declaration has none).
+    #[derive(Debug)]
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
 }

@@ -270,7 +270,9 @@ mod tests {
             panic!("overdue must liquidate")
         };
         assert!(l.overdue);
-        assert_eq!(l.start_price, u(52_000));
+        // A 0 % loan still accrues default interest once overdue: ⌈40_000 × 1_000 bps ×
+        // (grace + 1 s) / year⌉ = 11, so the debt is 40_011 and the start ⌈40_011 × 1.3⌉.
+        assert_eq!((l.debt, l.start_price), (u(40_011), u(52_015)));
     }
 
     #[test]

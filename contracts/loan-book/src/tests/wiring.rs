@@ -4,7 +4,6 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolError};
 use lien_offer_book::OfferBookNotLoanBook;
 use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted;
 use openzeppelin_stylus::access::ownable::{
     OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
 };
@@ -335,4 +334,11 @@ fn unknown_loans_are_errors() {
         );
     }
     env.assert_solvent();
+}
+
+alloy_sol_types::sol! {
+    /// OpenZeppelin `Ownable2Step`'s event, with `Debug` for `assert_emitted` (the
+    /// openzeppelin-stylus declaration has none).
+    #[derive(Debug)]
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
 }

@@ -1,7 +1,6 @@
 //! Construction, protocol parameters (bounds, steps, rate limit), currencies and ownership.
 use alloy_primitives::{Address, U256};
 use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted;
 use openzeppelin_stylus::access::ownable::{
     OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
 };
@@ -310,4 +309,11 @@ fn ownership_moves_in_two_steps_and_can_be_renounced() {
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == gov
     );
     env.assert_solvent();
+}
+
+alloy_sol_types::sol! {
+    /// OpenZeppelin `Ownable2Step`'s event, with `Debug` for `assert_emitted` (the
+    /// openzeppelin-stylus declaration has none).
+    #[derive(Debug)]
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
 }
