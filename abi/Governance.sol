@@ -19,6 +19,8 @@ interface IGovernance  {
 
     function guardianPause(address target) external;
 
+    function acceptOwnershipOf(address target) external;
+
     function addOwner(address owner) external;
 
     function removeOwner(address owner) external;
@@ -95,6 +97,8 @@ interface IGovernance  {
 
     error GovPauseFailed(address, bytes);
 
+    error GovAcceptFailed(address, bytes);
+
     error GovOverflow();
 
     event Proposed(uint256 indexed id, address indexed proposer, address indexed target, uint256 value, bytes data);
@@ -122,6 +126,8 @@ interface IGovernance  {
     event GuardianChanged(address indexed oldGuardian, address indexed newGuardian);
 
     event GuardianPaused(address indexed guardian, address indexed target);
+
+    event OwnershipAccepted(address indexed target, address indexed caller);
 
     event Deposited(address indexed from, uint256 amount);
 }

@@ -37,7 +37,11 @@ interface ILiquidator  {
 
     function owner() external view returns (address owner);
 
+    function pendingOwner() external view returns (address pending_owner);
+
     function transferOwnership(address new_owner) external;
+
+    function acceptOwnership() external;
 
     error OwnableUnauthorizedAccount(address);
 

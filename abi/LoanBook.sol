@@ -9,7 +9,11 @@ pragma solidity ^0.8.23;
 interface ILoanBook  {
     function owner() external view returns (address owner);
 
+    function pendingOwner() external view returns (address pending_owner);
+
     function transferOwnership(address new_owner) external;
+
+    function acceptOwnership() external;
 
     function renounceOwnership() external;
 

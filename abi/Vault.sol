@@ -23,7 +23,11 @@ interface ICollateralVault  {
 
     function owner() external view returns (address owner);
 
+    function pendingOwner() external view returns (address pending_owner);
+
     function transferOwnership(address new_owner) external;
+
+    function acceptOwnership() external;
 
     function renounceOwnership() external;
 

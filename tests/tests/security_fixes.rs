@@ -1,4 +1,4 @@
-//! Issue 14 (M1, M2, M3) and issue 13 item 5 on the real compiled contracts: each test fails
+//! Issue 14 (M1, M2, M3, L4, L5) and issue 13 item 5 on the real compiled contracts: each test fails
 //! on `4da50d8` and passes with the fix.
 //!
 //! - M1: an overdue loan whose oracle turned Stale is auctioned from 1.3 × the last TWAP (it
@@ -8,6 +8,8 @@
 //! - M3: a loan keeps the multiplier it was opened with; a later `setMultiplier` does not make
 //!   it liquidatable.
 //! - L4: the auction never asks less than the frozen debt (its floor was 0).
+//! - L5: an overdue loan accrues default interest (APR + `DEFAULT_PREMIUM_BPS`) until it is
+//!   liquidated (its debt stayed flat from the due time on).
 //! - Issue 13 item 5: a bid without allowance fails with the token's ERC-6093 error.
 
 use alloy::{
@@ -282,4 +284,132 @@ async fn a_bid_without_allowance_names_the_token_error() {
         }
         _ => panic!("expected ERC20InsufficientAllowance"),
     }
+}
+
+/// `lien_math::loan_debt_up` on the host's U256 (the LoanBook's debt rule, default interest
+/// included).
+fn debt_rule(principal: U256, apr_bps: u16, start: u64, due: u64, now: u64) -> U256 {
+    let d = lien_math::loan_debt_up(
+        lien_math::U256::from_be_bytes(principal.to_be_bytes::<32>()),
+        u32::from(apr_bps),
+        lien_math::DEFAULT_PREMIUM_BPS,
+        start,
+        due,
+        now,
+    )
+    .expect("debt");
+    U256::from_be_bytes(d.to_be_bytes::<32>())
+}
+
+/// The timestamp of the block that holds a receipt.
+async fn block_time(h: &Harness, receipt: &alloy::rpc::types::TransactionReceipt) -> u64 {
+    use alloy::providers::Provider;
+    h.provider(&h.funder)
+        .get_block_by_number(receipt.block_number.expect("mined").into())
+        .await
+        .expect("block")
+        .expect("block exists")
+        .header
+        .timestamp
+}
+
+/// L5: an overdue loan keeps accruing — at its APR plus `DEFAULT_PREMIUM_BPS` — until a
+/// liquidation freezes its debt. Before the fix `debt()` stayed flat from the due time on (an
+/// overdue loan was interest-free until someone liquidated it). `debt()`, `health()`, the
+/// repay amount, the frozen debt and the Liquidator's auction debt all follow
+/// `lien_math::loan_debt_up`.
+#[tokio::test(flavor = "multi_thread")]
+async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
+    let Some(x) = world(10).await else { return };
+    let (loan1, loan2) = (x.borrow(1).await, x.borrow(2).await);
+    let dp = x.h.provider(&x.h.funder);
+    let book = ILoanBook::new(x.w.a.loan_book, &dp);
+    let l = book.loan(loan1).call().await.expect("loan");
+    let at_due = debt_rule(l.principal, l.apr_bps, l.start, l.due, l.due);
+    let plain_at_due = tokens(10)
+        + lien_math_interest(tokens(10), l.apr_bps, l.due - l.start);
+    assert_eq!(at_due, plain_at_due, "in term: the APR alone");
+
+    // Overdue, within the grace: the debt has grown past its value at the due time.
+    x.h.increase_time(DAY + 2 * HOUR).await;
+    let d1 = book.debt(loan1).call().await.expect("debt");
+    assert!(d1 > at_due, "default interest after the due time: {d1} vs {at_due} at due");
+    // Past the grace, a day later: still growing; health reports the same rule.
+    x.h.increase_time(DAY).await;
+    let d2 = book.debt(loan1).call().await.expect("debt");
+    assert!(d2 > d1, "the debt keeps growing while overdue: {d2} vs {d1}");
+    let health = book.health(loan1).call().await.expect("health");
+    assert!(health.debt >= d2, "health's debt follows the same rule");
+    // At least a day and two hours overdue at 10 % + 10 % a year on 10 tokens, on top of the
+    // debt at the due time (and within a few hours' worth of it).
+    let floor = at_due
+        + tokens(10) * U256::from(2_000u64) * U256::from(DAY + 2 * HOUR)
+            / U256::from(10_000u64 * 365 * DAY);
+    assert!(d2 >= floor && d2 <= floor + tokens(1) / U256::from(1_000u64), "{d2} vs {floor}");
+
+    // The keeper liquidates: the frozen debt is the rule at the liquidation's block time, and
+    // the Liquidator's auction carries it.
+    let book_k = ILoanBook::new(x.w.a.loan_book, x.h.provider(&x.keeper));
+    let r = book_k
+        .liquidate(loan1)
+        .send()
+        .await
+        .expect("liquidate")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert!(r.status(), "liquidate");
+    let t = block_time(&x.h, &r).await;
+    let frozen = book.loan(loan1).call().await.expect("loan").frozen_debt;
+    assert_eq!(frozen, debt_rule(l.principal, l.apr_bps, l.start, l.due, t));
+    let auction = book.loan(loan1).call().await.expect("loan").auction_id;
+    let a = ILiquidator::new(x.w.a.liquidator, &dp)
+        .auction(auction)
+        .call()
+        .await
+        .expect("auction");
+    assert_eq!(a.debt, frozen, "the Liquidator's debt is the frozen debt");
+    // Frozen from now on: a day later the repay price is still frozen debt + penalty.
+    let in_auction = book.debt(loan1).call().await.expect("debt");
+    x.h.increase_time(HOUR).await;
+    assert_eq!(book.debt(loan1).call().await.expect("debt"), in_auction);
+
+    // The second loan, overdue as long, is repaid: the payer pays the rule at its block time.
+    let bp = x.h.provider(&x.borrower);
+    let token_b = IERC20::new(x.w.currency, &bp);
+    ok!(token_b.mint(x.borrower.address(), tokens(100)));
+    ok!(token_b.approve(x.w.a.loan_book, tokens(100)));
+    let before = token_b
+        .balanceOf(x.borrower.address())
+        .call()
+        .await
+        .expect("balance");
+    let book_b = ILoanBook::new(x.w.a.loan_book, &bp);
+    let r = book_b
+        .repay(loan2)
+        .send()
+        .await
+        .expect("repay")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert!(r.status(), "repay");
+    let t = block_time(&x.h, &r).await;
+    let l2 = book.loan(loan2).call().await.expect("loan");
+    let after = token_b
+        .balanceOf(x.borrower.address())
+        .call()
+        .await
+        .expect("balance");
+    assert_eq!(
+        before - after,
+        debt_rule(l2.principal, l2.apr_bps, l2.start, l2.due, t),
+        "repay pulls principal + interest + default interest"
+    );
+}
+
+/// `⌈principal × apr × elapsed / (10_000 × 365 days)⌉` (plain interest).
+fn lien_math_interest(principal: U256, apr_bps: u16, elapsed: u64) -> U256 {
+    (principal * U256::from(apr_bps) * U256::from(elapsed))
+        .div_ceil(U256::from(10_000u64 * 365 * DAY))
 }

@@ -1,5 +1,9 @@
-//! A minimal owner with OpenZeppelin `Ownable`'s ABI (`owner`, `transferOwnership`,
-//! `renounceOwnership`, the `OwnershipTransferred` event and the two `Ownable…` errors).
+//! A minimal two-step owner with OpenZeppelin `Ownable2Step`'s ABI: `owner`, `pendingOwner`,
+//! `transferOwnership` (starts a transfer: sets the pending owner and emits
+//! `OwnershipTransferStarted`), `acceptOwnership` (by the pending owner only; emits
+//! `OwnershipTransferred`), `renounceOwnership` (also clears the pending owner), and the two
+//! `Ownable…` errors (issue 14, L5: a transfer to a mistyped address can no longer lose the
+//! contract — the old owner keeps control until the new one accepts).
 //!
 //! OpenZeppelin's own implementation emits through the SDK's typed `log`, whose `unwrap` pulls
 //! `core::fmt` into the binary (several KB); this one emits through [`crate::log_words`].
@@ -10,11 +14,12 @@ use crate::raw_abi::address_word;
 use openzeppelin_stylus::access::ownable::{
     OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
 };
+use openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted;
 use stylus_sdk::storage::StorageAddress;
 
 /// Why an owner check or change failed.
 pub enum OwnerError {
-    /// The caller is not the owner.
+    /// The caller is not the owner (or, for `acceptOwnership`, not the pending owner).
     Unauthorized(OwnableUnauthorizedAccount),
     /// The new owner is the zero address.
     Invalid(OwnableInvalidOwner),
@@ -31,7 +36,7 @@ pub fn only_owner(slot: &StorageAddress, caller: Address) -> Result<(), OwnerErr
 }
 
 /// Stores `new_owner` (not zero unless `allow_zero`, used by `renounceOwnership`) and emits
-/// `OwnershipTransferred`.
+/// `OwnershipTransferred`. Used by the constructors and by [`accept`] / [`renounce`].
 pub fn set_owner(
     slot: &mut StorageAddress,
     new_owner: Address,
@@ -50,4 +55,50 @@ pub fn set_owner(
         &[],
     );
     Ok(())
+}
+
+/// `transferOwnership(new_owner)` (owner only): records `new_owner` as the pending owner and
+/// emits `OwnershipTransferStarted(owner, new_owner)`. The owner stays in control until the
+/// pending owner accepts; a new call replaces the pending owner, and zero cancels it.
+pub fn start_transfer(
+    owner: &StorageAddress,
+    pending: &mut StorageAddress,
+    caller: Address,
+    new_owner: Address,
+) -> Result<(), OwnerError> {
+    only_owner(owner, caller)?;
+    pending.set(new_owner);
+    crate::log_words(
+        <OwnershipTransferStarted as alloy_sol_types::SolEvent>::SIGNATURE_HASH,
+        &[address_word(caller), address_word(new_owner)],
+        &[],
+    );
+    Ok(())
+}
+
+/// `acceptOwnership()`: only the pending owner (never zero: no call comes from address 0);
+/// it becomes the owner and the pending owner is cleared.
+pub fn accept(
+    owner: &mut StorageAddress,
+    pending: &mut StorageAddress,
+    caller: Address,
+) -> Result<(), OwnerError> {
+    if caller.is_zero() || pending.get() != caller {
+        return Err(OwnerError::Unauthorized(OwnableUnauthorizedAccount {
+            account: caller,
+        }));
+    }
+    pending.set(Address::ZERO);
+    set_owner(owner, caller, false)
+}
+
+/// `renounceOwnership()` (owner only): no owner, and no pending owner either, for good.
+pub fn renounce(
+    owner: &mut StorageAddress,
+    pending: &mut StorageAddress,
+    caller: Address,
+) -> Result<(), OwnerError> {
+    only_owner(owner, caller)?;
+    pending.set(Address::ZERO);
+    set_owner(owner, Address::ZERO, true)
 }

@@ -76,6 +76,10 @@ sol! {
     /// The target's `pause()` reverted; `reason` is its revert data, unchanged.
     #[derive(Debug)]
     error GovPauseFailed(address target, bytes reason);
+    /// The target's `acceptOwnership()` reverted (e.g. Governance is not its pending owner);
+    /// `reason` is its revert data, unchanged.
+    #[derive(Debug)]
+    error GovAcceptFailed(address target, bytes reason);
     /// A counter (proposal id or owner generation) would overflow.
     #[derive(Debug)]
     error GovOverflow();
@@ -132,6 +136,8 @@ pub enum Error {
     ExecutionFailed(GovExecutionFailed),
     /// See [`GovPauseFailed`].
     PauseFailed(GovPauseFailed),
+    /// See [`GovAcceptFailed`].
+    AcceptFailed(GovAcceptFailed),
     /// See [`GovOverflow`].
     Overflow(GovOverflow),
 }

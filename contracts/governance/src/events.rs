@@ -106,6 +106,9 @@ sol! {
     /// The guardian called `pause()` on `target`.
     #[derive(Debug)]
     event GuardianPaused(address indexed guardian, address indexed target);
+    /// Governance accepted the ownership `target` offered it (two-step transfer).
+    #[derive(Debug)]
+    event OwnershipAccepted(address indexed target, address indexed caller);
     /// ETH was sent to the contract (to fund proposals that forward value).
     #[derive(Debug)]
     event Deposited(address indexed from, uint256 amount);

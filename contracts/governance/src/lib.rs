@@ -310,6 +310,41 @@ impl Governance {
         Ok(())
     }
 
+    /// Anyone: completes a two-step ownership transfer to this contract by calling
+    /// `acceptOwnership()` (fixed selector, no value) on `target`, a contract other than this
+    /// one. Safe without a check of the caller: it can only accept what `target`'s owner
+    /// already offered Governance (the target refuses otherwise: `GovAcceptFailed(target,
+    /// reason)`), and it makes Governance take on control, never give any up. The deploy
+    /// flow calls it for every contract it hands over.
+    pub fn accept_ownership_of(&mut self, target: Address) -> Result<(), Error> {
+        if target.is_zero() || target == self.vm().contract_address() {
+            return Err(Error::InvalidTarget(GovInvalidTarget { target }));
+        }
+        if !self.has_code(target) {
+            return Err(Error::NoCode(GovNoCode { target }));
+        }
+        let call = Call::new();
+        self.vm()
+            .call(&call, target, &selfcall::accept_ownership_calldata())
+            .map_err(|e| {
+                Error::AcceptFailed(GovAcceptFailed {
+                    target,
+                    reason: revert_data(e).into(),
+                })
+            })?;
+        let caller = self.vm().msg_sender();
+        emit(
+            self.vm(),
+            &[
+                OwnershipAccepted::SIGNATURE_HASH,
+                target.word(),
+                caller.word(),
+            ],
+            &[],
+        );
+        Ok(())
+    }
+
     /// Self-call only (through an executed proposal): adds `owner` (non-zero, not this
     /// contract, not already an owner; at most 16 owners).
     pub fn add_owner(&mut self, owner: Address) -> Result<(), Error> {

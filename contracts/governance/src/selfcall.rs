@@ -18,6 +18,8 @@ sol! {
     function setGuardian(address guardian);
     /// The only function the guardian can reach on a target.
     function pause();
+    /// The only function `acceptOwnershipOf` calls on a target (OpenZeppelin `Ownable2Step`).
+    function acceptOwnership();
 }
 
 /// One decoded self-call.
@@ -73,6 +75,11 @@ pub fn selector_of(data: &[u8]) -> FixedBytes<4> {
         *o = *b;
     }
     FixedBytes(out)
+}
+
+/// Calldata of `acceptOwnership()`.
+pub fn accept_ownership_calldata() -> Vec<u8> {
+    acceptOwnershipCall::SELECTOR.to_vec()
 }
 
 /// Calldata of `pause()`.

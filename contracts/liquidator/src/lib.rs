@@ -76,6 +76,8 @@ pub struct Liquidator {
     /// The owner (Governance after deployment) wires the LoanBook and the vault once and
     /// sets the sequencer feed.
     owner: StorageAddress,
+    /// The owner-to-be of a two-step transfer (zero: none).
+    pending_owner: StorageAddress,
     /// The only caller of `startAuction`, `cancel` and `closeUnsold`; receives the proceeds.
     loan_book: StorageAddress,
     /// The CollateralVault that releases the NFT to the winning bidder.
@@ -396,10 +398,27 @@ impl Liquidator {
         self.owner.get()
     }
 
-    /// Hands ownership to `new_owner` (owner only, non-zero). There is no renounce.
+    /// The owner-to-be of a transfer in progress (zero: none).
+    pub fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
+    }
+
+    /// Starts handing ownership to `new_owner` (owner only; zero cancels): the owner keeps
+    /// control until `new_owner` calls `acceptOwnership`. There is no renounce.
     pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        self.only_owner()?;
-        Ok(owner::set_owner(&mut self.owner, new_owner, false)?)
+        let caller = self.vm().msg_sender();
+        Ok(owner::start_transfer(
+            &self.owner,
+            &mut self.pending_owner,
+            caller,
+            new_owner,
+        )?)
+    }
+
+    /// Completes a transfer (the pending owner only).
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        Ok(owner::accept(&mut self.owner, &mut self.pending_owner, caller)?)
     }
 }
 

@@ -23,7 +23,9 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256};
 use lien_contract_common::{has_code, log_words, owner, raw_abi::AbiWord, terms::LoanTerms};
-use lien_math::{debt_up, fits_ltv, is_healthy, max_borrow_down, max_debt_down};
+use lien_math::{
+    fits_ltv, is_healthy, loan_debt_up, max_borrow_down, max_debt_down, DEFAULT_PREMIUM_BPS,
+};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageMap, StorageU256},
@@ -60,6 +62,8 @@ pub const ONE_X_BPS: u32 = 10_000;
 #[storage]
 pub struct LoanBook {
     owner: StorageAddress,
+    /// The owner-to-be of a two-step transfer (zero: none).
+    pending_owner: StorageAddress,
     offer_book: StorageAddress,
     vault: StorageAddress,
     oracle: StorageAddress,
@@ -90,17 +94,34 @@ impl LoanBook {
         self.owner.get()
     }
 
-    /// Hands ownership to `new_owner` (owner only; not zero).
-    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        self.only_owner()?;
-        Ok(owner::set_owner(&mut self.owner, new_owner, false)?)
+    /// The owner-to-be of a transfer in progress (zero: none).
+    pub fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
     }
 
-    /// Leaves the LoanBook without owner for good (owner only): afterwards nobody can
-    /// withdraw the reserve (or wire the siblings, if not yet done).
+    /// Starts handing ownership to `new_owner` (owner only; zero cancels): the owner keeps
+    /// control until `new_owner` calls `acceptOwnership`.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        Ok(owner::start_transfer(
+            &self.owner,
+            &mut self.pending_owner,
+            caller,
+            new_owner,
+        )?)
+    }
+
+    /// Completes a transfer (the pending owner only).
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        Ok(owner::accept(&mut self.owner, &mut self.pending_owner, caller)?)
+    }
+
+    /// Leaves the LoanBook without owner for good (owner only; clears a pending transfer):
+    /// afterwards nobody can withdraw the reserve (or wire the siblings, if not yet done).
     pub fn renounce_ownership(&mut self) -> Result<(), Error> {
-        self.only_owner()?;
-        Ok(owner::set_owner(&mut self.owner, Address::ZERO, true)?)
+        let caller = self.vm().msg_sender();
+        Ok(owner::renounce(&mut self.owner, &mut self.pending_owner, caller)?)
     }
 
     /// Wires the OfferBook, vault, oracle and liquidator once (owner only; all must be
@@ -692,10 +713,17 @@ impl LoanBook {
         Ok(l)
     }
 
-    /// Principal + interest up to now, interest stopping at the due time.
+    /// Principal + interest up to now: the APR until the due time, the APR plus
+    /// `DEFAULT_PREMIUM_BPS` after it (default interest, issue 14 L5), rounded up once.
     fn accrued(&self, l: &Loan) -> Result<U256, Error> {
-        let elapsed = self.now().min(l.due).saturating_sub(l.start);
-        Ok(debt_up(l.principal, u64::from(l.apr_bps), elapsed)?)
+        Ok(loan_debt_up(
+            l.principal,
+            u32::from(l.apr_bps),
+            DEFAULT_PREMIUM_BPS,
+            l.start,
+            l.due,
+            self.now(),
+        )?)
     }
 
     /// The collateral's value: the oracle's `liquidationFloor` × the loan's multiplier

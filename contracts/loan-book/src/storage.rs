@@ -45,7 +45,7 @@ pub struct Loan {
     pub apr_bps: u16,
     /// Start time.
     pub start: u64,
-    /// Due time (interest stops accruing here).
+    /// Due time (after it, default interest: APR + `DEFAULT_PREMIUM_BPS`).
     pub due: u64,
     /// Snapshot: grace period.
     pub grace: u64,

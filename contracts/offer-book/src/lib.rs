@@ -59,6 +59,8 @@ use stylus_sdk::stylus_core::calls::context::Call;
 #[storage]
 pub struct OfferBook {
     owner: StorageAddress,
+    /// The owner-to-be of a two-step transfer (zero: none).
+    pending_owner: StorageAddress,
     loan_book: StorageAddress,
     config: ConfigRecord,
     currencies: StorageMap<Address, CurrencyRecord>,
@@ -111,16 +113,34 @@ impl OfferBook {
         self.owner.get()
     }
 
-    /// Hands ownership to `new_owner` (owner only; not zero).
-    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        self.only_owner()?;
-        Ok(owner::set_owner(&mut self.owner, new_owner, false)?)
+    /// The owner-to-be of a transfer in progress (zero: none).
+    pub fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
     }
 
-    /// Gives up ownership for good (owner only): nothing can be listed or tuned afterwards.
+    /// Starts handing ownership to `new_owner` (owner only; zero cancels): the owner keeps
+    /// control until `new_owner` calls `acceptOwnership`.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        Ok(owner::start_transfer(
+            &self.owner,
+            &mut self.pending_owner,
+            caller,
+            new_owner,
+        )?)
+    }
+
+    /// Completes a transfer (the pending owner only).
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        Ok(owner::accept(&mut self.owner, &mut self.pending_owner, caller)?)
+    }
+
+    /// Gives up ownership for good (owner only; clears a pending transfer): nothing can be
+    /// listed or tuned afterwards.
     pub fn renounce_ownership(&mut self) -> Result<(), Error> {
-        self.only_owner()?;
-        Ok(owner::set_owner(&mut self.owner, Address::ZERO, true)?)
+        let caller = self.vm().msg_sender();
+        Ok(owner::renounce(&mut self.owner, &mut self.pending_owner, caller)?)
     }
 
     /// Wires the LoanBook, the only caller of `take`, once (owner only; must be a contract).

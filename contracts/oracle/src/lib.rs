@@ -44,6 +44,7 @@ mod tests;
 use abi::{num, topic};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
+use openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted;
 use openzeppelin_stylus::access::ownable::{
     OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
 };
@@ -128,6 +129,8 @@ pub struct PriceOracle {
     /// event; kept here (not OZ's `Ownable`) so its event goes through the oracle's one log
     /// encoder instead of the SDK's typed `log`.
     owner: StorageAddress,
+    /// The owner-to-be of a two-step transfer (zero: none).
+    pending_owner: StorageAddress,
     sequencer_feed: StorageAddress,
     sequencer_grace: StorageU256,
     collections: StorageMap<Address, CollectionState>,
@@ -146,11 +149,39 @@ impl PriceOracle {
         self.owner.get()
     }
 
-    /// Owner only: hands ownership to `new_owner` (not zero). There is deliberately no
-    /// `renounceOwnership`: an ownerless oracle could never be reconfigured.
+    /// The owner-to-be of a transfer in progress (zero: none).
+    pub fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
+    }
+
+    /// Owner only: starts handing ownership to `new_owner` (zero cancels; OpenZeppelin
+    /// `Ownable2Step`): the owner keeps control until `new_owner` calls `acceptOwnership`.
+    /// There is deliberately no `renounceOwnership`: an ownerless oracle could never be
+    /// reconfigured.
     pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
         self.only_owner()?;
-        self.set_owner(new_owner)
+        self.pending_owner.set(new_owner);
+        self.emit(
+            &[
+                OwnershipTransferStarted::SIGNATURE_HASH,
+                topic(self.owner.get()),
+                topic(new_owner),
+            ],
+            &[],
+        );
+        Ok(())
+    }
+
+    /// Completes a transfer (the pending owner only: `OwnableUnauthorizedAccount(caller)`).
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        let account = self.vm().msg_sender();
+        if account.is_zero() || account != self.pending_owner.get() {
+            return Err(Error::UnauthorizedAccount(OwnableUnauthorizedAccount {
+                account,
+            }));
+        }
+        self.pending_owner.set(Address::ZERO);
+        self.set_owner(account)
     }
 
     // ------------------------------------------------------------------ governance

@@ -58,6 +58,8 @@ sol_interface! {
 #[storage]
 pub struct CollateralVault {
     owner: StorageAddress,
+    /// The owner-to-be of a two-step transfer (zero: none).
+    pending_owner: StorageAddress,
     loan_book: StorageAddress,
     liquidator: StorageAddress,
     /// `collection → token id → loan id` (0 = not locked).
@@ -207,16 +209,39 @@ impl CollateralVault {
         self.owner.get()
     }
 
-    /// Hands ownership to `new_owner` (owner only; not zero).
-    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        owner::only_owner(&self.owner, msg::sender())?;
-        Ok(owner::set_owner(&mut self.owner, new_owner, false)?)
+    /// The owner-to-be of a transfer in progress (zero: none).
+    pub fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
     }
 
-    /// Leaves the vault without owner for good (owner only): no more rescues.
+    /// Starts handing ownership to `new_owner` (owner only; zero cancels): the owner keeps
+    /// control until `new_owner` calls `acceptOwnership`.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        Ok(owner::start_transfer(
+            &self.owner,
+            &mut self.pending_owner,
+            msg::sender(),
+            new_owner,
+        )?)
+    }
+
+    /// Completes a transfer (the pending owner only).
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        Ok(owner::accept(
+            &mut self.owner,
+            &mut self.pending_owner,
+            msg::sender(),
+        )?)
+    }
+
+    /// Leaves the vault without owner for good (owner only; clears a pending transfer): no
+    /// more rescues.
     pub fn renounce_ownership(&mut self) -> Result<(), Error> {
-        owner::only_owner(&self.owner, msg::sender())?;
-        Ok(owner::set_owner(&mut self.owner, Address::ZERO, true)?)
+        Ok(owner::renounce(
+            &mut self.owner,
+            &mut self.pending_owner,
+            msg::sender(),
+        )?)
     }
 
     /// Accepts `safeTransferFrom` deliveries so they do not revert, but records nothing:

@@ -316,15 +316,20 @@ fn ownership_moves_to_governance() {
     let e = env();
     let gov = Address::repeat_byte(0x60);
     assert!(e.vault.sender(e.alice).transfer_ownership(gov).is_err());
-    expect_err!(
-        e.vault.sender(e.owner).transfer_ownership(Address::ZERO),
-        Error::InvalidOwner(_)
-    );
     e.vault
         .sender(e.owner)
         .transfer_ownership(gov)
         .motsu_unwrap();
+    // Two steps: the owner keeps control until Governance accepts; nobody else accepts.
+    assert_eq!(e.vault.sender(e.owner).owner(), e.owner);
+    assert_eq!(e.vault.sender(e.owner).pending_owner(), gov);
+    expect_err!(
+        e.vault.sender(e.alice).accept_ownership(),
+        Error::UnauthorizedAccount(_)
+    );
+    e.vault.sender(gov).accept_ownership().motsu_unwrap();
     assert_eq!(e.vault.sender(e.owner).owner(), gov);
+    assert_eq!(e.vault.sender(e.owner).pending_owner(), Address::ZERO);
     e.vault.assert_emitted(
         &openzeppelin_stylus::access::ownable::OwnershipTransferred {
             previous_owner: e.owner,

@@ -58,9 +58,10 @@ pub async fn known_loan(
     Ok(id)
 }
 
-/// The amount a repayment `margin` seconds from `now` will pull: for an active loan
-/// `principal + ⌈principal × apr × elapsed / (10000 × 365 d)⌉` with elapsed capped at the
-/// due time; for a loan in auction `frozen + ⌈frozen × penalty / 10000⌉`.
+/// The amount a repayment at `at` will pull: for an active loan the LoanBook's debt,
+/// `lien_math::loan_debt_up` (`principal + ⌈principal × bps-seconds / (10000 × 365 d)⌉`, at
+/// the APR until the due time and at the APR + `DEFAULT_PREMIUM_BPS` after it); for a loan in
+/// auction `frozen + ⌈frozen × penalty / 10000⌉`.
 #[allow(clippy::too_many_arguments)]
 pub fn repay_amount(
     status: u8,
@@ -82,12 +83,16 @@ pub fn repay_amount(
     };
     match status {
         crate::decide::STATUS_ACTIVE => {
-            let elapsed = at.min(due).saturating_sub(start);
-            let num = principal
-                .checked_mul(U256::from(apr_bps))?
-                .checked_mul(U256::from(elapsed))?;
-            let interest = ceil_div(num, U256::from(10_000u64 * 365 * 86_400))?;
-            principal.checked_add(interest)
+            let debt = lien_math::loan_debt_up(
+                lien_math::U256::from_be_bytes(principal.to_be_bytes::<32>()),
+                u32::from(apr_bps),
+                lien_math::DEFAULT_PREMIUM_BPS,
+                start,
+                due,
+                at,
+            )
+            .ok()?;
+            Some(U256::from_be_bytes(debt.to_be_bytes::<32>()))
         }
         crate::decide::STATUS_IN_AUCTION => {
             let penalty = ceil_div(
@@ -320,9 +325,9 @@ mod tests {
         // 20% APR for 365 days doubles a fifth.
         let a = repay_amount(1, p, 2_000, 0, 400 * 86_400, U256::ZERO, 0, 365 * 86_400).unwrap();
         assert_eq!(a, U256::from(36_000_000_000_000_000_000u128));
-        // interest stops at due
-        let b = repay_amount(1, p, 2_000, 0, 365 * 86_400, U256::ZERO, 0, 999 * 86_400).unwrap();
-        assert_eq!(a, b);
+        // after the due time, default interest: 20% + 10% a year
+        let b = repay_amount(1, p, 2_000, 0, 365 * 86_400, U256::ZERO, 0, 730 * 86_400).unwrap();
+        assert_eq!(b, U256::from(45_000_000_000_000_000_000u128));
         // rounds up
         assert_eq!(
             repay_amount(1, U256::from(1u8), 1, 0, 10, U256::ZERO, 0, 1),

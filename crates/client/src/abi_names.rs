@@ -64,9 +64,11 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("Liquidator", "liveAuctions", &["auction_ids"]),
     ("Liquidator", "auctionCount", &["count"]),
     ("Liquidator", "owner", &["owner"]),
+    ("Liquidator", "pendingOwner", &["pending_owner"]),
     ("Liquidator", "sequencerFeed", &["feed", "grace"]),
     // ---- LoanBook ----
     ("LoanBook", "owner", &["owner"]),
+    ("LoanBook", "pendingOwner", &["pending_owner"]),
     ("LoanBook", "withdraw", &["amount"]),
     ("LoanBook", "borrow", &["loan_id"]),
     ("LoanBook", "repay", &["paid"]),
@@ -123,6 +125,7 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("LoanBook", "counts", &["loans", "auctions"]),
     // ---- OfferBook ----
     ("OfferBook", "owner", &["owner"]),
+    ("OfferBook", "pendingOwner", &["pending_owner"]),
     ("OfferBook", "createOffer", &["offer_id"]),
     ("OfferBook", "cancelOffer", &["refund"]),
     (
@@ -194,6 +197,7 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("OfferBook", "offerCount", &["count"]),
     // ---- Oracle ----
     ("Oracle", "owner", &["owner"]),
+    ("Oracle", "pendingOwner", &["pending_owner"]),
     ("Oracle", "borrowPrice", &["price", "status"]),
     ("Oracle", "liquidationPrice", &["price", "status"]),
     ("Oracle", "multiplierOf", &["bps"]),
@@ -218,6 +222,7 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("Vault", "loanBook", &["loan_book"]),
     ("Vault", "liquidator", &["liquidator"]),
     ("Vault", "owner", &["owner"]),
+    ("Vault", "pendingOwner", &["pending_owner"]),
     ("Vault", "onERC721Received", &["selector"]),
     // ---- mocks ----
     ("MockFalseToken", "balanceOf", &["balance"]),

@@ -10,7 +10,9 @@ use alloy::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::bindings::{ICollateralVault, ILiquidator, ILoanBook, IOfferBook, IOwnable};
+use crate::bindings::{
+    ICollateralVault, IGovernance, ILiquidator, ILoanBook, IOfferBook, IOwnable,
+};
 use crate::deploy::{constructor_calldata, deploy_stylus, DeployError};
 
 /// Addresses of a deployment, as written to `deployments/<network>.json`.
@@ -216,9 +218,12 @@ pub async fn deploy_protocol<'a>(
     ))
 }
 
-/// Transfers the ownership of the oracle, vault, offer book, loan book and liquidator to
-/// Governance. After this no key but Governance's proposals (and the guardian's pause of the
-/// offer book) can change the protocol.
+/// Hands the oracle, vault, offer book, loan book and liquidator to Governance, in the two
+/// steps of their `Ownable2Step` ownership: the deployer's `transferOwnership(governance)`
+/// makes Governance the pending owner, then `Governance.acceptOwnershipOf(contract)` (callable
+/// by anyone, it can only accept) completes it. After this no key but Governance's proposals
+/// (and the guardian's pause of the offer book) can change the protocol; until the acceptance
+/// the deployer keeps control, so a wrong Governance address never strands a contract.
 pub async fn hand_over_to_governance(
     provider: &impl Provider,
     a: &Addresses,
@@ -231,11 +236,16 @@ pub async fn hand_over_to_governance(
         ("loanBook", a.loan_book),
         ("liquidator", a.liquidator),
     ];
+    let gov = IGovernance::new(a.governance, provider);
     for (name, address) in contracts {
         let c = IOwnable::new(address, provider);
         steps.push(send!(
             format!("{name}.transferOwnership(governance)"),
             c.transferOwnership(a.governance)
+        ));
+        steps.push(send!(
+            format!("governance.acceptOwnershipOf({name})"),
+            gov.acceptOwnershipOf(address)
         ));
     }
     Ok(steps)

@@ -21,7 +21,10 @@ pub mod waterfall;
 
 pub use alloy_primitives::U256;
 pub use auction::auction_price_up;
-pub use interest::{debt_up, interest_up, SECONDS_PER_YEAR};
+pub use interest::{
+    accrued_bps_seconds, debt_up, interest_of_bps_seconds_up, interest_up, loan_debt_up,
+    DEFAULT_PREMIUM_BPS, SECONDS_PER_YEAR,
+};
 pub use median::{lower_median, MAX_MEDIAN_INPUTS};
 pub use muldiv::{bps_mul_down, bps_mul_up, mul_div_down, mul_div_up};
 pub use pow::{rpow_down, rpow_up};

@@ -1,7 +1,8 @@
 //! Division by small divisors, and the price and lending helpers built on it.
 //!
 //! [`div_rem_u64`] is a bit-serial long division of a 256-bit value by a 64-bit divisor;
-//! [`mul2_div2_rem`] multiplies into 384 bits and divides by 32-bit divisors digit by digit.
+//! [`mul_div2_rem`] (and [`mul2_div2_rem`]) multiply into 384 bits and divide by 32-bit
+//! divisors digit by digit.
 //! Both are exact, small in wasm, and need no 256/512-bit divider. Contracts whose divisors
 //! fit (basis points, seconds, powers of ten up to 10^19) use these to stay small; results
 //! equal the general functions'.
@@ -32,27 +33,35 @@ pub fn div_rem_u64(x: U256, d: u64) -> MathResult<(U256, u64)> {
     Ok((U256::from_limbs(q), r))
 }
 
-/// `(⌊x × a × b / (d1 × d2)⌋, whether a remainder was left)`, exact through a 384-bit
-/// product (so it never overflows in the middle). The division is a schoolbook long division
-/// by each 32-bit divisor in turn, on 32-bit digits with native `u64` division (24 steps,
-/// where a bit-serial division takes 384): `⌊⌊n / d1⌋ / d2⌋ = ⌊n / (d1 d2)⌋`, and the
-/// remainder of `n / (d1 d2)` is zero exactly when both partial remainders are.
-/// [`MathError::DivisionByZero`] when a divisor is 0, [`MathError::Overflow`] when the quotient
-/// needs more than 256 bits. The small-divisor twin of [`crate::mul_div_down`]: equal results.
+/// `(⌊x × a × b / (d1 × d2)⌋, whether a remainder was left)`: [`mul_div2_rem`] with the
+/// factor `a × b` (exact in 128 bits). The small-divisor twin of [`crate::mul_div_down`]:
+/// equal results.
 pub fn mul2_div2_rem(x: U256, a: u64, b: u64, d1: u32, d2: u32) -> MathResult<(U256, bool)> {
+    mul_div2_rem(x, u128::from(a) * u128::from(b), d1, d2)
+}
+
+/// `(⌊x × f / (d1 × d2)⌋, whether a remainder was left)`, exact through a 384-bit product
+/// (so it never overflows in the middle). The division is a schoolbook long division by each
+/// 32-bit divisor in turn, on 32-bit digits with native `u64` division (24 steps, where a
+/// bit-serial division takes 384): `⌊⌊n / d1⌋ / d2⌋ = ⌊n / (d1 d2)⌋`, and the remainder of
+/// `n / (d1 d2)` is zero exactly when both partial remainders are.
+/// [`MathError::DivisionByZero`] when a divisor is 0, [`MathError::Overflow`] when the quotient
+/// needs more than 256 bits.
+pub fn mul_div2_rem(x: U256, f: u128, d1: u32, d2: u32) -> MathResult<(U256, bool)> {
     if d1 == 0 || d2 == 0 {
         return Err(MathError::DivisionByZero);
     }
+    // n = x × f in six limbs (256 + 128 bits): one pass per 64-bit half of the factor. Each
+    // step adds at most (2^64 − 1)^2 + 2 (2^64 − 1) = 2^128 − 1: it never overflows a u128.
     let mut n = [0u64; 6];
-    n[..4].copy_from_slice(x.as_limbs());
-    for factor in [a, b] {
-        // 256 + 64 + 64 bits fit in six limbs, so the last carry is always zero.
-        let mut carry = 0u64;
-        for limb in n.iter_mut() {
-            let v = u128::from(*limb) * u128::from(factor) + u128::from(carry);
-            *limb = v as u64;
-            carry = (v >> 64) as u64;
+    for (j, factor) in [f as u64, (f >> 64) as u64].into_iter().enumerate() {
+        let mut carry = 0u128;
+        for (i, limb) in x.as_limbs().iter().enumerate() {
+            let v = u128::from(n[i + j]) + u128::from(*limb) * u128::from(factor) + carry;
+            n[i + j] = v as u64;
+            carry = v >> 64;
         }
+        n[4 + j] = carry as u64;
     }
     let mut inexact = false;
     for d in [d1, d2] {
@@ -77,15 +86,20 @@ pub fn mul2_div2_rem(x: U256, a: u64, b: u64, d1: u32, d2: u32) -> MathResult<(U
     Ok((U256::from_limbs([n[0], n[1], n[2], n[3]]), inexact))
 }
 
-/// `⌈x × a × b / (d1 × d2)⌉` through [`mul2_div2_rem`]; errors as there.
-pub fn mul2_div2_up(x: U256, a: u64, b: u64, d1: u32, d2: u32) -> MathResult<U256> {
-    let (q, inexact) = mul2_div2_rem(x, a, b, d1, d2)?;
+/// `⌈x × f / (d1 × d2)⌉` through [`mul_div2_rem`]; errors as there.
+pub fn mul_div2_up(x: U256, f: u128, d1: u32, d2: u32) -> MathResult<U256> {
+    let (q, inexact) = mul_div2_rem(x, f, d1, d2)?;
     if inexact {
         q.checked_add(U256::from_limbs([1, 0, 0, 0]))
             .ok_or(MathError::Overflow)
     } else {
         Ok(q)
     }
+}
+
+/// `⌈x × a × b / (d1 × d2)⌉` through [`mul2_div2_rem`]; errors as there.
+pub fn mul2_div2_up(x: U256, a: u64, b: u64, d1: u32, d2: u32) -> MathResult<U256> {
+    mul_div2_up(x, u128::from(a) * u128::from(b), d1, d2)
 }
 
 /// `⌊amount × bps / 10_000⌋`; [`MathError::Overflow`] when `amount × bps` exceeds 256 bits.

@@ -149,6 +149,64 @@ proptest! {
     }
 
     #[test]
+    fn mul_div2_with_a_u128_factor_agrees_with_the_wide_reference(
+        x in any_u256(), f in any::<u128>(),
+        d1 in prop_oneof![any::<u32>(), Just(1u32), Just(10_000u32)],
+        d2 in prop_oneof![any::<u32>(), Just(1u32), Just(31_536_000u32)],
+    ) {
+        let got = small_div::mul_div2_rem(x, f, d1, d2);
+        let up = small_div::mul_div2_up(x, f, d1, d2);
+        if d1 == 0 || d2 == 0 {
+            prop_assert_eq!(got, Err(MathError::DivisionByZero));
+            prop_assert_eq!(up, Err(MathError::DivisionByZero));
+        } else {
+            let product = big(x) * BigUint::from(f);
+            let d = BigUint::from(d1) * BigUint::from(d2);
+            let q = &product / &d;
+            let inexact = !(&product % &d).is_zero();
+            prop_assert_eq!(got.ok(), fits(&q).map(|q| (q, inexact)));
+            let q_up = if inexact { &q + BigUint::one() } else { q };
+            prop_assert_eq!(up.ok(), fits(&q_up));
+        }
+    }
+
+    #[test]
+    fn loan_debt_rounds_up_once_and_keeps_growing_after_due(
+        principal in prop_oneof![any::<u128>().prop_map(U256::from), any_u256()],
+        apr in prop_oneof![0u32..=65_535, any::<u32>()], premium in prop_oneof![0u32..=10_000, any::<u32>()],
+        start in 0u64..=(1 << 40), term in 0u64..=(2 * SECONDS_PER_YEAR),
+        t in prop_oneof![0u64..=(4 * SECONDS_PER_YEAR), any::<u64>()], dt in 0u64..=SECONDS_PER_YEAR,
+    ) {
+        let due = start + term;
+        let now = start.saturating_add(t);
+        let got = loan_debt_up(principal, apr, premium, start, due, now);
+        // the reference: bps-seconds in each period, in arbitrary precision
+        let in_term = BigUint::from(now.min(due).saturating_sub(start));
+        let overdue = BigUint::from(now.saturating_sub(due));
+        let rate_time = BigUint::from(apr) * in_term
+            + (BigUint::from(apr) + BigUint::from(premium)) * overdue;
+        let num = big(principal) * rate_time;
+        let den = BigUint::from(10_000u64) * BigUint::from(SECONDS_PER_YEAR);
+        let q = &num / &den;
+        let interest = if (&num % &den).is_zero() { q } else { q + BigUint::one() };
+        let exact = big(principal) + interest;
+        prop_assert_eq!(got.ok(), fits(&exact));
+        if let Ok(debt) = got {
+            // before the due time it is the plain debt; after it, it never falls
+            if now <= due {
+                prop_assert_eq!(Ok(debt), debt_up(principal, u64::from(apr), now - start));
+            }
+            if let Ok(later) = loan_debt_up(principal, apr, premium, start, due, now.saturating_add(dt)) {
+                prop_assert!(later >= debt);
+                // an overdue loan costs at least what the plain APR would charge
+                if let Ok(plain) = loan_debt_up(principal, apr, 0, start, due, now.saturating_add(dt)) {
+                    prop_assert!(later >= plain);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn bps_helpers_equal_the_general_mul_div(amount in any_u256(), bps in any::<u64>()) {
         let bps_word = U256::from(bps);
         let ten_k = U256::from(10_000u64);

@@ -1,7 +1,7 @@
 //! Lien's liquidation and settlement rules, in integer money (U256) on lien-math.
 //!
 //! Each function is the rule of record in docs/contracts/loan-book.md and liquidator.md,
-//! computed with the same lien-math functions the contracts call (`debt_up`, `is_healthy`,
+//! computed with the same lien-math functions the contracts call (`loan_debt_up`, `is_healthy`,
 //! `bps_mul_up`, `bps_mul_down`, `auction_price_up`, `split_waterfall`). The division of the
 //! proceeds lives in the LoanBook (`settlement.rs`), which another developer owns, so it is
 //! re-implemented here from the same lien-math primitives; the replay test
@@ -9,7 +9,8 @@
 //! node and requires every payout to agree to the wei.
 
 use lien_math::{
-    add, auction_price_up, bps_mul_down, bps_mul_up, debt_up, is_healthy, split_waterfall, sub,
+    add, auction_price_up, bps_mul_down, bps_mul_up, is_healthy, loan_debt_up, split_waterfall, sub,
+    DEFAULT_PREMIUM_BPS,
     MathResult, U256,
 };
 
@@ -50,10 +51,17 @@ pub struct Loan {
     pub due: u64,
 }
 
-/// The debt of an active loan at `now`: interest stops at the due time (`debt_up`).
+/// The debt of an active loan at `now` (`loan_debt_up`, as the LoanBook): the APR until the
+/// due time, the APR plus `DEFAULT_PREMIUM_BPS` after it (default interest), rounded up once.
 pub fn debt_at(loan: &Loan, now: u64) -> MathResult<U256> {
-    let elapsed = now.min(loan.due).saturating_sub(loan.start);
-    debt_up(loan.principal, u64::from(loan.apr_bps), elapsed)
+    loan_debt_up(
+        loan.principal,
+        u32::from(loan.apr_bps),
+        DEFAULT_PREMIUM_BPS,
+        loan.start,
+        loan.due,
+        now,
+    )
 }
 
 /// Whether a loan is overdue past its grace period (`now > due + grace`).
@@ -262,7 +270,9 @@ mod tests {
             panic!("overdue must liquidate")
         };
         assert!(l.overdue);
-        assert_eq!(l.start_price, u(52_000));
+        // A 0 % loan still accrues default interest once overdue: ⌈40_000 × 1_000 bps ×
+        // (grace + 1 s) / year⌉ = 11, so the debt is 40_011 and the start ⌈40_011 × 1.3⌉.
+        assert_eq!((l.debt, l.start_price), (u(40_011), u(52_015)));
     }
 
     #[test]

@@ -145,3 +145,58 @@ fn a_new_guardian_replaces_the_old_one(
         .motsu_unwrap();
     assert!(target.sender(alice).paused());
 }
+
+/// `acceptOwnershipOf`: anyone may call it, and it only completes a transfer the target's
+/// owner started to Governance (two-step ownership, issue 14 L5).
+#[motsu::test]
+fn anyone_completes_a_transfer_to_governance_and_nothing_else(
+    gov: Contract<Governance>,
+    target: Contract<MockRiskTarget>,
+    alice: Address,
+    deployer: Address,
+    stranger: Address,
+    eoa: Address,
+) {
+    deploy(&gov, &[alice], 1, Address::ZERO);
+    target
+        .sender(deployer)
+        .init(deployer, MAX_STEP_BPS, MIN_INTERVAL);
+    for bad in [Address::ZERO, gov.address()] {
+        let err = gov.sender(stranger).accept_ownership_of(bad).motsu_unwrap_err();
+        assert!(matches!(err, Error::InvalidTarget(GovInvalidTarget { target }) if target == bad));
+    }
+    let err = gov.sender(stranger).accept_ownership_of(eoa).motsu_unwrap_err();
+    assert!(matches!(err, Error::NoCode(GovNoCode { target }) if target == eoa));
+    // Nothing offered yet: the target refuses and its revert data comes back.
+    let err = gov
+        .sender(stranger)
+        .accept_ownership_of(target.address())
+        .motsu_unwrap_err();
+    match err {
+        Error::AcceptFailed(GovAcceptFailed { target: t, reason }) => {
+            assert_eq!(t, target.address());
+            assert_eq!(
+                reason.to_vec(),
+                MockNotOwner {
+                    caller: gov.address()
+                }
+                .abi_encode()
+            );
+        }
+        other => panic!("unexpected error {other:?}"),
+    }
+    assert_eq!(target.sender(stranger).owner(), deployer);
+    // The owner offers it; a stranger completes it for Governance.
+    target
+        .sender(deployer)
+        .transfer_ownership(gov.address())
+        .motsu_unwrap();
+    gov.sender(stranger)
+        .accept_ownership_of(target.address())
+        .motsu_unwrap();
+    assert_eq!(target.sender(stranger).owner(), gov.address());
+    gov.assert_emitted(&OwnershipAccepted {
+        target: target.address(),
+        caller: stranger,
+    });
+}

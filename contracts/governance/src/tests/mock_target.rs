@@ -54,6 +54,7 @@ pub enum MockError {
 #[storage]
 pub struct MockRiskTarget {
     owner: StorageAddress,
+    pending_owner: StorageAddress,
     paused: StorageBool,
     max_step_bps: StorageU16,
     min_interval: StorageU64,
@@ -143,6 +144,29 @@ impl MockRiskTarget {
     /// Total ETH received through `deposit`.
     pub fn deposited(&self) -> U256 {
         self.deposited.get()
+    }
+
+    /// The owner.
+    pub fn owner(&self) -> Address {
+        self.owner.get()
+    }
+
+    /// Owner only: names the pending owner (two-step transfer, as `Ownable2Step`).
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), MockError> {
+        self.only_owner()?;
+        self.pending_owner.set(new_owner);
+        Ok(())
+    }
+
+    /// The pending owner only: becomes the owner.
+    pub fn accept_ownership(&mut self) -> Result<(), MockError> {
+        let caller = self.vm().msg_sender();
+        if caller != self.pending_owner.get() {
+            return Err(MockError::NotOwner(MockNotOwner { caller }));
+        }
+        self.pending_owner.set(Address::ZERO);
+        self.owner.set(caller);
+        Ok(())
     }
 
     /// Always reverts with `MockAlwaysFails(42)`.

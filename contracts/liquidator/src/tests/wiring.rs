@@ -83,7 +83,7 @@ fn owner_wires_each_peer_once(
 }
 
 #[motsu::test]
-fn ownership_moves_only_by_the_owner(liq: Contract<Liquidator>, owner: Address, heir: Address) {
+fn ownership_moves_in_two_steps_only_by_the_owner(liq: Contract<Liquidator>, owner: Address, heir: Address) {
     liq.sender(owner)
         .constructor(owner)
         .motsu_expect("constructor");
@@ -94,15 +94,22 @@ fn ownership_moves_only_by_the_owner(liq: Contract<Liquidator>, owner: Address, 
     assert!(
         matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == heir)
     );
-    let err = liq
-        .sender(owner)
-        .transfer_ownership(Address::ZERO)
-        .motsu_expect_err("zero heir");
-    assert!(matches!(err, Error::InvalidOwner(_)));
     liq.sender(owner)
         .transfer_ownership(heir)
         .motsu_expect("hand over");
+    // Two steps: the owner keeps control until the heir accepts; nobody else accepts.
+    assert_eq!(liq.sender(owner).owner(), owner);
+    assert_eq!(liq.sender(owner).pending_owner(), heir);
+    let err = liq
+        .sender(owner)
+        .accept_ownership()
+        .motsu_expect_err("not pending");
+    assert!(
+        matches!(err, Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == owner)
+    );
+    liq.sender(heir).accept_ownership().motsu_expect("accept");
     assert_eq!(liq.sender(owner).owner(), heir);
+    assert_eq!(liq.sender(owner).pending_owner(), Address::ZERO);
     // The new owner wires; the old one no longer can.
     let err = liq
         .sender(owner)

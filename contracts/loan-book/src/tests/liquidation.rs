@@ -181,8 +181,8 @@ fn overdue_loans_liquidate_without_the_oracle() {
     let loan = env.loan();
     crate::clock::warp(DURATION + DAY + 1);
     env.oracle.sender(env.owner).set_broken(true);
-    let debt =
-        u(PRINCIPAL) + lien_math::interest_up(u(PRINCIPAL), u64::from(APR), DURATION).unwrap();
+    // overdue a day and a second: default interest included (issue 14 L5)
+    let debt = lien_math::loan_debt_up(u(PRINCIPAL), u32::from(APR), lien_math::DEFAULT_PREMIUM_BPS, 0, DURATION, DURATION + DAY + 1).unwrap();
     expect_err!(
         env.book.sender(env.borrower).liquidate(loan),
         Error::SelfDealing(LoanBookSelfDealing {})
@@ -212,8 +212,8 @@ fn overdue_loans_start_from_the_price_when_there_is_one() {
     crate::clock::warp(DURATION + DAY + 1);
     // A healthy price: overdue alone is enough, and the start is 1.3 × max(price, debt).
     env.book.sender(env.keeper).liquidate(loan).motsu_unwrap();
-    let debt =
-        u(PRINCIPAL) + lien_math::interest_up(u(PRINCIPAL), u64::from(APR), DURATION).unwrap();
+    // overdue a day and a second: default interest included (issue 14 L5)
+    let debt = lien_math::loan_debt_up(u(PRINCIPAL), u32::from(APR), lien_math::DEFAULT_PREMIUM_BPS, 0, DURATION, DURATION + DAY + 1).unwrap();
     env.book.assert_emitted(&LoanLiquidated {
         loanId: loan,
         keeper: env.keeper,

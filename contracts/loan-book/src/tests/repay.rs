@@ -101,11 +101,14 @@ fn anyone_repays_and_the_nft_returns_to_the_borrower() {
 }
 
 #[motsu::test]
-fn interest_stops_at_the_due_time() {
+fn default_interest_runs_after_the_due_time() {
     let env = Env::new();
     let loan = env.loan();
     crate::clock::warp(DURATION + 5 * DAY);
-    let debt = u(PRINCIPAL) + interest(DURATION);
+    // The APR for the term, then APR + DEFAULT_PREMIUM_BPS for five overdue days (issue 14 L5;
+    // the debt was flat from the due time on before).
+    let debt = lien_math::loan_debt_up(u(PRINCIPAL), u32::from(APR), lien_math::DEFAULT_PREMIUM_BPS, 0, DURATION, DURATION + 5 * DAY).unwrap();
+    assert!(debt > u(PRINCIPAL) + interest(DURATION));
     assert_eq!(env.book.sender(env.owner).debt(loan).motsu_unwrap(), debt);
     env.token
         .sender(env.borrower)

@@ -8,9 +8,10 @@ use motsu::prelude::*;
 use super::setup::*;
 use crate::*;
 
-/// The debt of the default loan once interest stopped at the due time.
+/// The debt of the default loan a day and a second past its due time, default interest
+/// included (issue 14 L5); every test here liquidates then.
 fn debt_at_due() -> U256 {
-    u(PRINCIPAL) + lien_math::interest_up(u(PRINCIPAL), u64::from(APR), DURATION).unwrap()
+    lien_math::loan_debt_up(u(PRINCIPAL), u32::from(APR), lien_math::DEFAULT_PREMIUM_BPS, 0, DURATION, DURATION + DAY + 1).unwrap()
 }
 
 /// `⌈x × 1.3⌉`, the default auction start.

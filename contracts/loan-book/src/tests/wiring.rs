@@ -147,7 +147,7 @@ fn an_offer_book_wired_to_another_loan_book_refuses_the_take() {
 }
 
 #[motsu::test]
-fn ownership_moves_and_can_be_renounced() {
+fn ownership_moves_in_two_steps_and_can_be_renounced() {
     let env = Env::new();
     let gov = Address::repeat_byte(0x60);
     let token = env.token.address();
@@ -155,17 +155,47 @@ fn ownership_moves_and_can_be_renounced() {
         env.book.sender(env.lender).transfer_ownership(gov),
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == env.lender
     );
+    // Step one only names the pending owner; the owner keeps control.
+    env.book
+        .sender(env.owner)
+        .transfer_ownership(gov)
+        .motsu_unwrap();
+    env.book.assert_emitted(&OwnershipTransferStarted {
+        previous_owner: env.owner,
+        new_owner: gov,
+    });
+    assert_eq!(env.book.sender(env.owner).owner(), env.owner);
+    assert_eq!(env.book.sender(env.owner).pending_owner(), gov);
     expect_err!(
-        env.book.sender(env.owner).transfer_ownership(Address::ZERO),
-        Error::InvalidOwner(OwnableInvalidOwner {
-            owner: Address::ZERO
-        })
+        env.book.sender(env.owner).withdraw_reserve(token, u(1), env.owner),
+        Error::InsufficientReserve(_)
+    );
+    // Nobody but the pending owner accepts.
+    expect_err!(
+        env.book.sender(env.lender).accept_ownership(),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == env.lender
+    );
+    expect_err!(
+        env.book.sender(env.owner).accept_ownership(),
+        Error::UnauthorizedAccount(_)
+    );
+    // Zero cancels; a cancelled transfer cannot be accepted.
+    env.book
+        .sender(env.owner)
+        .transfer_ownership(Address::ZERO)
+        .motsu_unwrap();
+    assert_eq!(env.book.sender(env.owner).pending_owner(), Address::ZERO);
+    expect_err!(
+        env.book.sender(gov).accept_ownership(),
+        Error::UnauthorizedAccount(_)
     );
     env.book
         .sender(env.owner)
         .transfer_ownership(gov)
         .motsu_unwrap();
+    env.book.sender(gov).accept_ownership().motsu_unwrap();
     assert_eq!(env.book.sender(env.owner).owner(), gov);
+    assert_eq!(env.book.sender(env.owner).pending_owner(), Address::ZERO);
     env.book.assert_emitted(&OwnershipTransferred {
         previous_owner: env.owner,
         new_owner: gov,
@@ -178,12 +208,22 @@ fn ownership_moves_and_can_be_renounced() {
         env.book.sender(env.lender).renounce_ownership(),
         Error::UnauthorizedAccount(_)
     );
+    // Renouncing also clears a pending transfer.
+    env.book
+        .sender(gov)
+        .transfer_ownership(env.lender)
+        .motsu_unwrap();
     env.book.sender(gov).renounce_ownership().motsu_unwrap();
     assert_eq!(env.book.sender(gov).owner(), Address::ZERO);
+    assert_eq!(env.book.sender(gov).pending_owner(), Address::ZERO);
     env.book.assert_emitted(&OwnershipTransferred {
         previous_owner: gov,
         new_owner: Address::ZERO,
     });
+    expect_err!(
+        env.book.sender(env.lender).accept_ownership(),
+        Error::UnauthorizedAccount(_)
+    );
     expect_err!(
         env.book.sender(gov).withdraw_reserve(token, u(1), gov),
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == gov
@@ -294,4 +334,11 @@ fn unknown_loans_are_errors() {
         );
     }
     env.assert_solvent();
+}
+
+alloy_sol_types::sol! {
+    /// OpenZeppelin `Ownable2Step`'s event, with `Debug` for `assert_emitted` (the
+    /// openzeppelin-stylus declaration has none).
+    #[derive(Debug)]
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
 }

@@ -250,24 +250,33 @@ fn tip_caps_at_u256_max_overflow_cleanly() {
 }
 
 #[motsu::test]
-fn ownership_moves_and_can_be_renounced() {
+fn ownership_moves_in_two_steps_and_can_be_renounced() {
     let env = Env::new();
     let gov = Address::repeat_byte(0x60);
     expect_err!(
         env.book.sender(env.lender).transfer_ownership(gov),
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == env.lender
     );
-    expect_err!(
-        env.book.sender(env.owner).transfer_ownership(Address::ZERO),
-        Error::InvalidOwner(OwnableInvalidOwner {
-            owner: Address::ZERO
-        })
-    );
     env.book
         .sender(env.owner)
         .transfer_ownership(gov)
         .motsu_unwrap();
+    env.book.assert_emitted(&OwnershipTransferStarted {
+        previous_owner: env.owner,
+        new_owner: gov,
+    });
+    // The owner keeps control until the pending owner accepts; nobody else accepts.
+    assert_eq!(env.book.sender(env.owner).owner(), env.owner);
+    assert_eq!(env.book.sender(env.owner).pending_owner(), gov);
+    env.book.sender(env.owner).pause().motsu_unwrap();
+    env.book.sender(env.owner).unpause().motsu_unwrap();
+    expect_err!(
+        env.book.sender(env.lender).accept_ownership(),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == env.lender
+    );
+    env.book.sender(gov).accept_ownership().motsu_unwrap();
     assert_eq!(env.book.sender(env.owner).owner(), gov);
+    assert_eq!(env.book.sender(env.owner).pending_owner(), Address::ZERO);
     env.book.assert_emitted(&OwnershipTransferred {
         previous_owner: env.owner,
         new_owner: gov,
@@ -280,15 +289,31 @@ fn ownership_moves_and_can_be_renounced() {
         env.book.sender(env.lender).renounce_ownership(),
         Error::UnauthorizedAccount(_)
     );
+    env.book
+        .sender(gov)
+        .transfer_ownership(env.lender)
+        .motsu_unwrap();
     env.book.sender(gov).renounce_ownership().motsu_unwrap();
     assert_eq!(env.book.sender(gov).owner(), Address::ZERO);
+    assert_eq!(env.book.sender(gov).pending_owner(), Address::ZERO);
     env.book.assert_emitted(&OwnershipTransferred {
         previous_owner: gov,
         new_owner: Address::ZERO,
     });
     expect_err!(
+        env.book.sender(env.lender).accept_ownership(),
+        Error::UnauthorizedAccount(_)
+    );
+    expect_err!(
         env.book.sender(gov).set_currency(env.token.address(), u(1)),
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == gov
     );
     env.assert_solvent();
+}
+
+alloy_sol_types::sol! {
+    /// OpenZeppelin `Ownable2Step`'s event, with `Debug` for `assert_emitted` (the
+    /// openzeppelin-stylus declaration has none).
+    #[derive(Debug)]
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
 }
