@@ -241,10 +241,12 @@ async fn deploy_lend_borrow_post_keep() {
     );
     let out = must(lien(&url, &dep, b, &["borrower", "borrow", "1", "7"]));
     // `lien gas` on the borrow: the call tree with the Stylus split of each program.
+    // the borrow prints the NFT approval's transaction first, then the borrow's: take the last
     let hash = out
         .split("tx ")
-        .nth(1)
-        .and_then(|rest| rest.get(..66))
+        .skip(1)
+        .filter_map(|rest| rest.get(..66).filter(|h| h.starts_with("0x")))
+        .last()
         .unwrap_or_else(|| panic!("no tx hash in:\n{out}"))
         .to_owned();
     let profile = must(lien(&url, &dep, None, &["gas", &hash, "--rpc", &url]));
