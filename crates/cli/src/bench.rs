@@ -43,12 +43,16 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Keccak chain: `h := keccak256(h)` n times (calldata `n ‖ seed`, returns h).
-const STYLUS_KECCAK: &str = r#"(module
+/// A Stylus benchmark module: reads `n ‖ seed` (the seed at memory 32), runs `body` n times
+/// and returns the 32 bytes at memory 32. `imports` and `data` add hostios and constants.
+fn stylus_chain(imports: &str, data: &str, body: &str) -> String {
+    format!(
+        r#"(module
   (import "vm_hooks" "read_args" (func $read_args (param i32)))
   (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
-  (import "vm_hooks" "native_keccak256" (func $keccak (param i32 i32 i32)))
+  {imports}
   (memory (export "memory") 1 1)
+  {data}
   (func $be32 (param $p i32) (result i32)
     (i32.or
       (i32.or (i32.shl (i32.load8_u (local.get $p)) (i32.const 24))
@@ -60,39 +64,35 @@ const STYLUS_KECCAK: &str = r#"(module
     (local.set $n (call $be32 (i32.const 28)))
     (block $done (loop $l
       (br_if $done (i32.eqz (local.get $n)))
-      (call $keccak (i32.const 32) (i32.const 32) (i32.const 32))
+      {body}
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $l)))
     (call $write_result (i32.const 32) (i32.const 32))
-    i32.const 0))"#;
+    i32.const 0))"#
+    )
+}
+
+/// Keccak chain: `h := keccak256(h)` n times (calldata `n ‖ seed`, returns h).
+fn stylus_keccak() -> String {
+    stylus_chain(
+        r#"(import "vm_hooks" "native_keccak256" (func $keccak (param i32 i32 i32)))"#,
+        "",
+        "(call $keccak (i32.const 32) (i32.const 32) (i32.const 32))",
+    )
+}
 
 /// U256 chain: `x := (x·x mod P + 7) mod P`, P = 2^256 − 189, n times (same calldata).
-const STYLUS_MULMOD: &str = r#"(module
-  (import "vm_hooks" "read_args" (func $read_args (param i32)))
-  (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
-  (import "vm_hooks" "math_mul_mod" (func $mulmod (param i32 i32 i32)))
-  (import "vm_hooks" "math_add_mod" (func $addmod (param i32 i32 i32)))
-  (memory (export "memory") 1 1)
-  (data (i32.const 64) "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\43")
-  (data (i32.const 127) "\07")
-  (func $be32 (param $p i32) (result i32)
-    (i32.or
-      (i32.or (i32.shl (i32.load8_u (local.get $p)) (i32.const 24))
-              (i32.shl (i32.load8_u offset=1 (local.get $p)) (i32.const 16)))
-      (i32.or (i32.shl (i32.load8_u offset=2 (local.get $p)) (i32.const 8))
-              (i32.load8_u offset=3 (local.get $p)))))
-  (func (export "user_entrypoint") (param $len i32) (result i32) (local $n i32)
-    (call $read_args (i32.const 0))
-    (local.set $n (call $be32 (i32.const 28)))
-    (block $done (loop $l
-      (br_if $done (i32.eqz (local.get $n)))
-      (memory.copy (i32.const 128) (i32.const 32) (i32.const 32))
+fn stylus_mulmod() -> String {
+    stylus_chain(
+        r#"(import "vm_hooks" "math_mul_mod" (func $mulmod (param i32 i32 i32)))
+  (import "vm_hooks" "math_add_mod" (func $addmod (param i32 i32 i32)))"#,
+        r#"(data (i32.const 64) "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\43")
+  (data (i32.const 127) "\07")"#,
+        "(memory.copy (i32.const 128) (i32.const 32) (i32.const 32))
       (call $mulmod (i32.const 32) (i32.const 128) (i32.const 64))
-      (call $addmod (i32.const 32) (i32.const 96) (i32.const 64))
-      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-      (br $l)))
-    (call $write_result (i32.const 32) (i32.const 32))
-    i32.const 0))"#;
+      (call $addmod (i32.const 32) (i32.const 96) (i32.const 64))",
+    )
+}
 
 /// The keccak chain in EVM bytecode (hand-assembled; offsets in the comments).
 fn evm_keccak() -> Vec<u8> {
@@ -334,10 +334,10 @@ pub async fn run(cmd: BenchCmd) -> CliResult<()> {
         "workload", "gas", "wall/call", "ns/iteration", "same out"
     );
     for (name, wat_src, evm) in [
-        ("keccak chain", STYLUS_KECCAK, evm_keccak()),
-        ("U256 mulmod+addmod chain", STYLUS_MULMOD, evm_mulmod()),
+        ("keccak chain", stylus_keccak(), evm_keccak()),
+        ("U256 mulmod+addmod chain", stylus_mulmod(), evm_mulmod()),
     ] {
-        let stylus = stylus_program(&p, wat_src).await?;
+        let stylus = stylus_program(&p, &wat_src).await?;
         let evm = create(&p, evm_init(&evm)).await?;
         let (sg, st, so) = measure(&p, stylus, &data, calls).await?;
         let (eg, et, eo) = measure(&p, evm, &data, calls).await?;
