@@ -103,7 +103,7 @@ interface ILoanBook  {
 
     event LoanStarted(uint256 indexed loanId, uint256 indexed offerId, address indexed borrower, address lender, uint256 tokenId, uint256 principal, uint64 due);
 
-    event LoanRepaid(uint256 indexed loanId, address indexed payer, uint256 amount, uint256 toLender, uint256 toReserve);
+    event LoanRepaid(uint256 indexed loanId, address indexed payer, uint256 amount, uint256 toLender, uint256 toReserve, uint256 toKeeper);
 
     event LoanLiquidated(uint256 indexed loanId, address indexed keeper, uint256 indexed auctionId, uint256 debt, uint256 startPrice, bool overdue);
 

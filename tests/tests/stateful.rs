@@ -833,13 +833,14 @@ impl Run<'_> {
                         self.succeeded("repay");
                         let e: ILoanBook::LoanRepaid = rc.event().expect("LoanRepaid");
                         let after = claims(self);
-                        // the keeper's tip is what the event's two parts leave of the amount
-                        let Some(tip) = e.amount.checked_sub(e.toLender + e.toReserve) else {
+                        // the event's three parts make up the amount exactly
+                        let tip = e.toKeeper;
+                        if e.toLender + e.toReserve + tip != e.amount {
                             return Err(self.fail(format!(
-                                "INV-SETTLE: repay {id}: {} + {} > {}",
+                                "INV-SETTLE: repay {id}: {} + {} + {tip} != {}",
                                 e.toLender, e.toReserve, e.amount
                             )));
-                        };
+                        }
                         let (lender_got, keeper_got) = if l.keeper == l.lender {
                             (after.0 - before.0, after.0 - before.0)
                         } else {

@@ -84,11 +84,13 @@ sol! {
     #[derive(Debug)]
     event LoanStarted(uint256 indexed loanId, uint256 indexed offerId, address indexed borrower,
         address lender, uint256 tokenId, uint256 principal, uint64 due);
-    /// A loan was repaid by `payer`; `toLender` is claimable by the lender, `toReserve` is
-    /// the protocol fee plus any penalty.
+    /// A loan was repaid by `payer`: `amount = toLender + toReserve + toKeeper`; `toLender` is
+    /// claimable by the lender, `toReserve` is the protocol fee plus the penalty less the keeper's
+    /// tip, `toKeeper` the tip claimable by the keeper that started a cancelled auction (0 for
+    /// a loan repaid while active).
     #[derive(Debug)]
     event LoanRepaid(uint256 indexed loanId, address indexed payer, uint256 amount, uint256 toLender,
-        uint256 toReserve);
+        uint256 toReserve, uint256 toKeeper);
     /// A loan was sent to auction by `keeper`; `debt` is frozen.
     #[derive(Debug)]
     event LoanLiquidated(uint256 indexed loanId, address indexed keeper, uint256 indexed auctionId,

@@ -357,7 +357,7 @@ impl LoanBook {
         log_words(
             LoanRepaid::SIGNATURE_HASH,
             &[loan_id, payer.word()],
-            &[amount, to_lender, to_reserve],
+            &[amount, to_lender, to_reserve, tip],
         );
         self.pull(l.currency, payer, amount)?;
         if l.status == IN_AUCTION {

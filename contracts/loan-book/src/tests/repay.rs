@@ -48,6 +48,7 @@ fn anyone_repays_and_the_nft_returns_to_the_borrower() {
         amount: debt,
         toLender: debt - fee,
         toReserve: fee,
+        toKeeper: U256::ZERO,
     });
     assert_eq!(
         env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
@@ -218,6 +219,7 @@ fn repay_during_an_auction_costs_the_penalty_and_cancels_it() {
         amount: u(PRINCIPAL) + penalty,
         toLender: u(PRINCIPAL),
         toReserve: penalty - tip,
+        toKeeper: tip,
     });
     assert_eq!(
         env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
