@@ -35,13 +35,7 @@ interface ILoanBook  {
 
     function foreclose(uint256 loan_id) external;
 
-    function loan(uint256 loan_id) external view returns (address borrower, address lender, address currency, address collection, uint256 token_id, uint256 principal, uint16 apr_bps, uint64 start, uint64 due, uint8 status, uint256 frozen_debt, uint256 auction_id, address keeper);
-
-    function loanTerms(uint256 loan_id) external view returns (uint64 grace_period, uint16 liq_threshold_bps, uint16 liq_penalty_bps, uint16 fee_bps, uint16 tip_bps, uint16 auction_start_bps, uint16 auction_cut_bps, uint64 auction_step, uint64 auction_tail, uint256 tip);
-
-    function debt(uint256 loan_id) external view returns (uint256 amount);
-
-    function health(uint256 loan_id) external view returns (bool healthy, uint256 debt, uint256 max_debt, uint8 oracle_status);
+    function loanRecord(uint256 loan_id) external view returns (uint256[8] memory words);
 
     function claimable(address account, address currency) external view returns (uint256 amount);
 

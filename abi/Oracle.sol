@@ -35,6 +35,8 @@ interface IPriceOracle  {
 
     function borrowPrice(address collection, uint256 token_id) external view returns (uint256 price, uint8 status);
 
+    function borrowQuote(address collection, uint256 token_id) external view returns (uint256 price, uint8 status, uint32 multiplier_bps);
+
     function liquidationPrice(address collection, uint256 token_id) external view returns (uint256 price, uint8 status);
 
     function params(address collection) external view returns (uint8 min_sources, uint64 max_age, uint16 max_jump_bps, uint64 confirm_delay, uint16 max_spread_bps, uint64 twap_window, uint8 decimals);

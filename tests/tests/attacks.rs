@@ -14,7 +14,8 @@ use alloy::{
 };
 use lien_client::{
     bindings::{
-        ICollateralVault, ILiquidator, ILoanBook, IOfferBook, IPriceOracle, IERC20, IERC721,
+        ICollateralVault, ILiquidator, ILoanBook, ILoanLens, IOfferBook, IPriceOracle, IERC20,
+        IERC721,
     },
     deploy::deploy_stylus,
     protocol::{oracle_params_word, Addresses, GovernanceSetup, OracleParams},
@@ -156,7 +157,7 @@ impl Env {
     }
 
     async fn status(&self, loan: U256) -> u8 {
-        ILoanBook::new(self.a.loan_book, self.p(&self.h.funder))
+        ILoanLens::new(self.a.loan_lens, self.p(&self.h.funder))
             .loan(loan)
             .call()
             .await
@@ -251,7 +252,11 @@ async fn reentrant_and_lying_nft() {
 
     // 2. repay: the NFT's transferFrom back to the borrower re-enters LoanBook.repay
     let loan = U256::from(1);
-    let debt = book.debt(loan).call().await.expect("debt");
+    let debt = ILoanLens::new(a.loan_lens, book.provider())
+        .debt(loan)
+        .call()
+        .await
+        .expect("debt");
     let t = IERC20::new(env.currency, &bp);
     ok!(t.mint(borrower.address(), tokens(1)));
     ok!(t.approve(a.loan_book, debt + tokens(1)));
@@ -495,7 +500,11 @@ async fn fee_or_blocklist_after_listing_and_a_refusing_receiver() {
     ));
     let loan = U256::from(1);
     let book = ILoanBook::new(a.loan_book, &xp);
-    let debt = book.debt(loan).call().await.expect("debt");
+    let debt = ILoanLens::new(a.loan_lens, book.provider())
+        .debt(loan)
+        .call()
+        .await
+        .expect("debt");
     ok!(receiver.mint(me, tokens(5)));
     ok!(exec(
         me,

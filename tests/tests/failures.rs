@@ -12,7 +12,7 @@ use alloy::{
     providers::DynProvider,
 };
 use lien_client::{
-    bindings::{ILiquidator, ILoanBook, IOfferBook, IPriceOracle, IERC20, IERC721},
+    bindings::{ILiquidator, ILoanBook, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721},
     deploy::deploy_stylus,
     protocol::{hand_over_to_governance, Addresses},
 };
@@ -117,7 +117,7 @@ async fn snapshot(
 }
 
 async fn status(p: &DynProvider, a: &Addresses, loan: U256) -> u8 {
-    ILoanBook::new(a.loan_book, p)
+    ILoanLens::new(a.loan_lens, p)
         .loan(loan)
         .call()
         .await
@@ -447,7 +447,11 @@ async fn loan_book_and_liquidator_refusals() {
         assert_eq!(status(&dp, &a, loan).await, ACTIVE);
     }
     for loan in [loan1, loan2] {
-        let l = book_l.loan(loan).call().await.expect("loan");
+        let l = ILoanLens::new(a.loan_lens, &lp)
+            .loan(loan)
+            .call()
+            .await
+            .expect("loan");
         assert_eq!(
             l.lender,
             lender.address(),
@@ -476,7 +480,12 @@ async fn loan_book_and_liquidator_refusals() {
     // prices go stale (no post for more than maxAge): a loan that is not overdue cannot be
     // liquidated, the oracle reports Stale (2)
     h.increase_time(3_700).await;
-    let due = book_l.loan(loan2).call().await.expect("loan").due;
+    let due = ILoanLens::new(a.loan_lens, &lp)
+        .loan(loan2)
+        .call()
+        .await
+        .expect("loan")
+        .due;
     assert!(h.now().await <= due + DAY, "loan 2 is not overdue yet");
     match refused!(BookErr, book_k.liquidate(loan2)) {
         BookErr::LoanBookOracleUnavailable(e) => assert_eq!(e.0, 2, "oracle status Stale"),

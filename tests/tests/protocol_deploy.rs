@@ -4,11 +4,11 @@
 //! (through Governance) can pause the offer book. Ownership moves in two steps (issue 14, L5):
 //! a stranger cannot accept, and the old owner keeps control until the new one accepts.
 
+use alloy::sol_types::SolEvent;
 use lien_client::{
     bindings::{ICollateralVault, IGovernance, ILiquidator, ILoanBook, IOfferBook, IOwnable},
     protocol::{hand_over_to_governance, GovernanceSetup, RiskSetup},
 };
-use alloy::sol_types::SolEvent;
 use lien_e2e::{deploy_protocol, Harness};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -127,7 +127,11 @@ async fn deploys_wires_and_hands_over() {
         let c = IOwnable::new(address, &p);
         assert_eq!(c.owner().call().await.expect("owner"), a.governance);
         assert!(
-            c.pendingOwner().call().await.expect("pendingOwner").is_zero(),
+            c.pendingOwner()
+                .call()
+                .await
+                .expect("pendingOwner")
+                .is_zero(),
             "the transfer is complete"
         );
     }
@@ -249,7 +253,10 @@ async fn ownership_moves_in_two_steps_and_only_to_who_accepts() {
     }
     // The old owner keeps control until the acceptance: it still wires and tunes.
     let offers = IOfferBook::new(a.offer_book, &p);
-    assert!(offers.pause().call().await.is_ok(), "the owner can still pause");
+    assert!(
+        offers.pause().call().await.is_ok(),
+        "the owner can still pause"
+    );
     let book = ILoanBook::new(a.loan_book, &p);
     let Err(e) = book
         .withdrawReserve(a.vault, U256::from(1), a.vault)
@@ -271,12 +278,25 @@ async fn ownership_moves_in_two_steps_and_only_to_who_accepts() {
     hand_over_to_governance(&p, &a).await.expect("hand over");
     for (name, address) in owned {
         let c = IOwnable::new(address, &p);
-        assert_eq!(c.owner().call().await.expect("owner"), a.governance, "{name}");
-        assert!(c.pendingOwner().call().await.expect("pending").is_zero(), "{name}");
+        assert_eq!(
+            c.owner().call().await.expect("owner"),
+            a.governance,
+            "{name}"
+        );
+        assert!(
+            c.pendingOwner().call().await.expect("pending").is_zero(),
+            "{name}"
+        );
         let cm = IOwnable::new(address, h.provider(&mistyped));
-        assert!(cm.acceptOwnership().call().await.is_err(), "{name}: stale pending owner");
+        assert!(
+            cm.acceptOwnership().call().await.is_err(),
+            "{name}: stale pending owner"
+        );
         // Accepting again does nothing: Governance is no longer the pending owner.
-        assert!(g_stranger.acceptOwnershipOf(address).call().await.is_err(), "{name}");
+        assert!(
+            g_stranger.acceptOwnershipOf(address).call().await.is_err(),
+            "{name}"
+        );
         // The deployer has lost control.
         match c.transferOwnership(deployer).call().await {
             Err(e) => assert!(matches!(

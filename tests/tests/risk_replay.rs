@@ -17,7 +17,9 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::SolEvent,
 };
-use lien_client::bindings::{ILiquidator, ILoanBook, IOfferBook, IPriceOracle, IERC20, IERC721};
+use lien_client::bindings::{
+    ILiquidator, ILoanBook, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721,
+};
 use lien_e2e::{listed_protocol, ok, tokens, Harness};
 use lien_risk::{
     model::JumpDiffusion,
@@ -210,7 +212,7 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
             .await
             .expect("loan id");
         ok!(book_b.borrow(offer_id, U256::from(k)));
-        let l = ILoanBook::new(addr.loan_book, &dp)
+        let l = ILoanLens::new(addr.loan_lens, &dp)
             .loan(id)
             .call()
             .await
@@ -385,8 +387,16 @@ async fn simulated_liquidations_and_waterfalls_agree_to_the_wei() {
                     l.id
                 );
             };
-            let onchain = book.loan(l.id).call().await.expect("loan");
-            let terms = book.loanTerms(l.id).call().await.expect("terms");
+            let onchain = ILoanLens::new(addr.loan_lens, &dp)
+                .loan(l.id)
+                .call()
+                .await
+                .expect("loan");
+            let terms = ILoanLens::new(addr.loan_lens, &dp)
+                .loanTerms(l.id)
+                .call()
+                .await
+                .expect("terms");
             let auction_id = onchain.auction_id;
             let auction = ILiquidator::new(addr.liquidator, &dp)
                 .auction(auction_id)

@@ -18,7 +18,9 @@ use alloy::{
     sol_types::SolValue,
 };
 use lien_client::{
-    bindings::{ILiquidator, ILoanBook, IMockFeed, IOfferBook, IPriceOracle, IERC20, IERC721},
+    bindings::{
+        ILiquidator, ILoanBook, ILoanLens, IMockFeed, IOfferBook, IPriceOracle, IERC20, IERC721,
+    },
     deploy::{constructor_calldata, deploy_stylus},
 };
 use lien_e2e::{code_of, listed_protocol, ok, tokens, Harness, ListedProtocol};
@@ -171,14 +173,15 @@ async fn m3_a_multiplier_change_does_not_touch_an_open_loan() {
     // 45 ≤ 40 % × 125 (1.25×); at 1× only 40 could be borrowed
     let loan = x.borrow(1).await;
     let book = ILoanBook::new(x.w.a.loan_book, &dp);
+    let lens = ILoanLens::new(x.w.a.loan_lens, &dp);
     let snapshot_max = tokens(8_125) / U256::from(100); // 65 % × 125
-    let h0 = book.health(loan).call().await.expect("health");
+    let h0 = lens.health(loan).call().await.expect("health");
     assert!(h0.healthy);
     assert_eq!(h0.max_debt, snapshot_max, "65 % × 125");
     // Governance sets the token back to 1×: the loan keeps its 1.25× snapshot (65 % × 100
     // would be 65).
     ok!(oracle.setMultiplier(x.w.collection, U256::from(1), 10_000, expiry));
-    let h1 = book.health(loan).call().await.expect("health");
+    let h1 = lens.health(loan).call().await.expect("health");
     assert!(h1.healthy, "still healthy on its snapshot");
     assert_eq!(h1.max_debt, snapshot_max, "valued on the 1.25× snapshot");
     let book_k = ILoanBook::new(x.w.a.loan_book, x.h.provider(&x.keeper));
@@ -324,28 +327,37 @@ async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
     let (loan1, loan2) = (x.borrow(1).await, x.borrow(2).await);
     let dp = x.h.provider(&x.h.funder);
     let book = ILoanBook::new(x.w.a.loan_book, &dp);
-    let l = book.loan(loan1).call().await.expect("loan");
+    let lens = ILoanLens::new(x.w.a.loan_lens, &dp);
+    let l = lens.loan(loan1).call().await.expect("loan");
     let at_due = debt_rule(l.principal, l.apr_bps, l.start, l.due, l.due);
-    let plain_at_due = tokens(10)
-        + lien_math_interest(tokens(10), l.apr_bps, l.due - l.start);
+    let plain_at_due = tokens(10) + lien_math_interest(tokens(10), l.apr_bps, l.due - l.start);
     assert_eq!(at_due, plain_at_due, "in term: the APR alone");
 
     // Overdue, within the grace: the debt has grown past its value at the due time.
     x.h.increase_time(DAY + 2 * HOUR).await;
-    let d1 = book.debt(loan1).call().await.expect("debt");
-    assert!(d1 > at_due, "default interest after the due time: {d1} vs {at_due} at due");
+    let d1 = lens.debt(loan1).call().await.expect("debt");
+    assert!(
+        d1 > at_due,
+        "default interest after the due time: {d1} vs {at_due} at due"
+    );
     // Past the grace, a day later: still growing; health reports the same rule.
     x.h.increase_time(DAY).await;
-    let d2 = book.debt(loan1).call().await.expect("debt");
-    assert!(d2 > d1, "the debt keeps growing while overdue: {d2} vs {d1}");
-    let health = book.health(loan1).call().await.expect("health");
+    let d2 = lens.debt(loan1).call().await.expect("debt");
+    assert!(
+        d2 > d1,
+        "the debt keeps growing while overdue: {d2} vs {d1}"
+    );
+    let health = lens.health(loan1).call().await.expect("health");
     assert!(health.debt >= d2, "health's debt follows the same rule");
     // At least a day and two hours overdue at 10 % + 10 % a year on 10 tokens, on top of the
     // debt at the due time (and within a few hours' worth of it).
     let floor = at_due
         + tokens(10) * U256::from(2_000u64) * U256::from(DAY + 2 * HOUR)
             / U256::from(10_000u64 * 365 * DAY);
-    assert!(d2 >= floor && d2 <= floor + tokens(1) / U256::from(1_000u64), "{d2} vs {floor}");
+    assert!(
+        d2 >= floor && d2 <= floor + tokens(1) / U256::from(1_000u64),
+        "{d2} vs {floor}"
+    );
 
     // The keeper liquidates: the frozen debt is the rule at the liquidation's block time, and
     // the Liquidator's auction carries it.
@@ -360,9 +372,9 @@ async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
         .expect("receipt");
     assert!(r.status(), "liquidate");
     let t = block_time(&x.h, &r).await;
-    let frozen = book.loan(loan1).call().await.expect("loan").frozen_debt;
+    let frozen = lens.loan(loan1).call().await.expect("loan").frozen_debt;
     assert_eq!(frozen, debt_rule(l.principal, l.apr_bps, l.start, l.due, t));
-    let auction = book.loan(loan1).call().await.expect("loan").auction_id;
+    let auction = lens.loan(loan1).call().await.expect("loan").auction_id;
     let a = ILiquidator::new(x.w.a.liquidator, &dp)
         .auction(auction)
         .call()
@@ -370,9 +382,9 @@ async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
         .expect("auction");
     assert_eq!(a.debt, frozen, "the Liquidator's debt is the frozen debt");
     // Frozen from now on: a day later the repay price is still frozen debt + penalty.
-    let in_auction = book.debt(loan1).call().await.expect("debt");
+    let in_auction = lens.debt(loan1).call().await.expect("debt");
     x.h.increase_time(HOUR).await;
-    assert_eq!(book.debt(loan1).call().await.expect("debt"), in_auction);
+    assert_eq!(lens.debt(loan1).call().await.expect("debt"), in_auction);
 
     // The second loan, overdue as long, is repaid: the payer pays the rule at its block time.
     let bp = x.h.provider(&x.borrower);
@@ -395,7 +407,7 @@ async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
         .expect("receipt");
     assert!(r.status(), "repay");
     let t = block_time(&x.h, &r).await;
-    let l2 = book.loan(loan2).call().await.expect("loan");
+    let l2 = lens.loan(loan2).call().await.expect("loan");
     let after = token_b
         .balanceOf(x.borrower.address())
         .call()

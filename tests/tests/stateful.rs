@@ -49,7 +49,7 @@ use alloy::{
 };
 use lien_client::{
     bindings::{
-        ICollateralVault, IGovernance, ILiquidator, ILoanBook, IMockFeed, IOfferBook,
+        ICollateralVault, IGovernance, ILiquidator, ILoanBook, ILoanLens, IMockFeed, IOfferBook,
         IPriceOracle, IERC20, IERC721,
     },
     deploy::{constructor_calldata, deploy_stylus},
@@ -276,7 +276,9 @@ fn merge(streams: Vec<Vec<Action>>, picks: &[u8]) -> Vec<Action> {
     let mut out = Vec::new();
     let mut i = 0;
     loop {
-        let live: Vec<usize> = (0..queues.len()).filter(|k| !queues[*k].is_empty()).collect();
+        let live: Vec<usize> = (0..queues.len())
+            .filter(|k| !queues[*k].is_empty())
+            .collect();
         if live.is_empty() {
             return out;
         }
@@ -444,7 +446,7 @@ struct LoanModel {
     token: U256,
     due: u64,
     borrower: Address,
-    terms: ILoanBook::loanTermsReturn,
+    terms: ILoanLens::loanTermsReturn,
 }
 
 fn add(m: &mut BTreeMap<Address, U256>, who: Address, v: U256) {
@@ -563,10 +565,7 @@ impl Run<'_> {
         self.must(
             &funder,
             self.w.currencies[c],
-            IERC20::mintCall {
-                to: who,
-                amount,
-            },
+            IERC20::mintCall { to: who, amount },
         );
         add(&mut self.m.balances[c], who, amount);
     }
@@ -693,7 +692,11 @@ impl Run<'_> {
                 let s = self.actor(who).clone();
                 let o = self.view(a.offer_book, IOfferBook::offerCall { offer_id: id });
                 let c = self.cur(o.currency);
-                match self.attempt(&s, a.offer_book, IOfferBook::cancelOfferCall { offer_id: id }) {
+                match self.attempt(
+                    &s,
+                    a.offer_book,
+                    IOfferBook::cancelOfferCall { offer_id: id },
+                ) {
                     Ok(rc) => {
                         if o.lender != s.address() {
                             return Err(self.fail(format!(
@@ -703,8 +706,7 @@ impl Run<'_> {
                             )));
                         }
                         self.succeeded("cancelOffer");
-                        let e: IOfferBook::OfferCancelled =
-                            rc.event().expect("OfferCancelled");
+                        let e: IOfferBook::OfferCancelled = rc.event().expect("OfferCancelled");
                         sub(&mut self.m.balances[c], a.offer_book, e.refund);
                         add(&mut self.m.balances[c], s.address(), e.refund);
                     }
@@ -765,12 +767,8 @@ impl Run<'_> {
                         sub(&mut self.m.balances[c], a.offer_book, e.principal);
                         add(&mut self.m.balances[c], b.address(), e.principal);
                         self.m.nfts.insert((c, token), a.vault);
-                        let terms = self.view(
-                            a.loan_book,
-                            ILoanBook::loanTermsCall {
-                                loan_id: e.loanId,
-                            },
-                        );
+                        let terms =
+                            self.view(a.loan_lens, ILoanLens::loanTermsCall { loan_id: e.loanId });
                         self.m.loans.insert(
                             e.loanId,
                             LoanModel {
@@ -798,12 +796,12 @@ impl Run<'_> {
                     (l.coll, l.status, l.due)
                 };
                 let s = self.actor(who).clone();
-                let debt = self.view(a.loan_book, ILoanBook::debtCall { loan_id: id });
+                let debt = self.view(a.loan_lens, ILoanLens::debtCall { loan_id: id });
                 // a day of interest of headroom; the exact amount comes from the event
                 let budget = debt + debt / U256::from(100) + U256::from(1);
                 self.mint(c, s.address(), budget);
                 self.approve(&s, c, a.loan_book, budget);
-                let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+                let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
                 let token = w.currencies[c];
                 // the claims a repay can raise: the lender's, the keeper's (the tip of a repay
                 // during an auction, issue 14 L5) and the reserve
@@ -849,8 +847,7 @@ impl Run<'_> {
                         let settled = if l.keeper == l.lender {
                             lender_got == e.toLender + tip
                         } else {
-                            lender_got == e.toLender
-                                && (l.keeper.is_zero() || keeper_got == tip)
+                            lender_got == e.toLender && (l.keeper.is_zero() || keeper_got == tip)
                         };
                         if !settled
                             || after.2 - before.2 != e.toReserve
@@ -900,7 +897,7 @@ impl Run<'_> {
                     return Ok(());
                 };
                 let c = self.m.loans[&id].coll;
-                let debt = self.view(a.loan_book, ILoanBook::debtCall { loan_id: id });
+                let debt = self.view(a.loan_lens, ILoanLens::debtCall { loan_id: id });
                 let threshold = U256::from(self.m.loans[&id].terms.liq_threshold_bps);
                 if debt.is_zero() {
                     return Ok(());
@@ -944,7 +941,8 @@ impl Run<'_> {
                         // start price, never above it, and falls monotonically from there
                         let live: Vec<U256> = self.m.auctions.keys().copied().collect();
                         for id in live {
-                            let info = self.view(a.liquidator, ILiquidator::auctionCall { auction_id: id });
+                            let info = self
+                                .view(a.liquidator, ILiquidator::auctionCall { auction_id: id });
                             self.m.auctions.insert(id, info.start_price);
                         }
                     }
@@ -988,7 +986,7 @@ impl Run<'_> {
                         let Some(id) = self.m.loan_tags.get(&k) else {
                             return Ok(());
                         };
-                        self.view(a.loan_book, ILoanBook::loanCall { loan_id: *id })
+                        self.view(a.loan_lens, ILoanLens::loanCall { loan_id: *id })
                             .auction_id
                     }
                     Target::Any(i) => {
@@ -1012,7 +1010,7 @@ impl Run<'_> {
                 if wait {
                     self.wait_for_end(&s, id);
                 }
-                let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+                let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
                 match self.attempt(&s, a.loan_book, ILoanBook::forecloseCall { loan_id: id }) {
                     Ok(_) => {
                         self.succeeded("foreclose");
@@ -1032,7 +1030,7 @@ impl Run<'_> {
                         let Some(id) = self.loan(t, &[]) else {
                             return Ok(());
                         };
-                        let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+                        let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
                         let account = match who {
                             Who::Lender(_) => l.lender,
                             _ => l.borrower,
@@ -1085,7 +1083,7 @@ impl Run<'_> {
                 };
                 let s = self.actor(who).clone();
                 let to = self.actor(to).address();
-                let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+                let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
                 match self.attempt(
                     &s,
                     a.loan_book,
@@ -1305,8 +1303,8 @@ impl Run<'_> {
         let c = self.cur(info.currency);
         // what a repay would cost now: the bid is a shortfall below it
         let owed = self.view(
-            a.loan_book,
-            ILoanBook::debtCall {
+            a.loan_lens,
+            ILoanLens::debtCall {
                 loan_id: info.loan_id,
             },
         );
@@ -1375,7 +1373,13 @@ impl Run<'_> {
     }
 
     /// The holders, NFTs and loans the step's transactions touched (from their events).
-    fn touched(&self) -> (BTreeSet<(usize, Address)>, BTreeSet<(usize, U256)>, BTreeSet<U256>) {
+    fn touched(
+        &self,
+    ) -> (
+        BTreeSet<(usize, Address)>,
+        BTreeSet<(usize, U256)>,
+        BTreeSet<U256>,
+    ) {
         let transfer = IERC20::Transfer::SIGNATURE_HASH;
         let loan_events: [B256; 6] = [
             ILoanBook::LoanStarted::SIGNATURE_HASH,
@@ -1542,21 +1546,24 @@ impl Run<'_> {
                 )));
             }
             if k.auctions > k.loans {
-                return Err(self.fail(format!("INV-IDS: {} auctions > {} loans", k.auctions, k.loans)));
+                return Err(self.fail(format!(
+                    "INV-IDS: {} auctions > {} loans",
+                    k.auctions, k.loans
+                )));
             }
         }
         for id in loan_ids {
             let Some(lm) = self.m.loans.get(&id) else {
                 return Err(self.fail(format!("loan {id} touched but unknown to the model")));
             };
-            let l = self.view(a.loan_book, ILoanBook::loanCall { loan_id: id });
+            let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
             if l.status != lm.status {
                 return Err(self.fail(format!(
                     "loan {id}: status {} on chain, model {}",
                     l.status, lm.status
                 )));
             }
-            let t = self.view(a.loan_book, ILoanBook::loanTermsCall { loan_id: id });
+            let t = self.view(a.loan_lens, ILoanLens::loanTermsCall { loan_id: id });
             let s = &lm.terms;
             let same = (
                 s.grace_period,
@@ -1593,14 +1600,19 @@ impl Run<'_> {
                     },
                 );
                 if l.status == ACTIVE || l.status == IN_AUCTION {
-                    let owner = self.view(l.collection, IERC721::ownerOfCall { tokenId: l.token_id });
+                    let owner = self.view(
+                        l.collection,
+                        IERC721::ownerOfCall {
+                            tokenId: l.token_id,
+                        },
+                    );
                     if owner != a.vault || locked != id {
                         return Err(self.fail(format!(
                             "INV-CUSTODY-1: loan {id}: owner {owner}, vault lock {locked}"
                         )));
                     }
                 } else {
-                    let debt = self.view(a.loan_book, ILoanBook::debtCall { loan_id: id });
+                    let debt = self.view(a.loan_lens, ILoanLens::debtCall { loan_id: id });
                     if locked == id || !debt.is_zero() {
                         return Err(self.fail(format!(
                             "INV-CUSTODY-2: closed loan {id} (status {}): lock {locked}, debt {debt}",
@@ -1639,10 +1651,10 @@ impl Run<'_> {
         // INV-AUCTION-MONO: every live auction, every step
         let live: Vec<U256> = self.m.auctions.keys().copied().collect();
         for id in live {
-            if let Ok(price) = self
-                .d
-                .view(w.a.liquidator, &ILiquidator::currentPriceCall { auction_id: id })
-            {
+            if let Ok(price) = self.d.view(
+                w.a.liquidator,
+                &ILiquidator::currentPriceCall { auction_id: id },
+            ) {
                 let last = self.m.auctions[&id];
                 if price > last {
                     return Err(self.fail(format!(
@@ -1867,14 +1879,17 @@ fn random_action_sequences_keep_every_invariant() {
             let p = h.provider(&h.funder);
             for c in 0..2 {
                 let checks = rt
-                    .block_on(lien_client::invariants::check_all(&p, &w.a, w.currencies[c]))
+                    .block_on(lien_client::invariants::check_all(
+                        &p,
+                        &w.a,
+                        w.currencies[c],
+                    ))
                     .expect("invariant reads");
                 for check in checks {
                     if !check.holds {
-                        return Err(run.fail(format!(
-                            "{} (currency {c}): {}",
-                            check.name, check.detail
-                        )));
+                        return Err(
+                            run.fail(format!("{} (currency {c}): {}", check.name, check.detail))
+                        );
                     }
                 }
             }

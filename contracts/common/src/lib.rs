@@ -2,6 +2,7 @@
 //!
 //! - [`packing`]: small fields in 256-bit words (fewer storage fields keep a contract small);
 //! - [`terms`]: the loan-terms snapshot the OfferBook hands the LoanBook at `take`;
+//! - [`loan`]: a loan's storage words (LoanBook) and what is derived from them (LoanLens);
 //! - [`raw_abi`]: calldata and reply words for the calls between contracts;
 //! - [`contract_errors!`]: a contract's `Error` enum with raw-word encoding and callee pass-through;
 //! - [`owner`]: a minimal owner with OpenZeppelin `Ownable`'s ABI;
@@ -11,6 +12,7 @@
 extern crate alloc;
 
 pub mod errors;
+pub mod loan;
 pub mod owner;
 pub mod packing;
 pub mod raw_abi;

@@ -24,7 +24,7 @@ pub struct LoanTerms {
     /// The protocol's haircut of the max LTV on an `Uncertain` price.
     pub uncertain_haircut_bps: u16,
     /// The token's rarity multiplier at origination (the oracle's `multiplierOf`; 10_000 =
-    /// 1×). The OfferBook leaves it 0; the LoanBook writes it with [`with_multiplier`] and
+    /// 1×). The OfferBook leaves it 0; the LoanBook sets it in the loan's snapshot and
     /// values the collateral with it for the loan's life (0 reads as 1×).
     pub multiplier_bps: u32,
     /// Time after the due time before an overdue loan can be liquidated.
@@ -92,13 +92,6 @@ impl LoanTerms {
     }
 }
 
-/// The `terms` word with the multiplier snapshot set to `bps` (bits 224–255).
-pub fn with_multiplier(terms: U256, bps: u32) -> U256 {
-    let mut t = limbs(terms);
-    t[3] = (t[3] & 0xFFFF_FFFF) | (u64::from(bps) << 32);
-    U256::from_limbs(t)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,10 +116,6 @@ mod tests {
         };
         let (a, b) = t.to_words();
         assert_eq!(LoanTerms::from_words(a, b), t);
-        let snap = with_multiplier(a, 30_000);
-        let back = LoanTerms::from_words(snap, b);
-        assert_eq!(back.multiplier_bps, 30_000);
-        assert_eq!(LoanTerms { multiplier_bps: u32::MAX, ..back }, t);
         assert_eq!(
             LoanTerms::from_words(U256::ZERO, U256::ZERO),
             LoanTerms::default()

@@ -581,8 +581,7 @@ impl Governance {
             &[approvals.word()],
         );
         let threshold = self.threshold_internal();
-        if approvals >= threshold && (before < threshold || self.executable_at_internal(id) == 0)
-        {
+        if approvals >= threshold && (before < threshold || self.executable_at_internal(id) == 0) {
             // The ETA is fixed now, with the delay in force now: a later `setDelay` (lower or
             // higher) never moves a proposal that is already queued.
             let now = clock::now(self.vm());

@@ -30,8 +30,8 @@ use lien_contract_common::{
 };
 use stylus_sdk::{
     prelude::*,
-    stylus_core::calls::{context::Call, errors::Error as CallError},
     storage::{StorageAddress, StorageMap, StorageU256},
+    stylus_core::calls::{context::Call, errors::Error as CallError},
 };
 
 use crate::auction::{Auction, Terms, CANCELLED, CLOSED_UNSOLD, LIVE, NONE, SOLD};
@@ -274,7 +274,9 @@ impl Liquidator {
         self.only_loan_book()?;
         self.require_live(auction_id)?;
         let terms = self.auctions.getter(auction_id).terms();
-        let end_time = self.clock_start(terms.start_time)?.saturating_add(terms.tail);
+        let end_time = self
+            .clock_start(terms.start_time)?
+            .saturating_add(terms.tail);
         if self.now() < end_time {
             return Err(Error::NotExpired(LiquidatorNotExpired {
                 auctionId: auction_id,
@@ -418,7 +420,11 @@ impl Liquidator {
     /// Completes a transfer (the pending owner only).
     pub fn accept_ownership(&mut self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
-        Ok(owner::accept(&mut self.owner, &mut self.pending_owner, caller)?)
+        Ok(owner::accept(
+            &mut self.owner,
+            &mut self.pending_owner,
+            caller,
+        )?)
     }
 }
 
@@ -449,7 +455,11 @@ impl Liquidator {
         let round = self
             .view(feed, &calldata(latestRoundDataCall::SELECTOR, &[]))
             .and_then(|reply| Some((word(&reply, 1)?, word(&reply, 2)?)));
-        let down = |resumes_at| Error::SequencerDown(LiquidatorSequencerDown { resumesAt: resumes_at });
+        let down = |resumes_at| {
+            Error::SequencerDown(LiquidatorSequencerDown {
+                resumesAt: resumes_at,
+            })
+        };
         let Some((answer, started)) = round else {
             return Err(down(0));
         };
@@ -546,7 +556,13 @@ impl Liquidator {
                 endTime: end_time,
             }));
         }
-        let price = a.price_at(Terms { start_time: clock, ..terms }, now)?;
+        let price = a.price_at(
+            Terms {
+                start_time: clock,
+                ..terms
+            },
+            now,
+        )?;
         if price.is_zero() {
             return Err(Error::ZeroPrice(LiquidatorZeroPrice {
                 auctionId: auction_id,

@@ -13,9 +13,8 @@ sol! {
         address currency, address collection, uint256 principal, uint256 terms, uint256 auction,
         uint256 tipCap);
     // price oracle (status: 0 Ok, 1 Uncertain, 2 Stale, 3 NoQuorum, 4 SequencerDown)
-    function borrowPrice(address collection, uint256 tokenId) external view returns (uint256 price, uint8 status);
+    function borrowQuote(address collection, uint256 tokenId) external view returns (uint256 price, uint8 status, uint32 multiplierBps);
     function liquidationFloor(address collection) external view returns (uint256 price, uint8 status);
-    function multiplierOf(address collection, uint256 tokenId) external view returns (uint256 bps);
     // collateral vault
     function lock(address collection, uint256 tokenId, address from, uint256 loanId) external;
     function release(address collection, uint256 tokenId, address to) external;

@@ -23,9 +23,7 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256};
 use lien_contract_common::{has_code, log_words, owner, raw_abi::AbiWord, terms::LoanTerms};
-use lien_math::{
-    fits_ltv, is_healthy, loan_debt_up, max_borrow_down, max_debt_down, DEFAULT_PREMIUM_BPS,
-};
+use lien_math::{fits_ltv, is_healthy, max_borrow_down};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageMap, StorageU256},
@@ -49,13 +47,11 @@ use stylus_sdk::stylus_core::calls::{context::Call, errors::Error as CallError};
 /// Oracle status `Ok`.
 pub const ORACLE_OK: u8 = 0;
 /// Oracle status `Uncertain`.
-pub const ORACLE_UNCERTAIN: u8 = 1;
+pub use lien_contract_common::loan::ORACLE_UNCERTAIN;
 /// Oracle status `SequencerDown` (down, or within its grace after coming back).
 pub const ORACLE_SEQUENCER_DOWN: u8 = 4;
 /// Reported status when the oracle call itself failed.
 pub const ORACLE_CALL_FAILED: u8 = 255;
-/// The neutral multiplier (1×), in bps.
-pub const ONE_X_BPS: u32 = 10_000;
 
 /// The LoanBook's storage.
 #[entrypoint]
@@ -114,14 +110,22 @@ impl LoanBook {
     /// Completes a transfer (the pending owner only).
     pub fn accept_ownership(&mut self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
-        Ok(owner::accept(&mut self.owner, &mut self.pending_owner, caller)?)
+        Ok(owner::accept(
+            &mut self.owner,
+            &mut self.pending_owner,
+            caller,
+        )?)
     }
 
     /// Leaves the LoanBook without owner for good (owner only; clears a pending transfer):
     /// afterwards nobody can withdraw the reserve (or wire the siblings, if not yet done).
     pub fn renounce_ownership(&mut self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
-        Ok(owner::renounce(&mut self.owner, &mut self.pending_owner, caller)?)
+        Ok(owner::renounce(
+            &mut self.owner,
+            &mut self.pending_owner,
+            caller,
+        )?)
     }
 
     /// Wires the OfferBook, vault, oracle and liquidator once (owner only; all must be
@@ -242,8 +246,7 @@ impl LoanBook {
     /// Not while the OfferBook is paused.
     pub fn borrow(&mut self, offer_id: U256, token_id: U256) -> Result<U256, Error> {
         let borrower = self.vm().msg_sender();
-        let (offer_book, vault, oracle) =
-            (self.offer_book.get(), self.vault.get(), self.oracle.get());
+        let (offer_book, vault) = (self.offer_book.get(), self.vault.get());
         if vault.is_zero() {
             return Err(Error::NotWired(LoanBookNotWired {}));
         }
@@ -270,7 +273,10 @@ impl LoanBook {
             decoded.ok_or_else(Error::call_failed)?;
         let terms = LoanTerms::from_words(terms_word, auction_word);
         let asset = [address_word(collection), token_id];
-        let (price, status) = self.oracle_price(borrowPriceCall::SELECTOR, &asset);
+        // One oracle read: the borrow price and the multiplier already in it, which the loan
+        // snapshots (its collateral is valued with it for its whole life, whatever governance
+        // sets later).
+        let (price, status, multiplier) = self.oracle_price(borrowQuoteCall::SELECTOR, &asset);
         let ltv = match status {
             ORACLE_OK => u64::from(terms.max_ltv_bps),
             ORACLE_UNCERTAIN => {
@@ -289,27 +295,24 @@ impl LoanBook {
                 maxPrincipal: max,
             }));
         }
-        // The multiplier in force now (already in the borrow price) is snapshotted: the loan's
-        // collateral is valued with it for its whole life, whatever governance sets later.
-        let multiplier = self
-            .view(oracle, &calldata(multiplierOfCall::SELECTOR, &asset))
-            .and_then(|reply| u32::try_from(word(&reply, 0)?).ok())
-            .ok_or(Error::OracleUnavailable(LoanBookOracleUnavailable {
-                status: ORACLE_CALL_FAILED,
-            }))?;
-        let terms_word = lien_contract_common::terms::with_multiplier(terms_word, multiplier);
+        let snapshot = LoanTerms {
+            multiplier_bps: multiplier,
+            ..terms
+        };
         let now = self.now();
         let due = now.checked_add(terms.duration).ok_or_else(Error::math)?;
         let loan_id = next_id(&mut self.loan_count)?;
-        self.loans.setter(loan_id).store_new(
+        let words = Loan::encode_new(
             (borrower, lender),
             (currency, collection, token_id),
             principal,
             now,
             due,
-            (terms_word, auction_word),
+            &snapshot,
             tip_cap,
-        );
+        )
+        .ok_or_else(Error::math)?;
+        self.loans.setter(loan_id).store_new(words);
         log_words(
             LoanStarted::SIGNATURE_HASH,
             &[loan_id, offer_id, borrower.word()],
@@ -334,10 +337,7 @@ impl LoanBook {
         let l = self.load_loan(loan_id)?;
         let (debt, penalty) = match l.status {
             ACTIVE => (self.accrued(&l)?, U256::ZERO),
-            IN_AUCTION => (
-                l.frozen_debt,
-                settlement::penalty(l.frozen_debt, l.liq_penalty_bps)?,
-            ),
+            IN_AUCTION => (l.frozen_debt, l.penalty()?),
             other => return Err(Error::status(other)),
         };
         let (to_lender, fee) = settlement::lender_share(debt, l.principal, l.fee_bps)?;
@@ -544,103 +544,15 @@ impl LoanBook {
 
     // ----- views -----------------------------------------------------------------------
 
-    /// `(borrower, lender, currency, collection, tokenId, principal, aprBps, start, due,
-    /// status, frozenDebt, auctionId, keeper)`.
-    #[allow(clippy::type_complexity)]
-    pub fn loan(
-        &self,
-        loan_id: U256,
-    ) -> Result<
-        (
-            Address,
-            Address,
-            Address,
-            Address,
-            U256,
-            U256,
-            u16,
-            u64,
-            u64,
-            u8,
-            U256,
-            U256,
-            Address,
-        ),
-        Error,
-    > {
-        let l = self.load_loan(loan_id)?;
-        Ok((
-            l.borrower,
-            l.lender,
-            l.currency,
-            l.collection,
-            l.token_id,
-            l.principal,
-            l.apr_bps,
-            l.start,
-            l.due,
-            l.status,
-            l.frozen_debt,
-            l.auction_id,
-            l.keeper,
-        ))
-    }
-
-    /// The loan's snapshot: `(gracePeriod, liqThresholdBps, liqPenaltyBps, feeBps, tipBps,
-    /// auctionStartBps, auctionCutBps, auctionStep, auctionTail, tip)`.
-    #[allow(clippy::type_complexity)]
-    pub fn loan_terms(
-        &self,
-        loan_id: U256,
-    ) -> Result<(u64, u16, u16, u16, u16, u16, u16, u64, u64, U256), Error> {
-        let l = self.load_loan(loan_id)?;
-        Ok((
-            l.grace,
-            l.liq_threshold_bps,
-            l.liq_penalty_bps,
-            l.fee_bps,
-            l.tip_bps,
-            l.auction_start_bps,
-            l.auction_cut_bps,
-            l.auction_step,
-            l.auction_tail,
-            l.tip,
-        ))
-    }
-
-    /// What `repay` would cost now: principal + interest while active, frozen debt + penalty
-    /// in auction, 0 once closed.
-    pub fn debt(&self, loan_id: U256) -> Result<U256, Error> {
-        let l = self.load_loan(loan_id)?;
-        match l.status {
-            ACTIVE => self.accrued(&l),
-            IN_AUCTION => {
-                let penalty = settlement::penalty(l.frozen_debt, l.liq_penalty_bps)?;
-                l.frozen_debt.checked_add(penalty).ok_or_else(Error::math)
-            }
-            _ => Ok(U256::ZERO),
+    /// The loan's eight storage words (layout: `lien_contract_common::loan`, docs/contracts/
+    /// loan-book.md); words 6–7 are zero until a liquidation. The LoanLens decodes them into
+    /// `loan`, `loanTerms`, `debt` and `health`.
+    pub fn loan_record(&self, loan_id: U256) -> Result<[U256; 8], Error> {
+        let w = self.loans.getter(loan_id).words();
+        if lien_contract_common::loan::status_of(w[0]) == NONE {
+            return Err(Error::UnknownLoan(LoanBookUnknownLoan { loanId: loan_id }));
         }
-    }
-
-    /// An active loan's health: `(healthy, debt, maxDebt, oracleStatus)` with `maxDebt =
-    /// ⌊collateral price × liqThreshold⌋` (0 when the oracle has no usable price), the
-    /// collateral price being `liquidationFloor` × the loan's multiplier snapshot.
-    pub fn health(&self, loan_id: U256) -> Result<(bool, U256, U256, u8), Error> {
-        let l = self.load_loan(loan_id)?;
-        if l.status != ACTIVE {
-            return Err(Error::status(l.status));
-        }
-        let debt = self.accrued(&l)?;
-        let (price, status) = self.collateral_price(&l)?;
-        let usable = status <= ORACLE_UNCERTAIN;
-        let price = if usable { price } else { U256::ZERO };
-        let healthy = usable && is_healthy(debt, price, u64::from(l.liq_threshold_bps));
-        Ok((
-            healthy,
-            debt,
-            max_debt_down(price, u64::from(l.liq_threshold_bps))?,
-            status,
-        ))
+        Ok(w)
     }
 
     /// What `account` can withdraw in `currency`.
@@ -713,33 +625,19 @@ impl LoanBook {
         Ok(l)
     }
 
-    /// Principal + interest up to now: the APR until the due time, the APR plus
-    /// `DEFAULT_PREMIUM_BPS` after it (default interest, issue 14 L5), rounded up once.
+    /// Principal + interest up to now (`Loan::accrued`: default interest after the due time).
     fn accrued(&self, l: &Loan) -> Result<U256, Error> {
-        Ok(loan_debt_up(
-            l.principal,
-            u32::from(l.apr_bps),
-            DEFAULT_PREMIUM_BPS,
-            l.start,
-            l.due,
-            self.now(),
-        )?)
+        Ok(l.accrued(self.now())?)
     }
 
-    /// The collateral's value: the oracle's `liquidationFloor` × the loan's multiplier
-    /// snapshot, rounded down (the lower value liquidates sooner: the protocol's favour), with
-    /// the oracle's status; `(0, ORACLE_CALL_FAILED)` when the oracle call fails.
+    /// The collateral's value (`Loan::collateral_price` of the oracle's `liquidationFloor`)
+    /// with the oracle's status; `(0, ORACLE_CALL_FAILED)` when the oracle call fails.
     fn collateral_price(&self, l: &Loan) -> Result<(U256, u8), Error> {
-        let (floor, status) = self.oracle_price(
+        let (floor, status, _) = self.oracle_price(
             liquidationFloorCall::SELECTOR,
             &[address_word(l.collection)],
         );
-        let bps = if l.multiplier_bps == 0 {
-            ONE_X_BPS
-        } else {
-            l.multiplier_bps
-        };
-        Ok((lien_math::bps_mul_down(floor, u64::from(bps))?, status))
+        Ok((l.collateral_price(floor)?, status))
     }
 
     fn credit(&mut self, account: Address, currency: Address, amount: U256) -> Result<(), Error> {
@@ -847,12 +745,16 @@ impl LoanBook {
         word(&reply, 0)
     }
 
-    /// The oracle's `(price, status)` from `borrowPrice`/`liquidationFloor`, or
-    /// `(0, ORACLE_CALL_FAILED)` when the call fails or the reply is malformed.
-    fn oracle_price(&self, selector: [u8; 4], args: &[U256]) -> (U256, u8) {
+    /// The oracle's `(price, status, multiplierBps)` from `borrowQuote` (`liquidationFloor`
+    /// has no third word: 0), or `(0, ORACLE_CALL_FAILED, 0)` when the call fails or the
+    /// reply is malformed.
+    fn oracle_price(&self, selector: [u8; 4], args: &[U256]) -> (U256, u8, u32) {
         self.view(self.oracle.get(), &calldata(selector, args))
-            .and_then(|reply| Some((word(&reply, 0)?, small(&reply, 1)?)))
-            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED))
+            .and_then(|r| {
+                let bps = word(&r, 2).map_or(Some(0), |w| u32::try_from(w).ok())?;
+                Some((word(&r, 0)?, small(&r, 1)?, bps))
+            })
+            .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED, 0))
     }
 
     /// `vault.release(collection, tokenId, to)` for the loan's NFT.

@@ -18,10 +18,7 @@ pub fn keeper_tip(debt: U256, tip_bps: u16, tip_cap: U256) -> MathResult<U256> {
     Ok(bps_mul_down(debt, u64::from(tip_bps))?.min(tip_cap))
 }
 
-/// The penalty on a frozen debt, rounded up.
-pub fn penalty(debt: U256, penalty_bps: u16) -> MathResult<U256> {
-    bps_mul_up(debt, u64::from(penalty_bps))
-}
+pub use lien_contract_common::loan::penalty;
 
 /// The division of an auction's proceeds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -133,14 +133,22 @@ impl OfferBook {
     /// Completes a transfer (the pending owner only).
     pub fn accept_ownership(&mut self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
-        Ok(owner::accept(&mut self.owner, &mut self.pending_owner, caller)?)
+        Ok(owner::accept(
+            &mut self.owner,
+            &mut self.pending_owner,
+            caller,
+        )?)
     }
 
     /// Gives up ownership for good (owner only; clears a pending transfer): nothing can be
     /// listed or tuned afterwards.
     pub fn renounce_ownership(&mut self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
-        Ok(owner::renounce(&mut self.owner, &mut self.pending_owner, caller)?)
+        Ok(owner::renounce(
+            &mut self.owner,
+            &mut self.pending_owner,
+            caller,
+        )?)
     }
 
     /// Wires the LoanBook, the only caller of `take`, once (owner only; must be a contract).

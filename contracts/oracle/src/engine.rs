@@ -212,12 +212,11 @@ impl PriceOracle {
         match decision {
             Decision::Accept | Decision::Confirm => {
                 // A confirmed jump, or the first price, anchors a new band period.
-                let (anchor, anchor_at) =
-                    if decision == Decision::Confirm || reference.is_zero() {
-                        (price, now)
-                    } else {
-                        (reference, reference_at)
-                    };
+                let (anchor, anchor_at) = if decision == Decision::Confirm || reference.is_zero() {
+                    (price, now)
+                } else {
+                    (reference, reference_at)
+                };
                 s.price.set(packed::pack_pair(price, anchor));
                 s.pending.set(U256::ZERO);
                 meta = SourceMeta {

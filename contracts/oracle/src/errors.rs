@@ -176,18 +176,16 @@ impl From<Error> for Vec<u8> {
                 OracleBadMultiplier::SELECTOR,
                 &[num(x.bps.into()), num(x.expiresAt)],
             ),
-            Error::DuplicateCollection(x) => error_data(
-                OracleDuplicateCollection::SELECTOR,
-                &[addr(x.collection)],
-            ),
+            Error::DuplicateCollection(x) => {
+                error_data(OracleDuplicateCollection::SELECTOR, &[addr(x.collection)])
+            }
             Error::MultiplierStepTooLarge(x) => error_data(
                 OracleMultiplierStepTooLarge::SELECTOR,
                 &[num(x.fromBps.into()), num(x.toBps.into())],
             ),
-            Error::MultiplierTooSoon(x) => error_data(
-                OracleMultiplierTooSoon::SELECTOR,
-                &[num(x.nextChangeAt)],
-            ),
+            Error::MultiplierTooSoon(x) => {
+                error_data(OracleMultiplierTooSoon::SELECTOR, &[num(x.nextChangeAt)])
+            }
             Error::Math(_) => error_data(OracleMath::SELECTOR, &[]),
             Error::UnauthorizedAccount(x) => error_data(
                 ownable::OwnableUnauthorizedAccount::SELECTOR,

@@ -123,7 +123,10 @@ mod tests {
             decide(u(100), z, z, 0, u(119), 10, 2_000, 60),
             Decision::Accept
         );
-        assert_eq!(decide(u(100), z, z, 0, u(150), 10, 2_000, 60), hold(10, 150));
+        assert_eq!(
+            decide(u(100), z, z, 0, u(150), 10, 2_000, 60),
+            hold(10, 150)
+        );
         assert_eq!(
             decide(u(100), u(150), u(150), 10, u(155), 69, 2_000, 60),
             hold(10, 150)
@@ -152,9 +155,6 @@ mod tests {
         assert_eq!(reference(u(120), u(100), 10, 69, 60), (u(100), 10));
         assert_eq!(reference(u(120), u(100), 10, 70, 60), (u(120), 70));
         assert_eq!(reference(u(120), U256::ZERO, 0, 5, 60), (u(120), 5));
-        assert_eq!(
-            reference(U256::ZERO, U256::ZERO, 0, 5, 60),
-            (U256::ZERO, 5)
-        );
+        assert_eq!(reference(U256::ZERO, U256::ZERO, 0, 5, 60), (U256::ZERO, 5));
     }
 }

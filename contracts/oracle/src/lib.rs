@@ -44,10 +44,10 @@ mod tests;
 use abi::{num, topic};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
-use openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted;
 use openzeppelin_stylus::access::ownable::{
     OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
 };
+use openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted;
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageArray, StorageMap, StorageU256},
@@ -295,10 +295,12 @@ impl PriceOracle {
         let current = effective_multiplier(old_bps, old_expiry, now);
         if bps > current {
             if bps - current > MAX_MULTIPLIER_STEP_BPS {
-                return Err(Error::MultiplierStepTooLarge(OracleMultiplierStepTooLarge {
-                    fromBps: current,
-                    toBps: bps,
-                }));
+                return Err(Error::MultiplierStepTooLarge(
+                    OracleMultiplierStepTooLarge {
+                        fromBps: current,
+                        toBps: bps,
+                    },
+                ));
             }
             let changed_at = self.multiplier_changed_at(collection, token_id);
             let next = changed_at.saturating_add(MIN_MULTIPLIER_INTERVAL);
@@ -387,6 +389,22 @@ impl PriceOracle {
     pub fn borrow_price(&self, collection: Address, token_id: U256) -> Result<(U256, u8), Error> {
         let q = self.inputs(collection, token_id)?;
         Ok((q.borrow_price().map_err(math)?, q.status()))
+    }
+
+    /// `(borrowPrice, status, multiplierBps)` in one read: the LoanBook checks a borrow against
+    /// the price and snapshots the multiplier already in it (the one in force now; 10_000 when
+    /// none is set or it expired).
+    pub fn borrow_quote(
+        &self,
+        collection: Address,
+        token_id: U256,
+    ) -> Result<(U256, u8, u32), Error> {
+        let q = self.inputs(collection, token_id)?;
+        Ok((
+            q.borrow_price().map_err(math)?,
+            q.status(),
+            q.multiplier_bps,
+        ))
     }
 
     /// `(TWAP × multiplier, status)`.

@@ -42,7 +42,10 @@ mod tests {
         reporter: Address,
     ) {
         clock::reset();
-        oracle.sender(owner).constructor(owner).expect("constructor");
+        oracle
+            .sender(owner)
+            .constructor(owner)
+            .expect("constructor");
         let (none, none_status) = oracle
             .sender(owner)
             .liquidation_floor(collection())

@@ -195,7 +195,10 @@ mod tests {
         );
         assert_eq!(pack_checkpoint(4, U256::from(1u64) << 192), None);
         let m = pack_multiplier(20_000, 99, 7);
-        assert_eq!((unpack_multiplier(m), multiplier_changed_at(m)), ((20_000, 99), 7));
+        assert_eq!(
+            (unpack_multiplier(m), multiplier_changed_at(m)),
+            ((20_000, 99), 7)
+        );
         let (lo, hi) = (U256::from(u128::MAX), U256::from(5u64) << 64);
         assert_eq!(unpack_pair(pack_pair(lo, hi)), (lo, hi));
         assert_eq!(params_from_word(params_word(&edge)), Some(edge));

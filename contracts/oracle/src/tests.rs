@@ -516,7 +516,10 @@ fn stepped_posts_cannot_walk_the_price(oracle: Contract<PriceOracle>, owner: Add
     }
     let (_, accepted, ..) = oracle.sender(a).source(collection(), a);
     assert_eq!(accepted, u(1_190), "only the first step is inside the band");
-    assert!(borrow(&oracle, a).0 <= u(1_190), "the borrow side never saw the steps");
+    assert!(
+        borrow(&oracle, a).0 <= u(1_190),
+        "the borrow side never saw the steps"
+    );
     let (.., anchor, _) = oracle.sender(a).source(collection(), a);
     assert_eq!(anchor, u(1_000));
     // A new period re-bases the band on the accepted price: one more band, not more.
@@ -541,11 +544,7 @@ fn stepped_posts_cannot_walk_the_price(oracle: Contract<PriceOracle>, owner: Add
 /// A held-back episode is judged against its first value: stepping the held-back value
 /// starts new episodes instead of walking the price that is confirmed.
 #[motsu::test]
-fn a_held_back_episode_cannot_be_walked(
-    oracle: Contract<PriceOracle>,
-    owner: Address,
-    a: Address,
-) {
+fn a_held_back_episode_cannot_be_walked(oracle: Contract<PriceOracle>, owner: Address, a: Address) {
     deploy(&oracle, owner, &[a]);
     oracle
         .sender(owner)
@@ -695,7 +694,12 @@ fn sequencer_gate(
 
 // ------------------------------------------------------------------ multipliers
 
-fn multiplier_err(oracle: &Contract<PriceOracle>, owner: Address, bps: u32, expires_at: u64) -> Error {
+fn multiplier_err(
+    oracle: &Contract<PriceOracle>,
+    owner: Address,
+    bps: u32,
+    expires_at: u64,
+) -> Error {
     oracle
         .sender(owner)
         .set_multiplier(collection(), u(7), bps, expires_at)
@@ -735,6 +739,14 @@ fn multiplier_cap_and_expiry(
             .borrow_price(collection(), id)
             .expect("borrow"),
         (u(1_250), status::OK)
+    );
+    // `borrowQuote`: the same price and status, with the multiplier that is in it.
+    assert_eq!(
+        oracle
+            .sender(a)
+            .borrow_quote(collection(), id)
+            .expect("quote"),
+        (u(1_250), status::OK, 12_500)
     );
     assert_eq!(
         oracle
@@ -778,7 +790,18 @@ fn multiplier_cap_and_expiry(
         12_500
     );
     clock::advance(1);
-    assert_eq!(oracle.sender(a).effective_multiplier(collection(), id), ONE_BPS);
+    assert_eq!(
+        oracle.sender(a).effective_multiplier(collection(), id),
+        ONE_BPS
+    );
+    assert_eq!(
+        oracle
+            .sender(a)
+            .borrow_quote(collection(), id)
+            .expect("quote"),
+        (u(1_000), status::OK, ONE_BPS),
+        "an expired multiplier is quoted as 1×"
+    );
     assert_eq!(
         oracle
             .sender(a)

@@ -287,15 +287,8 @@ pub async fn run(cmd: BenchCmd) -> CliResult<()> {
 
     // 2. The whole protocol: deploy (StylusDeployer), activate, construct and wire.
     let root = lien_client::package::workspace_root();
-    let names: Vec<String> = [
-        "lien-oracle",
-        "lien-vault",
-        "lien-liquidator",
-        "lien-offer-book",
-        "lien-loan-book",
-        "lien-governance",
-    ]
-    .iter()
+    let names: Vec<String> = protocol::PROTOCOL_PACKAGES
+        .iter()
     .map(|s| (*s).to_owned())
     .collect();
     let artifacts =

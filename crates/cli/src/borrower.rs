@@ -2,7 +2,7 @@
 
 use alloy::{primitives::U256, providers::DynProvider};
 use clap::Subcommand;
-use lien_client::bindings::{ILoanBook, IOfferBook, IERC721};
+use lien_client::bindings::{ILoanBook, ILoanLens, IOfferBook, IERC721};
 
 use crate::ctx::{call_err, CliError, CliResult, Ctx};
 use crate::input::{format_amount, format_duration, parse_address, parse_u256};
@@ -133,6 +133,7 @@ pub fn oracle_status_name(status: u8) -> &'static str {
 pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
     let d = ctx.deployment()?;
     let book = ILoanBook::new(d.contracts.loan_book, &ctx.provider);
+    let lens = ILoanLens::new(d.contracts.loan_lens, &ctx.provider);
     match cmd {
         BorrowerCmd::Borrow { offer, token } => {
             let offers = IOfferBook::new(d.contracts.offer_book, &ctx.provider);
@@ -178,8 +179,8 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
         }
         BorrowerCmd::Repay { loan } => {
             let id = known_loan(&book, &loan).await?;
-            let l = book.loan(id).call().await.map_err(call_err("loan"))?;
-            let terms = book
+            let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
+            let terms = lens
                 .loanTerms(id)
                 .call()
                 .await
@@ -214,8 +215,8 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
         }
         BorrowerCmd::Debt { loan } => {
             let id = known_loan(&book, &loan).await?;
-            let l = book.loan(id).call().await.map_err(call_err("loan"))?;
-            let debt = book.debt(id).call().await.map_err(call_err("debt"))?;
+            let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
+            let debt = lens.debt(id).call().await.map_err(call_err("debt"))?;
             println!("{}", format_amount(debt, ctx.decimals(l.currency).await));
         }
         BorrowerCmd::Loans { account } => {
@@ -234,7 +235,7 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
             let mut ids = Vec::new();
             let mut id = U256::from(1u8);
             while id <= count {
-                if book
+                if lens
                     .loan(id)
                     .call()
                     .await
@@ -252,7 +253,7 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
             );
             let now = ctx.now().await?;
             for id in ids {
-                let l = book.loan(id).call().await.map_err(call_err("loan"))?;
+                let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
                 let due = if l.due > now {
                     format_duration(l.due - now)
                 } else {
@@ -269,8 +270,8 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
         }
         BorrowerCmd::Health { loan } => {
             let id = known_loan(&book, &loan).await?;
-            let l = book.loan(id).call().await.map_err(call_err("loan"))?;
-            let terms = book
+            let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
+            let terms = lens
                 .loanTerms(id)
                 .call()
                 .await
@@ -278,7 +279,7 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
             let dec = ctx.decimals(l.currency).await;
             println!("loan {id}: {}", status_name(l.status));
             if l.status == crate::decide::STATUS_ACTIVE {
-                let h = book.health(id).call().await.map_err(call_err("health"))?;
+                let h = lens.health(id).call().await.map_err(call_err("health"))?;
                 let pct = crate::decide::utilisation_bps(h.debt, h.max_debt)
                     .map(|b| format!("{}.{:02}%", b / U256::from(100u8), b % U256::from(100u8)))
                     .unwrap_or_else(|| "n/a".into());

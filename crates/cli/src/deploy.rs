@@ -55,14 +55,7 @@ pub struct DeployOpts {
 }
 
 /// The packages deployed by `lien deploy` (the mocks only with --with-mocks).
-const PROTOCOL: [&str; 6] = [
-    "lien-oracle",
-    "lien-vault",
-    "lien-liquidator",
-    "lien-offer-book",
-    "lien-loan-book",
-    "lien-governance",
-];
+const PROTOCOL: [&str; 7] = lien_client::protocol::PROTOCOL_PACKAGES;
 const MOCKS: [&str; 2] = ["lien-mock-token", "lien-mock-nft"];
 
 fn load_code(dir: &Path, names: &[&str], check_size: bool) -> CliResult<Vec<(String, Vec<u8>)>> {
@@ -332,6 +325,7 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
     println!("vault       {}", addresses.vault);
     println!("offer book  {}", addresses.offer_book);
     println!("loan book   {}", addresses.loan_book);
+    println!("loan lens   {}", addresses.loan_lens);
     println!("liquidator  {}", addresses.liquidator);
     if let Some(m) = mocks {
         println!("currency    {} (mock, mintable)", m.currency);

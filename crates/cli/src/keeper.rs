@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use alloy::primitives::U256;
-use lien_client::bindings::{ILiquidator, ILoanBook};
+use lien_client::bindings::{ILiquidator, ILoanBook, ILoanLens};
 
 use crate::borrower::{oracle_status_name, status_name};
 use crate::ctx::{call_err, CliError, CliResult, Ctx};
@@ -84,6 +84,7 @@ pub async fn run(ctx: &Ctx, opts: KeeperOpts) -> CliResult<()> {
 pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
     let d = ctx.deployment()?;
     let book = ILoanBook::new(d.contracts.loan_book, &ctx.provider);
+    let lens = ILoanLens::new(d.contracts.loan_lens, &ctx.provider);
     let counts = book.counts().call().await.map_err(call_err("counts"))?;
     let now = ctx.now().await?;
     let mut report = PassReport {
@@ -96,7 +97,7 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
     );
     let mut id = U256::from(1u8);
     while id <= counts.loans {
-        let l = book.loan(id).call().await.map_err(call_err("loan"))?;
+        let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
         let dec = ctx.decimals(l.currency).await;
         if l.status != crate::decide::STATUS_ACTIVE {
             println!("{id:>5} {:<11}", status_name(l.status));
@@ -106,8 +107,8 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
             continue;
         }
         report.active = report.active.saturating_add(1);
-        let h = book.health(id).call().await.map_err(call_err("health"))?;
-        let terms = book
+        let h = lens.health(id).call().await.map_err(call_err("health"))?;
+        let terms = lens
             .loanTerms(id)
             .call()
             .await
@@ -153,7 +154,7 @@ pub async fn one_pass(ctx: &Ctx, opts: &KeeperOpts) -> CliResult<PassReport> {
         );
         match action {
             Action::Warn(_) => report.warned = report.warned.saturating_add(1),
-            Action::Liquidate(_) => match liquidate(&book, id).await? {
+            Action::Liquidate(_) => match liquidate(&book, &lens, id).await? {
                 Outcome::Done => report.liquidated = report.liquidated.saturating_add(1),
                 Outcome::Lost(why) => {
                     println!("  loan {id}: another keeper or the borrower got there first ({why})");
@@ -189,6 +190,7 @@ enum Outcome {
 /// Simulates, sends, and on any failure re-reads the loan to tell a lost race from a refusal.
 async fn liquidate(
     book: &ILoanBook::ILoanBookInstance<&alloy::providers::DynProvider>,
+    lens: &ILoanLens::ILoanLensInstance<&alloy::providers::DynProvider>,
     id: U256,
 ) -> CliResult<Outcome> {
     let call = book.liquidate(id);
@@ -203,7 +205,7 @@ async fn liquidate(
     let Err(e) = sent else {
         return Ok(Outcome::Done);
     };
-    let status = book.loan(id).call().await.map_err(call_err("loan"))?.status;
+    let status = lens.loan(id).call().await.map_err(call_err("loan"))?.status;
     Ok(if status == crate::decide::STATUS_ACTIVE {
         Outcome::Refused(e.to_string())
     } else {

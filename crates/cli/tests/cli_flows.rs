@@ -11,7 +11,7 @@ use alloy::{
     signers::local::PrivateKeySigner,
 };
 use lien_client::{
-    bindings::{IGovernance, ILoanBook, IOfferBook, IERC20, IERC721},
+    bindings::{IGovernance, ILoanBook, ILoanLens, IOfferBook, IERC20, IERC721},
     deploy::{constructor_calldata, deploy_stylus},
     package,
 };
@@ -283,7 +283,15 @@ async fn deploy_lend_borrow_post_keep() {
     // a healthy loan: the keeper only watches
     let out = must(lien(&url, &dep, None, &["keeper", "--once"]));
     assert!(out.contains("0 liquidated"), "{out}");
-    assert_eq!(book.loan(U256::from(1)).call().await.unwrap().status, 1);
+    assert_eq!(
+        ILoanLens::new(d.contracts.loan_lens, &p)
+            .loan(U256::from(1))
+            .call()
+            .await
+            .unwrap()
+            .status,
+        1
+    );
 
     // the floor crashes: the keeper warns no more, it liquidates; then it bids and wins
     for _ in 0..3 {
@@ -298,7 +306,12 @@ async fn deploy_lend_borrow_post_keep() {
     let out = must(lien(&url, &dep, None, &["keeper", "--once"]));
     assert!(out.contains("1 liquidated"), "{out}");
     assert_eq!(
-        book.loan(U256::from(1)).call().await.unwrap().status,
+        ILoanLens::new(d.contracts.loan_lens, &p)
+            .loan(U256::from(1))
+            .call()
+            .await
+            .unwrap()
+            .status,
         2,
         "loan 1 in auction"
     );
@@ -324,7 +337,12 @@ async fn deploy_lend_borrow_post_keep() {
         DEV_ACCOUNT
     );
     assert_eq!(
-        book.loan(U256::from(1)).call().await.unwrap().status,
+        ILoanLens::new(d.contracts.loan_lens, &p)
+            .loan(U256::from(1))
+            .call()
+            .await
+            .unwrap()
+            .status,
         4,
         "loan 1 liquidated"
     );
@@ -505,6 +523,7 @@ async fn governance_through_the_cli() {
             "vault": Address::ZERO,
             "offerBook": Address::ZERO,
             "loanBook": Address::ZERO,
+            "loanLens": Address::ZERO,
             "liquidator": Address::ZERO,
         },
     });

@@ -447,8 +447,8 @@ mod tests {
 
     #[test]
     fn returns_get_their_names_and_gaps_are_reported() {
-        let sol = "interface ILoanBook  {\n    function loan(uint256 loan_id) external view returns (address, address, address, address, uint256, uint256, uint16, uint64, uint64, uint8, uint256, uint256, address);\n\n    function extra(uint256) external view returns (bool);\n\n    function foreclose(uint256 loan_id) external;\n}\n";
-        let named = name_returns("LoanBook", sol);
+        let sol = "interface ILoanLens  {\n    function loan(uint256 loan_id) external view returns (address, address, address, address, uint256, uint256, uint16, uint64, uint64, uint8, uint256, uint256, address);\n\n    function extra(uint256) external view returns (bool);\n\n    function foreclose(uint256 loan_id) external;\n}\n";
+        let named = name_returns("LoanLens", sol);
         assert!(
             named.contains("returns (address borrower, address lender, address currency, address collection, uint256 token_id, uint256 principal, uint16 apr_bps, uint64 start, uint64 due, uint8 status, uint256 frozen_debt, uint256 auction_id, address keeper);"),
             "{named}"
@@ -461,25 +461,25 @@ mod tests {
             oracle.contains("returns (address[] memory sources);"),
             "{oracle}"
         );
-        let problems = naming_problems("LoanBook", &named);
+        let problems = naming_problems("LoanLens", &named);
         assert!(
-            problems.contains(&"LoanBook.extra: unnamed parameter".to_owned()),
+            problems.contains(&"LoanLens.extra: unnamed parameter".to_owned()),
             "{problems:?}"
         );
         assert!(
             problems
                 .iter()
-                .any(|p| p.starts_with("LoanBook.extra: unnamed return values")),
+                .any(|p| p.starts_with("LoanLens.extra: unnamed return values")),
             "{problems:?}"
         );
         assert!(
-            stale_names("LoanBook", &named)
+            stale_names("LoanLens", &named)
                 .iter()
-                .any(|p| p.starts_with("LoanBook.health: listed")),
+                .any(|p| p.starts_with("LoanLens.health: listed")),
             "a stale entry is reported"
         );
         assert!(
-            !problems.iter().any(|p| p.starts_with("LoanBook.loan:")),
+            !problems.iter().any(|p| p.starts_with("LoanLens.loan:")),
             "{problems:?}"
         );
         // a count that no longer matches is left unnamed and reported, never misnamed

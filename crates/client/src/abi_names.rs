@@ -73,8 +73,20 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("LoanBook", "borrow", &["loan_id"]),
     ("LoanBook", "repay", &["paid"]),
     ("LoanBook", "liquidate", &["auction_id"]),
+    ("LoanBook", "loanRecord", &["words"]),
+    ("LoanBook", "claimable", &["amount"]),
+    ("LoanBook", "reserve", &["amount"]),
+    ("LoanBook", "held", &["amount"]),
     (
         "LoanBook",
+        "siblings",
+        &["offer_book", "vault", "oracle", "liquidator"],
+    ),
+    ("LoanBook", "counts", &["loans", "auctions"]),
+    // ---- LoanLens ----
+    ("LoanLens", "loanBook", &["loan_book"]),
+    (
+        "LoanLens",
         "loan",
         &[
             "borrower",
@@ -93,7 +105,7 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
-        "LoanBook",
+        "LoanLens",
         "loanTerms",
         &[
             "grace_period",
@@ -108,21 +120,12 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
             "tip",
         ],
     ),
-    ("LoanBook", "debt", &["amount"]),
+    ("LoanLens", "debt", &["amount"]),
     (
-        "LoanBook",
+        "LoanLens",
         "health",
         &["healthy", "debt", "max_debt", "oracle_status"],
     ),
-    ("LoanBook", "claimable", &["amount"]),
-    ("LoanBook", "reserve", &["amount"]),
-    ("LoanBook", "held", &["amount"]),
-    (
-        "LoanBook",
-        "siblings",
-        &["offer_book", "vault", "oracle", "liquidator"],
-    ),
-    ("LoanBook", "counts", &["loans", "auctions"]),
     // ---- OfferBook ----
     ("OfferBook", "owner", &["owner"]),
     ("OfferBook", "pendingOwner", &["pending_owner"]),
@@ -199,6 +202,11 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     ("Oracle", "owner", &["owner"]),
     ("Oracle", "pendingOwner", &["pending_owner"]),
     ("Oracle", "borrowPrice", &["price", "status"]),
+    (
+        "Oracle",
+        "borrowQuote",
+        &["price", "status", "multiplier_bps"],
+    ),
     ("Oracle", "liquidationPrice", &["price", "status"]),
     ("Oracle", "multiplierOf", &["bps"]),
     (

@@ -13,6 +13,10 @@ sol!(
 );
 sol!(
     #[sol(rpc)]
+    "../../abi/LoanLens.sol"
+);
+sol!(
+    #[sol(rpc)]
     "../../abi/Oracle.sol"
 );
 sol!(

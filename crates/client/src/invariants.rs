@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use alloy::primitives::{Address, U256};
 use alloy::providers::DynProvider;
 
-use crate::bindings::{ICollateralVault, ILoanBook, IOfferBook, IERC20, IERC721};
+use crate::bindings::{ICollateralVault, ILoanBook, ILoanLens, IOfferBook, IERC20, IERC721};
 use crate::protocol::{Addresses, ProtocolError};
 
 /// Loan status `Active` (docs/contracts/loan-book.md).
@@ -145,7 +145,11 @@ pub async fn check_all(
     let mut collections = BTreeSet::new();
     let mut id = U256::from(1u8);
     while id <= loans {
-        let l = book.loan(id).call().await.map_err(|e| err("loan", e))?;
+        let l = ILoanLens::new(a.loan_lens, p)
+            .loan(id)
+            .call()
+            .await
+            .map_err(|e| err("loan", e))?;
         let (collection, token_id, status, auction_id) =
             (l.collection, l.token_id, l.status, l.auction_id);
         collections.insert(collection);
@@ -170,7 +174,11 @@ pub async fn check_all(
                 );
             }
         } else {
-            let debt = book.debt(id).call().await.map_err(|e| err("debt", e))?;
+            let debt = ILoanLens::new(a.loan_lens, p)
+                .debt(id)
+                .call()
+                .await
+                .map_err(|e| err("debt", e))?;
             if locked == id || !debt.is_zero() {
                 closed = (
                     false,
@@ -184,7 +192,7 @@ pub async fn check_all(
                 format!("loan {id} has auction {auction_id} of {auctions}"),
             );
         }
-        let t = book
+        let t = ILoanLens::new(a.loan_lens, p)
             .loanTerms(id)
             .call()
             .await

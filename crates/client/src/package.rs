@@ -201,6 +201,7 @@ pub fn build_wasm(root: &Path, crates: &[ContractCrate]) -> Result<(), PackageEr
             ])
             .arg(contracts_manifest(root))
             .args(["-p", &c.package])
+            .args(remap_path_args(root))
             .status()
             .map_err(|e| PackageError::Cargo(format!("build: {e}")))?;
         if !status.success() {
@@ -211,6 +212,32 @@ pub fn build_wasm(root: &Path, crates: &[ContractCrate]) -> Result<(), PackageEr
         }
     }
     Ok(())
+}
+
+/// `--config` arguments that remap the checkout (to `/lien`) and cargo's registry sources (to
+/// `/cargo-registry`) in the file paths rustc embeds in the code (the locations of panics no
+/// input reaches, which stay as data even with `panic = "abort"`): the packaged code, its size
+/// and the gas of loading it are then the same from any checkout on any machine. Cargo joins
+/// these to the `rustflags` of `.cargo/config.toml` (arrays from `--config` are appended).
+fn remap_path_args(root: &Path) -> [String; 2] {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let mut flags = vec![format!("--remap-path-prefix={}=/lien", root.display())];
+    if let Some(home) = cargo_home {
+        flags.push(format!(
+            "--remap-path-prefix={}=/cargo-registry",
+            home.join("registry").join("src").display()
+        ));
+    }
+    let list: Vec<String> = flags.iter().map(|f| format!("{f:?}")).collect();
+    [
+        "--config".to_owned(),
+        format!(
+            "target.wasm32-unknown-unknown.rustflags=[{}]",
+            list.join(", ")
+        ),
+    ]
 }
 
 /// Re-encodes `wasm` instruction by instruction and drops every custom section.

@@ -15,6 +15,17 @@ use crate::bindings::{
 };
 use crate::deploy::{constructor_calldata, deploy_stylus, DeployError};
 
+/// The packages `deploy_protocol` deploys, in its order (the code every deployment needs).
+pub const PROTOCOL_PACKAGES: [&str; 7] = [
+    "lien-oracle",
+    "lien-vault",
+    "lien-liquidator",
+    "lien-offer-book",
+    "lien-loan-book",
+    "lien-loan-lens",
+    "lien-governance",
+];
+
 /// Addresses of a deployment, as written to `deployments/<network>.json`.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -29,6 +40,8 @@ pub struct Addresses {
     pub offer_book: Address,
     /// LoanBook (loans, repayment, liquidation, settlement claims).
     pub loan_book: Address,
+    /// LoanLens (the named loan views: loan, loanTerms, debt, health).
+    pub loan_lens: Address,
     /// Dutch-auction Liquidator.
     pub liquidator: Address,
 }
@@ -170,6 +183,11 @@ pub async fn deploy_protocol<'a>(
     )
     .await?;
     let loan_book = deploy("lien-loan-book", owner_only.clone()).await?;
+    let loan_lens = deploy(
+        "lien-loan-lens",
+        constructor_calldata(&(loan_book,).abi_encode_params()),
+    )
+    .await?;
     type GovCtor = (
         sol_data::Array<sol_data::Address>,
         sol_data::Uint<8>,
@@ -212,6 +230,7 @@ pub async fn deploy_protocol<'a>(
             vault,
             offer_book,
             loan_book,
+            loan_lens,
             liquidator,
         },
         steps,

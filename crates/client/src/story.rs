@@ -15,7 +15,7 @@ use alloy::{
 };
 
 use crate::bindings::{
-    IGovernance, ILiquidator, ILoanBook, IOfferBook, IPriceOracle, IERC20, IERC721,
+    IGovernance, ILiquidator, ILoanBook, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721,
 };
 use crate::deploy::deploy_stylus;
 use crate::protocol::{self, units, Addresses, GovernanceSetup, ProtocolError, RiskSetup, Step};
@@ -559,7 +559,7 @@ async fn run_summary(chain: &impl Chain, mut s: Summary) -> Result<Summary, Prot
     let alice_loan = borrow(&mut s, ch, &alice, &a, collection, offer_id, 1).await?;
     chain.increase_time(10 * 86_400).await?;
     let book_a = ILoanBook::new(a.loan_book, &alice.provider);
-    let debt = book_a
+    let debt = ILoanLens::new(a.loan_lens, &alice.provider)
         .debt(alice_loan)
         .call()
         .await
@@ -636,7 +636,7 @@ async fn run_summary(chain: &impl Chain, mut s: Summary) -> Result<Summary, Prot
         )
         .await?;
     }
-    let health = book_l
+    let health = ILoanLens::new(a.loan_lens, &lender.provider)
         .health(bob_loan)
         .call()
         .await

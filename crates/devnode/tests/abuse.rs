@@ -98,7 +98,8 @@ async fn long_estimates_stop_at_their_budget_and_do_not_block_reads() {
     let probe_looper = deploy_looper(&probe_url).await;
     let rounds = format!("0x{:064x}", 700_000u64);
     let started = Instant::now();
-    let call = json!({ "from": DEV_ACCOUNT, "to": probe_looper, "data": rounds, "gas": "0x1c9c380" });
+    let call =
+        json!({ "from": DEV_ACCOUNT, "to": probe_looper, "data": rounds, "gas": "0x1c9c380" });
     rpc_ok(&probe_url, "eth_call", json!([call, "latest"])).await;
     let t = started.elapsed().max(Duration::from_millis(5));
     probe.stop().await;

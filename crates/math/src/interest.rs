@@ -59,7 +59,10 @@ pub fn loan_debt_up(
     now: u64,
 ) -> MathResult<U256> {
     let bps_seconds = accrued_bps_seconds(apr_bps, premium_bps, start, due, now);
-    add(principal, interest_of_bps_seconds_up(principal, bps_seconds)?)
+    add(
+        principal,
+        interest_of_bps_seconds_up(principal, bps_seconds)?,
+    )
 }
 
 #[cfg(test)]

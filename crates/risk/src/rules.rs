@@ -9,9 +9,8 @@
 //! node and requires every payout to agree to the wei.
 
 use lien_math::{
-    add, auction_price_up, bps_mul_down, bps_mul_up, is_healthy, loan_debt_up, split_waterfall, sub,
-    DEFAULT_PREMIUM_BPS,
-    MathResult, U256,
+    add, auction_price_up, bps_mul_down, bps_mul_up, is_healthy, loan_debt_up, split_waterfall,
+    sub, MathResult, DEFAULT_PREMIUM_BPS, U256,
 };
 
 use crate::params::{CollectionParams, ProtocolParams};

@@ -162,10 +162,16 @@ fn anyone_completes_a_transfer_to_governance_and_nothing_else(
         .sender(deployer)
         .init(deployer, MAX_STEP_BPS, MIN_INTERVAL);
     for bad in [Address::ZERO, gov.address()] {
-        let err = gov.sender(stranger).accept_ownership_of(bad).motsu_unwrap_err();
+        let err = gov
+            .sender(stranger)
+            .accept_ownership_of(bad)
+            .motsu_unwrap_err();
         assert!(matches!(err, Error::InvalidTarget(GovInvalidTarget { target }) if target == bad));
     }
-    let err = gov.sender(stranger).accept_ownership_of(eoa).motsu_unwrap_err();
+    let err = gov
+        .sender(stranger)
+        .accept_ownership_of(eoa)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::NoCode(GovNoCode { target }) if target == eoa));
     // Nothing offered yet: the target refuses and its revert data comes back.
     let err = gov

@@ -293,14 +293,24 @@ fn delay_increase_leaves_queued_proposals_alone(
 ) {
     deploy(&gov, &[alice, bob], 2, Address::ZERO);
     deploy_target(&book, &gov);
-    let queued = propose(&gov, alice, book.address(), U256::ZERO, set_ltv(coll, 4_000));
+    let queued = propose(
+        &gov,
+        alice,
+        book.address(),
+        U256::ZERO,
+        set_ltv(coll, 4_000),
+    );
     gov.sender(bob).approve(queued).motsu_unwrap();
     let first = eta(&gov, queued);
     let change = propose(&gov, alice, gov.address(), U256::ZERO, set_delay(3 * DELAY));
     gov.sender(bob).approve(change).motsu_unwrap();
     advance(DELAY);
     gov.sender(alice).execute(change).motsu_unwrap();
-    assert_eq!(eta(&gov, queued), first, "the ETA was fixed when it was queued");
+    assert_eq!(
+        eta(&gov, queued),
+        first,
+        "the ETA was fixed when it was queued"
+    );
     gov.sender(alice).execute(queued).motsu_unwrap();
     assert_eq!(book.sender(alice).max_ltv(coll), 4_000);
     // A proposal queued after the change waits the new delay.
@@ -337,14 +347,24 @@ fn delay_decrease_does_not_shorten_queued_proposals(
     gov.sender(bob).approve(lower).motsu_unwrap();
     // ... and a sensitive proposal 2 h later, under the 3 h delay.
     advance(2 * DELAY);
-    let queued = propose(&gov, alice, book.address(), U256::ZERO, set_ltv(coll, 4_000));
+    let queued = propose(
+        &gov,
+        alice,
+        book.address(),
+        U256::ZERO,
+        set_ltv(coll, 4_000),
+    );
     gov.sender(bob).approve(queued).motsu_unwrap();
     let promised = eta(&gov, queued);
     assert_eq!(promised, proposed_at(&gov, queued) + long);
     advance(DELAY);
     gov.sender(alice).execute(lower).motsu_unwrap();
     assert_eq!(gov.sender(alice).delay(), DELAY);
-    assert_eq!(eta(&gov, queued), promised, "the lower delay does not move it");
+    assert_eq!(
+        eta(&gov, queued),
+        promised,
+        "the lower delay does not move it"
+    );
     assert_eq!(state(&gov, queued), 1, "still queued");
     assert!(matches!(
         gov.sender(alice)

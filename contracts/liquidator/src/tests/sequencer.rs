@@ -42,7 +42,8 @@ fn the_feed_is_set_by_the_owner_within_bounds(
 ) {
     wire(&liq, &vault, &book, owner);
     assert!(matches!(
-        liq.sender(mallory).set_sequencer_feed(feed.address(), GRACE),
+        liq.sender(mallory)
+            .set_sequencer_feed(feed.address(), GRACE),
         Err(Error::UnauthorizedAccount(_))
     ));
     for bad in [59, 86_401] {
@@ -59,7 +60,10 @@ fn the_feed_is_set_by_the_owner_within_bounds(
         feed: feed.address(),
         grace: GRACE,
     });
-    assert_eq!(liq.sender(mallory).sequencer_feed(), (feed.address(), GRACE));
+    assert_eq!(
+        liq.sender(mallory).sequencer_feed(),
+        (feed.address(), GRACE)
+    );
 }
 
 #[motsu::test]
@@ -73,7 +77,9 @@ fn an_outage_stops_bids_and_restarts_the_clock_after_its_grace(
     alice: Address,
 ) {
     wire(&liq, &vault, &book, owner);
-    feed.sender(owner).constructor(owner, 0).motsu_expect("feed");
+    feed.sender(owner)
+        .constructor(owner, 0)
+        .motsu_expect("feed");
     set_status(&feed, owner, false, now() - 10 * HOUR);
     liq.sender(owner)
         .set_sequencer_feed(feed.address(), GRACE)
@@ -85,7 +91,10 @@ fn an_outage_stops_bids_and_restarts_the_clock_after_its_grace(
         lien_math::auction_price_up(u(START), U256::ZERO, CUT.into(), STEP, elapsed).unwrap()
     };
     assert_eq!(before_outage, curve(2 * HOUR));
-    assert!(curve(6 * HOUR) * u(100) < u(START * 30), "without the fix: < 0.3 × start");
+    assert!(
+        curve(6 * HOUR) * u(100) < u(START * 30),
+        "without the fix: < 0.3 × start"
+    );
     // Down for 4 hours: no bid at all (before the fix: ≈ 0.38 × start afterwards).
     set_status(&feed, owner, true, now());
     clock::advance(4 * HOUR);
@@ -112,9 +121,15 @@ fn an_outage_stops_bids_and_restarts_the_clock_after_its_grace(
     ));
     // After the grace the clock restarts: the start price, and a full tail from then.
     clock::advance(1);
-    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("price"), u(START));
+    assert_eq!(
+        liq.sender(alice).current_price(id).motsu_expect("price"),
+        u(START)
+    );
     clock::advance(TAIL - 1);
-    assert!(liq.sender(alice).current_price(id).is_ok(), "tail counts from the restart");
+    assert!(
+        liq.sender(alice).current_price(id).is_ok(),
+        "tail counts from the restart"
+    );
     assert!(matches!(
         liq.sender(book.address()).close_unsold(id),
         Err(Error::NotExpired(_))
@@ -140,15 +155,22 @@ fn an_unreadable_feed_counts_as_down(
     alice: Address,
 ) {
     wire(&liq, &vault, &book, owner);
-    feed.sender(owner).constructor(owner, 0).motsu_expect("feed");
+    feed.sender(owner)
+        .constructor(owner, 0)
+        .motsu_expect("feed");
     set_status(&feed, owner, false, now() - 10 * HOUR);
     liq.sender(owner)
         .set_sequencer_feed(feed.address(), GRACE)
         .motsu_expect("set");
     let id = start_default(&liq, &book, &token);
     // An outage that ended before the auction started leaves its clock alone.
-    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("price"), u(START));
-    feed.sender(owner).set_reverting(true).motsu_expect("revert");
+    assert_eq!(
+        liq.sender(alice).current_price(id).motsu_expect("price"),
+        u(START)
+    );
+    feed.sender(owner)
+        .set_reverting(true)
+        .motsu_expect("revert");
     assert_err!(
         liq.sender(alice).current_price(id),
         Error::SequencerDown,
@@ -158,5 +180,8 @@ fn an_unreadable_feed_counts_as_down(
     liq.sender(owner)
         .set_sequencer_feed(Address::ZERO, 0)
         .motsu_expect("off");
-    assert_eq!(liq.sender(alice).current_price(id).motsu_expect("price"), u(START));
+    assert_eq!(
+        liq.sender(alice).current_price(id).motsu_expect("price"),
+        u(START)
+    );
 }

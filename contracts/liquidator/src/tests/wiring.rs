@@ -83,7 +83,11 @@ fn owner_wires_each_peer_once(
 }
 
 #[motsu::test]
-fn ownership_moves_in_two_steps_only_by_the_owner(liq: Contract<Liquidator>, owner: Address, heir: Address) {
+fn ownership_moves_in_two_steps_only_by_the_owner(
+    liq: Contract<Liquidator>,
+    owner: Address,
+    heir: Address,
+) {
     liq.sender(owner)
         .constructor(owner)
         .motsu_expect("constructor");

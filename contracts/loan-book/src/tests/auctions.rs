@@ -158,7 +158,11 @@ fn a_small_shortfall_is_covered_whole_by_the_reserve() {
     env.book.sender(env.borrower).repay(first).motsu_unwrap();
     let token = env.token.address();
     let seed = env.book.sender(env.owner).reserve(token);
-    assert_eq!(seed, u(PRINCIPAL * 8 / 100 - TIP_CAP), "penalty less the keeper's tip");
+    assert_eq!(
+        seed,
+        u(PRINCIPAL * 8 / 100 - TIP_CAP),
+        "penalty less the keeper's tip"
+    );
     // A second loan sells a little short of the lender's claim.
     let loan = env.loan_on(2);
     env.oracle

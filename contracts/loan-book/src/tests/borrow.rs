@@ -2,6 +2,7 @@
 //! snapshot, the oracle's status and the (haircut) LTV, and every OfferBook refusal passed
 //! through unchanged as `Error::OfferBook(data)`.
 use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolError as _;
 use lien_mock_false_token::FalseToken;
 use lien_mock_nft::MockNft;
 use lien_offer_book::{
@@ -9,7 +10,6 @@ use lien_offer_book::{
     OfferBookPaused, OfferBookSelfDealing, OfferBookTransferFailed, OfferBookUnknownOffer,
     OfferBookWrongToken, OfferTaken,
 };
-use alloy_sol_types::SolError as _;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc721::IErc721;
 
@@ -103,14 +103,8 @@ fn borrow_locks_the_nft_pays_the_principal_and_snapshots() {
         (1, false),
         "capacity used up closes the offer"
     );
-    assert_eq!(
-        env.borrower_loans(env.borrower),
-        vec![loan]
-    );
-    assert_eq!(
-        env.lender_loans(env.lender),
-        vec![loan]
-    );
+    assert_eq!(env.borrower_loans(env.borrower), vec![loan]);
+    assert_eq!(env.lender_loans(env.lender), vec![loan]);
     assert_eq!(
         env.book.sender(env.owner).debt(loan).motsu_unwrap(),
         u(PRINCIPAL)
@@ -241,8 +235,7 @@ fn a_failing_vault_lock_reverts_the_whole_borrow() {
         env.book.sender(env.owner).counts(),
         (U256::ZERO, U256::ZERO)
     );
-    assert!(env.borrower_loans(env.borrower)
-        .is_empty());
+    assert!(env.borrower_loans(env.borrower).is_empty());
     assert_eq!(
         (env.owner_of(TOKEN), env.owner_of(2)),
         (env.borrower, stranger)
@@ -273,14 +266,8 @@ fn collection_wide_offers_fund_several_tokens() {
         .borrow(offer, u(2))
         .motsu_unwrap();
     assert_eq!((a, b), (u(1), u(2)));
-    assert_eq!(
-        env.borrower_loans(env.borrower),
-        vec![a, b]
-    );
-    assert_eq!(
-        env.lender_loans(env.lender),
-        vec![a, b]
-    );
+    assert_eq!(env.borrower_loans(env.borrower), vec![a, b]);
+    assert_eq!(env.lender_loans(env.lender), vec![a, b]);
     assert_eq!(env.balance(env.borrower), u(2 * PRINCIPAL));
     assert_eq!(
         env.offers.sender(env.owner).held(env.token.address()),

@@ -182,7 +182,15 @@ fn overdue_loans_liquidate_without_the_oracle() {
     crate::clock::warp(DURATION + DAY + 1);
     env.oracle.sender(env.owner).set_broken(true);
     // overdue a day and a second: default interest included (issue 14 L5)
-    let debt = lien_math::loan_debt_up(u(PRINCIPAL), u32::from(APR), lien_math::DEFAULT_PREMIUM_BPS, 0, DURATION, DURATION + DAY + 1).unwrap();
+    let debt = lien_math::loan_debt_up(
+        u(PRINCIPAL),
+        u32::from(APR),
+        lien_math::DEFAULT_PREMIUM_BPS,
+        0,
+        DURATION,
+        DURATION + DAY + 1,
+    )
+    .unwrap();
     expect_err!(
         env.book.sender(env.borrower).liquidate(loan),
         Error::SelfDealing(LoanBookSelfDealing {})
@@ -213,7 +221,15 @@ fn overdue_loans_start_from_the_price_when_there_is_one() {
     // A healthy price: overdue alone is enough, and the start is 1.3 × max(price, debt).
     env.book.sender(env.keeper).liquidate(loan).motsu_unwrap();
     // overdue a day and a second: default interest included (issue 14 L5)
-    let debt = lien_math::loan_debt_up(u(PRINCIPAL), u32::from(APR), lien_math::DEFAULT_PREMIUM_BPS, 0, DURATION, DURATION + DAY + 1).unwrap();
+    let debt = lien_math::loan_debt_up(
+        u(PRINCIPAL),
+        u32::from(APR),
+        lien_math::DEFAULT_PREMIUM_BPS,
+        0,
+        DURATION,
+        DURATION + DAY + 1,
+    )
+    .unwrap();
     env.book.assert_emitted(&LoanLiquidated {
         loanId: loan,
         keeper: env.keeper,
@@ -324,7 +340,11 @@ fn the_tip_cap_is_snapshotted_at_borrow() {
     let third = env.loan_on(3);
     env.book.sender(env.keeper).liquidate(third).motsu_unwrap();
     assert_eq!(
-        env.book.sender(env.owner).loan_terms(third).motsu_unwrap().9,
+        env.book
+            .sender(env.owner)
+            .loan_terms(third)
+            .motsu_unwrap()
+            .9,
         U256::ZERO
     );
     env.assert_solvent();

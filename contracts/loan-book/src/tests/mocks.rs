@@ -61,7 +61,7 @@ impl MockOracle {
             .set(alloy_primitives::Uint::from(liquidation_status));
     }
 
-    /// Sets the multiplier `multiplierOf` reports (the prices are set with `set`).
+    /// Sets the multiplier `borrowQuote` reports (the prices are set with `set`).
     pub fn set_multiplier(&mut self, bps: U256) {
         self.multiplier.set(bps);
     }
@@ -71,15 +71,18 @@ impl MockOracle {
         self.broken.set(broken);
     }
 
-    pub fn borrow_price(
+    /// `(borrow price, status, multiplier in force)`, as the oracle's `borrowQuote`.
+    pub fn borrow_quote(
         &self,
         _collection: Address,
         _token_id: U256,
-    ) -> Result<(U256, u8), Vec<u8>> {
+    ) -> Result<(U256, u8, u32), Vec<u8>> {
         if self.broken.get() {
             return Err(b"oracle down".to_vec());
         }
-        Ok((self.borrow.get(), self.borrow_status.get().to::<u8>()))
+        let m = self.multiplier.get();
+        let m = if m.is_zero() { 10_000 } else { m.to::<u32>() };
+        Ok((self.borrow.get(), self.borrow_status.get().to::<u8>(), m))
     }
 
     /// The liquidation price without multiplier (`set`'s liquidation price).
@@ -91,15 +94,6 @@ impl MockOracle {
             self.liquidation.get(),
             self.liquidation_status.get().to::<u8>(),
         ))
-    }
-
-    /// The multiplier in force (10_000 unless set).
-    pub fn multiplier_of(&self, _collection: Address, _token_id: U256) -> Result<U256, Vec<u8>> {
-        if self.broken.get() {
-            return Err(b"oracle down".to_vec());
-        }
-        let m = self.multiplier.get();
-        Ok(if m.is_zero() { U256::from(10_000) } else { m })
     }
 }
 

@@ -19,6 +19,7 @@ mod positions;
 mod repay;
 mod security;
 mod setup;
+mod views;
 mod wiring;
 
 use alloy_sol_types::SolError;

@@ -51,12 +51,8 @@ fn lender_positions_are_transferable() {
         env.book.sender(env.owner).loan(loan).motsu_unwrap().1,
         buyer
     );
-    assert_eq!(
-        env.lender_loans(buyer),
-        vec![loan]
-    );
-    assert!(env.lender_loans(env.lender)
-        .is_empty());
+    assert_eq!(env.lender_loans(buyer), vec![loan]);
+    assert!(env.lender_loans(env.lender).is_empty());
     expect_err!(
         env.book.sender(env.lender).transfer_loan(loan, buyer),
         Error::NotLender(LoanBookNotLender {})
@@ -127,25 +123,15 @@ fn lender_lists_do_not_repeat_positions_that_come_back() {
         .sender(env.lender)
         .transfer_loan(loan, other)
         .motsu_unwrap();
-    assert_eq!(
-        env.lender_loans(env.lender),
-        vec![second]
-    );
+    assert_eq!(env.lender_loans(env.lender), vec![second]);
     env.book
         .sender(other)
         .transfer_loan(loan, env.lender)
         .motsu_unwrap();
-    assert_eq!(
-        env.lender_loans(env.lender),
-        vec![loan, second]
-    );
+    assert_eq!(env.lender_loans(env.lender), vec![loan, second]);
     assert!(env.lender_loans(other).is_empty());
-    assert_eq!(
-        env.borrower_loans(env.borrower),
-        vec![loan, second]
-    );
-    assert!(env.borrower_loans(other)
-        .is_empty());
+    assert_eq!(env.borrower_loans(env.borrower), vec![loan, second]);
+    assert!(env.borrower_loans(other).is_empty());
     env.assert_solvent();
 }
 

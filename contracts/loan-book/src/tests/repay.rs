@@ -2,10 +2,12 @@
 //! penalty), while the OfferBook is paused and with the oracle down; snapshots survive
 //! governance changes.
 use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolError;
 use lien_offer_book::OfferBookPaused;
 use motsu::prelude::*;
-use alloy_sol_types::SolError;
-use openzeppelin_stylus::token::erc20::{ERC20InsufficientAllowance, ERC20InsufficientBalance, IErc20};
+use openzeppelin_stylus::token::erc20::{
+    ERC20InsufficientAllowance, ERC20InsufficientBalance, IErc20,
+};
 
 use super::assert_offer_book_err;
 use super::setup::*;
@@ -108,7 +110,15 @@ fn default_interest_runs_after_the_due_time() {
     crate::clock::warp(DURATION + 5 * DAY);
     // The APR for the term, then APR + DEFAULT_PREMIUM_BPS for five overdue days (issue 14 L5;
     // the debt was flat from the due time on before).
-    let debt = lien_math::loan_debt_up(u(PRINCIPAL), u32::from(APR), lien_math::DEFAULT_PREMIUM_BPS, 0, DURATION, DURATION + 5 * DAY).unwrap();
+    let debt = lien_math::loan_debt_up(
+        u(PRINCIPAL),
+        u32::from(APR),
+        lien_math::DEFAULT_PREMIUM_BPS,
+        0,
+        DURATION,
+        DURATION + 5 * DAY,
+    )
+    .unwrap();
     assert!(debt > u(PRINCIPAL) + interest(DURATION));
     assert_eq!(env.book.sender(env.owner).debt(loan).motsu_unwrap(), debt);
     env.token

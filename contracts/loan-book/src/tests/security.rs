@@ -11,7 +11,15 @@ use crate::*;
 /// The debt of the default loan a day and a second past its due time, default interest
 /// included (issue 14 L5); every test here liquidates then.
 fn debt_at_due() -> U256 {
-    lien_math::loan_debt_up(u(PRINCIPAL), u32::from(APR), lien_math::DEFAULT_PREMIUM_BPS, 0, DURATION, DURATION + DAY + 1).unwrap()
+    lien_math::loan_debt_up(
+        u(PRINCIPAL),
+        u32::from(APR),
+        lien_math::DEFAULT_PREMIUM_BPS,
+        0,
+        DURATION,
+        DURATION + DAY + 1,
+    )
+    .unwrap()
 }
 
 /// `⌈x × 1.3⌉`, the default auction start.
@@ -72,21 +80,24 @@ fn no_liquidation_while_the_sequencer_is_down_or_in_its_grace() {
     let loan = env.loan();
     crate::clock::warp(DURATION + DAY + 1);
     // Overdue, and unhealthy too, but the oracle reports SequencerDown (down or in grace).
-    env.oracle
-        .sender(env.owner)
-        .set(u(PRICE), ORACLE_SEQUENCER_DOWN, u(UNIT), ORACLE_SEQUENCER_DOWN);
+    env.oracle.sender(env.owner).set(
+        u(PRICE),
+        ORACLE_SEQUENCER_DOWN,
+        u(UNIT),
+        ORACLE_SEQUENCER_DOWN,
+    );
     expect_err!(
         env.book.sender(env.keeper).liquidate(loan),
-        Error::OracleUnavailable(LoanBookOracleUnavailable { status: ORACLE_SEQUENCER_DOWN })
+        Error::OracleUnavailable(LoanBookOracleUnavailable {
+            status: ORACLE_SEQUENCER_DOWN
+        })
     );
     assert_eq!(
         env.book.sender(env.owner).loan(loan).motsu_unwrap().9,
         storage::ACTIVE
     );
     // The borrower can still repay meanwhile; here the grace ends first and the keeper acts.
-    env.oracle
-        .sender(env.owner)
-        .set(u(PRICE), 0, u(PRICE), 0);
+    env.oracle.sender(env.owner).set(u(PRICE), 0, u(PRICE), 0);
     env.book.sender(env.keeper).liquidate(loan).motsu_unwrap();
     env.assert_solvent();
 }
@@ -100,7 +111,11 @@ fn the_multiplier_is_snapshotted_at_origination() {
         .sender(env.owner)
         .set(u(2 * PRICE), 0, u(PRICE), 0);
     let offer = env.offer_with(u(2 * PRINCIPAL), false, 1);
-    let loan = env.book.sender(env.borrower).borrow(offer, u(TOKEN)).motsu_unwrap();
+    let loan = env
+        .book
+        .sender(env.borrower)
+        .borrow(offer, u(TOKEN))
+        .motsu_unwrap();
     let max_debt = u(2 * PRICE * 6_500 / 10_000);
     assert_eq!(
         env.book.sender(env.owner).health(loan).motsu_unwrap(),

@@ -230,7 +230,23 @@ impl Env {
     #[allow(clippy::type_complexity)]
     fn loans_where(
         &self,
-        keep: impl Fn(&(Address, Address, Address, Address, U256, U256, u16, u64, u64, u8, U256, U256, Address)) -> bool,
+        keep: impl Fn(
+            &(
+                Address,
+                Address,
+                Address,
+                Address,
+                U256,
+                U256,
+                u16,
+                u64,
+                u64,
+                u8,
+                U256,
+                U256,
+                Address,
+            ),
+        ) -> bool,
     ) -> Vec<U256> {
         let n = self.book.sender(self.owner).counts().0.to::<u64>();
         (1..=n)

@@ -167,7 +167,9 @@ fn ownership_moves_in_two_steps_and_can_be_renounced() {
     assert_eq!(env.book.sender(env.owner).owner(), env.owner);
     assert_eq!(env.book.sender(env.owner).pending_owner(), gov);
     expect_err!(
-        env.book.sender(env.owner).withdraw_reserve(token, u(1), env.owner),
+        env.book
+            .sender(env.owner)
+            .withdraw_reserve(token, u(1), env.owner),
         Error::InsufficientReserve(_)
     );
     // Nobody but the pending owner accepts.

@@ -20,9 +20,9 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::{sol, SolError};
 use stylus_sdk::{
     abi::Bytes,
+    call::{Call, Error as CallError},
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageBytes, StorageMap, StorageU256},
-    call::{Call, Error as CallError},
 };
 
 sol! {

@@ -27,9 +27,9 @@ use alloy_primitives::{aliases::B32, Address, U256};
 use alloy_sol_types::{sol, SolError};
 use stylus_sdk::{
     abi::Bytes,
+    call::{Call, Error as CallError},
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageBytes, StorageMap, StorageU256},
-    call::{Call, Error as CallError},
 };
 
 sol! {
@@ -68,7 +68,11 @@ pub struct HostileToken {
 impl HostileToken {
     /// Mints `amount` to `to`; anyone may call it.
     pub fn mint(&mut self, to: Address, amount: U256) -> Result<(), Vec<u8>> {
-        let balance = self.balances.get(to).checked_add(amount).ok_or_else(short)?;
+        let balance = self
+            .balances
+            .get(to)
+            .checked_add(amount)
+            .ok_or_else(short)?;
         let supply = self.supply.get().checked_add(amount).ok_or_else(short)?;
         self.balances.setter(to).set(balance);
         self.supply.set(supply);
@@ -208,14 +212,19 @@ impl HostileToken {
                 return Err(HostileBlocked { account }.abi_encode());
             }
         }
-        let fee = value
-            .checked_mul(self.fee_bps.get())
-            .ok_or_else(short)?
-            / U256::from(10_000u64);
-        let from_balance = self.balances.get(from).checked_sub(value).ok_or_else(short)?;
+        let fee = value.checked_mul(self.fee_bps.get()).ok_or_else(short)? / U256::from(10_000u64);
+        let from_balance = self
+            .balances
+            .get(from)
+            .checked_sub(value)
+            .ok_or_else(short)?;
         self.balances.setter(from).set(from_balance);
         let received = value - fee; // fee ≤ value (fee_bps ≤ 10,000)
-        let to_balance = self.balances.get(to).checked_add(received).ok_or_else(short)?;
+        let to_balance = self
+            .balances
+            .get(to)
+            .checked_add(received)
+            .ok_or_else(short)?;
         self.balances.setter(to).set(to_balance);
         self.supply.set(self.supply.get() - fee); // the fee left the supply it was part of
         Ok(())

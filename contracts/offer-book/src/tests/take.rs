@@ -46,7 +46,11 @@ fn take_pays_the_principal_and_returns_the_snapshot() {
     let offer = env.offer();
     let (lender, currency, collection, principal, terms, auction, tip_cap) =
         env.take(offer, TOKEN).motsu_unwrap();
-    assert_eq!(tip_cap, u(TIP_CAP), "the currency's tip cap, for the loan's snapshot");
+    assert_eq!(
+        tip_cap,
+        u(TIP_CAP),
+        "the currency's tip cap, for the loan's snapshot"
+    );
     assert_eq!(
         (lender, currency, collection, principal),
         (
