@@ -255,8 +255,16 @@ mod tests {
         let edited = fingerprint(&root);
         assert_ne!(edited, before);
         std::fs::create_dir_all(root.join("contracts/evm-bench")).unwrap();
-        std::fs::write(root.join("contracts/evm-bench/BenchNft.sol"), "contract A {}").unwrap();
-        assert_eq!(fingerprint(&root), edited, "the Solidity bench tokens are not an input");
+        std::fs::write(
+            root.join("contracts/evm-bench/BenchNft.sol"),
+            "contract A {}",
+        )
+        .unwrap();
+        assert_eq!(
+            fingerprint(&root),
+            edited,
+            "the Solidity bench tokens are not an input"
+        );
         std::fs::create_dir_all(root.join("crates/math/src")).unwrap();
         std::fs::write(root.join("crates/math/src/lib.rs"), "").unwrap();
         assert_ne!(fingerprint(&root), edited, "lien-math is an input");
