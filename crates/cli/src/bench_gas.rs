@@ -94,12 +94,18 @@ const FILL_GAS: u64 = 3_000_000;
 /// Options of `lien bench gas`.
 #[derive(Clone, Debug, clap::Args)]
 pub struct GasBenchOpts {
-    /// Also measure flat scaling: fill the book with N loans and N offers for each of
-    /// --scaling-sizes, then measure a fresh createOffer, borrow, repay and liquidate.
+    /// Also measure flat scaling: for each of --scaling-sizes, a fresh node whose book is
+    /// filled with N loans and N offers, then the lending cycle measured on top of it
+    /// (createOffer, borrow, repay, withdraw, both liquidations, bid, foreclose).
     #[arg(long)]
     pub scaling: bool,
     /// Book sizes of --scaling (loans and offers each).
-    #[arg(long, value_delimiter = ',', default_value = "1,100,10000")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "1,100,10000",
+        requires = "scaling"
+    )]
     pub scaling_sizes: Vec<usize>,
     /// Rewrite the marked sections of docs/BENCHMARKS.md with the figures measured (the
     /// scaling section only with --scaling).
