@@ -32,6 +32,10 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 5)]
         calls: usize,
     },
+    /// Gas of every user operation (cached and uncached programs, Solidity currency and
+    /// collection) against MetaStreet v2's ceilings; `--write-docs`, `--update-snapshot`,
+    /// `--check-snapshot`, `--scaling` (docs/BENCHMARKS.md, "Protocol gas per operation").
+    Gas(crate::bench_gas::GasBenchOpts),
 }
 
 fn rpc(what: &str) -> impl Fn(String) -> CliError + '_ {
@@ -228,11 +232,14 @@ async fn measure(
 
 /// Runs `lien bench`.
 pub async fn run(cmd: BenchCmd) -> CliResult<()> {
-    let BenchCmd::Node {
-        starts,
-        iterations,
-        calls,
-    } = cmd;
+    let (starts, iterations, calls) = match cmd {
+        BenchCmd::Node {
+            starts,
+            iterations,
+            calls,
+        } => (starts, iterations, calls),
+        BenchCmd::Gas(opts) => return crate::bench_gas::run(opts).await,
+    };
     let profile = if cfg!(debug_assertions) {
         "debug (dev profile)"
     } else {

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_gas;
 mod borrower;
 mod calldata;
 mod ctx;
@@ -86,7 +87,8 @@ enum Command {
     /// deployments/<network>.json.
     Deploy(deploy::DeployOpts),
     /// Benchmarks: `lien bench node` measures the dev node (start, protocol deployment,
-    /// Stylus vs EVM speed) for docs/BENCHMARKS.md.
+    /// Stylus vs EVM speed), `lien bench gas` the gas of every user operation, for
+    /// docs/BENCHMARKS.md.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
     /// Where a transaction's gas went: the call tree with each Stylus frame's split (entry,

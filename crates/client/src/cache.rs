@@ -36,12 +36,21 @@ pub fn stylus_dir(root: &Path) -> PathBuf {
 /// toolchain pin, the rustflags, and the packaging pipeline itself.
 const EXTRA_INPUTS: [&str; 3] = ["crates/math", "rust-toolchain.toml", ".cargo/config.toml"];
 
+/// Folders under `contracts/` that are not inputs of the Stylus build: the Solidity token and
+/// collection of the gas benchmark (`contracts/evm-bench`, compiled with solc, not packaged).
+const NOT_INPUTS: [&str; 1] = ["evm-bench"];
+
 /// A hash over every input of the contracts' build: every file under `contracts/` (except
-/// build output), [`EXTRA_INPUTS`], and this crate's packaging code (so a change to the
+/// build output and [`NOT_INPUTS`]), [`EXTRA_INPUTS`], and this crate's packaging code (so a change to the
 /// pipeline repackages).
 pub fn fingerprint(root: &Path) -> B256 {
     let mut files = Vec::new();
     collect_files(&root.join("contracts"), &mut files);
+    let skipped: Vec<PathBuf> = NOT_INPUTS
+        .iter()
+        .map(|d| root.join("contracts").join(d))
+        .collect();
+    files.retain(|f| !skipped.iter().any(|d| f.starts_with(d)));
     for extra in EXTRA_INPUTS {
         collect_files(&root.join(extra), &mut files);
     }
@@ -245,6 +254,17 @@ mod tests {
         std::fs::write(root.join("contracts/vault/src/lib.rs"), "fn b() {}").unwrap();
         let edited = fingerprint(&root);
         assert_ne!(edited, before);
+        std::fs::create_dir_all(root.join("contracts/evm-bench")).unwrap();
+        std::fs::write(
+            root.join("contracts/evm-bench/BenchNft.sol"),
+            "contract A {}",
+        )
+        .unwrap();
+        assert_eq!(
+            fingerprint(&root),
+            edited,
+            "the Solidity bench tokens are not an input"
+        );
         std::fs::create_dir_all(root.join("crates/math/src")).unwrap();
         std::fs::write(root.join("crates/math/src/lib.rs"), "").unwrap();
         assert_ne!(fingerprint(&root), edited, "lien-math is an input");

@@ -241,6 +241,120 @@ fn render_into(
     }
 }
 
+/// Where a whole transaction's gas went, summed over every frame of its call tree, each frame
+/// counted for its own work only (a call's callee is counted in the callee's frame): the
+/// top-level split `lien bench gas` prints for each operation.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Split {
+    /// The receipt's gas (the root frame's `gasUsed`).
+    pub total: u64,
+    /// Stylus program entries: init or cached cost plus footprint pages.
+    pub entries: f64,
+    /// Stylus frames entered.
+    pub programs: u64,
+    /// Of those, cached programs.
+    pub cached: u64,
+    /// Wasm instructions.
+    pub compute: f64,
+    /// `storage_load_bytes32`.
+    pub loads: f64,
+    /// Cold slots loaded.
+    pub cold_loads: u64,
+    /// `storage_cache_bytes32` + `storage_flush_cache`.
+    pub stores: f64,
+    /// Slots stored.
+    pub slots_stored: u64,
+    /// The calls' own cost (account access, value transfer, the 63/64 rule's gas left
+    /// unused is not counted): the calls hostios less the callees' gas.
+    pub calls: f64,
+    /// Calls and creates made by Stylus frames.
+    pub call_count: u64,
+    /// `emit_log`.
+    pub logs: f64,
+    /// Memory growth, other hostios and returned data.
+    pub other: f64,
+    /// EVM frames (Solidity contracts), each for its own opcodes.
+    pub evm: f64,
+}
+
+impl Split {
+    /// The gas no frame accounts for: the intrinsic 21,000 and calldata, less the refunds of
+    /// cleared storage, plus EVM-side overheads of the root call.
+    pub fn rest(&self) -> f64 {
+        self.total as f64
+            - (self.entries
+                + self.compute
+                + self.loads
+                + self.stores
+                + self.calls
+                + self.logs
+                + self.other
+                + self.evm)
+    }
+
+    /// One line: `entries 12.3k (5 programs, 5 cached) · compute … · rest …`.
+    pub fn line(&self) -> String {
+        let k = |g: f64| format!("{:.1}k", g / 1_000.0);
+        format!(
+            "entries {} ({} programs, {} cached) · compute {} · storage loads {} ({} cold) · stores {} ({} slots) · calls {} ({}) · logs {} · EVM tokens {} · memory/other {} · intrinsic − refunds + rest {}",
+            k(self.entries),
+            self.programs,
+            self.cached,
+            k(self.compute),
+            k(self.loads),
+            self.cold_loads,
+            k(self.stores),
+            self.slots_stored,
+            k(self.calls),
+            self.call_count,
+            k(self.logs),
+            k(self.evm),
+            k(self.other),
+            k(self.rest()),
+        )
+    }
+}
+
+/// The [`Split`] of a traced transaction (`root` from [`trace_transaction`]).
+pub fn split(root: &CallFrame) -> Split {
+    let mut s = Split {
+        total: root.gas_used.0,
+        ..Split::default()
+    };
+    add_frame(root, true, &mut s);
+    s
+}
+
+fn add_frame(f: &CallFrame, root: bool, s: &mut Split) {
+    let callees: u64 = f.calls.iter().map(|c| c.gas_used.0).sum();
+    match &f.stylus_gas {
+        Some(g) => {
+            let p = g.ink_price.0;
+            s.programs += 1;
+            s.cached += u64::from(g.cached);
+            s.entries += (g.entry_gas.0 + g.memory_entry_gas.0) as f64;
+            s.compute += gas(g.compute_ink.0, p);
+            s.loads += gas(g.storage_loads.ink.0, p);
+            s.cold_loads += g.storage_loads.cold.0;
+            s.stores += gas(g.storage_stores.ink.0, p);
+            s.slots_stored += g.storage_stores.cold.0 + g.storage_stores.warm.0;
+            s.calls += (gas(g.calls.ink.0, p) - callees as f64).max(0.0);
+            s.call_count += g.calls.count.0;
+            s.logs += gas(g.logs.ink.0, p);
+            s.other += gas(g.memory_growth.ink.0, p)
+                + gas(g.other_hostios.ink.0, p)
+                + g.return_data_gas.0 as f64;
+        }
+        // The root's gasUsed is the receipt's (intrinsic gas included): an EVM root is
+        // counted in `rest`, not as token code.
+        None if !root => s.evm += f.gas_used.0.saturating_sub(callees) as f64,
+        None => {}
+    }
+    for c in &f.calls {
+        add_frame(c, false, s);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +396,13 @@ mod tests {
         assert!(text.contains("compute (ink) 2.0"));
         assert!(text.contains("storage loads 1.0 (1 calls, 1 cold, 0 warm)"));
         assert!(text.contains("other hostios 3.0 (2)"));
+        let sp = split(&f);
+        assert_eq!((sp.total, sp.programs, sp.cached), (21_000, 1, 1));
+        assert_eq!((sp.entries, sp.compute, sp.loads), (368.0, 2.0, 1.0));
+        assert_eq!((sp.cold_loads, sp.other), (1, 3.0));
+        assert_eq!(sp.rest(), 21_000.0 - 374.0);
+        assert!(sp
+            .line()
+            .starts_with("entries 0.4k (1 programs, 1 cached) · compute 0.0k"));
     }
 }
