@@ -3,7 +3,8 @@
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
+use lien_contract_common::packing::{address_with, split_address};
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageU256},
@@ -22,8 +23,9 @@ pub const CANCELLED: u8 = 3;
 /// Status code of an auction closed without a bid after its tail (foreclosure).
 pub const CLOSED_UNSOLD: u8 = 4;
 
-/// The small frozen parameters and the status, packed into one storage word as its four
-/// 64-bit limbs: `[start_time, step, tail, cut_bps | status << 16]`.
+/// The small frozen parameters, the status and the live-list position, packed into one storage
+/// word as its four 64-bit limbs: `[start_time, step, tail, cut_bps | status << 16 | live_slot
+/// << 32]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Terms {
     /// Block timestamp at `start_auction`.
@@ -36,6 +38,8 @@ pub struct Terms {
     pub cut_bps: u16,
     /// One of [`NONE`], [`LIVE`], [`SOLD`], [`CANCELLED`], [`CLOSED_UNSOLD`].
     pub status: u8,
+    /// 1-based position in the live list while live; 0 otherwise.
+    pub live_slot: u32,
 }
 
 impl Terms {
@@ -48,12 +52,15 @@ impl Terms {
             tail,
             cut_bps: last as u16,
             status: (last >> 16) as u8,
+            live_slot: (last >> 32) as u32,
         }
     }
 
     /// Packs into a storage word.
     pub fn pack(self) -> U256 {
-        let last = u64::from(self.cut_bps) | (u64::from(self.status) << 16);
+        let last = u64::from(self.cut_bps)
+            | (u64::from(self.status) << 16)
+            | (u64::from(self.live_slot) << 32);
         U256::from_limbs([self.start_time, self.step, self.tail, last])
     }
 
@@ -63,14 +70,13 @@ impl Terms {
     }
 }
 
-/// One auction. The parameters are written once by `start_auction` and never change; only
-/// the status (in `terms`), `live_slot`, `buyer` and `paid` move afterwards.
+/// One auction: seven storage words written by `start_auction` (the small fields share words:
+/// a fresh slot costs 22,100 gas), two more by a bid. The parameters never change; only the
+/// status and the live-list position (both in `terms`), `buyer` and `paid` move afterwards.
 #[storage]
 pub struct Auction {
-    /// The LoanBook's loan this auction liquidates.
-    pub(crate) loan_id: StorageU256,
-    /// The NFT's collection.
-    pub(crate) collection: StorageAddress,
+    /// The NFT's collection | y: the LoanBook's loan id (`packing::address_with`).
+    asset: StorageU256,
     /// The NFT's token id.
     pub(crate) token_id: StorageU256,
     /// The ERC-20 the price is paid in.
@@ -83,8 +89,6 @@ pub struct Auction {
     pub(crate) floor_price: StorageU256,
     /// [`Terms`], packed.
     pub(crate) terms: StorageU256,
-    /// 1-based position in the live list while live; 0 otherwise.
-    pub(crate) live_slot: StorageU256,
     /// The winning bidder (zero unless sold).
     pub(crate) buyer: StorageAddress,
     /// The price paid (zero unless sold).
@@ -92,15 +96,45 @@ pub struct Auction {
 }
 
 impl Auction {
+    /// The NFT's collection.
+    pub fn collection(&self) -> Address {
+        split_address(self.asset.get()).0
+    }
+
+    /// The LoanBook's loan this auction liquidates.
+    pub fn loan_id(&self) -> U256 {
+        U256::from(split_address(self.asset.get()).2)
+    }
+
+    /// Writes the collection and the loan id (one word).
+    pub fn set_asset(&mut self, collection: Address, loan_id: u64) {
+        self.asset.set(address_with(collection, 0, loan_id));
+    }
+
+    /// Writes the terms (status and live-list position included).
+    pub fn set_terms(&mut self, terms: Terms) {
+        self.terms.set(terms.pack());
+    }
+
     /// The frozen small parameters and the status.
     pub fn terms(&self) -> Terms {
         Terms::unpack(self.terms.get())
     }
 
-    /// Rewrites the status, keeping the frozen parameters.
-    pub fn set_status(&mut self, status: u8) {
+    /// Moves the auction to another live-list position.
+    pub fn set_live_slot(&mut self, live_slot: u32) {
+        let terms = Terms {
+            live_slot,
+            ..self.terms()
+        };
+        self.terms.set(terms.pack());
+    }
+
+    /// Ends the auction with `status` (off the live list), keeping the frozen parameters.
+    pub fn finish(&mut self, status: u8) {
         let terms = Terms {
             status,
+            live_slot: 0,
             ..self.terms()
         };
         self.terms.set(terms.pack());
@@ -119,5 +153,35 @@ impl Auction {
             elapsed,
         )?;
         Ok(price)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_round_trip_with_the_live_slot_at_its_limits() {
+        for t in [
+            Terms {
+                start_time: u64::MAX,
+                step: 1,
+                tail: u64::MAX - 1,
+                cut_bps: u16::MAX,
+                status: CLOSED_UNSOLD,
+                live_slot: u32::MAX,
+            },
+            Terms {
+                start_time: 0,
+                step: 0,
+                tail: 0,
+                cut_bps: 0,
+                status: NONE,
+                live_slot: 0,
+            },
+        ] {
+            assert_eq!(Terms::unpack(t.pack()), t);
+        }
+        assert_eq!(Terms::unpack(U256::ZERO).status, NONE, "an id never issued");
     }
 }

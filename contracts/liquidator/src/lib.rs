@@ -213,27 +213,26 @@ impl Liquidator {
             .checked_add(U256::from(1))
             .ok_or(Error::from(lien_math::MathError::Overflow))?;
         self.auction_count.set(auction_id);
+        let loan_id_u64 =
+            u64::try_from(loan_id).map_err(|_| Error::from(lien_math::MathError::Overflow))?;
+        let live_slot = self.push_live(auction_id)?;
         {
             let mut a = self.auctions.setter(auction_id);
-            a.loan_id.set(loan_id);
-            a.collection.set(collection);
+            a.set_asset(collection, loan_id_u64);
             a.token_id.set(token_id);
             a.currency.set(currency);
             a.debt.set(debt);
             a.start_price.set(start_price);
             a.floor_price.set(floor_price);
-            a.terms.set(
-                Terms {
-                    start_time: now,
-                    step,
-                    tail,
-                    cut_bps,
-                    status: LIVE,
-                }
-                .pack(),
-            );
+            a.set_terms(Terms {
+                start_time: now,
+                step,
+                tail,
+                cut_bps,
+                status: LIVE,
+                live_slot,
+            });
         }
-        self.push_live(auction_id)?;
         log_words(
             AuctionStarted::SIGNATURE_HASH,
             &[auction_id, loan_id, collection.word()],
@@ -309,7 +308,7 @@ impl Liquidator {
         let bidder = self.vm().msg_sender();
         let (collection, token_id, currency) = {
             let a = self.auctions.getter(auction_id);
-            (a.collection.get(), a.token_id.get(), a.currency.get())
+            (a.collection(), a.token_id.get(), a.currency.get())
         };
 
         // Effects: the auction is over before any external call.
@@ -356,8 +355,8 @@ impl Liquidator {
         let a = self.auctions.getter(auction_id);
         let t = a.terms();
         Ok((
-            a.loan_id.get(),
-            a.collection.get(),
+            a.loan_id(),
+            a.collection(),
             a.token_id.get(),
             a.currency.get(),
             a.debt.get(),
@@ -571,17 +570,19 @@ impl Liquidator {
         Ok(price)
     }
 
-    /// Appends a new live auction to the live list.
-    fn push_live(&mut self, auction_id: U256) -> Result<(), Error> {
+    /// Appends a new live auction to the live list and returns its 1-based position (the
+    /// caller records it in the auction's terms).
+    fn push_live(&mut self, auction_id: U256) -> Result<u32, Error> {
         let slot = self
             .live_count
             .get()
             .checked_add(U256::from(1))
             .ok_or(Error::from(lien_math::MathError::Overflow))?;
+        let position =
+            u32::try_from(slot).map_err(|_| Error::from(lien_math::MathError::Overflow))?;
         self.live.insert(slot, auction_id);
         self.live_count.set(slot);
-        self.auctions.setter(auction_id).live_slot.set(slot);
-        Ok(())
+        Ok(position)
     }
 
     /// Ends a live auction with `status`: swap-removes it from the live list, clears the
@@ -589,7 +590,7 @@ impl Liquidator {
     fn close(&mut self, auction_id: U256, status: u8) -> Result<U256, Error> {
         let (slot, loan_id) = {
             let a = self.auctions.getter(auction_id);
-            (a.live_slot.get(), a.loan_id.get())
+            (a.terms().live_slot, a.loan_id())
         };
         let count = self.live_count.get();
         let not_live = || {
@@ -598,22 +599,19 @@ impl Liquidator {
                 status: LIVE,
             })
         };
-        if slot.is_zero() || slot > count {
+        let position = U256::from(slot);
+        if slot == 0 || position > count {
             return Err(not_live());
         }
-        if slot != count {
+        if position != count {
             let last_id = self.live.get(count);
-            self.live.insert(slot, last_id);
-            self.auctions.setter(last_id).live_slot.set(slot);
+            self.live.insert(position, last_id);
+            self.auctions.setter(last_id).set_live_slot(slot);
         }
         self.live.delete(count);
         self.live_count
             .set(count.checked_sub(U256::from(1)).ok_or_else(not_live)?);
-        {
-            let mut a = self.auctions.setter(auction_id);
-            a.live_slot.set(U256::ZERO);
-            a.set_status(status);
-        }
+        self.auctions.setter(auction_id).finish(status);
         Ok(loan_id)
     }
 
