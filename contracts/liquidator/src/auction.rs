@@ -72,7 +72,8 @@ impl Terms {
 
 /// One auction: seven storage words written by `start_auction` (the small fields share words:
 /// a fresh slot costs 22,100 gas), two more by a bid. The parameters never change; only the
-/// status and the live-list position (both in `terms`), `buyer` and `paid` move afterwards.
+/// status and the live-list position (both in `terms`) and the sale (one word when the price
+/// fits 64 bits, two otherwise) move afterwards.
 #[storage]
 pub struct Auction {
     /// The NFT's collection | y: the LoanBook's loan id (`packing::address_with`).
@@ -89,10 +90,12 @@ pub struct Auction {
     pub(crate) floor_price: StorageU256,
     /// [`Terms`], packed.
     pub(crate) terms: StorageU256,
-    /// The winning bidder (zero unless sold).
-    pub(crate) buyer: StorageAddress,
-    /// The price paid (zero unless sold).
-    pub(crate) paid: StorageU256,
+    /// The winning bidder | x, y: the price's bits 64–95 and 0–63 when the price is below
+    /// 2^96 − 2^64 (every realistic sale: one word), else x = `u32::MAX` and the price in `paid`
+    /// (zeros unless sold).
+    sale: StorageU256,
+    /// The price paid when it does not fit `sale` (zero otherwise).
+    paid: StorageU256,
 }
 
 impl Auction {
@@ -109,6 +112,20 @@ impl Auction {
     /// Writes the collection and the loan id (one word).
     pub fn set_asset(&mut self, collection: Address, loan_id: u64) {
         self.asset.set(address_with(collection, 0, loan_id));
+    }
+
+    /// Records the sale: `(buyer, price)`.
+    pub fn set_sale(&mut self, buyer: Address, price: U256) {
+        let (word, overflow) = pack_sale(buyer, price);
+        self.sale.set(word);
+        if let Some(price) = overflow {
+            self.paid.set(price);
+        }
+    }
+
+    /// The sale: `(buyer, price)`, zeros unless sold.
+    pub fn sale(&self) -> (Address, U256) {
+        unpack_sale(self.sale.get(), || self.paid.get())
     }
 
     /// Writes the terms (status and live-list position included).
@@ -156,6 +173,26 @@ impl Auction {
     }
 }
 
+/// The `sale` word of `(buyer, price)`, and the price again when it must go to `paid`.
+fn pack_sale(buyer: Address, price: U256) -> (U256, Option<U256>) {
+    let l = *price.as_limbs();
+    match u32::try_from(l[1]).ok().filter(|h| *h != u32::MAX) {
+        Some(high) if l[2] == 0 && l[3] == 0 => (address_with(buyer, high, l[0]), None),
+        _ => (address_with(buyer, u32::MAX, 0), Some(price)),
+    }
+}
+
+/// `(buyer, price)` from the `sale` word, reading `paid` only when the price is there.
+fn unpack_sale(word: U256, paid: impl FnOnce() -> U256) -> (Address, U256) {
+    let (buyer, high, low) = split_address(word);
+    let price = if high == u32::MAX {
+        paid()
+    } else {
+        U256::from_limbs([low, u64::from(high), 0, 0])
+    };
+    (buyer, price)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +220,26 @@ mod tests {
             assert_eq!(Terms::unpack(t.pack()), t);
         }
         assert_eq!(Terms::unpack(U256::ZERO).status, NONE, "an id never issued");
+    }
+
+    #[test]
+    fn sales_fit_one_word_below_2_pow_96_minus_2_pow_64_and_two_above() {
+        let buyer = Address::repeat_byte(0xB1);
+        let edge = (U256::from(u32::MAX) << 64) - U256::from(1u8); // largest in one word
+        for price in [U256::ZERO, U256::from(1u8), U256::from(u64::MAX), edge] {
+            let (word, overflow) = pack_sale(buyer, price);
+            assert_eq!(overflow, None, "{price}");
+            assert_eq!(unpack_sale(word, || unreachable!()), (buyer, price));
+        }
+        for price in [edge + U256::from(1u8), U256::from(1u8) << 96, U256::MAX] {
+            let (word, overflow) = pack_sale(buyer, price);
+            assert_eq!(overflow, Some(price));
+            assert_eq!(unpack_sale(word, || price), (buyer, price));
+        }
+        assert_eq!(
+            unpack_sale(U256::ZERO, || unreachable!()),
+            (Address::ZERO, U256::ZERO),
+            "not sold"
+        );
     }
 }

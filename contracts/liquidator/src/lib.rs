@@ -315,8 +315,7 @@ impl Liquidator {
         let loan_id = self.close(auction_id, SOLD)?;
         {
             let mut a = self.auctions.setter(auction_id);
-            a.buyer.set(bidder);
-            a.paid.set(price);
+            a.set_sale(bidder, price);
         }
         log_words(
             AuctionSettled::SIGNATURE_HASH,
@@ -354,6 +353,7 @@ impl Liquidator {
         self.require_known(auction_id)?;
         let a = self.auctions.getter(auction_id);
         let t = a.terms();
+        let sale = a.sale();
         Ok((
             a.loan_id(),
             a.collection(),
@@ -367,8 +367,8 @@ impl Liquidator {
             t.cut_bps,
             t.tail,
             t.status,
-            a.buyer.get(),
-            a.paid.get(),
+            sale.0,
+            sale.1,
         ))
     }
 
