@@ -294,6 +294,11 @@ impl PriceOracle {
             price: packed::unpack_pair(s.price.get()).0,
             time: meta.updated_at,
         };
+        // Nothing is held back while `pending_at` is 0 (a hold sets it, an accept clears both):
+        // the held-back word is only read when there is one (a cold slot per source saved).
+        if meta.pending_at == 0 {
+            return accepted;
+        }
         let pending = Observation {
             price: packed::unpack_pair(s.pending.get()).0,
             time: meta.pending_at,
