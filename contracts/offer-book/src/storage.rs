@@ -56,35 +56,41 @@ pub struct Collection {
     pub last_change: u64,
 }
 
-/// A listed collection, packed.
+/// A listed collection, packed into two words (`take` reads both at every borrow, each a cold
+/// read): `currency | x: gracePeriod | y: maxDuration`, and `[ltv|threshold|penalty|start,
+/// cut|listed<<16|enabled<<17, lastChange, auctionStep | auctionTail<<32]`. The durations are
+/// bounded (`params::MAX_DURATION` is 365 days, the others 30 days or less) and checked before
+/// they are stored, so 32 bits hold each.
 #[storage]
 pub struct CollectionRecord {
-    currency: StorageAddress,
-    /// `[maxDuration, grace, step, tail]`.
-    durations: StorageU256,
-    /// `[ltv|threshold|penalty|start, cut|listed<<16|enabled<<17, lastChange, 0]`.
+    currency: StorageU256,
     bps: StorageU256,
+}
+
+/// A bounded duration in 32 bits (the bounds are checked before storing; saturates otherwise).
+fn secs32(v: u64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
 }
 
 impl CollectionRecord {
     /// The stored collection.
     pub fn fetch(&self) -> Collection {
-        let d = limbs(self.durations.get());
+        let (currency, grace, max_duration) = split_address(self.currency.get());
         let b = limbs(self.bps.get());
         Collection {
             listed: flag(b[1], 16),
             enabled: flag(b[1], 17),
-            currency: self.currency.get(),
+            currency,
             risk: RiskParams {
                 max_ltv_bps: b16(b[0], 0),
                 liq_threshold_bps: b16(b[0], 16),
                 liq_penalty_bps: b16(b[0], 32),
                 auction_start_bps: b16(b[0], 48),
                 auction_cut_bps: b16(b[1], 0),
-                max_duration: d[0],
-                grace_period: d[1],
-                auction_step: d[2],
-                auction_tail: d[3],
+                max_duration,
+                grace_period: u64::from(grace),
+                auction_step: b[3] & 0xFFFF_FFFF,
+                auction_tail: b[3] >> 32,
             },
             last_change: b[2],
         }
@@ -93,13 +99,11 @@ impl CollectionRecord {
     /// Stores `c`.
     pub fn put(&mut self, c: &Collection) {
         let r = &c.risk;
-        self.currency.set(c.currency);
-        self.durations.set(U256::from_limbs([
+        self.currency.set(address_with(
+            c.currency,
+            secs32(r.grace_period),
             r.max_duration,
-            r.grace_period,
-            r.auction_step,
-            r.auction_tail,
-        ]));
+        ));
         let flags = u64::from(r.auction_cut_bps)
             | (u64::from(c.listed) << 16)
             | (u64::from(c.enabled) << 17);
@@ -109,8 +113,9 @@ impl CollectionRecord {
             r.liq_penalty_bps,
             r.auction_start_bps,
         );
+        let times = u64::from(secs32(r.auction_step)) | (u64::from(secs32(r.auction_tail)) << 32);
         self.bps
-            .set(U256::from_limbs([head, flags, c.last_change, 0]));
+            .set(U256::from_limbs([head, flags, c.last_change, times]));
     }
 }
 
