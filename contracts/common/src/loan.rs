@@ -104,6 +104,28 @@ pub struct Loan {
     pub auction_id: U256,
 }
 
+/// `LoanLens.loan`'s values: `(borrower, lender, currency, collection, tokenId, principal,
+/// aprBps, start, due, status, frozenDebt, auctionId, keeper)`.
+pub type LoanView = (
+    Address,
+    Address,
+    Address,
+    Address,
+    U256,
+    U256,
+    u16,
+    u64,
+    u64,
+    u8,
+    U256,
+    U256,
+    Address,
+);
+
+/// `LoanLens.loanTerms`'s values: `(gracePeriod, liqThresholdBps, liqPenaltyBps, feeBps, tipBps,
+/// auctionStartBps, auctionCutBps, auctionStep, auctionTail, tip)`.
+pub type TermsView = (u64, u16, u16, u16, u16, u16, u16, u64, u64, U256);
+
 /// The status held in word 0.
 pub fn status_of(head: U256) -> u8 {
     split_address(head).1 as u8
@@ -216,6 +238,41 @@ impl Loan {
             tip,
             auction_id: U256::from(auction_id),
         }
+    }
+
+    /// The values of `LoanLens.loan`.
+    pub fn view(&self) -> LoanView {
+        (
+            self.borrower,
+            self.lender,
+            self.currency,
+            self.collection,
+            self.token_id,
+            self.principal,
+            self.apr_bps,
+            self.start,
+            self.due,
+            self.status,
+            self.frozen_debt,
+            self.auction_id,
+            self.keeper,
+        )
+    }
+
+    /// The values of `LoanLens.loanTerms`.
+    pub fn terms_view(&self) -> TermsView {
+        (
+            self.grace,
+            self.liq_threshold_bps,
+            self.liq_penalty_bps,
+            self.fee_bps,
+            self.tip_bps,
+            self.auction_start_bps,
+            self.auction_cut_bps,
+            self.auction_step,
+            self.auction_tail,
+            self.tip,
+        )
     }
 
     /// Principal + interest at `now`: the APR until the due time, the APR plus

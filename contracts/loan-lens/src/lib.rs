@@ -26,7 +26,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::{sol, SolCall};
 use lien_contract_common::{
     has_code,
-    loan::{Loan, ACTIVE},
+    loan::{Loan, LoanView, TermsView, ACTIVE},
     raw_abi::{address, address_word, calldata, small, word},
 };
 use stylus_sdk::{prelude::*, storage::StorageAddress, stylus_core::calls::context::Call};
@@ -72,66 +72,14 @@ impl LoanLens {
 
     /// `(borrower, lender, currency, collection, tokenId, principal, aprBps, start, due,
     /// status, frozenDebt, auctionId, keeper)`.
-    #[allow(clippy::type_complexity)]
-    pub fn loan(
-        &self,
-        loan_id: U256,
-    ) -> Result<
-        (
-            Address,
-            Address,
-            Address,
-            Address,
-            U256,
-            U256,
-            u16,
-            u64,
-            u64,
-            u8,
-            U256,
-            U256,
-            Address,
-        ),
-        Error,
-    > {
-        let l = self.record(loan_id)?;
-        Ok((
-            l.borrower,
-            l.lender,
-            l.currency,
-            l.collection,
-            l.token_id,
-            l.principal,
-            l.apr_bps,
-            l.start,
-            l.due,
-            l.status,
-            l.frozen_debt,
-            l.auction_id,
-            l.keeper,
-        ))
+    pub fn loan(&self, loan_id: U256) -> Result<LoanView, Error> {
+        Ok(self.record(loan_id)?.view())
     }
 
     /// The loan's snapshot: `(gracePeriod, liqThresholdBps, liqPenaltyBps, feeBps, tipBps,
     /// auctionStartBps, auctionCutBps, auctionStep, auctionTail, tip)`.
-    #[allow(clippy::type_complexity)]
-    pub fn loan_terms(
-        &self,
-        loan_id: U256,
-    ) -> Result<(u64, u16, u16, u16, u16, u16, u16, u64, u64, U256), Error> {
-        let l = self.record(loan_id)?;
-        Ok((
-            l.grace,
-            l.liq_threshold_bps,
-            l.liq_penalty_bps,
-            l.fee_bps,
-            l.tip_bps,
-            l.auction_start_bps,
-            l.auction_cut_bps,
-            l.auction_step,
-            l.auction_tail,
-            l.tip,
-        ))
+    pub fn loan_terms(&self, loan_id: U256) -> Result<TermsView, Error> {
+        Ok(self.record(loan_id)?.terms_view())
     }
 
     /// What `repay` would cost now: principal + interest while active (default interest after

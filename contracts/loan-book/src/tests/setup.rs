@@ -227,26 +227,9 @@ impl Env {
         self.loans_where(|l| l.0 == account)
     }
 
-    #[allow(clippy::type_complexity)]
     fn loans_where(
         &self,
-        keep: impl Fn(
-            &(
-                Address,
-                Address,
-                Address,
-                Address,
-                U256,
-                U256,
-                u16,
-                u64,
-                u64,
-                u8,
-                U256,
-                U256,
-                Address,
-            ),
-        ) -> bool,
+        keep: impl Fn(&lien_contract_common::loan::LoanView) -> bool,
     ) -> Vec<U256> {
         let n = self.book.sender(self.owner).counts().0.to::<u64>();
         (1..=n)

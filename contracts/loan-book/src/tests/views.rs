@@ -6,68 +6,21 @@
 //! functions are called here on the record the LoanBook holds, with the same results and
 //! errors (a non-active `health` is a `WrongStatus`, as `LoanLensWrongStatus` on chain). The
 //! end-to-end suites (tests/) read the real LoanLens on the dev node.
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use alloy_sol_types::SolCall;
+use lien_contract_common::loan::{LoanView, TermsView};
 
 use crate::{storage::ACTIVE, Error, LoanBook};
 
-/// `LoanLens.loan`'s tuple.
-pub type LoanTuple = (
-    Address,
-    Address,
-    Address,
-    Address,
-    U256,
-    U256,
-    u16,
-    u64,
-    u64,
-    u8,
-    U256,
-    U256,
-    Address,
-);
-
 impl LoanBook {
     /// `LoanLens.loan`.
-    pub fn loan(&self, loan_id: U256) -> Result<LoanTuple, Error> {
-        let l = self.load_loan(loan_id)?;
-        Ok((
-            l.borrower,
-            l.lender,
-            l.currency,
-            l.collection,
-            l.token_id,
-            l.principal,
-            l.apr_bps,
-            l.start,
-            l.due,
-            l.status,
-            l.frozen_debt,
-            l.auction_id,
-            l.keeper,
-        ))
+    pub fn loan(&self, loan_id: U256) -> Result<LoanView, Error> {
+        Ok(self.load_loan(loan_id)?.view())
     }
 
     /// `LoanLens.loanTerms`.
-    #[allow(clippy::type_complexity)]
-    pub fn loan_terms(
-        &self,
-        loan_id: U256,
-    ) -> Result<(u64, u16, u16, u16, u16, u16, u16, u64, u64, U256), Error> {
-        let l = self.load_loan(loan_id)?;
-        Ok((
-            l.grace,
-            l.liq_threshold_bps,
-            l.liq_penalty_bps,
-            l.fee_bps,
-            l.tip_bps,
-            l.auction_start_bps,
-            l.auction_cut_bps,
-            l.auction_step,
-            l.auction_tail,
-            l.tip,
-        ))
+    pub fn loan_terms(&self, loan_id: U256) -> Result<TermsView, Error> {
+        Ok(self.load_loan(loan_id)?.terms_view())
     }
 
     /// `LoanLens.debt`.
