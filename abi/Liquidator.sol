@@ -31,8 +31,6 @@ interface ILiquidator  {
 
     function auction(uint256 auction_id) external view returns (uint256 loan_id, address collection, uint256 token_id, address currency, uint256 debt, uint256 start_price, uint256 floor_price, uint64 start_time, uint64 step, uint16 cut_bps, uint64 tail, uint8 status, address buyer, uint256 paid);
 
-    function liveAuctions() external view returns (uint256[] memory auction_ids);
-
     function auctionCount() external view returns (uint256 count);
 
     function owner() external view returns (address owner);

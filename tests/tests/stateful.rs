@@ -947,8 +947,16 @@ impl Run<'_> {
                         }
                     }
                     if down {
-                        let live = self.view(a.liquidator, ILiquidator::liveAuctionsCall {});
-                        if !live.is_empty() {
+                        let count = self.view(a.liquidator, ILiquidator::auctionCountCall {});
+                        let mut id = U256::from(1u8);
+                        let mut any_live = false;
+                        while id <= count && !any_live {
+                            let info = self
+                                .view(a.liquidator, ILiquidator::auctionCall { auction_id: id });
+                            any_live = info.status == 1;
+                            id += U256::from(1u8);
+                        }
+                        if any_live {
                             self.succeeded("outage during an auction");
                         }
                     }

@@ -5,10 +5,7 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256};
 use lien_contract_common::packing::{address_with, split_address};
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageAddress, StorageU256},
-};
+use stylus_sdk::{prelude::*, storage::StorageU256};
 
 use crate::errors::Error;
 
@@ -23,9 +20,8 @@ pub const CANCELLED: u8 = 3;
 /// Status code of an auction closed without a bid after its tail (foreclosure).
 pub const CLOSED_UNSOLD: u8 = 4;
 
-/// The small frozen parameters, the status and the live-list position, packed into one storage
-/// word as its four 64-bit limbs: `[start_time, step, tail, cut_bps | status << 16 | live_slot
-/// << 32]`.
+/// The small frozen parameters and the status, packed into one storage word as its four 64-bit
+/// limbs: `[start_time, step, tail, cut_bps | status << 16]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Terms {
     /// Block timestamp at `start_auction`.
@@ -38,8 +34,6 @@ pub struct Terms {
     pub cut_bps: u16,
     /// One of [`NONE`], [`LIVE`], [`SOLD`], [`CANCELLED`], [`CLOSED_UNSOLD`].
     pub status: u8,
-    /// 1-based position in the live list while live; 0 otherwise.
-    pub live_slot: u32,
 }
 
 impl Terms {
@@ -52,15 +46,12 @@ impl Terms {
             tail,
             cut_bps: last as u16,
             status: (last >> 16) as u8,
-            live_slot: (last >> 32) as u32,
         }
     }
 
     /// Packs into a storage word.
     pub fn pack(self) -> U256 {
-        let last = u64::from(self.cut_bps)
-            | (u64::from(self.status) << 16)
-            | (u64::from(self.live_slot) << 32);
+        let last = u64::from(self.cut_bps) | (u64::from(self.status) << 16);
         U256::from_limbs([self.start_time, self.step, self.tail, last])
     }
 
@@ -70,24 +61,31 @@ impl Terms {
     }
 }
 
-/// One auction: seven storage words written by `start_auction` (the small fields share words:
-/// a fresh slot costs 22,100 gas), two more by a bid. The parameters never change; only the
-/// status and the live-list position (both in `terms`) and the sale (one word when the price
-/// fits 64 bits, two otherwise) move afterwards.
+/// One auction: four storage words written by `start_auction` in the usual case (the small
+/// fields share words: a fresh slot costs 22,100 gas), one more by a bid. Two words more only
+/// for unusual values: a token id of 2^96 − 2^64 or more (`token_id`), a start or floor price
+/// of 2^128 or more (`floor_price`), a debt that
+/// differs from the floor (`debt`; the LoanBook always passes floor = debt), a sale price of
+/// 2^96 − 2^64 or more (`paid`). The parameters never change; only the status (in `terms`) and
+/// the sale move afterwards.
 #[storage]
 pub struct Auction {
-    /// The NFT's collection | y: the LoanBook's loan id (`packing::address_with`).
+    /// The NFT's collection | x: [`WIDE_PRICES`] and [`OWN_DEBT`] flags | y: the LoanBook's loan
+    /// id (`packing::address_with`).
     asset: StorageU256,
-    /// The NFT's token id.
-    pub(crate) token_id: StorageU256,
-    /// The ERC-20 the price is paid in.
-    pub(crate) currency: StorageAddress,
-    /// The loan's debt frozen at the liquidation trigger (informational).
-    pub(crate) debt: StorageU256,
-    /// Price for `elapsed < step`.
-    pub(crate) start_price: StorageU256,
-    /// The price never goes below this.
-    pub(crate) floor_price: StorageU256,
+    /// The ERC-20 the price is paid in | x, y: the NFT's token id when it is below
+    /// 2^96 − 2^64 (`pack_sale`'s layout), else x = `u32::MAX` and the id in `token_id`.
+    currency: StorageU256,
+    /// The NFT's token id when it does not fit the currency word (zero otherwise).
+    token_id: StorageU256,
+    /// The start price (the price for `elapsed < step`) in the low 128 bits and the floor (the
+    /// price never goes below it) in the high 128 bits; with [`WIDE_PRICES`], the start price.
+    prices: StorageU256,
+    /// The floor price with [`WIDE_PRICES`] (zero otherwise).
+    floor_price: StorageU256,
+    /// The loan's debt frozen at the liquidation trigger (informational) with [`OWN_DEBT`];
+    /// otherwise it equals the floor and is not stored twice.
+    debt: StorageU256,
     /// [`Terms`], packed.
     pub(crate) terms: StorageU256,
     /// The winning bidder | x, y: the price's bits 64–95 and 0–63 when the price is below
@@ -98,7 +96,86 @@ pub struct Auction {
     paid: StorageU256,
 }
 
+/// `asset` flag: the start price and the floor do not both fit 128 bits; each has its own word.
+pub const WIDE_PRICES: u32 = 1;
+/// `asset` flag: the debt differs from the floor and has its own word.
+pub const OWN_DEBT: u32 = 2;
+
+/// The fixed facts of a new auction (`Auction::store_new`).
+pub struct NewAuction {
+    /// The LoanBook's loan id.
+    pub loan_id: u64,
+    /// The NFT's collection.
+    pub collection: Address,
+    /// The NFT's token id.
+    pub token_id: U256,
+    /// The ERC-20 the price is paid in.
+    pub currency: Address,
+    /// The debt frozen at the trigger (informational).
+    pub debt: U256,
+    /// Price for `elapsed < step`.
+    pub start_price: U256,
+    /// The price never goes below this.
+    pub floor_price: U256,
+}
+
 impl Auction {
+    /// Writes the fixed facts of a new auction (the terms are written apart).
+    pub fn store_new(&mut self, n: &NewAuction) {
+        let max = U256::from(u128::MAX);
+        let mut flags = 0;
+        if n.start_price <= max && n.floor_price <= max {
+            let (s, f) = (n.start_price.as_limbs(), n.floor_price.as_limbs());
+            self.prices.set(U256::from_limbs([s[0], s[1], f[0], f[1]]));
+        } else {
+            flags |= WIDE_PRICES;
+            self.prices.set(n.start_price);
+            self.floor_price.set(n.floor_price);
+        }
+        if n.debt != n.floor_price {
+            flags |= OWN_DEBT;
+            self.debt.set(n.debt);
+        }
+        self.asset.set(address_with(n.collection, flags, n.loan_id));
+        let (word, wide_id) = pack_sale(n.currency, n.token_id);
+        self.currency.set(word);
+        if let Some(id) = wide_id {
+            self.token_id.set(id);
+        }
+    }
+
+    /// `(currency, token id)`.
+    pub fn currency_and_token(&self) -> (Address, U256) {
+        unpack_sale(self.currency.get(), || self.token_id.get())
+    }
+
+    /// The `asset` word's flags.
+    fn flags(&self) -> u32 {
+        split_address(self.asset.get()).1
+    }
+
+    /// `(start price, floor price)`.
+    pub fn prices(&self) -> (U256, U256) {
+        let p = self.prices.get();
+        if self.flags() & WIDE_PRICES != 0 {
+            return (p, self.floor_price.get());
+        }
+        let l = p.as_limbs();
+        (
+            U256::from_limbs([l[0], l[1], 0, 0]),
+            U256::from_limbs([l[2], l[3], 0, 0]),
+        )
+    }
+
+    /// The debt frozen at the trigger.
+    pub fn debt(&self) -> U256 {
+        if self.flags() & OWN_DEBT != 0 {
+            self.debt.get()
+        } else {
+            self.prices().1
+        }
+    }
+
     /// The NFT's collection.
     pub fn collection(&self) -> Address {
         split_address(self.asset.get()).0
@@ -107,11 +184,6 @@ impl Auction {
     /// The LoanBook's loan this auction liquidates.
     pub fn loan_id(&self) -> U256 {
         U256::from(split_address(self.asset.get()).2)
-    }
-
-    /// Writes the collection and the loan id (one word).
-    pub fn set_asset(&mut self, collection: Address, loan_id: u64) {
-        self.asset.set(address_with(collection, 0, loan_id));
     }
 
     /// Records the sale: `(buyer, price)`.
@@ -138,20 +210,10 @@ impl Auction {
         Terms::unpack(self.terms.get())
     }
 
-    /// Moves the auction to another live-list position.
-    pub fn set_live_slot(&mut self, live_slot: u32) {
-        let terms = Terms {
-            live_slot,
-            ..self.terms()
-        };
-        self.terms.set(terms.pack());
-    }
-
-    /// Ends the auction with `status` (off the live list), keeping the frozen parameters.
+    /// Ends the auction with `status`, keeping the frozen parameters.
     pub fn finish(&mut self, status: u8) {
         let terms = Terms {
             status,
-            live_slot: 0,
             ..self.terms()
         };
         self.terms.set(terms.pack());
@@ -162,9 +224,10 @@ impl Auction {
     /// A `now` before the start counts as the start.
     pub fn price_at(&self, terms: Terms, now: u64) -> Result<U256, Error> {
         let elapsed = now.saturating_sub(terms.start_time);
+        let (start, floor) = self.prices();
         let price = lien_math::auction_price_up(
-            self.start_price.get(),
-            self.floor_price.get(),
+            start,
+            floor,
             u64::from(terms.cut_bps),
             terms.step,
             elapsed,
@@ -173,7 +236,8 @@ impl Auction {
     }
 }
 
-/// The `sale` word of `(buyer, price)`, and the price again when it must go to `paid`.
+/// A word of `(address, amount)`: the amount's bits 64–95 in x and 0–63 in y when it is below
+/// 2^96 − 2^64, else x = `u32::MAX` and the amount returned to be stored in its own word.
 fn pack_sale(buyer: Address, price: U256) -> (U256, Option<U256>) {
     let l = *price.as_limbs();
     match u32::try_from(l[1]).ok().filter(|h| *h != u32::MAX) {
@@ -182,7 +246,8 @@ fn pack_sale(buyer: Address, price: U256) -> (U256, Option<U256>) {
     }
 }
 
-/// `(buyer, price)` from the `sale` word, reading `paid` only when the price is there.
+/// `(address, amount)` from a [`pack_sale`] word, reading the amount's own word only when it
+/// is there.
 fn unpack_sale(word: U256, paid: impl FnOnce() -> U256) -> (Address, U256) {
     let (buyer, high, low) = split_address(word);
     let price = if high == u32::MAX {
@@ -198,7 +263,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn terms_round_trip_with_the_live_slot_at_its_limits() {
+    fn terms_round_trip_at_their_limits() {
         for t in [
             Terms {
                 start_time: u64::MAX,
@@ -206,7 +271,6 @@ mod tests {
                 tail: u64::MAX - 1,
                 cut_bps: u16::MAX,
                 status: CLOSED_UNSOLD,
-                live_slot: u32::MAX,
             },
             Terms {
                 start_time: 0,
@@ -214,7 +278,6 @@ mod tests {
                 tail: 0,
                 cut_bps: 0,
                 status: NONE,
-                live_slot: 0,
             },
         ] {
             assert_eq!(Terms::unpack(t.pack()), t);

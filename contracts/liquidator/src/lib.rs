@@ -34,7 +34,7 @@ use stylus_sdk::{
     stylus_core::calls::{context::Call, errors::Error as CallError},
 };
 
-use crate::auction::{Auction, Terms, CANCELLED, CLOSED_UNSOLD, LIVE, NONE, SOLD};
+use crate::auction::{Auction, NewAuction, Terms, CANCELLED, CLOSED_UNSOLD, LIVE, NONE, SOLD};
 use crate::errors::*;
 use crate::events::*;
 use crate::interfaces::*;
@@ -86,10 +86,6 @@ pub struct Liquidator {
     auction_count: StorageU256,
     /// Auction records by id.
     auctions: StorageMap<U256, Auction>,
-    /// Live auction ids by 1-based slot `1..=live_count` (swap-remove on close).
-    live: StorageMap<U256, StorageU256>,
-    /// Number of live auctions.
-    live_count: StorageU256,
     /// The sequencer-uptime feed (low 160 bits; zero: none) and its grace (bits 160..224).
     sequencer: StorageU256,
 }
@@ -215,22 +211,23 @@ impl Liquidator {
         self.auction_count.set(auction_id);
         let loan_id_u64 =
             u64::try_from(loan_id).map_err(|_| Error::from(lien_math::MathError::Overflow))?;
-        let live_slot = self.push_live(auction_id)?;
         {
             let mut a = self.auctions.setter(auction_id);
-            a.set_asset(collection, loan_id_u64);
-            a.token_id.set(token_id);
-            a.currency.set(currency);
-            a.debt.set(debt);
-            a.start_price.set(start_price);
-            a.floor_price.set(floor_price);
+            a.store_new(&NewAuction {
+                loan_id: loan_id_u64,
+                collection,
+                token_id,
+                currency,
+                debt,
+                start_price,
+                floor_price,
+            });
             a.set_terms(Terms {
                 start_time: now,
                 step,
                 tail,
                 cut_bps,
                 status: LIVE,
-                live_slot,
             });
         }
         log_words(
@@ -308,7 +305,8 @@ impl Liquidator {
         let bidder = self.vm().msg_sender();
         let (collection, token_id, currency) = {
             let a = self.auctions.getter(auction_id);
-            (a.collection(), a.token_id.get(), a.currency.get())
+            let (currency, token_id) = a.currency_and_token();
+            (a.collection(), token_id, currency)
         };
 
         // Effects: the auction is over before any external call.
@@ -354,14 +352,16 @@ impl Liquidator {
         let a = self.auctions.getter(auction_id);
         let t = a.terms();
         let sale = a.sale();
+        let prices = a.prices();
+        let token = a.currency_and_token();
         Ok((
             a.loan_id(),
             a.collection(),
-            a.token_id.get(),
-            a.currency.get(),
-            a.debt.get(),
-            a.start_price.get(),
-            a.floor_price.get(),
+            token.1,
+            token.0,
+            a.debt(),
+            prices.0,
+            prices.1,
             t.start_time,
             t.step,
             t.cut_bps,
@@ -372,23 +372,7 @@ impl Liquidator {
         ))
     }
 
-    /// Ids of all live auctions (including expired ones awaiting `closeUnsold`), in no
-    /// particular order.
-    pub fn live_auctions(&self) -> Vec<U256> {
-        let count = self.live_count.get();
-        let mut ids = Vec::new();
-        let mut slot = U256::from(1);
-        while slot <= count {
-            ids.push(self.live.get(slot));
-            slot = match slot.checked_add(U256::from(1)) {
-                Some(next) => next,
-                None => break,
-            };
-        }
-        ids
-    }
-
-    /// The last auction id issued (0 before the first auction).
+    /// The last auction id issued (0 before the first auction); ids run from 1 to it.
     pub fn auction_count(&self) -> U256 {
         self.auction_count.get()
     }
@@ -570,49 +554,13 @@ impl Liquidator {
         Ok(price)
     }
 
-    /// Appends a new live auction to the live list and returns its 1-based position (the
-    /// caller records it in the auction's terms).
-    fn push_live(&mut self, auction_id: U256) -> Result<u32, Error> {
-        let slot = self
-            .live_count
-            .get()
-            .checked_add(U256::from(1))
-            .ok_or(Error::from(lien_math::MathError::Overflow))?;
-        let position =
-            u32::try_from(slot).map_err(|_| Error::from(lien_math::MathError::Overflow))?;
-        self.live.insert(slot, auction_id);
-        self.live_count.set(slot);
-        Ok(position)
-    }
-
-    /// Ends a live auction with `status`: swap-removes it from the live list, clears the
-    /// loan's live auction, and returns the loan id.
+    /// Ends a live auction (the caller checked it is live) with `status` and returns the
+    /// loan id. Live auctions are not listed on chain: a keeper scans `auction(id)` for ids
+    /// `1..=auctionCount()` or follows the events (docs/contracts/liquidator.md).
     fn close(&mut self, auction_id: U256, status: u8) -> Result<U256, Error> {
-        let (slot, loan_id) = {
-            let a = self.auctions.getter(auction_id);
-            (a.terms().live_slot, a.loan_id())
-        };
-        let count = self.live_count.get();
-        let not_live = || {
-            Error::NotLive(LiquidatorNotLive {
-                auctionId: auction_id,
-                status: LIVE,
-            })
-        };
-        let position = U256::from(slot);
-        if slot == 0 || position > count {
-            return Err(not_live());
-        }
-        if position != count {
-            let last_id = self.live.get(count);
-            self.live.insert(position, last_id);
-            self.auctions.setter(last_id).set_live_slot(slot);
-        }
-        self.live.delete(count);
-        self.live_count
-            .set(count.checked_sub(U256::from(1)).ok_or_else(not_live)?);
-        self.auctions.setter(auction_id).finish(status);
-        Ok(loan_id)
+        let mut a = self.auctions.setter(auction_id);
+        a.finish(status);
+        Ok(a.loan_id())
     }
 
     /// Moves `amount` of `currency` from `from` to `to` with `transferFrom`, and checks that

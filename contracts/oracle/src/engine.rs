@@ -294,6 +294,11 @@ impl PriceOracle {
             price: packed::unpack_pair(s.price.get()).0,
             time: meta.updated_at,
         };
+        // Nothing is held back while `pending_at` is 0 (a hold sets it, an accept clears both):
+        // the held-back word is only read when there is one (a cold slot per source saved).
+        if meta.pending_at == 0 {
+            return accepted;
+        }
         let pending = Observation {
             price: packed::unpack_pair(s.pending.get()).0,
             time: meta.pending_at,
@@ -353,6 +358,8 @@ impl PriceOracle {
         )
     }
 
+    /// Every checkpoint's time, in slot order (the unit tests' view of the ring).
+    #[cfg(test)]
     pub(crate) fn checkpoint_times(&self, collection: Address) -> [u64; CHECKPOINTS] {
         let mut times = [0u64; CHECKPOINTS];
         for (i, t) in times.iter_mut().enumerate() {
@@ -369,8 +376,12 @@ impl PriceOracle {
         }
         let now = self.now();
         let window = self.params_of(collection).twap_window;
-        let times = self.checkpoint_times(collection);
-        let Some(i) = window::pick_checkpoint(&times, now, window) else {
+        let (_, _, next) = packed::unpack_twap(self.collections.getter(collection).twap.get());
+        let next = (next as usize) % CHECKPOINTS;
+        let picked = window::pick_checkpoint_in_ring(next, now, window, |i| {
+            self.checkpoint(collection, i).0
+        });
+        let Some(i) = picked else {
             return Ok((None, false));
         };
         let (cp_time, cp_cum) = self.checkpoint(collection, i);

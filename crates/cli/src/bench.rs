@@ -296,8 +296,8 @@ pub async fn run(cmd: BenchCmd) -> CliResult<()> {
     let root = lien_client::package::workspace_root();
     let names: Vec<String> = protocol::PROTOCOL_PACKAGES
         .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+        .map(|s| (*s).to_owned())
+        .collect();
     let artifacts =
         lien_client::package::package_some(&root, &lien_client::cache::stylus_dir(&root), &names)
             .map_err(anyhow::Error::from)?;

@@ -530,21 +530,14 @@ async fn create(w: &World, what: &str, code: Vec<u8>) -> CliResult<(Address, u64
     }
 }
 
-/// The six packaged protocol programs.
-const PROTOCOL: [&str; 6] = [
-    "lien-oracle",
-    "lien-vault",
-    "lien-liquidator",
-    "lien-offer-book",
-    "lien-loan-book",
-    "lien-governance",
-];
-
-/// The packaged code of the six programs (reused from target/stylus or $LIEN_STYLUS_DIR while
+/// The packaged code of the protocol's programs (`protocol::PROTOCOL_PACKAGES`) (reused from target/stylus or $LIEN_STYLUS_DIR while
 /// the sources are unchanged, else built).
 fn artifacts() -> CliResult<Vec<lien_client::package::Artifact>> {
     let root = lien_client::package::workspace_root();
-    let names: Vec<String> = PROTOCOL.iter().map(|s| (*s).to_owned()).collect();
+    let names: Vec<String> = protocol::PROTOCOL_PACKAGES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
     lien_client::package::package_some(&root, &lien_client::cache::stylus_dir(&root), &names)
         .map_err(|e| CliError::Client(anyhow::Error::from(e).context("packaging the protocol")))
 }
@@ -620,6 +613,7 @@ async fn setup(artifacts: &[lien_client::package::Artifact], cached: bool) -> Cl
             vault: Address::ZERO,
             offer_book: Address::ZERO,
             loan_book: Address::ZERO,
+            loan_lens: Address::ZERO,
             liquidator: Address::ZERO,
         },
         token: Address::ZERO,
@@ -657,6 +651,7 @@ async fn setup(artifacts: &[lien_client::package::Artifact], cached: bool) -> Cl
     w.a = a;
     w.setup_gas += steps.iter().map(|s| s.gas).sum::<u64>();
     if cached {
+        // The programs the user operations enter (the LoanLens only serves views off-chain).
         for program in [
             a.governance,
             a.oracle,

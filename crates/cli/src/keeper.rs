@@ -219,11 +219,9 @@ async fn bid_pass(
     limit: &str,
 ) -> CliResult<u64> {
     let liq = ILiquidator::new(liquidator, &ctx.provider);
-    let live = liq
-        .liveAuctions()
-        .call()
+    let live = lien_client::auctions::live_auctions(&liq)
         .await
-        .map_err(call_err("liveAuctions"))?;
+        .map_err(call_err("auctions"))?;
     let mut won = 0u64;
     for auction_id in live {
         let a = liq

@@ -61,7 +61,6 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
             "paid",
         ],
     ),
-    ("Liquidator", "liveAuctions", &["auction_ids"]),
     ("Liquidator", "auctionCount", &["count"]),
     ("Liquidator", "owner", &["owner"]),
     ("Liquidator", "pendingOwner", &["pending_owner"]),

@@ -10,6 +10,7 @@
 
 pub mod abi;
 pub mod abi_names;
+pub mod auctions;
 pub mod bindings;
 pub mod cache;
 pub mod deploy;

@@ -656,14 +656,12 @@ async fn run_summary(chain: &impl Chain, mut s: Summary) -> Result<Summary, Prot
         ),
     );
     let liq = ILiquidator::new(a.liquidator, &bidder.provider);
-    let auctions = liq
-        .liveAuctions()
-        .call()
+    let auctions = crate::auctions::live_auctions(&liq)
         .await
-        .map_err(|e| tx_err("liveAuctions", e))?;
+        .map_err(|e| tx_err("auctions", e))?;
     let auction_id = *auctions
         .last()
-        .ok_or_else(|| tx_err("liveAuctions", "no live auction"))?;
+        .ok_or_else(|| tx_err("auctions", "no live auction"))?;
     let start_price = liq
         .currentPrice(auction_id)
         .call()

@@ -27,7 +27,7 @@ fn assert_untouched(
         (view.11, view.12, view.13),
         (LIVE, Address::ZERO, U256::ZERO)
     );
-    assert_eq!(liq.sender(bidder).live_auctions(), vec![id]);
+    assert_eq!(live_ids(&liq, bidder), vec![id]);
     assert_eq!(token.sender(bidder).balance_of(bidder), u(funded));
     assert_eq!(token.sender(bidder).balance_of(book.address()), U256::ZERO);
     assert_eq!(vault.sender(bidder).releases(), U256::ZERO);
@@ -69,7 +69,7 @@ fn bid_at_the_exact_price_settles_everything(
     // State and event.
     let view = liq.sender(alice).auction(id).motsu_expect("view");
     assert_eq!((view.11, view.12, view.13), (SOLD, alice, price));
-    assert!(liq.sender(alice).live_auctions().is_empty());
+    assert!(live_ids(&liq, alice).is_empty());
     liq.assert_emitted(&AuctionSettled {
         auctionId: id,
         loanId: u(LOAN),

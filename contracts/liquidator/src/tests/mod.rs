@@ -122,3 +122,17 @@ macro_rules! assert_err {
     };
 }
 pub(crate) use assert_err;
+
+/// The live auctions as a keeper finds them (the chain keeps no list since issue 15): every id
+/// `1..=auctionCount()` whose `auction(id)` status is Live, ascending.
+fn live_ids(liq: &Contract<Liquidator>, who: Address) -> Vec<U256> {
+    let count: u64 = liq.sender(who).auction_count().to();
+    (1..=count)
+        .map(U256::from)
+        .filter(|id| {
+            liq.sender(who)
+                .auction(*id)
+                .is_ok_and(|a| a.11 == crate::auction::LIVE)
+        })
+        .collect()
+}

@@ -222,3 +222,69 @@ fn no_decay_auction_holds_its_price(
         u(START)
     );
 }
+
+/// The record keeps start, floor, debt and token id exact whichever words they use: both prices
+/// below 2^128 with the debt equal to the floor (one word for all three), prices beyond 128 bits
+/// (their own words), a debt that differs from the floor (its own word), and token ids below
+/// 2^96 − 2^64 (in the currency's word) or not (their own word).
+#[motsu::test]
+fn prices_and_debt_come_back_exact_in_every_storage_shape(
+    liq: Contract<Liquidator>,
+    token: Contract<MockErc20>,
+    vault: Contract<MockVault>,
+    book: Contract<MockLoanBook>,
+    owner: Address,
+    alice: Address,
+) {
+    wire(&liq, &vault, &book, owner);
+    let big = U256::from(1u8) << 200;
+    let wide_floor = (U256::from(1u8) << 129) + u(7);
+    let edge_id = (U256::from(u32::MAX) << 64) - u(1); // the largest id in the currency word
+    let cases = [
+        // (debt, start, floor, token id)
+        (u(500), u(1_000), u(500), u(TOKEN_ID)),
+        (wide_floor, big, wide_floor, U256::MAX),
+        (u(400), u(u64::MAX), u(300), edge_id),
+        (
+            u(9),
+            U256::from(u128::MAX),
+            U256::from(u128::MAX),
+            edge_id + u(1),
+        ),
+    ];
+    for (i, (debt, start, floor, token_id)) in cases.into_iter().enumerate() {
+        let id = liq
+            .sender(book.address())
+            .start_auction(
+                u(i as u64 + 1),
+                collection(),
+                token_id,
+                token.address(),
+                debt,
+                start,
+                floor,
+                STEP,
+                CUT,
+                TAIL,
+            )
+            .motsu_expect("start auction");
+        let a = liq.sender(alice).auction(id).motsu_expect("auction");
+        assert_eq!(
+            (a.0, a.2, a.3, a.4, a.5, a.6),
+            (
+                u(i as u64 + 1),
+                token_id,
+                token.address(),
+                debt,
+                start,
+                floor
+            ),
+            "case {i}"
+        );
+        assert_eq!(
+            liq.sender(alice).current_price(id).motsu_expect("t=0"),
+            start,
+            "case {i}: the curve starts at the start price"
+        );
+    }
+}
