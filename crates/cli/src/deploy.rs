@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use alloy::{primitives::Address, providers::Provider};
 use lien_client::{
     bindings::{IOfferBook, IPriceOracle},
-    deploy::deploy_stylus,
+    fragments::{self, Oversize, Plan},
     package, program_cache,
     protocol::{self, GovernanceSetup, OracleParams, RiskSetup, Step},
 };
@@ -45,8 +45,14 @@ pub struct DeployOpts {
     /// Do not refuse code over 24,576 B before sending it (for nodes with a raised limit,
     /// e.g. `lien node --max-code-size 40000`, while a contract listed in
     /// contracts/size-exceptions.txt is over).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "fragments")]
     pub skip_size_check: bool,
+    /// Deploy every program whose compressed code is over 24,576 B as ArbOS 60 fragments
+    /// plus a root (at most 2 fragments, a module of at most 256 KiB); the others as usual.
+    /// Checked before anything is sent: the chain must run ArbOS 60 or later
+    /// (`lien node --arbos 60`) when a program is over.
+    #[arg(long)]
+    pub fragments: bool,
     /// Cache the protocol's programs through the chain's CacheManager (`placeBid` with
     /// `getMinBid`, as `cargo stylus cache bid` does) so calls pay the cached entry cost
     /// instead of the init cost; prints each bid and its gas.
@@ -88,15 +94,23 @@ fn load_code(dir: &Path, names: &[&str], check_size: bool) -> CliResult<Vec<(Str
     Ok(code)
 }
 
-fn build_code(names: &[&str], check_size: bool) -> CliResult<Vec<(String, Vec<u8>)>> {
+/// Packages `names` (reusing fresh artifacts); with `check_size`, refuses a contract over one
+/// account, or with `fragments` one over ArbOS 60's fragment limits.
+fn build_code(
+    names: &[&str],
+    check_size: bool,
+    fragments: bool,
+) -> CliResult<Vec<(String, Vec<u8>)>> {
     let root = package::workspace_root();
     println!("packaging the contracts …");
     let only: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
     let artifacts = package::package_some(&root, &lien_client::cache::stylus_dir(&root), &only)
         .map_err(anyhow::Error::from)?;
-    print!("{}", package::size_table(&artifacts));
+    let fragmented: &[String] = if fragments { &only } else { &[] };
+    print!("{}", package::size_table_fragmented(&artifacts, fragmented));
     if check_size {
-        package::check_limits(&artifacts, &[]).map_err(anyhow::Error::from)?;
+        package::check_limits_fragmented(&artifacts, &[], fragmented)
+            .map_err(anyhow::Error::from)?;
     }
     Ok(artifacts.into_iter().map(|a| (a.package, a.code)).collect())
 }
@@ -167,11 +181,49 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
     if opts.with_mocks {
         names.extend(MOCKS);
     }
+    // With --fragments the size is checked as fragments, by the preflight below.
+    let check_size = !opts.skip_size_check && !opts.fragments;
     let code = match &opts.code_dir {
-        Some(dir) => load_code(dir, &names, !opts.skip_size_check)?,
-        None => build_code(&names, !opts.skip_size_check)?,
+        Some(dir) => load_code(dir, &names, check_size)?,
+        None => build_code(&names, !opts.skip_size_check, opts.fragments)?,
     };
     let get = |n: &str| code.iter().find(|(p, _)| p == n).map(|(_, c)| c.as_slice());
+    let oversize = if opts.fragments {
+        Oversize::Fragments
+    } else {
+        Oversize::AsIs
+    };
+    // Every program planned before the first transaction: a program over ArbOS 60's
+    // fragment limits, or fragments on a chain before ArbOS 60, stop here with nothing sent.
+    let programs: Vec<(&str, &[u8])> = code
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    let plans = fragments::preflight(&ctx.provider, &programs, oversize)
+        .await
+        .map_err(anyhow::Error::from)?;
+    for ((name, code), plan) in programs.iter().zip(&plans) {
+        if let Plan::Fragmented(f) = plan {
+            let sizes: Vec<String> = f
+                .fragments
+                .iter()
+                .map(|c| format!("{} B", c.len()))
+                .collect();
+            println!(
+                "{name}: {} B compressed, over one account: {} fragments ({}) + root (ArbOS 60)",
+                code.len(),
+                f.fragments.len(),
+                sizes.join(" + ")
+            );
+        }
+    }
+    let plan_of = |n: &str| {
+        programs
+            .iter()
+            .position(|(p, _)| *p == n)
+            .map(|i| &plans[i])
+            .ok_or_else(|| CliError::Missing(format!("no packaged code for {n}")))
+    };
     let chain_id = ctx
         .provider
         .get_chain_id()
@@ -183,38 +235,34 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
         delay: opts.delay,
         guardian,
     };
-    let (addresses, mut steps) =
-        protocol::deploy_protocol(&ctx.provider, ctx.me, get, &setup, RiskSetup::default())
-            .await
-            .map_err(anyhow::Error::from)?;
+    let (addresses, mut steps) = protocol::deploy_protocol_with(
+        &ctx.provider,
+        ctx.me,
+        get,
+        &setup,
+        RiskSetup::default(),
+        oversize,
+    )
+    .await
+    .map_err(anyhow::Error::from)?;
     let mut mocks = None;
     if opts.with_mocks {
         let missing = |n: &str| CliError::Missing(format!("no packaged code for {n}"));
-        let token = deploy_stylus(
-            &ctx.provider,
-            MOCKS[0],
-            get(MOCKS[0]).ok_or_else(|| missing(MOCKS[0]))?,
-            None,
-        )
-        .await
-        .map_err(anyhow::Error::from)?;
-        steps.push(Step {
-            what: "deploy + activate mock currency".into(),
-            gas: token.gas_used,
-        });
-        let nft = deploy_stylus(
-            &ctx.provider,
-            MOCKS[1],
-            get(MOCKS[1]).ok_or_else(|| missing(MOCKS[1]))?,
-            None,
-        )
-        .await
-        .map_err(anyhow::Error::from)?;
-        steps.push(Step {
-            what: "deploy + activate mock collection".into(),
-            gas: nft.gas_used,
-        });
-        let (currency, collection) = (token.address, nft.address);
+        let mut deployed = Vec::with_capacity(MOCKS.len());
+        for (name, label) in MOCKS.into_iter().zip(["mock currency", "mock collection"]) {
+            let d = fragments::deploy_planned(
+                &ctx.provider,
+                name,
+                get(name).ok_or_else(|| missing(name))?,
+                plan_of(name)?,
+                None,
+            )
+            .await
+            .map_err(anyhow::Error::from)?;
+            steps.extend(protocol::program_steps(label, &d));
+            deployed.push(d.program.address);
+        }
+        let (currency, collection) = (deployed[0], deployed[1]);
         let oracle = IPriceOracle::new(addresses.oracle, &ctx.provider);
         let quorum = u8::try_from(reporters.len()).map_err(|_| CliError::Overflow("quorum"))?;
         let gas = tx!(

@@ -24,7 +24,7 @@ mod risk;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::{builder::TypedValueParser as _, Parser, Subcommand};
 use lien_client::{abi, nitro_rules, package};
 
 /// Lien: NFT-backed lending on Arbitrum Stylus.
@@ -82,6 +82,12 @@ enum Command {
         /// contracts/size-exceptions.txt.
         #[arg(long, default_value_t = stylus_devnode::config::DEFAULT_MAX_CODE_SIZE)]
         max_code_size: usize,
+        /// ArbOS version of the chain: 40, 50, 51, 59 or 60 (60: multi-fragment programs,
+        /// for `lien deploy --fragments`).
+        #[arg(long, default_value_t = stylus_devnode::config::DEFAULT_ARBOS_VERSION,
+              value_parser = clap::builder::PossibleValuesParser::new(["40", "50", "51", "59", "60"])
+                  .map(|s| s.parse::<u64>().expect("listed values are numbers")))]
+        arbos: u64,
     },
     /// Package and deploy the protocol, wire it, hand it over to Governance and write
     /// deployments/<network>.json.
@@ -137,7 +143,8 @@ async fn main() -> anyhow::Result<()> {
             block_time_ms,
             fund,
             max_code_size,
-        } => node::run(port, block_time_ms, &fund, max_code_size).await,
+            arbos,
+        } => node::run(port, block_time_ms, &fund, max_code_size, arbos).await,
         Command::Deploy(opts) => async { deploy::run(&g.connect().await?, opts).await }.await,
         Command::Gas(opts) => gas::run(g, opts).await,
         Command::Lender(cmd) => async { lender::run(&g.connect().await?, cmd).await }.await,

@@ -7,16 +7,18 @@ use stylus_devnode::{DevNode, Mining, NodeConfig, DEV_ACCOUNT, NITRO_DEV_CHAIN_I
 use crate::ctx::{CliError, CliResult};
 use crate::input::parse_fund;
 
-/// Runs the dev node on `port` until Ctrl-C.
+/// Runs the dev node on `port` at ArbOS `arbos` until Ctrl-C.
 pub async fn run(
     port: u16,
     block_time_ms: Option<u64>,
     fund: &[String],
     max_code_size: usize,
+    arbos: u64,
 ) -> CliResult<()> {
     let mut cfg = NodeConfig {
         listen: ([127, 0, 0, 1], port).into(),
         max_code_size,
+        arbos_version: arbos,
         ..NodeConfig::default()
     };
     if let Some(ms) = block_time_ms {
@@ -34,7 +36,7 @@ pub async fn run(
         .await
         .map_err(|e| CliError::Rpc("starting the dev node".into(), e.to_string()))?;
     println!(
-        "stylus-devnode listening on {} (chain id {chain_id}); Ctrl-C stops it",
+        "stylus-devnode listening on {} (chain id {chain_id}, ArbOS {arbos}); Ctrl-C stops it",
         node.url()
     );
     println!(

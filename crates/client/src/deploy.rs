@@ -44,6 +44,9 @@ pub enum DeployError {
     /// The receipt carries no `ContractDeployed` event.
     #[error("no ContractDeployed event in tx {0}")]
     NoAddress(B256),
+    /// A program over one account cannot be deployed as fragments (limits, chain version).
+    #[error(transparent)]
+    Fragments(#[from] crate::fragments::FragmentError),
 }
 
 /// A deployed contract.

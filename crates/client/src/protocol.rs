@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::bindings::{
     ICollateralVault, IGovernance, ILiquidator, ILoanBook, IOfferBook, IOwnable,
 };
-use crate::deploy::{constructor_calldata, deploy_stylus, DeployError};
+use crate::deploy::{constructor_calldata, DeployError};
+use crate::fragments::{self, DeployedProgram, Oversize};
 
 /// The packages `deploy_protocol` deploys, in its order (the code every deployment needs).
 pub const PROTOCOL_PACKAGES: [&str; 7] = [
@@ -146,6 +147,7 @@ macro_rules! send {
 /// Deploys the six contracts with `provider`'s wallet (`deployer`) as the initial owner,
 /// and wires them (vault operators, liquidator's loan book and vault, loan book's siblings,
 /// the offer book's loan book). `code` returns the packaged code of a contract package.
+/// Every program goes to one account: [`deploy_protocol_with`] with [`Oversize::AsIs`].
 pub async fn deploy_protocol<'a>(
     provider: &impl Provider,
     deployer: Address,
@@ -153,18 +155,41 @@ pub async fn deploy_protocol<'a>(
     governance: &GovernanceSetup,
     risk: RiskSetup,
 ) -> Result<(Addresses, Vec<Step>), ProtocolError> {
+    deploy_protocol_with(provider, deployer, code, governance, risk, Oversize::AsIs).await
+}
+
+/// As [`deploy_protocol`], with `oversize` deciding what happens to a program over one
+/// account: with [`Oversize::Fragments`] it is deployed as ArbOS 60 fragments plus a root
+/// (`lien deploy --fragments`). Every program is planned first ([`fragments::preflight`]:
+/// fragment limits, the chain's ArbOS version), so a refusal sends nothing. A split program
+/// adds a step with its fragments' gas before its root's.
+pub async fn deploy_protocol_with<'a>(
+    provider: &impl Provider,
+    deployer: Address,
+    code: impl Fn(&str) -> Option<&'a [u8]>,
+    governance: &GovernanceSetup,
+    risk: RiskSetup,
+    oversize: Oversize,
+) -> Result<(Addresses, Vec<Step>), ProtocolError> {
     let mut steps = Vec::new();
     let get =
         |name: &str| code(name).ok_or_else(|| ProtocolError::MissingArtifact(name.to_owned()));
+    let programs = PROTOCOL_PACKAGES
+        .iter()
+        .map(|name| Ok((*name, get(name)?)))
+        .collect::<Result<Vec<_>, ProtocolError>>()?;
+    let plans = fragments::preflight(provider, &programs, oversize).await?;
     let owner_only = constructor_calldata(&(deployer,).abi_encode_params());
 
     let mut deploy = async |name: &str, args| -> Result<Address, ProtocolError> {
-        let d = deploy_stylus(provider, name, get(name)?, Some(args)).await?;
-        steps.push(Step {
-            what: format!("deploy + activate {name}"),
-            gas: d.gas_used,
-        });
-        Ok(d.address)
+        let i = programs
+            .iter()
+            .position(|(n, _)| *n == name)
+            .ok_or_else(|| ProtocolError::MissingArtifact(name.to_owned()))?;
+        let d =
+            fragments::deploy_planned(provider, name, programs[i].1, &plans[i], Some(args)).await?;
+        steps.extend(program_steps(name, &d));
+        Ok(d.program.address)
     };
     let oracle = deploy("lien-oracle", owner_only.clone()).await?;
     let vault = deploy("lien-vault", owner_only.clone()).await?;
@@ -235,6 +260,27 @@ pub async fn deploy_protocol<'a>(
         },
         steps,
     ))
+}
+
+/// The steps of one deployed program: `deploy + activate <name>`, preceded for a
+/// multi-fragment program by `deploy <name>: N fragments` and its root's step named so.
+pub fn program_steps(name: &str, d: &DeployedProgram) -> Vec<Step> {
+    if d.fragments.is_empty() {
+        return vec![Step {
+            what: format!("deploy + activate {name}"),
+            gas: d.program.gas_used,
+        }];
+    }
+    vec![
+        Step {
+            what: format!("deploy {name}: {} fragments", d.fragments.len()),
+            gas: d.fragments_gas,
+        },
+        Step {
+            what: format!("deploy + activate {name} (root)"),
+            gas: d.program.gas_used,
+        },
+    ]
 }
 
 /// Hands the oracle, vault, offer book, loan book and liquidator to Governance, in the two

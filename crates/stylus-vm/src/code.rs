@@ -161,7 +161,7 @@ pub fn parse_root(code: &[u8]) -> Result<Root, CodeError> {
         return Err(CodeError::RootTooShort(code.len()));
     }
     let addresses = &code[ROOT_HEADER_BYTES..];
-    if addresses.len() % 20 != 0 {
+    if !addresses.len().is_multiple_of(20) {
         return Err(CodeError::RootAddressData(addresses.len()));
     }
     Ok(Root {

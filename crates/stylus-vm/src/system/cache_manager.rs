@@ -181,7 +181,7 @@ where
                 out.push((e.bid, i, e));
             }
         }
-        out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        out.sort_by_key(|e| (e.0, e.1));
         Ok(out)
     }
 
