@@ -172,7 +172,6 @@ async fn m3_a_multiplier_change_does_not_touch_an_open_loan() {
     ok!(oracle.setMultiplier(x.w.collection, U256::from(1), 12_500, expiry));
     // 45 ≤ 40 % × 125 (1.25×); at 1× only 40 could be borrowed
     let loan = x.borrow(1).await;
-    let book = ILoanBook::new(x.w.a.loan_book, &dp);
     let lens = ILoanLens::new(x.w.a.loan_lens, &dp);
     let snapshot_max = tokens(8_125) / U256::from(100); // 65 % × 125
     let h0 = lens.health(loan).call().await.expect("health");
@@ -326,7 +325,6 @@ async fn l5_an_overdue_loan_accrues_default_interest_until_liquidation() {
     let Some(x) = world(10).await else { return };
     let (loan1, loan2) = (x.borrow(1).await, x.borrow(2).await);
     let dp = x.h.provider(&x.h.funder);
-    let book = ILoanBook::new(x.w.a.loan_book, &dp);
     let lens = ILoanLens::new(x.w.a.loan_lens, &dp);
     let l = lens.loan(loan1).call().await.expect("loan");
     let at_due = debt_rule(l.principal, l.apr_bps, l.start, l.due, l.due);
