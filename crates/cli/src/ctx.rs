@@ -282,7 +282,9 @@ pub fn gas_with_headroom(estimate: u64) -> u64 {
 macro_rules! tx {
     ($what:expr, $call:expr) => {{
         let what: String = $what.into();
-        let call = $call;
+        // Estimated at `pending`: the block the transaction lands in (a clock moved by
+        // `evm_increaseTime` without a block since applies there, not at `latest`).
+        let call = $call.block(::alloy::eips::BlockId::pending());
         let estimate = call
             .estimate_gas()
             .await

@@ -118,7 +118,9 @@ pub enum ProtocolError {
 macro_rules! send {
     ($what:expr, $call:expr) => {{
         let what: String = $what.into();
-        let call = $call;
+        // Estimated at `pending`, the block the transaction lands in (a clock moved by
+        // `evm_increaseTime` without a block since applies there, not at `latest`).
+        let call = $call.block(::alloy::eips::BlockId::pending());
         // The node's estimate is the exact minimum for the block it simulated; the real block
         // can differ (a later timestamp rolls a TWAP, a warm slot goes cold), so add a quarter.
         let estimate = call
