@@ -178,6 +178,14 @@ async fn deploy_lend_borrow_post_keep() {
     ));
     let out = must(lien(&url, &dep, None, &["oracle", "price", &collection]));
     assert!(out.contains("borrow price      100 (ok)"), "{out}");
+    // The clock moved with no block since: the next post lands in a block an hour later and
+    // rolls the TWAP there. The CLI estimates at `pending` (that block); estimated at `latest`
+    // this post ran out of gas.
+    let _: serde_json::Value = p
+        .raw_request("evm_increaseTime".into(), (3_700u64,))
+        .await
+        .expect("increase time");
+    must(lien(&url, &dep, None, &["oracle", "post", &collection, "100"]));
 
     // the lender funds an offer: exactly principal × capacity leaves its wallet for the
     // offer book's escrow
