@@ -185,7 +185,12 @@ async fn deploy_lend_borrow_post_keep() {
         .raw_request("evm_increaseTime".into(), (3_700u64,))
         .await
         .expect("increase time");
-    must(lien(&url, &dep, None, &["oracle", "post", &collection, "100"]));
+    must(lien(
+        &url,
+        &dep,
+        None,
+        &["oracle", "post", &collection, "100"],
+    ));
 
     // the lender funds an offer: exactly principal × capacity leaves its wallet for the
     // offer book's escrow
