@@ -2,8 +2,6 @@
 //! --with-mocks`, then lender, borrower, oracle, governance (and guardian) and keeper
 //! commands, each checked against the chain.
 
-use std::{path::PathBuf, process::Command};
-
 use alloy::sol_types::{sol_data, SolType};
 use alloy::{
     primitives::{Address, U256},
@@ -20,38 +18,8 @@ use stylus_devnode::{config::ether, DevNode, NodeConfig, DEV_ACCOUNT};
 /// A second funded key (borrower and second Governance owner).
 const BORROWER_KEY: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
 
-struct Run {
-    ok: bool,
-    out: String,
-}
-
-fn lien(url: &str, deployment: &PathBuf, key: Option<&str>, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lien"));
-    cmd.arg("--rpc-url")
-        .arg(url)
-        .arg("--deployment")
-        .arg(deployment)
-        .env_remove("LIEN_PRIVATE_KEY");
-    if let Some(k) = key {
-        cmd.arg("--key").arg(k);
-    }
-    let output = cmd.args(args).output().expect("the lien binary runs");
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    println!("$ lien {}\n{out}", args.join(" "));
-    Run {
-        ok: output.status.success(),
-        out,
-    }
-}
-
-fn must(r: Run) -> String {
-    assert!(r.ok, "command failed:\n{}", r.out);
-    r.out
-}
+mod common;
+use common::{lien, must};
 
 async fn travel(p: &DynProvider, secs: u64) {
     let _: serde_json::Value = p

@@ -11,10 +11,7 @@
 //! the fragmented LoanBook. Refusals: the same code without `--fragments`, and `--fragments` on
 //! an ArbOS 51 node, stop before any transaction is sent.
 
-use std::{
-    path::{Path, PathBuf},
-    process::Command,
-};
+use std::path::PathBuf;
 
 use alloy::{
     primitives::{keccak256, Address, U256},
@@ -57,38 +54,8 @@ struct Mocks {
     collection: Address,
 }
 
-struct Run {
-    ok: bool,
-    out: String,
-}
-
-fn lien(url: &str, deployment: &Path, key: Option<&str>, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lien"));
-    cmd.arg("--rpc-url")
-        .arg(url)
-        .arg("--deployment")
-        .arg(deployment)
-        .env_remove("LIEN_PRIVATE_KEY");
-    if let Some(k) = key {
-        cmd.arg("--key").arg(k);
-    }
-    let output = cmd.args(args).output().expect("the lien binary runs");
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    println!("$ lien {}\n{out}", args.join(" "));
-    Run {
-        ok: output.status.success(),
-        out,
-    }
-}
-
-fn must(r: Run) -> String {
-    assert!(r.ok, "command failed:\n{}", r.out);
-    r.out
-}
+mod common;
+use common::{lien, must};
 
 /// `wasm` with a custom section `lien-padding` of `len` pseudo-random bytes appended.
 fn with_padding(wasm: &[u8], len: usize) -> Vec<u8> {
