@@ -17,11 +17,9 @@ interface ILoanBook  {
 
     function renounceOwnership() external;
 
-    function setSiblings(address offer_book, address vault, address oracle, address liquidator) external;
+    function setSiblings(address offer_book, address vault, address oracle, address liquidator, address desk) external;
 
     function withdrawReserve(address currency, uint256 amount, address to) external;
-
-    function transferLoan(uint256 loan_id, address to) external;
 
     function withdraw(address currency) external returns (uint256 amount);
 
@@ -33,8 +31,6 @@ interface ILoanBook  {
 
     function onAuctionSettled(uint256 loan_id, uint256 proceeds, address buyer) external;
 
-    function foreclose(uint256 loan_id) external;
-
     function loanRecord(uint256 loan_id) external view returns (uint256[8] memory words);
 
     function claimable(address account, address currency) external view returns (uint256 amount);
@@ -43,7 +39,7 @@ interface ILoanBook  {
 
     function held(address currency) external view returns (uint256 amount);
 
-    function siblings() external view returns (address offer_book, address vault, address oracle, address liquidator);
+    function siblings() external view returns (address offer_book, address vault, address oracle, address liquidator, address desk);
 
     function counts() external view returns (uint256 loans, uint256 auctions);
 
@@ -93,7 +89,15 @@ interface ILoanBook  {
 
     error LoanBookMath();
 
-    event SiblingsSet(address offerBook, address vault, address oracle, address liquidator);
+    event LoanRepaidPart(uint256 indexed loanId, address indexed payer, uint256 amount, uint256 interest, uint256 principalLeft, uint256 toLender, uint256 toReserve);
+
+    event LoanRefinanced(uint256 indexed loanId, uint256 indexed offerId, address indexed newLender, address oldLender, uint256 debt, uint256 toOldLender, uint256 toReserve, uint16 aprBps, uint64 due);
+
+    event LoanRolledOver(uint256 indexed loanId, uint256 indexed offerId, address indexed newLender, address oldLender, uint256 debt, uint256 toOldLender, uint256 toReserve, uint256 principal, uint64 due);
+
+    event RefinanceMinCutSet(uint16 minCutBps);
+
+    event SiblingsSet(address offerBook, address vault, address oracle, address liquidator, address desk);
 
     event LoanStarted(uint256 indexed loanId, uint256 indexed offerId, address indexed borrower, address lender, uint256 tokenId, uint256 principal, uint64 due);
 

@@ -37,7 +37,7 @@ interface IOfferBook  {
 
     function cancelOffer(uint256 offer_id) external returns (uint256 refund);
 
-    function take(uint256 offer_id, uint256 token_id, address borrower) external returns (address lender, address currency, address collection, uint256 principal, uint256 terms, uint256 auction, uint256 tip_cap);
+    function take(uint256 offer_id, uint256 token_id, address borrower, address payee) external returns (address lender, address currency, address collection, uint256 principal, uint256 terms, uint256 auction, uint256 tip_cap);
 
     function offer(uint256 offer_id) external view returns (address lender, address currency, address collection, uint256 token_id, bool any_token, uint256 principal, uint16 apr_bps, uint64 duration, uint64 expiry, uint64 capacity, uint64 used, bool open);
 

@@ -12,7 +12,7 @@ use alloy::{
     providers::DynProvider,
 };
 use lien_client::{
-    bindings::{ILiquidator, ILoanBook, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721},
+    bindings::{ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721},
     deploy::deploy_stylus,
     protocol::{hand_over_to_governance, Addresses},
 };
@@ -337,6 +337,9 @@ async fn loan_book_and_liquidator_refusals() {
     let book_b = ILoanBook::new(a.loan_book, &bp);
     let book_k = ILoanBook::new(a.loan_book, &kp);
     let book_l = ILoanBook::new(a.loan_book, &lp);
+    // The LoanDesk's functions (transferLoan, foreclose, …) are called at the LoanBook.
+    let desk_k = ILoanDesk::new(a.loan_book, &kp);
+    let desk_l = ILoanDesk::new(a.loan_book, &lp);
     let watched = [
         lender.address(),
         borrower.address(),
@@ -413,11 +416,11 @@ async fn loan_book_and_liquidator_refusals() {
     );
     // transferLoan by someone who is not the lender, and to the borrower
     assert_err!(
-        refused!(BookErr, book_k.transferLoan(loan1, keeper.address())),
+        refused!(BookErr, desk_k.transferLoan(loan1, keeper.address())),
         BookErr::LoanBookNotLender(_)
     );
     assert_err!(
-        refused!(BookErr, book_l.transferLoan(loan1, borrower.address())),
+        refused!(BookErr, desk_l.transferLoan(loan1, borrower.address())),
         BookErr::LoanBookSelfDealing(_)
     );
     // the reserve is the owner's only
@@ -551,7 +554,7 @@ async fn loan_book_and_liquidator_refusals() {
     }
     // foreclosing before the auction's tail: the Liquidator's refusal, naming the end time
     assert_err!(
-        refused!(LiqErr, book_k.foreclose(loan2)),
+        refused!(LiqErr, desk_k.foreclose(loan2)),
         LiqErr::LiquidatorNotExpired(ref e) if e._0 == auction && e._1 > h.now().await
     );
     assert_eq!(status(&dp, &a, loan2).await, IN_AUCTION);

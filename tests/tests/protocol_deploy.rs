@@ -94,7 +94,7 @@ async fn deploys_wires_and_hands_over() {
         "re-wiring the offer book must fail"
     );
     assert!(
-        book.setSiblings(a.offer_book, a.vault, a.oracle, a.liquidator)
+        book.setSiblings(a.offer_book, a.vault, a.oracle, a.liquidator, a.loan_desk)
             .call()
             .await
             .is_err(),
@@ -105,6 +105,7 @@ async fn deploys_wires_and_hands_over() {
         .take(
             alloy::primitives::U256::from(1),
             alloy::primitives::U256::ZERO,
+            o1.address(),
             o1.address(),
         )
         .call()

@@ -49,7 +49,7 @@ use alloy::{
 };
 use lien_client::{
     bindings::{
-        ICollateralVault, IGovernance, ILiquidator, ILoanBook, ILoanLens, IMockFeed, IOfferBook,
+        ICollateralVault, IGovernance, ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IMockFeed, IOfferBook,
         IPriceOracle, IERC20, IERC721,
     },
     deploy::{constructor_calldata, deploy_stylus},
@@ -1019,7 +1019,7 @@ impl Run<'_> {
                     self.wait_for_end(&s, id);
                 }
                 let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
-                match self.attempt(&s, a.loan_book, ILoanBook::forecloseCall { loan_id: id }) {
+                match self.attempt(&s, a.loan_book, ILoanDesk::forecloseCall { loan_id: id }) {
                     Ok(_) => {
                         self.succeeded("foreclose");
                         let lm = self.m.loans.get_mut(&id).expect("loan");
@@ -1095,7 +1095,7 @@ impl Run<'_> {
                 match self.attempt(
                     &s,
                     a.loan_book,
-                    ILoanBook::transferLoanCall { loan_id: id, to },
+                    ILoanDesk::transferLoanCall { loan_id: id, to },
                 ) {
                     Ok(_) => {
                         self.succeeded("transferLoan");
@@ -1363,7 +1363,7 @@ impl Run<'_> {
             let Err(e) = self.d.call_from(
                 s.address(),
                 self.w.a.loan_book,
-                &ILoanBook::forecloseCall { loan_id: id },
+                &ILoanDesk::forecloseCall { loan_id: id },
             ) else {
                 return;
             };

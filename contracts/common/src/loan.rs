@@ -240,6 +240,28 @@ impl Loan {
         }
     }
 
+    /// The loan's terms snapshot as [`LoanTerms`] (what [`Loan::encode_new`] reads; the
+    /// offer-only fields `duration`, `max_ltv_bps` and `uncertain_haircut_bps` are 0): a
+    /// restructured loan keeps its risk snapshot.
+    pub fn snapshot_terms(&self) -> LoanTerms {
+        LoanTerms {
+            duration: 0,
+            apr_bps: self.apr_bps,
+            max_ltv_bps: 0,
+            uncertain_haircut_bps: 0,
+            multiplier_bps: self.multiplier_bps,
+            grace_period: self.grace,
+            liq_threshold_bps: self.liq_threshold_bps,
+            liq_penalty_bps: self.liq_penalty_bps,
+            fee_bps: self.fee_bps,
+            tip_bps: self.tip_bps,
+            auction_start_bps: self.auction_start_bps,
+            auction_cut_bps: self.auction_cut_bps,
+            auction_step: self.auction_step,
+            auction_tail: self.auction_tail,
+        }
+    }
+
     /// The values of `LoanLens.loan`.
     pub fn view(&self) -> LoanView {
         (

@@ -77,9 +77,9 @@ sol! {
     #[derive(Debug)]
     error LoanBookMath();
 
-    /// The OfferBook, vault, oracle and liquidator were wired.
+    /// The OfferBook, vault, oracle, liquidator and LoanDesk were wired.
     #[derive(Debug)]
-    event SiblingsSet(address offerBook, address vault, address oracle, address liquidator);
+    event SiblingsSet(address offerBook, address vault, address oracle, address liquidator, address desk);
     /// A loan started.
     #[derive(Debug)]
     event LoanStarted(uint256 indexed loanId, uint256 indexed offerId, address indexed borrower,
@@ -185,11 +185,11 @@ impl From<MathError> for Error {
 /// Shorthands for the errors built in many places.
 impl Error {
     /// `LoanBookCallFailed`.
-    pub(crate) fn call_failed() -> Self {
+    pub fn call_failed() -> Self {
         Error::CallFailed(LoanBookCallFailed {})
     }
     /// A callee's revert data passed through; `LoanBookCallFailed` when it gave none.
-    pub(crate) fn callee(data: Vec<u8>) -> Self {
+    pub fn callee(data: Vec<u8>) -> Self {
         if data.is_empty() {
             Error::call_failed()
         } else {
@@ -197,15 +197,15 @@ impl Error {
         }
     }
     /// `LoanBookTransferFailed`.
-    pub(crate) fn transfer_failed() -> Self {
+    pub fn transfer_failed() -> Self {
         Error::TransferFailed(LoanBookTransferFailed {})
     }
     /// `LoanBookMath`.
-    pub(crate) fn math() -> Self {
+    pub fn math() -> Self {
         Error::Math(LoanBookMath {})
     }
     /// `LoanBookWrongStatus(status)`.
-    pub(crate) fn status(status: u8) -> Self {
+    pub fn status(status: u8) -> Self {
         Error::WrongStatus(LoanBookWrongStatus { status })
     }
 }

@@ -9,7 +9,7 @@ use alloy_sol_types::sol;
 
 sol! {
     // OfferBook
-    function take(uint256 offerId, uint256 tokenId, address borrower) external returns (address lender,
+    function take(uint256 offerId, uint256 tokenId, address borrower, address payee) external returns (address lender,
         address currency, address collection, uint256 principal, uint256 terms, uint256 auction,
         uint256 tipCap);
     // price oracle (status: 0 Ok, 1 Uncertain, 2 Stale, 3 NoQuorum, 4 SequencerDown)

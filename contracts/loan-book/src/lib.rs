@@ -11,7 +11,8 @@
 extern crate alloc;
 
 /// Without `std` there is no panic machinery (and less `core::fmt`): a panic, which no input
-/// can reach, simply traps.
+/// can reach, simply traps. (The LoanDesk, which links the LoanBook as a library, uses this
+/// one too.)
 #[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
@@ -30,8 +31,9 @@ use stylus_sdk::{
 };
 
 pub mod clock;
+pub mod desk;
 mod errors;
-mod interfaces;
+pub mod interfaces;
 pub mod settlement;
 pub mod storage;
 #[cfg(test)]
@@ -53,26 +55,41 @@ pub const ORACLE_SEQUENCER_DOWN: u8 = 4;
 /// Reported status when the oracle call itself failed.
 pub const ORACLE_CALL_FAILED: u8 = 255;
 
-/// The LoanBook's storage.
-#[entrypoint]
+/// The LoanBook's storage. The LoanDesk (contracts/loan-desk) nests this struct as its only
+/// field, so the desk's code, run by `delegatecall` from the LoanBook's fallback, sees the
+/// same layout; with the `library` feature (the desk's build) there is no entrypoint.
+#[cfg_attr(not(feature = "library"), entrypoint)]
 #[storage]
 pub struct LoanBook {
-    owner: StorageAddress,
+    /// The owner (Governance after deployment).
+    pub owner: StorageAddress,
     /// The owner-to-be of a two-step transfer (zero: none).
-    pending_owner: StorageAddress,
-    offer_book: StorageAddress,
-    vault: StorageAddress,
-    oracle: StorageAddress,
-    liquidator: StorageAddress,
-    loans: StorageMap<U256, LoanRecord>,
-    loan_count: StorageU256,
-    auction_count: StorageU256,
+    pub pending_owner: StorageAddress,
+    /// The OfferBook (wired once).
+    pub offer_book: StorageAddress,
+    /// The collateral vault (wired once; zero until wired).
+    pub vault: StorageAddress,
+    /// The price oracle (wired once).
+    pub oracle: StorageAddress,
+    /// The Dutch-auction liquidator (wired once).
+    pub liquidator: StorageAddress,
+    /// `loanId → record`.
+    pub loans: StorageMap<U256, LoanRecord>,
+    /// Loans created so far.
+    pub loan_count: StorageU256,
+    /// Auctions started so far.
+    pub auction_count: StorageU256,
     /// `account → currency → amount` withdrawable with `withdraw`.
-    claimable: StorageMap<Address, StorageMap<Address, StorageU256>>,
+    pub claimable: StorageMap<Address, StorageMap<Address, StorageU256>>,
     /// `currency → protocol reserve`.
-    reserve: StorageMap<Address, StorageU256>,
+    pub reserve: StorageMap<Address, StorageU256>,
     /// `currency → tokens the book owes` (claimable + reserve).
-    held: StorageMap<Address, StorageU256>,
+    pub held: StorageMap<Address, StorageU256>,
+    /// The LoanDesk whose code the fallback runs (wired once with the siblings).
+    pub desk: StorageAddress,
+    /// The least APR cut (bps) a lender refinance must give the borrower when it does not
+    /// lengthen the term (governed through the desk; 0 means 1 bps: strictly lower).
+    pub refinance_min_cut_bps: StorageU256,
 }
 
 #[public]
@@ -128,26 +145,29 @@ impl LoanBook {
         )?)
     }
 
-    /// Wires the OfferBook, vault, oracle and liquidator once (owner only; all must be
-    /// contracts). Nobody can later redirect offers, custody, pricing or settlement.
+    /// Wires the OfferBook, vault, oracle, liquidator and LoanDesk once (owner only; all must
+    /// be contracts). Nobody can later redirect offers, custody, pricing, settlement or the
+    /// desk's code.
     pub fn set_siblings(
         &mut self,
         offer_book: Address,
         vault: Address,
         oracle: Address,
         liquidator: Address,
+        desk: Address,
     ) -> Result<(), Error> {
         self.only_owner()?;
         if !self.vault.get().is_zero() {
             return Err(Error::AlreadySet(LoanBookAlreadySet {}));
         }
-        for account in [offer_book, vault, oracle, liquidator] {
+        for account in [offer_book, vault, oracle, liquidator, desk] {
             self.require_code(account)?;
         }
         self.offer_book.set(offer_book);
         self.vault.set(vault);
         self.oracle.set(oracle);
         self.liquidator.set(liquidator);
+        self.desk.set(desk);
         log_words(
             SiblingsSet::SIGNATURE_HASH,
             &[],
@@ -156,9 +176,28 @@ impl LoanBook {
                 vault.word(),
                 oracle.word(),
                 liquidator.word(),
+                desk.word(),
             ],
         );
         Ok(())
+    }
+
+    /// Runs every selector the LoanBook does not implement with the LoanDesk's code on the
+    /// LoanBook's storage (`delegatecall`; the desk's functions are in abi/LoanDesk.sol, called
+    /// at the LoanBook's address). `LoanBookNotWired` before the siblings are set. Value is
+    /// refused like everywhere else.
+    #[fallback]
+    pub fn fallback(&mut self, input: &[u8]) -> stylus_sdk::ArbResult {
+        let desk = self.desk.get();
+        if desk.is_zero() {
+            return Err(Error::NotWired(LoanBookNotWired {}).into());
+        }
+        // SAFETY: the desk was wired once by the owner and shares this storage layout (it
+        // nests `LoanBook`); its code is fixed and nobody can redirect it.
+        unsafe { self.vm().delegate_call(&Call::new(), desk, input) }.map_err(|e| match e {
+            CallError::Revert(reason) => reason,
+            CallError::AbiDecodingFailed(_) => Vec::new(),
+        })
     }
 
     /// Sends `amount` of the reserve to `to` (owner only).
@@ -188,31 +227,6 @@ impl LoanBook {
             &[amount],
         );
         self.push(currency, to, amount)
-    }
-
-    /// Hands the lender position of a running loan (active or in auction) to `to`.
-    pub fn transfer_loan(&mut self, loan_id: U256, to: Address) -> Result<(), Error> {
-        let caller = self.vm().msg_sender();
-        let l = self.load_loan(loan_id)?;
-        if l.lender != caller {
-            return Err(Error::NotLender(LoanBookNotLender {}));
-        }
-        if l.status != ACTIVE && l.status != IN_AUCTION {
-            return Err(Error::status(l.status));
-        }
-        if to.is_zero() {
-            return Err(Error::ZeroAddress(LoanBookZeroAddress {}));
-        }
-        if to == caller || to == l.borrower {
-            return Err(Error::SelfDealing(LoanBookSelfDealing {}));
-        }
-        self.loans.setter(loan_id).set_lender(to);
-        log_words(
-            LoanTransferred::SIGNATURE_HASH,
-            &[loan_id, caller.word(), to.word()],
-            &[],
-        );
-        Ok(())
     }
 
     /// Sends the caller everything claimable in `currency`.
@@ -252,49 +266,10 @@ impl LoanBook {
         }
         // The OfferBook is a sibling wired once by governance; its only external call is the
         // principal's `transfer` in a listed currency, and the SDK rejects re-entry here.
-        let args = [offer_id, token_id, address_word(borrower)];
-        let reply = self
-            .call(offer_book, &calldata(takeCall::SELECTOR, &args))
-            .map_err(Error::callee)?;
-        let decoded = (|| {
-            let parties = (
-                address(&reply, 0)?,
-                address(&reply, 1)?,
-                address(&reply, 2)?,
-            );
-            Some((
-                parties,
-                word(&reply, 3)?,
-                (word(&reply, 4)?, word(&reply, 5)?),
-                word(&reply, 6)?,
-            ))
-        })();
-        let ((lender, currency, collection), principal, (terms_word, auction_word), tip_cap) =
-            decoded.ok_or_else(Error::call_failed)?;
-        let terms = LoanTerms::from_words(terms_word, auction_word);
-        let asset = [address_word(collection), token_id];
-        // One oracle read: the borrow price and the multiplier already in it, which the loan
-        // snapshots (its collateral is valued with it for its whole life, whatever governance
-        // sets later).
-        let (price, status, multiplier) = self.oracle_price(borrowQuoteCall::SELECTOR, &asset);
-        let ltv = match status {
-            ORACLE_OK => u64::from(terms.max_ltv_bps),
-            ORACLE_UNCERTAIN => {
-                let keep = 10_000u64.saturating_sub(u64::from(terms.uncertain_haircut_bps));
-                u64::from(terms.max_ltv_bps).saturating_mul(keep) / 10_000
-            }
-            other => {
-                return Err(Error::OracleUnavailable(LoanBookOracleUnavailable {
-                    status: other,
-                }))
-            }
-        };
-        if !fits_ltv(principal, price, ltv) {
-            let max = max_borrow_down(price, ltv)?;
-            return Err(Error::LtvExceeded(LoanBookLtvExceeded {
-                maxPrincipal: max,
-            }));
-        }
+        let t = self.take_offer(offer_book, offer_id, token_id, borrower, borrower)?;
+        let (lender, currency, collection, principal, terms) =
+            (t.lender, t.currency, t.collection, t.principal, t.terms);
+        let multiplier = self.check_ltv(principal, collection, token_id, &terms)?;
         let snapshot = LoanTerms {
             multiplier_bps: multiplier,
             ..terms
@@ -309,7 +284,7 @@ impl LoanBook {
             now,
             due,
             &snapshot,
-            tip_cap,
+            t.tip_cap,
         )
         .ok_or_else(Error::math)?;
         self.loans.setter(loan_id).store_new(words);
@@ -522,26 +497,6 @@ impl LoanBook {
         Ok(())
     }
 
-    /// After an auction's tail passed unsold (the Liquidator checks), gives the NFT to the
-    /// current lender. Anyone may call.
-    pub fn foreclose(&mut self, loan_id: U256) -> Result<(), Error> {
-        let l = self.load_loan(loan_id)?;
-        if l.status != IN_AUCTION {
-            return Err(Error::status(l.status));
-        }
-        self.loans.setter(loan_id).set_status(FORECLOSED);
-        log_words(
-            LoanForeclosed::SIGNATURE_HASH,
-            &[loan_id, l.lender.word()],
-            &[],
-        );
-        self.call_or_fail(
-            self.liquidator.get(),
-            &calldata(closeUnsoldCall::SELECTOR, &[l.auction_id]),
-        )?;
-        self.release(&l, l.lender)
-    }
-
     // ----- views -----------------------------------------------------------------------
 
     /// The loan's eight storage words (layout: `lien_contract_common::loan`, docs/contracts/
@@ -571,13 +526,14 @@ impl LoanBook {
         self.held.get(currency)
     }
 
-    /// `(offerBook, vault, oracle, liquidator)`.
-    pub fn siblings(&self) -> (Address, Address, Address, Address) {
+    /// `(offerBook, vault, oracle, liquidator, desk)`.
+    pub fn siblings(&self) -> (Address, Address, Address, Address, Address) {
         (
             self.offer_book.get(),
             self.vault.get(),
             self.oracle.get(),
             self.liquidator.get(),
+            self.desk.get(),
         )
     }
 
@@ -588,7 +544,7 @@ impl LoanBook {
 }
 
 /// Increments a counter and returns the new value (ids start at 1).
-fn next_id(counter: &mut StorageU256) -> Result<U256, Error> {
+pub fn next_id(counter: &mut StorageU256) -> Result<U256, Error> {
     let id = counter
         .get()
         .checked_add(U256::from(1u8))
@@ -597,13 +553,33 @@ fn next_id(counter: &mut StorageU256) -> Result<U256, Error> {
     Ok(id)
 }
 
+/// What `OfferBook.take` returns: the offer's lender and assets, the principal it paid out,
+/// the loan's terms snapshot and the currency's keeper-tip cap.
+#[derive(Clone, Copy, Debug)]
+pub struct Taken {
+    /// The offer's lender (the loan's lender).
+    pub lender: Address,
+    /// The loan currency.
+    pub currency: Address,
+    /// The collateral collection.
+    pub collection: Address,
+    /// The principal paid out.
+    pub principal: U256,
+    /// The offer's terms with the collection's and protocol's parameters (multiplier 0).
+    pub terms: LoanTerms,
+    /// The currency's keeper-tip cap now.
+    pub tip_cap: U256,
+}
+
 /// Internal helpers (not part of the ABI).
 impl LoanBook {
-    fn now(&self) -> u64 {
+    /// The block time as the contract sees it (`clock::now`).
+    pub fn now(&self) -> u64 {
         clock::now(self.vm().block_timestamp())
     }
 
-    fn require_code(&self, account: Address) -> Result<(), Error> {
+    /// `LoanBookZeroAddress` / `LoanBookNoCode` unless `account` is a deployed contract.
+    pub fn require_code(&self, account: Address) -> Result<(), Error> {
         if account.is_zero() {
             return Err(Error::ZeroAddress(LoanBookZeroAddress {}));
         }
@@ -613,11 +589,13 @@ impl LoanBook {
         Ok(())
     }
 
-    fn only_owner(&self) -> Result<(), Error> {
+    /// `OwnableUnauthorizedAccount` unless the caller is the owner.
+    pub fn only_owner(&self) -> Result<(), Error> {
         Ok(owner::only_owner(&self.owner, self.vm().msg_sender())?)
     }
 
-    fn load_loan(&self, loan_id: U256) -> Result<Loan, Error> {
+    /// The loan, or `LoanBookUnknownLoan`.
+    pub fn load_loan(&self, loan_id: U256) -> Result<Loan, Error> {
         let l = self.loans.getter(loan_id).fetch();
         if l.status == NONE {
             return Err(Error::UnknownLoan(LoanBookUnknownLoan { loanId: loan_id }));
@@ -626,13 +604,13 @@ impl LoanBook {
     }
 
     /// Principal + interest up to now (`Loan::accrued`: default interest after the due time).
-    fn accrued(&self, l: &Loan) -> Result<U256, Error> {
+    pub fn accrued(&self, l: &Loan) -> Result<U256, Error> {
         Ok(l.accrued(self.now())?)
     }
 
     /// The collateral's value (`Loan::collateral_price` of the oracle's `liquidationFloor`)
     /// with the oracle's status; `(0, ORACLE_CALL_FAILED)` when the oracle call fails.
-    fn collateral_price(&self, l: &Loan) -> Result<(U256, u8), Error> {
+    pub fn collateral_price(&self, l: &Loan) -> Result<(U256, u8), Error> {
         let (floor, status, _) = self.oracle_price(
             liquidationFloorCall::SELECTOR,
             &[address_word(l.collection)],
@@ -640,7 +618,8 @@ impl LoanBook {
         Ok((l.collateral_price(floor)?, status))
     }
 
-    fn credit(&mut self, account: Address, currency: Address, amount: U256) -> Result<(), Error> {
+    /// Adds `amount` to what `account` can withdraw in `currency`.
+    pub fn credit(&mut self, account: Address, currency: Address, amount: U256) -> Result<(), Error> {
         if amount.is_zero() {
             return Ok(());
         }
@@ -653,7 +632,8 @@ impl LoanBook {
         Ok(())
     }
 
-    fn add_reserve(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
+    /// Adds `amount` to the reserve in `currency`.
+    pub fn add_reserve(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
         let new = self
             .reserve
             .get(currency)
@@ -663,7 +643,8 @@ impl LoanBook {
         Ok(())
     }
 
-    fn add_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
+    /// Raises what the book owes in `currency` (tokens came in).
+    pub fn add_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
         let new = self
             .held
             .get(currency)
@@ -673,7 +654,8 @@ impl LoanBook {
         Ok(())
     }
 
-    fn sub_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
+    /// Lowers what the book owes in `currency` (tokens go out).
+    pub fn sub_held(&mut self, currency: Address, amount: U256) -> Result<(), Error> {
         let new = self
             .held
             .get(currency)
@@ -688,7 +670,7 @@ impl LoanBook {
     /// (These token helpers are the same in both books on purpose: shared in
     /// lien-contract-common as functions over `&dyn Host`, they cost the LoanBook ~0.9 KB
     /// compressed, measured.)
-    fn pull(&mut self, currency: Address, from: Address, amount: U256) -> Result<(), Error> {
+    pub fn pull(&mut self, currency: Address, from: Address, amount: U256) -> Result<(), Error> {
         let me = self.vm().contract_address();
         let before = self
             .balance_of(currency, me)
@@ -712,7 +694,7 @@ impl LoanBook {
     }
 
     /// `transfer(to, amount)`: must return `true`.
-    fn push(&mut self, currency: Address, to: Address, amount: U256) -> Result<(), Error> {
+    pub fn push(&mut self, currency: Address, to: Address, amount: U256) -> Result<(), Error> {
         self.token_call(
             currency,
             transferCall::SELECTOR,
@@ -723,7 +705,7 @@ impl LoanBook {
     /// An ERC-20 `transfer`/`transferFrom`: the token's own revert data passes through (e.g.
     /// ERC-6093 `ERC20InsufficientAllowance(spender, allowance, needed)`); `TransferFailed`
     /// when it reverts without data or does not return exactly `true`.
-    fn token_call(
+    pub fn token_call(
         &mut self,
         currency: Address,
         selector: [u8; 4],
@@ -737,7 +719,7 @@ impl LoanBook {
     }
 
     /// `balanceOf(account)` of a token; `None` when the call fails or the reply is malformed.
-    fn balance_of(&self, currency: Address, account: Address) -> Option<U256> {
+    pub fn balance_of(&self, currency: Address, account: Address) -> Option<U256> {
         let reply = self.view(
             currency,
             &calldata(balanceOfCall::SELECTOR, &[address_word(account)]),
@@ -748,7 +730,7 @@ impl LoanBook {
     /// The oracle's `(price, status, multiplierBps)` from `borrowQuote` (`liquidationFloor`
     /// has no third word: 0), or `(0, ORACLE_CALL_FAILED, 0)` when the call fails or the
     /// reply is malformed.
-    fn oracle_price(&self, selector: [u8; 4], args: &[U256]) -> (U256, u8, u32) {
+    pub fn oracle_price(&self, selector: [u8; 4], args: &[U256]) -> (U256, u8, u32) {
         self.view(self.oracle.get(), &calldata(selector, args))
             .and_then(|r| {
                 let bps = word(&r, 2).map_or(Some(0), |w| u32::try_from(w).ok())?;
@@ -757,8 +739,70 @@ impl LoanBook {
             .unwrap_or((U256::ZERO, ORACLE_CALL_FAILED, 0))
     }
 
+    /// `OfferBook.take(offerId, tokenId, borrower, payee)`: the OfferBook checks the offer and
+    /// the collection (its errors come back unchanged), counts the loan and pays the principal
+    /// to `payee`; the reply decoded.
+    pub fn take_offer(
+        &mut self,
+        offer_book: Address,
+        offer_id: U256,
+        token_id: U256,
+        borrower: Address,
+        payee: Address,
+    ) -> Result<Taken, Error> {
+        let args = [offer_id, token_id, address_word(borrower), address_word(payee)];
+        let reply = self
+            .call(offer_book, &calldata(takeCall::SELECTOR, &args))
+            .map_err(Error::callee)?;
+        (|| {
+            Some(Taken {
+                lender: address(&reply, 0)?,
+                currency: address(&reply, 1)?,
+                collection: address(&reply, 2)?,
+                principal: word(&reply, 3)?,
+                terms: LoanTerms::from_words(word(&reply, 4)?, word(&reply, 5)?),
+                tip_cap: word(&reply, 6)?,
+            })
+        })()
+        .ok_or_else(Error::call_failed)
+    }
+
+    /// Checks `principal` against the oracle's borrow price of the token and the offer's max
+    /// LTV (cut by the haircut on an `Uncertain` price); returns the token's multiplier, which
+    /// the loan snapshots (its collateral is valued with it for its whole life, whatever
+    /// governance sets later). One oracle read: `borrowQuote`.
+    pub fn check_ltv(
+        &self,
+        principal: U256,
+        collection: Address,
+        token_id: U256,
+        terms: &LoanTerms,
+    ) -> Result<u32, Error> {
+        let asset = [address_word(collection), token_id];
+        let (price, status, multiplier) = self.oracle_price(borrowQuoteCall::SELECTOR, &asset);
+        let ltv = match status {
+            ORACLE_OK => u64::from(terms.max_ltv_bps),
+            ORACLE_UNCERTAIN => {
+                let keep = 10_000u64.saturating_sub(u64::from(terms.uncertain_haircut_bps));
+                u64::from(terms.max_ltv_bps).saturating_mul(keep) / 10_000
+            }
+            other => {
+                return Err(Error::OracleUnavailable(LoanBookOracleUnavailable {
+                    status: other,
+                }))
+            }
+        };
+        if !fits_ltv(principal, price, ltv) {
+            let max = max_borrow_down(price, ltv)?;
+            return Err(Error::LtvExceeded(LoanBookLtvExceeded {
+                maxPrincipal: max,
+            }));
+        }
+        Ok(multiplier)
+    }
+
     /// `vault.release(collection, tokenId, to)` for the loan's NFT.
-    fn release(&mut self, l: &Loan, to: Address) -> Result<(), Error> {
+    pub fn release(&mut self, l: &Loan, to: Address) -> Result<(), Error> {
         let args = [address_word(l.collection), l.token_id, address_word(to)];
         self.call_or_fail(self.vault.get(), &calldata(releaseCall::SELECTOR, &args))
             .map(|_| ())
@@ -766,7 +810,7 @@ impl LoanBook {
 
     /// A state-changing call (the SDK flushes the storage cache first); the reply, or the
     /// callee's revert data.
-    fn call(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+    pub fn call(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         self.vm()
             .call(&Call::new(), target, data)
             .map_err(|e| match e {
@@ -777,12 +821,12 @@ impl LoanBook {
 
     /// [`Self::call`], a failure passing the callee's revert data through (`LoanBookCallFailed`
     /// when it gave none).
-    fn call_or_fail(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Error> {
+    pub fn call_or_fail(&mut self, target: Address, data: &[u8]) -> Result<Vec<u8>, Error> {
         self.call(target, data).map_err(Error::callee)
     }
 
     /// A static call; `None` when it reverts.
-    fn view(&self, target: Address, data: &[u8]) -> Option<Vec<u8>> {
+    pub fn view(&self, target: Address, data: &[u8]) -> Option<Vec<u8>> {
         self.vm().static_call(&Call::new(), target, data).ok()
     }
 }

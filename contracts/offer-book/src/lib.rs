@@ -462,7 +462,8 @@ impl OfferBook {
     /// not paused; the offer exists, is open and unexpired, matches the token unless
     /// collection-wide; the borrower is not the lender; the collection is listed and enabled
     /// and still allows the offer's duration. Counts the loan against the capacity and pays
-    /// the principal out of escrow to `borrower`. Returns `(lender, currency, collection,
+    /// the principal out of escrow to `payee` (the borrower for a new loan; the LoanBook
+    /// itself for a refinance or a rollover, which pays the old lender out of it). Returns `(lender, currency, collection,
     /// principal, terms, auction, tipCap)`: the two words are the loan's snapshot of the
     /// offer, the collection's parameters and the protocol parameters
     /// (`lien_contract_common::terms`), and `tipCap` the currency's keeper-tip cap now, which
@@ -473,6 +474,7 @@ impl OfferBook {
         offer_id: U256,
         token_id: U256,
         borrower: Address,
+        payee: Address,
     ) -> Result<(Address, Address, Address, U256, U256, U256, U256), Error> {
         let caller = self.vm().msg_sender();
         if caller.is_zero() || caller != self.loan_book.get() {
@@ -524,7 +526,7 @@ impl OfferBook {
             auction_tail: risk.auction_tail,
             multiplier_bps: 0, // the LoanBook writes the snapshot
         };
-        self.push(o.currency, borrower, o.principal)?;
+        self.push(o.currency, payee, o.principal)?;
         let (terms, auction) = snapshot.to_words();
         let (_, tip_cap) = self.currencies.getter(o.currency).get();
         Ok((

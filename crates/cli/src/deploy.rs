@@ -61,7 +61,7 @@ pub struct DeployOpts {
 }
 
 /// The packages deployed by `lien deploy` (the mocks only with --with-mocks).
-const PROTOCOL: [&str; 7] = lien_client::protocol::PROTOCOL_PACKAGES;
+const PROTOCOL: [&str; 8] = lien_client::protocol::PROTOCOL_PACKAGES;
 const MOCKS: [&str; 2] = ["lien-mock-token", "lien-mock-nft"];
 
 fn load_code(dir: &Path, names: &[&str], check_size: bool) -> CliResult<Vec<(String, Vec<u8>)>> {

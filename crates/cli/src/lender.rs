@@ -3,7 +3,7 @@
 
 use alloy::primitives::{Address, U256};
 use clap::Subcommand;
-use lien_client::bindings::{ILoanBook, IOfferBook, IERC20};
+use lien_client::bindings::{ILoanBook, ILoanDesk, IOfferBook, IERC20};
 
 use crate::ctx::{call_err, CliError, CliResult, Ctx};
 use crate::input::{
@@ -289,9 +289,10 @@ pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
         LenderCmd::Transfer { loan, to } => {
             let id = crate::borrower::known_loan(&book, &loan).await?;
             let to = parse_address(&to)?;
+            let desk = ILoanDesk::new(*book.address(), book.provider());
             tx!(
                 format!("transferLoan {id} to {to}"),
-                book.transferLoan(id, to)
+                desk.transferLoan(id, to)
             );
         }
     }

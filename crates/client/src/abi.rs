@@ -285,14 +285,20 @@ pub fn export_all(root: &Path) -> Result<Vec<(ContractCrate, String)>, PackageEr
     }
     // Crates that turn on stylus-sdk's `reentrant` feature (the attacker mocks) would switch
     // it on for every crate of a shared invocation, which openzeppelin-stylus does not build
-    // with: they get an invocation of their own.
+    // with: they get an invocation of their own. So does the LoanDesk, whose `library` build of
+    // the LoanBook would take the LoanBook's own entrypoint away in a shared invocation.
     let (reentrant, plain): (Vec<ContractCrate>, Vec<ContractCrate>) = contracts
         .iter()
         .cloned()
         .partition(|c| enables_reentrant(root, c));
+    let (library_users, plain): (Vec<ContractCrate>, Vec<ContractCrate>) = plain
+        .into_iter()
+        .partition(|c| uses_a_library_build(root, c));
     let mut binaries = build_export_binaries(root, &plain)?;
-    if !reentrant.is_empty() {
-        binaries.extend(build_export_binaries(root, &reentrant)?);
+    for alone in [reentrant, library_users] {
+        if !alone.is_empty() {
+            binaries.extend(build_export_binaries(root, &alone)?);
+        }
     }
     std::fs::create_dir_all(&dir).map_err(|source| PackageError::Io {
         path: dir.clone(),
@@ -327,11 +333,21 @@ pub fn export_all(root: &Path) -> Result<Vec<(ContractCrate, String)>, PackageEr
 
 /// Whether the crate's manifest enables stylus-sdk's `reentrant` feature.
 fn enables_reentrant(root: &Path, contract: &ContractCrate) -> bool {
+    manifest_mentions(root, contract, "\"reentrant\"")
+}
+
+/// Whether the crate builds another contract as a library (`features = ["library"]`, the
+/// LoanDesk's LoanBook).
+fn uses_a_library_build(root: &Path, contract: &ContractCrate) -> bool {
+    manifest_mentions(root, contract, "features = [\"library\"]")
+}
+
+fn manifest_mentions(root: &Path, contract: &ContractCrate, needle: &str) -> bool {
     let manifest = root
         .join("contracts")
         .join(&contract.dir)
         .join("Cargo.toml");
-    std::fs::read_to_string(manifest).is_ok_and(|text| text.contains("\"reentrant\""))
+    std::fs::read_to_string(manifest).is_ok_and(|text| text.contains(needle))
 }
 
 /// Builds every contract's `export-abi` binary (host target) in one cargo invocation, so the

@@ -79,9 +79,14 @@ pub const RETURNS: &[(&str, &str, &[&str])] = &[
     (
         "LoanBook",
         "siblings",
-        &["offer_book", "vault", "oracle", "liquidator"],
+        &["offer_book", "vault", "oracle", "liquidator", "desk"],
     ),
     ("LoanBook", "counts", &["loans", "auctions"]),
+    // ---- LoanDesk (called at the LoanBook's address) ----
+    ("LoanDesk", "repayPart", &["principal_left"]),
+    ("LoanDesk", "refinance", &["debt_paid"]),
+    ("LoanDesk", "rollover", &["principal"]),
+    ("LoanDesk", "refinanceMinCut", &["min_cut_bps"]),
     // ---- LoanLens ----
     ("LoanLens", "loanBook", &["loan_book"]),
     (

@@ -13,6 +13,10 @@ sol!(
 );
 sol!(
     #[sol(rpc)]
+    "../../abi/LoanDesk.sol"
+);
+sol!(
+    #[sol(rpc)]
     "../../abi/LoanLens.sol"
 );
 sol!(

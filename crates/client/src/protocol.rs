@@ -11,18 +11,19 @@ use alloy::{
 use serde::{Deserialize, Serialize};
 
 use crate::bindings::{
-    ICollateralVault, IGovernance, ILiquidator, ILoanBook, IOfferBook, IOwnable,
+    ICollateralVault, IGovernance, ILiquidator, ILoanBook, ILoanDesk, IOfferBook, IOwnable,
 };
 use crate::deploy::{constructor_calldata, DeployError};
 use crate::fragments::{self, DeployedProgram, Oversize};
 
 /// The packages `deploy_protocol` deploys, in its order (the code every deployment needs).
-pub const PROTOCOL_PACKAGES: [&str; 7] = [
+pub const PROTOCOL_PACKAGES: [&str; 8] = [
     "lien-oracle",
     "lien-vault",
     "lien-liquidator",
     "lien-offer-book",
     "lien-loan-book",
+    "lien-loan-desk",
     "lien-loan-lens",
     "lien-governance",
 ];
@@ -41,6 +42,9 @@ pub struct Addresses {
     pub offer_book: Address,
     /// LoanBook (loans, repayment, liquidation, settlement claims).
     pub loan_book: Address,
+    /// LoanDesk: the LoanBook's second code (refinance, rollover, partial repayment,
+    /// foreclosure, loan transfer), run by the LoanBook's fallback; call it at `loan_book`.
+    pub loan_desk: Address,
     /// LoanLens (the named loan views: loan, loanTerms, debt, health).
     pub loan_lens: Address,
     /// Dutch-auction Liquidator.
@@ -73,6 +77,9 @@ pub struct RiskSetup {
     pub tip_bps: u16,
     /// Max-LTV cut while the oracle is Uncertain.
     pub uncertain_haircut_bps: u16,
+    /// The least APR cut (bps) a lender refinance must give the borrower when it does not
+    /// lengthen the term (set on the LoanBook through its desk; at most 1,000).
+    pub refinance_min_cut_bps: u16,
 }
 
 impl Default for RiskSetup {
@@ -83,6 +90,7 @@ impl Default for RiskSetup {
             fee_bps: 1_000,
             tip_bps: 50,
             uncertain_haircut_bps: 5_000,
+            refinance_min_cut_bps: 25,
         }
     }
 }
@@ -183,19 +191,19 @@ pub async fn deploy_protocol_with<'a>(
     let plans = fragments::preflight(provider, &programs, oversize).await?;
     let owner_only = constructor_calldata(&(deployer,).abi_encode_params());
 
-    let mut deploy = async |name: &str, args| -> Result<Address, ProtocolError> {
+    let mut deploy = async |name: &str, args: Option<alloy::primitives::Bytes>| -> Result<Address, ProtocolError> {
         let i = programs
             .iter()
             .position(|(n, _)| *n == name)
             .ok_or_else(|| ProtocolError::MissingArtifact(name.to_owned()))?;
         let d =
-            fragments::deploy_planned(provider, name, programs[i].1, &plans[i], Some(args)).await?;
+            fragments::deploy_planned(provider, name, programs[i].1, &plans[i], args).await?;
         steps.extend(program_steps(name, &d));
         Ok(d.program.address)
     };
-    let oracle = deploy("lien-oracle", owner_only.clone()).await?;
-    let vault = deploy("lien-vault", owner_only.clone()).await?;
-    let liquidator = deploy("lien-liquidator", owner_only.clone()).await?;
+    let oracle = deploy("lien-oracle", Some(owner_only.clone())).await?;
+    let vault = deploy("lien-vault", Some(owner_only.clone())).await?;
+    let liquidator = deploy("lien-liquidator", Some(owner_only.clone())).await?;
     let offer_args = (
         deployer,
         risk.max_step_bps,
@@ -206,13 +214,15 @@ pub async fn deploy_protocol_with<'a>(
     );
     let offer_book = deploy(
         "lien-offer-book",
-        constructor_calldata(&offer_args.abi_encode_params()),
+        Some(constructor_calldata(&offer_args.abi_encode_params())),
     )
     .await?;
-    let loan_book = deploy("lien-loan-book", owner_only.clone()).await?;
+    let loan_book = deploy("lien-loan-book", Some(owner_only.clone())).await?;
+    // No constructor: the desk only ever runs on the LoanBook's storage.
+    let loan_desk = deploy("lien-loan-desk", None).await?;
     let loan_lens = deploy(
         "lien-loan-lens",
-        constructor_calldata(&(loan_book,).abi_encode_params()),
+        Some(constructor_calldata(&(loan_book,).abi_encode_params())),
     )
     .await?;
     type GovCtor = (
@@ -227,7 +237,7 @@ pub async fn deploy_protocol_with<'a>(
         governance.delay,
         governance.guardian,
     ));
-    let governance = deploy("lien-governance", constructor_calldata(&gov_args)).await?;
+    let governance = deploy("lien-governance", Some(constructor_calldata(&gov_args))).await?;
 
     let vault_c = ICollateralVault::new(vault, provider);
     steps.push(send!(
@@ -243,7 +253,13 @@ pub async fn deploy_protocol_with<'a>(
     let book_c = ILoanBook::new(loan_book, provider);
     steps.push(send!(
         "loanBook.setSiblings",
-        book_c.setSiblings(offer_book, vault, oracle, liquidator)
+        book_c.setSiblings(offer_book, vault, oracle, liquidator, loan_desk)
+    ));
+    // The desk's functions are called at the LoanBook's address.
+    let desk_c = ILoanDesk::new(loan_book, provider);
+    steps.push(send!(
+        "loanBook.setRefinanceMinCut",
+        desk_c.setRefinanceMinCut(risk.refinance_min_cut_bps)
     ));
     let offers_c = IOfferBook::new(offer_book, provider);
     steps.push(send!(
@@ -257,6 +273,7 @@ pub async fn deploy_protocol_with<'a>(
             vault,
             offer_book,
             loan_book,
+            loan_desk,
             loan_lens,
             liquidator,
         },

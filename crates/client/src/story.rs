@@ -15,7 +15,7 @@ use alloy::{
 };
 
 use crate::bindings::{
-    IGovernance, ILiquidator, ILoanBook, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721,
+    IGovernance, ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721,
 };
 use crate::deploy::deploy_stylus;
 use crate::protocol::{self, units, Addresses, GovernanceSetup, ProtocolError, RiskSetup, Step};
@@ -783,11 +783,12 @@ async fn run_summary(chain: &impl Chain, mut s: Summary) -> Result<Summary, Prot
         ),
     );
     chain.increase_time(86_400 + 60).await?; // past the 24 h tail, unsold
+    let desk_k = ILoanDesk::new(a.loan_book, &keeper.provider); // the desk, at the LoanBook
     s.record(
         ch,
         send!(
             "anyone forecloses the unsold auction",
-            book_k.foreclose(carol_loan)
+            desk_k.foreclose(carol_loan)
         ),
     );
     let owner = IERC721::new(collection, &dp)

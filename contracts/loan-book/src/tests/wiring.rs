@@ -29,7 +29,13 @@ fn constructor_sets_the_owner(book: Contract<LoanBook>, owner: Address) {
     });
     assert_eq!(
         book.sender(owner).siblings(),
-        (Address::ZERO, Address::ZERO, Address::ZERO, Address::ZERO)
+        (
+            Address::ZERO,
+            Address::ZERO,
+            Address::ZERO,
+            Address::ZERO,
+            Address::ZERO
+        )
     );
     assert_eq!(book.sender(owner).counts(), (U256::ZERO, U256::ZERO));
 }
@@ -37,25 +43,26 @@ fn constructor_sets_the_owner(book: Contract<LoanBook>, owner: Address) {
 #[motsu::test]
 fn siblings_are_set_once_by_the_owner_and_must_be_contracts() {
     let env = Env::bare();
-    let (ob, v, o, l) = (
+    let (ob, v, o, l, d) = (
         env.offers.address(),
         env.vault.address(),
         env.oracle.address(),
         env.liq.address(),
+        env.desk_stand_in(),
     );
     expect_err!(
-        env.book.sender(env.lender).set_siblings(ob, v, o, l),
+        env.book.sender(env.lender).set_siblings(ob, v, o, l, d),
         Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account }) if account == env.lender
     );
     let eoa = Address::repeat_byte(0x77);
     let with = |i: usize, bad: Address| {
-        let mut s = [ob, v, o, l];
+        let mut s = [ob, v, o, l, d];
         s[i] = bad;
         env.book
             .sender(env.owner)
-            .set_siblings(s[0], s[1], s[2], s[3])
+            .set_siblings(s[0], s[1], s[2], s[3], s[4])
     };
-    for i in 0..4 {
+    for i in 0..5 {
         expect_err!(
             with(i, Address::ZERO),
             Error::ZeroAddress(LoanBookZeroAddress {})
@@ -64,28 +71,35 @@ fn siblings_are_set_once_by_the_owner_and_must_be_contracts() {
     }
     assert_eq!(
         env.book.sender(env.owner).siblings(),
-        (Address::ZERO, Address::ZERO, Address::ZERO, Address::ZERO)
+        (
+            Address::ZERO,
+            Address::ZERO,
+            Address::ZERO,
+            Address::ZERO,
+            Address::ZERO
+        )
     );
     env.book
         .sender(env.owner)
-        .set_siblings(ob, v, o, l)
+        .set_siblings(ob, v, o, l, d)
         .motsu_unwrap();
-    assert_eq!(env.book.sender(env.owner).siblings(), (ob, v, o, l));
+    assert_eq!(env.book.sender(env.owner).siblings(), (ob, v, o, l, d));
     env.book.assert_emitted(&SiblingsSet {
         offerBook: ob,
         vault: v,
         oracle: o,
         liquidator: l,
+        desk: d,
     });
     expect_err!(
-        env.book.sender(env.owner).set_siblings(ob, v, o, l),
+        env.book.sender(env.owner).set_siblings(ob, v, o, l, d),
         Error::AlreadySet(LoanBookAlreadySet {})
     );
     expect_err!(
-        env.book.sender(env.owner).set_siblings(o, l, ob, v),
+        env.book.sender(env.owner).set_siblings(o, l, ob, v, d),
         Error::AlreadySet(LoanBookAlreadySet {})
     );
-    assert_eq!(env.book.sender(env.owner).siblings(), (ob, v, o, l));
+    assert_eq!(env.book.sender(env.owner).siblings(), (ob, v, o, l, d));
     env.assert_solvent();
 }
 

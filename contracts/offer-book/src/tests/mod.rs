@@ -24,7 +24,7 @@ mod wiring;
 mod abi {
     #![allow(missing_docs)]
     alloy_sol_types::sol! {
-        function take(uint256 offerId, uint256 tokenId, address borrower) external returns (address lender,
+        function take(uint256 offerId, uint256 tokenId, address borrower, address payee) external returns (address lender,
             address currency, address collection, uint256 principal, uint256 terms, uint256 auction,
             uint256 tipCap);
         function cancelOffer(uint256 offerId) external returns (uint256 refund);

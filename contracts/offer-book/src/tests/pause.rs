@@ -62,7 +62,7 @@ fn pause_stops_offers_and_taking_only() {
     );
     // The caller check comes first: only the LoanBook learns about the pause.
     expect_err!(
-        env.book.sender(env.lender).take(offer, u(TOKEN), env.borrower),
+        env.book.sender(env.lender).take(offer, u(TOKEN), env.borrower, env.borrower),
         Error::NotLoanBook(OfferBookNotLoanBook { caller }) if caller == env.lender
     );
     // Cancelling, governance and the views go on.

@@ -239,7 +239,7 @@ impl Env {
     ) -> Result<(Address, Address, Address, U256, U256, U256, U256), crate::Error> {
         self.book
             .sender(self.loans.address())
-            .take(offer, u(token_id), self.borrower)
+            .take(offer, u(token_id), self.borrower, self.borrower)
     }
 
     pub fn balance(&self, who: Address) -> U256 {

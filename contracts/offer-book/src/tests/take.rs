@@ -28,7 +28,7 @@ fn only_the_loan_book_can_take(other: Contract<LoanBookStandIn>) {
     ];
     for caller in callers {
         expect_err!(
-            env.book.sender(caller).take(offer, u(TOKEN), env.borrower),
+            env.book.sender(caller).take(offer, u(TOKEN), env.borrower, env.borrower),
             Error::NotLoanBook(OfferBookNotLoanBook { caller: c }) if c == caller
         );
     }
@@ -97,6 +97,7 @@ fn take_through_the_abi_returns_words_and_raw_errors() {
             offerId: offer,
             tokenId: u(token),
             borrower: env.borrower,
+            payee: env.borrower,
         }
         .abi_encode();
         env.loans
@@ -140,7 +141,7 @@ fn take_through_the_abi_returns_words_and_raw_errors() {
     let direct = env
         .book
         .sender(env.owner)
-        .take(second, u(TOKEN), env.borrower)
+        .take(second, u(TOKEN), env.borrower, env.borrower)
         .motsu_unwrap_err();
     assert_eq!(
         Vec::<u8>::from(direct),
@@ -218,14 +219,14 @@ fn take_refusals_leave_the_offer_and_the_escrow_untouched() {
     expect_err!(
         env.book
             .sender(env.loans.address())
-            .take(offer, u(TOKEN), env.lender),
+            .take(offer, u(TOKEN), env.lender, env.lender),
         Error::SelfDealing(OfferBookSelfDealing {})
     );
     // A borrower the token cannot pay (OpenZeppelin refuses the zero address).
     expect_err!(
         env.book
             .sender(env.loans.address())
-            .take(offer, u(TOKEN), Address::ZERO),
+            .take(offer, u(TOKEN), Address::ZERO, Address::ZERO),
         Error::TransferFailed(OfferBookTransferFailed {})
     );
     env.book

@@ -54,7 +54,7 @@ fn nothing_can_take_before_the_wiring() {
     // Not even the zero address, which the unset slot holds.
     for caller in [Address::ZERO, env.loans.address(), env.lender, env.owner] {
         expect_err!(
-            env.book.sender(caller).take(offer, u(TOKEN), env.borrower),
+            env.book.sender(caller).take(offer, u(TOKEN), env.borrower, env.borrower),
             Error::NotLoanBook(OfferBookNotLoanBook { caller: c }) if c == caller
         );
     }
@@ -87,6 +87,7 @@ fn value_sent_to_non_payable_functions_reverts(caller: Contract<ValueCaller>) {
             offerId: offer,
             tokenId: u(TOKEN),
             borrower: me,
+            payee: me,
         }
         .abi_encode(),
         abi::pauseCall {}.abi_encode(),
