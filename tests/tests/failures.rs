@@ -12,7 +12,9 @@ use alloy::{
     providers::DynProvider,
 };
 use lien_client::{
-    bindings::{ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721},
+    bindings::{
+        ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721,
+    },
     deploy::deploy_stylus,
     protocol::{hand_over_to_governance, Addresses},
 };

@@ -49,8 +49,8 @@ use alloy::{
 };
 use lien_client::{
     bindings::{
-        ICollateralVault, IGovernance, ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IMockFeed, IOfferBook,
-        IPriceOracle, IERC20, IERC721,
+        ICollateralVault, IGovernance, ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IMockFeed,
+        IOfferBook, IPriceOracle, IERC20, IERC721,
     },
     deploy::{constructor_calldata, deploy_stylus},
     protocol::{

@@ -191,13 +191,14 @@ pub async fn deploy_protocol_with<'a>(
     let plans = fragments::preflight(provider, &programs, oversize).await?;
     let owner_only = constructor_calldata(&(deployer,).abi_encode_params());
 
-    let mut deploy = async |name: &str, args: Option<alloy::primitives::Bytes>| -> Result<Address, ProtocolError> {
+    let mut deploy = async |name: &str,
+                            args: Option<alloy::primitives::Bytes>|
+           -> Result<Address, ProtocolError> {
         let i = programs
             .iter()
             .position(|(n, _)| *n == name)
             .ok_or_else(|| ProtocolError::MissingArtifact(name.to_owned()))?;
-        let d =
-            fragments::deploy_planned(provider, name, programs[i].1, &plans[i], args).await?;
+        let d = fragments::deploy_planned(provider, name, programs[i].1, &plans[i], args).await?;
         steps.extend(program_steps(name, &d));
         Ok(d.program.address)
     };

@@ -15,7 +15,8 @@ use alloy::{
 };
 
 use crate::bindings::{
-    IGovernance, ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721,
+    IGovernance, ILiquidator, ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IPriceOracle, IERC20,
+    IERC721,
 };
 use crate::deploy::deploy_stylus;
 use crate::protocol::{self, units, Addresses, GovernanceSetup, ProtocolError, RiskSetup, Step};
