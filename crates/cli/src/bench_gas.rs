@@ -152,7 +152,7 @@ const fn op(
 }
 
 /// Every measured operation, in table order.
-pub const OPS: [Op; 17] = [
+pub const OPS: [Op; 20] = [
     op(
         "borrow",
         "LoanBook.borrow: OfferBook.take pays 30 to the borrower, oracle read, NFT locked in the vault (per-token approval)",
@@ -208,6 +208,27 @@ pub const OPS: [Op; 17] = [
         Some(67_000),
         Some(67_000),
         Some(35_000),
+    ),
+    op(
+        "repayPart",
+        "LoanBook → LoanDesk.repayPart of 10 after 5 days: interest settled, principal lowered (delegatecall)",
+        None,
+        None,
+        None,
+    ),
+    op(
+        "refinance",
+        "LoanBook → LoanDesk.refinance by a second lender's 10 % offer: OfferBook.take pays the LoanBook, old lender and excess credited (MetaStreet's ceiling 478k; issue 16 aims at half)",
+        Some(478_000),
+        Some(478_000),
+        Some(240_000),
+    ),
+    op(
+        "rollover",
+        "LoanBook → LoanDesk.rollover by the borrower to the lender's offer: take, LTV check, old lender credited, the difference moved",
+        None,
+        None,
+        None,
     ),
     op(
         "postPrice (3 sources)",
@@ -659,6 +680,7 @@ async fn setup(artifacts: &[lien_client::package::Artifact], cached: bool) -> Cl
             a.vault,
             a.offer_book,
             a.loan_book,
+            a.loan_desk,
             a.liquidator,
         ] {
             let bid = program_cache::cache_program(&w.deployer.p, program)
@@ -767,6 +789,7 @@ async fn fund_users(w: &World) -> CliResult<()> {
         (&w.lender, w.a.offer_book),
         (&w.borrower, w.a.loan_book),
         (&w.bidder, w.a.liquidator),
+        (&w.bidder, w.a.offer_book),
     ] {
         let t = IBenchToken::new(w.token, &who.p);
         bench_tx!(w, "mint currency", t.mint(who.address(), tok(1_000_000)));
@@ -893,6 +916,54 @@ async fn cycle(w: &World, cycle: u64, f: &mut Figures) -> CliResult<()> {
         "withdraw",
         bench_tx!(w, "lender withdraws", book_l.withdraw(w.token)),
     );
+
+    // loans that move: part repaid, refinanced by a second lender (the bidder), rolled over
+    // by the borrower to the lender's offer, then repaid
+    w.advance(600);
+    w.round(w.nft, 3, &CALM).await?;
+    let (loan, _) = borrow(w, offer, first_nft).await?;
+    w.advance(5 * 86_400);
+    let desk_b = ILoanDesk::new(w.a.loan_book, &w.borrower.p); // the desk, at the LoanBook
+    record(
+        f,
+        "repayPart",
+        bench_tx!(w, "repayPart", desk_b.repayPart(loan, tok(10))),
+    );
+    let bidder_offers = IOfferBook::new(w.a.offer_book, &w.bidder.p);
+    let better = bidder_offers.createOffer(
+        w.token,
+        w.nft,
+        U256::ZERO,
+        true,
+        tok(30),
+        1_000,
+        30 * 86_400,
+        w.t.get() + 90 * 86_400,
+        1,
+    );
+    w.stamp().await?;
+    let better_id = better
+        .call()
+        .block(alloy::eips::BlockId::pending())
+        .await
+        .map_err(crate::ctx::call_err("createOffer"))?;
+    bench_tx!(w, "second lender's offer", better);
+    w.round(w.nft, 3, &CALM).await?;
+    let desk_r = ILoanDesk::new(w.a.loan_book, &w.bidder.p);
+    record(
+        f,
+        "refinance",
+        bench_tx!(w, "refinance", desk_r.refinance(loan, better_id)),
+    );
+    w.advance(86_400);
+    w.round(w.nft, 3, &CALM).await?;
+    record(
+        f,
+        "rollover",
+        bench_tx!(w, "rollover", desk_b.rollover(loan, offer)),
+    );
+    bench_tx!(w, "repay the rolled-over loan", book_b.repay(loan));
+    settle_claims(w).await?;
 
     // a crash, the keeper liquidates, a bidder buys
     w.advance(600);

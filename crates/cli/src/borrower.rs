@@ -2,10 +2,10 @@
 
 use alloy::{primitives::U256, providers::DynProvider};
 use clap::Subcommand;
-use lien_client::bindings::{ILoanBook, ILoanLens, IOfferBook, IERC721};
+use lien_client::bindings::{ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IERC721};
 
 use crate::ctx::{call_err, CliError, CliResult, Ctx};
-use crate::input::{format_amount, format_duration, parse_address, parse_u256};
+use crate::input::{format_amount, format_duration, parse_address, parse_amount, parse_u256};
 use crate::tx;
 
 /// Seconds of interest added to the repayment approval, covering the blocks between the
@@ -22,10 +22,23 @@ pub enum BorrowerCmd {
         /// Token id of the NFT put up as collateral.
         token: String,
     },
-    /// Repay a loan (approves exactly the debt due a few minutes from now).
+    /// Repay a loan (approves exactly the debt due a few minutes from now); with `--amount`,
+    /// repay part of it: the interest so far first, the rest lowers the principal.
     Repay {
         /// Loan id.
         loan: String,
+        /// Pay only this much, in whole tokens (above the interest, below the debt).
+        #[arg(long)]
+        amount: Option<String>,
+    },
+    /// Move a loan to another offer in one transaction: the old lender is paid off and only
+    /// the difference moves (received, or paid — approved exactly — when the new principal is
+    /// below the debt).
+    Rollover {
+        /// Loan id.
+        loan: String,
+        /// The new offer's id.
+        offer: String,
     },
     /// Show a loan's current debt.
     Debt {
@@ -177,7 +190,67 @@ pub async fn run(ctx: &Ctx, cmd: BorrowerCmd) -> CliResult<()> {
                 format_amount(o.principal, ctx.decimals(o.currency).await)
             );
         }
-        BorrowerCmd::Repay { loan } => {
+        BorrowerCmd::Repay {
+            loan,
+            amount: Some(amount),
+        } => {
+            let id = known_loan(&book, &loan).await?;
+            let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
+            let amount = parse_amount(&amount, ctx.decimals(l.currency).await)?;
+            crate::lender::ensure_allowance(ctx, l.currency, d.contracts.loan_book, amount).await?;
+            // The desk's functions are called at the LoanBook's address.
+            let desk = ILoanDesk::new(d.contracts.loan_book, &ctx.provider);
+            let call = desk.repayPart(id, amount);
+            let left = call.call().await.map_err(call_err("repayPart"))?;
+            tx!(format!("repay part of loan {id}"), call);
+            println!(
+                "paid {}; principal left {}",
+                format_amount(amount, ctx.decimals(l.currency).await),
+                format_amount(left, ctx.decimals(l.currency).await)
+            );
+        }
+        BorrowerCmd::Rollover { loan, offer } => {
+            let id = known_loan(&book, &loan).await?;
+            let offer_id = parse_u256(&offer, "offer id")?;
+            let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
+            let o = IOfferBook::new(d.contracts.offer_book, &ctx.provider)
+                .offer(offer_id)
+                .call()
+                .await
+                .map_err(call_err("offer"))?;
+            let at = ctx.now().await?.saturating_add(REPAY_MARGIN_SECS);
+            let debt = repay_amount(
+                l.status,
+                l.principal,
+                l.apr_bps,
+                l.start,
+                l.due,
+                l.frozen_debt,
+                0,
+                at,
+            )
+            .ok_or_else(|| {
+                CliError::Missing(format!(
+                    "loan {id} is {} and cannot be rolled over",
+                    status_name(l.status)
+                ))
+            })?;
+            if debt > o.principal {
+                let shortfall = debt - o.principal;
+                crate::lender::ensure_allowance(ctx, l.currency, d.contracts.loan_book, shortfall)
+                    .await?;
+            }
+            let desk = ILoanDesk::new(d.contracts.loan_book, &ctx.provider);
+            let call = desk.rollover(id, offer_id);
+            let principal = call.call().await.map_err(call_err("rollover"))?;
+            tx!(format!("roll loan {id} over to offer {offer_id}"), call);
+            println!(
+                "loan {id} now owes {} to {} from offer {offer_id}",
+                format_amount(principal, ctx.decimals(l.currency).await),
+                o.lender
+            );
+        }
+        BorrowerCmd::Repay { loan, amount: None } => {
             let id = known_loan(&book, &loan).await?;
             let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
             let terms = lens

@@ -67,6 +67,15 @@ pub enum LenderCmd {
         #[arg(long)]
         account: Option<String>,
     },
+    /// Take over an active, healthy loan with one of your open offers, without the borrower:
+    /// the old lender is paid the debt, which becomes the principal; the offer must give a
+    /// lower APR (by the governed minimum) or a later due time at no higher APR.
+    Refinance {
+        /// Loan id.
+        loan: String,
+        /// Your offer's id.
+        offer: String,
+    },
     /// Transfer the lender's position in a loan.
     Transfer {
         /// Loan id.
@@ -285,6 +294,15 @@ pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
                 .await
                 .map_err(call_err("claimable"))?;
             println!("{}", format_amount(amount, ctx.decimals(currency).await));
+        }
+        LenderCmd::Refinance { loan, offer } => {
+            let id = crate::borrower::known_loan(&book, &loan).await?;
+            let offer_id = crate::input::parse_u256(&offer, "offer id")?;
+            let desk = ILoanDesk::new(*book.address(), book.provider());
+            let call = desk.refinance(id, offer_id);
+            let paid = call.call().await.map_err(call_err("refinance"))?;
+            tx!(format!("refinance loan {id} with offer {offer_id}"), call);
+            println!("paid the old lender {paid} (base units); the loan is yours");
         }
         LenderCmd::Transfer { loan, to } => {
             let id = crate::borrower::known_loan(&book, &loan).await?;
