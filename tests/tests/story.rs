@@ -28,6 +28,10 @@ async fn the_whole_story() {
         "offer book paused after Governance's unpause: false",
         "4 of 4 used, open = false",
         "erin's borrow on the used-up offer is refused with the offer book's error: true",
+        "dave's partial repayment settled the interest first: principal left",
+        "refinanced: the bidder is dave's lender: true, at 1000 bps APR (was 2000)",
+        "principal = the debt paid off",
+        "he now owes 35.0000 to the first lender: true; NFT #4 never left the vault: true",
     ] {
         assert!(
             facts.contains(expected),
@@ -46,7 +50,8 @@ async fn the_whole_story() {
             "liquidation",
             "default",
             "governance",
-            "pause"
+            "pause",
+            "loans that move"
         ]
     );
     for v in &summary.solvency {

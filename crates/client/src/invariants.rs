@@ -50,8 +50,9 @@ fn err(what: &str, e: impl std::fmt::Display) -> ProtocolError {
 /// - **INV-ESCROW**: `offerBook.held(currency) = Σ principal × (capacity − used)` over the open
 ///   offers in `currency` (closed offers hold nothing).
 /// - **INV-CLAIMS**: `loanBook.held(currency) = reserve(currency) + Σ claimable(account,
-///   currency)` over every borrower, lender and keeper of every loan (nobody else can hold a
-///   claim).
+///   currency)` over every borrower, lender and keeper of every loan and every offer's lender
+///   (nobody else can hold a claim: a lender paid off by a refinance or a rollover, or
+///   credited an offer's excess, made an offer).
 /// - **INV-CUSTODY-1**: every `Active` or `InAuction` loan's NFT is owned by the vault and
 ///   `vault.lockedFor(collection, tokenId)` is that loan.
 /// - **INV-CUSTODY-2 / INV-NO-PHANTOM-DEBT**: no closed loan (repaid, liquidated, foreclosed)
@@ -110,9 +111,13 @@ pub async fn check_all(
         .await
         .map_err(|e| err("offerCount", e))?;
     let mut escrow = U256::ZERO;
+    let mut offer_lenders = BTreeSet::new();
     let mut id = U256::from(1u8);
     while id <= offer_count {
         let o = offers.offer(id).call().await.map_err(|e| err("offer", e))?;
+        if o.currency == currency {
+            offer_lenders.insert(o.lender);
+        }
         if o.currency == currency && o.open {
             let left = U256::from(o.capacity.saturating_sub(o.used));
             escrow += o.principal * left;
@@ -128,7 +133,7 @@ pub async fn check_all(
     // The loans: claims, custody, snapshots, ids.
     let counts = book.counts().call().await.map_err(|e| err("counts", e))?;
     let (loans, auctions) = (counts.loans, counts.auctions);
-    let mut accounts = BTreeSet::new();
+    let mut accounts = offer_lenders;
     let mut custody = (true, String::from("every open loan's NFT is locked for it"));
     let mut closed = (
         true,

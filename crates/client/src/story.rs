@@ -164,8 +164,8 @@ impl Summary {
         let mut out = String::new();
         if let Some(a) = &self.addresses {
             out.push_str(&format!(
-                "contracts\n  governance {}\n  oracle     {}\n  vault      {}\n  offer book {}\n  loan book  {}\n  liquidator {}\n\n",
-                a.governance, a.oracle, a.vault, a.offer_book, a.loan_book, a.liquidator
+                "contracts\n  governance {}\n  oracle     {}\n  vault      {}\n  offer book {}\n  loan book  {}\n  loan desk  {} (its code; called at the loan book)\n  loan lens  {}\n  liquidator {}\n\n",
+                a.governance, a.oracle, a.vault, a.offer_book, a.loan_book, a.loan_desk, a.loan_lens, a.liquidator
             ));
         }
         out.push_str(&format!("{:<14} {:<58} {:>10}\n", "chapter", "step", "gas"));
@@ -266,7 +266,7 @@ fn fmt_tok(x: U256) -> String {
 }
 
 /// The chapters of the story, in order: (name, what happens).
-pub const CHAPTERS: [(&str, &str); 9] = [
+pub const CHAPTERS: [(&str, &str); 10] = [
     (
         "cast",
         "thirteen funded accounts (owners, guardian, reporters, lender, borrowers, keeper, bidder)",
@@ -299,6 +299,10 @@ pub const CHAPTERS: [(&str, &str); 9] = [
     (
         "pause",
         "the guardian pauses, Governance unpauses, the offer fills up",
+    ),
+    (
+        "loans that move",
+        "dave repays part, a second lender refinances him lower, dave rolls over to a larger loan",
     ),
 ];
 
@@ -979,9 +983,227 @@ async fn run_summary(chain: &impl Chain, mut s: Summary) -> Result<Summary, Prot
         )
     ));
     solvency(&mut s, ch, &dp, &a, currency).await?;
+
+    // ---- chapter 9: loans that move: partial repayment, refinance, rollover ------------------
+    let ch = "loans that move";
+    s.chapter(10);
+    moving_loans(
+        chain,
+        &mut s,
+        ch,
+        &a,
+        (currency, collection),
+        dave_loan,
+        &dave,
+        (&lender, &bidder),
+        &reporters,
+    )
+    .await?;
+    solvency(&mut s, ch, &dp, &a, currency).await?;
     s.end_chapter();
     s.live = None;
     Ok(s)
+}
+
+/// Chapter 9: dave repays part of his loan, the bidder (as a second lender) refinances it at a
+/// lower APR without him, and dave rolls it over to a larger offer of the first lender; the
+/// NFT stays in the vault throughout. The desk's functions are called at the LoanBook.
+#[allow(clippy::too_many_arguments)]
+async fn moving_loans(
+    chain: &impl Chain,
+    s: &mut Summary,
+    ch: &str,
+    a: &Addresses,
+    (currency, collection): (Address, Address),
+    loan: U256,
+    dave: &Actor,
+    (lender, second): (&Actor, &Actor),
+    reporters: &[Actor; 3],
+) -> Result<(), ProtocolError> {
+    let (_, dp) = chain.funder();
+    let lens = ILoanLens::new(a.loan_lens, &dp);
+    let book = ILoanBook::new(a.loan_book, &dp);
+    chain.increase_time(5 * 86_400).await?;
+    let tok_d = IERC20::new(currency, &dave.provider);
+    s.record(
+        ch,
+        send!(
+            "dave approves 10 to the loan book",
+            tok_d.approve(a.loan_book, tok(10))
+        ),
+    );
+    let desk_d = ILoanDesk::new(a.loan_book, &dave.provider);
+    let left = desk_d
+        .repayPart(loan, tok(10))
+        .call()
+        .await
+        .map_err(|e| tx_err("repayPart", e))?;
+    s.record(
+        ch,
+        send!(
+            "dave repays 10 of his loan after 5 days",
+            desk_d.repayPart(loan, tok(10))
+        ),
+    );
+    s.fact(format!(
+        "dave's partial repayment settled the interest first: principal left {} (was 30.0000)",
+        fmt_tok(left)
+    ));
+    // fresh prices: the refinance checks the loan's health
+    for _ in 0..2 {
+        post_all(
+            s,
+            ch,
+            reporters,
+            a.oracle,
+            collection,
+            [tok(100), tok(101), tok(99)],
+        )
+        .await?;
+        chain.increase_time(1_800).await?;
+    }
+    let tok_s = IERC20::new(currency, &second.provider);
+    s.record(
+        ch,
+        send!(
+            "the bidder mints 100 to lend",
+            tok_s.mint(second.address(), tok(100))
+        ),
+    );
+    s.record(
+        ch,
+        send!(
+            "the bidder approves the offer book",
+            tok_s.approve(a.offer_book, tok(30))
+        ),
+    );
+    let offers_s = IOfferBook::new(a.offer_book, &second.provider);
+    let t = now(&dp).await?;
+    let create = offers_s.createOffer(
+        currency,
+        collection,
+        U256::ZERO,
+        true,
+        tok(30),
+        1_000,
+        30 * 86_400,
+        t + 30 * 86_400,
+        1,
+    );
+    let better = create.call().await.map_err(|e| tx_err("createOffer", e))?;
+    s.record(
+        ch,
+        send!("the bidder offers 30 at 10% APR for 30 days", create),
+    );
+    let claim_before = book
+        .claimable(lender.address(), currency)
+        .call()
+        .await
+        .map_err(|e| tx_err("claimable", e))?;
+    let desk_s = ILoanDesk::new(a.loan_book, &second.provider);
+    let paid = desk_s
+        .refinance(loan, better)
+        .call()
+        .await
+        .map_err(|e| tx_err("refinance", e))?;
+    s.record(
+        ch,
+        send!(
+            "the bidder refinances dave's loan without him",
+            desk_s.refinance(loan, better)
+        ),
+    );
+    let l = lens
+        .loan(loan)
+        .call()
+        .await
+        .map_err(|e| tx_err("loan", e))?;
+    let claim_after = book
+        .claimable(lender.address(), currency)
+        .call()
+        .await
+        .map_err(|e| tx_err("claimable", e))?;
+    s.fact(format!(
+        "refinanced: the bidder is dave's lender: {}, at {} bps APR (was 2000), principal = the debt paid off {}: {}",
+        l.lender == second.address(),
+        l.apr_bps,
+        fmt_tok(paid),
+        l.principal == paid
+    ));
+    s.fact(format!(
+        "the first lender was paid off as a claim of {} (the debt less the fee on its interest)",
+        fmt_tok(claim_after - claim_before)
+    ));
+    chain.increase_time(2 * 86_400).await?;
+    for _ in 0..2 {
+        post_all(
+            s,
+            ch,
+            reporters,
+            a.oracle,
+            collection,
+            [tok(100), tok(101), tok(99)],
+        )
+        .await?;
+        chain.increase_time(1_800).await?;
+    }
+    let tok_l = IERC20::new(currency, &lender.provider);
+    s.record(
+        ch,
+        send!(
+            "lender approves the offer book",
+            tok_l.approve(a.offer_book, tok(35))
+        ),
+    );
+    let offers_l = IOfferBook::new(a.offer_book, &lender.provider);
+    let t = now(&dp).await?;
+    let create = offers_l.createOffer(
+        currency,
+        collection,
+        U256::ZERO,
+        true,
+        tok(35),
+        1_500,
+        60 * 86_400,
+        t + 30 * 86_400,
+        1,
+    );
+    let larger = create.call().await.map_err(|e| tx_err("createOffer", e))?;
+    s.record(ch, send!("lender offers 35 at 15% APR for 60 days", create));
+    let before = tok_d
+        .balanceOf(dave.address())
+        .call()
+        .await
+        .map_err(|e| tx_err("balanceOf", e))?;
+    s.record(
+        ch,
+        send!(
+            "dave rolls his loan over to the larger offer",
+            desk_d.rollover(loan, larger)
+        ),
+    );
+    let after = tok_d
+        .balanceOf(dave.address())
+        .call()
+        .await
+        .map_err(|e| tx_err("balanceOf", e))?;
+    let l = lens
+        .loan(loan)
+        .call()
+        .await
+        .map_err(|e| tx_err("loan", e))?;
+    let vault_holds = IERC721::new(collection, &dp)
+        .ownerOf(U256::from(4))
+        .call()
+        .await
+        .map_err(|e| tx_err("ownerOf", e))?
+        == a.vault;
+    s.fact(format!(
+        "rolled over: dave received only the difference, {}; he now owes 35.0000 to the first lender: {}; NFT #4 never left the vault: {vault_holds}",
+        fmt_tok(after - before),
+        l.principal == tok(35) && l.lender == lender.address()
+    ));
+    Ok(())
 }
 
 /// Records INV-SOLV of both books (each one's balance of `currency` against `held(currency)`)
