@@ -168,6 +168,27 @@ enum Action {
     Withdraw { who: Who, currency: u8 },
     /// An account transfers a loan's lender position to another account.
     TransferLoan { who: u8, loan: Target, to: u8 },
+    /// An account repays `pct` % (1–99) of a loan's debt (minted to it first).
+    RepayPart { who: u8, loan: Target, pct: u8 },
+    /// A lender funds a one-loan offer and refinances a loan with it: principal the debt plus
+    /// `spare` whole tokens, and either the same APR for a longer term (`longer`) or the APR cut
+    /// by the governed minimum plus `cut` for at least the remaining term.
+    Refinance {
+        lender: u8,
+        loan: Target,
+        longer: bool,
+        cut: u16,
+        spare: u8,
+    },
+    /// A lender funds a one-loan offer of `principal` whole tokens and the loan's borrower rolls
+    /// the loan over to it (paying any shortfall, minted to it first).
+    Rollover {
+        lender: u8,
+        loan: Target,
+        principal: u8,
+        apr: u16,
+        days: u8,
+    },
     /// The owner proposes a change through Governance.
     Propose { what: Proposal },
     /// The owner executes every queued proposal (waiting for the timelock first if `wait`).
@@ -212,8 +233,14 @@ fn action() -> impl Strategy<Value = Action> {
             who: Who::Actor(who),
             currency
         }),
-        1 => (0..7u8, any_target, 0..7u8)
+        1 => (0..7u8, any_target.clone(), 0..7u8)
             .prop_map(|(who, loan, to)| Action::TransferLoan { who, loan, to }),
+        2 => (0..7u8, any_target.clone(), 1..100u8)
+            .prop_map(|(who, loan, pct)| Action::RepayPart { who, loan, pct }),
+        2 => (0..3u8, any_target.clone(), any::<bool>(), 0..500u16, 0..5u8)
+            .prop_map(|(lender, loan, longer, cut, spare)| Action::Refinance { lender, loan, longer, cut, spare }),
+        2 => (0..3u8, any_target, 5..=35u8, 0..5_000u16, 1..=30u8)
+            .prop_map(|(lender, loan, principal, apr, days)| Action::Rollover { lender, loan, principal, apr, days }),
         1 => prop_oneof![
             (0..2_000u16, 0..500u16).prop_map(|(fee, tip)| Proposal::Fees { fee, tip }),
             any::<bool>().prop_map(|up| Proposal::Step { up }),
@@ -301,7 +328,7 @@ fn sequence(noise: usize) -> impl Strategy<Value = Vec<Action>> {
         600..7_200u32,
         any::<bool>(),
         proptest::collection::vec(action(), (noise / 2)..=noise),
-        Just(vec![0usize, 1, 2, 3]).prop_shuffle(),
+        Just(vec![0usize, 1, 2, 3, 4]).prop_shuffle(),
         proptest::collection::vec(any::<u8>(), 64),
         proptest::collection::vec(any::<u8>(), 64),
     )
@@ -389,6 +416,53 @@ fn sequence(noise: usize) -> impl Strategy<Value = Vec<Action>> {
                     },
                     Action::Execute { wait: true },
                 ]);
+                // the loan that moves (tag 3): part repaid, refinanced by another lender,
+                // rolled over, repaid
+                let m = &eps[0];
+                setup.push(Action::Offer {
+                    lender: m.lender,
+                    coll: m.coll,
+                    principal: m.principal,
+                    apr: m.apr.max(200),
+                    days: m.days.max(5),
+                    capacity: 1,
+                    tag: Some(3),
+                });
+                setup.push(Action::Borrow {
+                    borrower: m.borrower,
+                    offer: Target::Tag(3),
+                    tag: Some(3),
+                });
+                let t = Target::Tag(3);
+                tails.push(vec![
+                    Action::RepayPart {
+                        who: m.borrower + 3,
+                        loan: t,
+                        pct: 40,
+                    },
+                    Action::Refinance {
+                        lender: m.lender + 1,
+                        loan: t,
+                        longer: gov_up,
+                        cut: 10,
+                        spare: 2,
+                    },
+                    Action::Price {
+                        coll: m.coll,
+                        bps: 0,
+                    },
+                    Action::Rollover {
+                        lender: m.lender + 2,
+                        loan: t,
+                        principal: m.principal,
+                        apr: m.apr,
+                        days: 20,
+                    },
+                    Action::Repay {
+                        who: m.borrower + 3,
+                        loan: t,
+                    },
+                ]);
                 // the tails run one after another, in a random order
                 let mut skeleton = Vec::new();
                 for k in order {
@@ -462,6 +536,7 @@ fn sub(m: &mut BTreeMap<Address, U256>, who: Address, v: U256) {
 fn typed(data: &[u8]) -> bool {
     IOfferBook::IOfferBookErrors::abi_decode(data).is_ok()
         || ILoanBook::ILoanBookErrors::abi_decode(data).is_ok()
+        || ILoanDesk::ILoanDeskErrors::abi_decode(data).is_ok()
         || ILiquidator::ILiquidatorErrors::abi_decode(data).is_ok()
         || IPriceOracle::IPriceOracleErrors::abi_decode(data).is_ok()
         || IGovernance::IGovernanceErrors::abi_decode(data).is_ok()
@@ -474,6 +549,7 @@ fn error_name(data: &[u8]) -> String {
     };
     IOfferBook::IOfferBookErrors::name_by_selector(selector)
         .or_else(|| ILoanBook::ILoanBookErrors::name_by_selector(selector))
+        .or_else(|| ILoanDesk::ILoanDeskErrors::name_by_selector(selector))
         .or_else(|| ILiquidator::ILiquidatorErrors::name_by_selector(selector))
         .or_else(|| IPriceOracle::IPriceOracleErrors::name_by_selector(selector))
         .or_else(|| IGovernance::IGovernanceErrors::name_by_selector(selector))
@@ -1108,6 +1184,291 @@ impl Run<'_> {
                         }
                     }
                     Err(d) => self.refused("transferLoan", &d)?,
+                }
+            }
+            Action::RepayPart { who, loan, pct } => {
+                let Some(id) = self.loan(loan, &[ACTIVE]) else {
+                    return Ok(());
+                };
+                let c = self.m.loans[&id].coll;
+                let s = self.actor(who).clone();
+                let debt = self.view(a.loan_lens, ILoanLens::debtCall { loan_id: id });
+                let amount = debt * U256::from(pct) / U256::from(100u8);
+                self.mint(c, s.address(), amount);
+                self.approve(&s, c, a.loan_book, amount);
+                let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
+                let token = w.currencies[c];
+                let claims = |r: &Self| {
+                    (
+                        r.view(
+                            a.loan_book,
+                            ILoanBook::claimableCall {
+                                account: l.lender,
+                                currency: token,
+                            },
+                        ),
+                        r.view(a.loan_book, ILoanBook::reserveCall { currency: token }),
+                    )
+                };
+                let before = claims(self);
+                match self.attempt(
+                    &s,
+                    a.loan_book,
+                    ILoanDesk::repayPartCall {
+                        loan_id: id,
+                        amount,
+                    },
+                ) {
+                    Ok(rc) => {
+                        self.succeeded("repayPart");
+                        let e: ILoanBook::LoanRepaidPart = rc.event().expect("LoanRepaidPart");
+                        let after = claims(self);
+                        let now_l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
+                        let settled = e.amount == amount
+                            && e.toLender + e.toReserve == amount
+                            && e.interest < amount
+                            && l.principal + e.interest - amount == e.principalLeft
+                            && now_l.principal == e.principalLeft
+                            && now_l.due == l.due
+                            && now_l.lender == l.lender
+                            && after.0 - before.0 == e.toLender
+                            && after.1 - before.1 == e.toReserve;
+                        if !settled {
+                            return Err(self.fail(format!(
+                                "INV-SETTLE: repayPart {id}: amount {amount}, event {} = {} + {}, interest {}, principal {} -> {} (chain {}), claims +{} / reserve +{}",
+                                e.amount, e.toLender, e.toReserve, e.interest, l.principal, e.principalLeft, now_l.principal, after.0 - before.0, after.1 - before.1
+                            )));
+                        }
+                        sub(&mut self.m.balances[c], s.address(), amount);
+                        add(&mut self.m.balances[c], a.loan_book, amount);
+                    }
+                    Err(d) => self.refused("repayPart", &d)?,
+                }
+            }
+            Action::Refinance {
+                lender,
+                loan,
+                longer,
+                cut,
+                spare,
+            } => {
+                let Some(id) = self.loan(loan, &[ACTIVE]) else {
+                    return Ok(());
+                };
+                let c = self.m.loans[&id].coll;
+                let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
+                let s = self.actor(lender % 3).clone();
+                let debt = self.view(a.loan_lens, ILoanLens::debtCall { loan_id: id });
+                // a day of interest of headroom, rounded up to whole tokens, plus `spare`
+                let whole = (debt + debt / U256::from(100u8)) / tokens(1) + U256::from(1u8 + spare);
+                let principal = whole * tokens(1);
+                let now = self.d.now();
+                let left_days = l.due.saturating_sub(now).div_ceil(DAY);
+                let min_cut = self
+                    .view(a.loan_book, ILoanDesk::refinanceMinCutCall {})
+                    .max(1);
+                let (apr, days) = if longer || l.apr_bps < min_cut + cut {
+                    (l.apr_bps, left_days + 1)
+                } else {
+                    (l.apr_bps - min_cut - cut, left_days)
+                };
+                if days > 90 || days == 0 {
+                    return Ok(());
+                }
+                self.mint(c, s.address(), principal);
+                self.approve(&s, c, a.offer_book, principal);
+                let created = self.attempt(
+                    &s,
+                    a.offer_book,
+                    IOfferBook::createOfferCall {
+                        currency: w.currencies[c],
+                        collection: w.collections[c],
+                        token_id: U256::ZERO,
+                        any_token: true,
+                        principal,
+                        apr_bps: apr,
+                        duration: days * DAY,
+                        expiry: now + 60 * DAY,
+                        capacity: 1,
+                    },
+                );
+                if let Err(d) = created {
+                    return self.refused("createOffer", &d);
+                }
+                self.succeeded("createOffer");
+                self.m.offers += 1;
+                let offer = U256::from(self.m.offers);
+                sub(&mut self.m.balances[c], s.address(), principal);
+                add(&mut self.m.balances[c], a.offer_book, principal);
+                let token = w.currencies[c];
+                let claim = |r: &Self, who: Address| {
+                    r.view(
+                        a.loan_book,
+                        ILoanBook::claimableCall {
+                            account: who,
+                            currency: token,
+                        },
+                    )
+                };
+                let reserve =
+                    |r: &Self| r.view(a.loan_book, ILoanBook::reserveCall { currency: token });
+                let before = (
+                    claim(self, l.lender),
+                    claim(self, s.address()),
+                    reserve(self),
+                );
+                match self.attempt(
+                    &s,
+                    a.loan_book,
+                    ILoanDesk::refinanceCall {
+                        loan_id: id,
+                        offer_id: offer,
+                    },
+                ) {
+                    Ok(rc) => {
+                        self.succeeded("refinance");
+                        let e: ILoanBook::LoanRefinanced = rc.event().expect("LoanRefinanced");
+                        let now_l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
+                        let after = (
+                            claim(self, l.lender),
+                            claim(self, s.address()),
+                            reserve(self),
+                        );
+                        // INV-REFI: the borrower is never worse off, the old lender is paid
+                        // the debt, the new lender's excess comes back, nothing is created
+                        let fair = e.toOldLender + e.toReserve == e.debt
+                            && now_l.principal == e.debt
+                            && now_l.apr_bps <= l.apr_bps
+                            && now_l.due >= l.due
+                            && (now_l.due > l.due || l.apr_bps - now_l.apr_bps >= min_cut)
+                            && now_l.lender == s.address()
+                            && now_l.borrower == l.borrower
+                            && s.address() != l.lender
+                            && after.0 - before.0 == e.toOldLender
+                            && after.1 - before.1 == principal - e.debt
+                            && after.2 - before.2 == e.toReserve;
+                        if !fair {
+                            return Err(self.fail(format!(
+                                "INV-REFI: refinance {id}: debt {} = {} + {}; principal {} -> {}, apr {} -> {}, due {} -> {}, lender {} -> {}; claims old +{}, new +{} (offer {principal}), reserve +{}",
+                                e.debt, e.toOldLender, e.toReserve, l.principal, now_l.principal, l.apr_bps, now_l.apr_bps, l.due, now_l.due, l.lender, now_l.lender,
+                                after.0 - before.0, after.1 - before.1, after.2 - before.2
+                            )));
+                        }
+                        sub(&mut self.m.balances[c], a.offer_book, principal);
+                        add(&mut self.m.balances[c], a.loan_book, principal);
+                        self.m.loans.get_mut(&id).expect("loan").due = now_l.due;
+                    }
+                    Err(d) => self.refused("refinance", &d)?,
+                }
+            }
+            Action::Rollover {
+                lender,
+                loan,
+                principal,
+                apr,
+                days,
+            } => {
+                let Some(id) = self.loan(loan, &[ACTIVE]) else {
+                    return Ok(());
+                };
+                let c = self.m.loans[&id].coll;
+                let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
+                let s = self.actor(lender % 3).clone();
+                let amount = tokens(u64::from(principal));
+                self.mint(c, s.address(), amount);
+                self.approve(&s, c, a.offer_book, amount);
+                let now = self.d.now();
+                let created = self.attempt(
+                    &s,
+                    a.offer_book,
+                    IOfferBook::createOfferCall {
+                        currency: w.currencies[c],
+                        collection: w.collections[c],
+                        token_id: U256::ZERO,
+                        any_token: true,
+                        principal: amount,
+                        apr_bps: apr,
+                        duration: u64::from(days) * DAY,
+                        expiry: now + 60 * DAY,
+                        capacity: 1,
+                    },
+                );
+                if let Err(d) = created {
+                    return self.refused("createOffer", &d);
+                }
+                self.succeeded("createOffer");
+                self.m.offers += 1;
+                let offer = U256::from(self.m.offers);
+                sub(&mut self.m.balances[c], s.address(), amount);
+                add(&mut self.m.balances[c], a.offer_book, amount);
+                // the borrower may owe a shortfall: a day of interest of headroom
+                let b = self
+                    .w
+                    .actors
+                    .iter()
+                    .find(|k| k.address() == l.borrower)
+                    .expect("the borrower is an actor")
+                    .clone();
+                let debt = self.view(a.loan_lens, ILoanLens::debtCall { loan_id: id });
+                let budget = debt + debt / U256::from(100u8);
+                self.mint(c, b.address(), budget);
+                self.approve(&b, c, a.loan_book, budget);
+                let token = w.currencies[c];
+                let claim = |r: &Self| {
+                    r.view(
+                        a.loan_book,
+                        ILoanBook::claimableCall {
+                            account: l.lender,
+                            currency: token,
+                        },
+                    )
+                };
+                let reserve =
+                    |r: &Self| r.view(a.loan_book, ILoanBook::reserveCall { currency: token });
+                let before = (claim(self), reserve(self));
+                match self.attempt(
+                    &b,
+                    a.loan_book,
+                    ILoanDesk::rolloverCall {
+                        loan_id: id,
+                        offer_id: offer,
+                    },
+                ) {
+                    Ok(rc) => {
+                        self.succeeded("rollover");
+                        let e: ILoanBook::LoanRolledOver = rc.event().expect("LoanRolledOver");
+                        let now_l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
+                        let after = (claim(self), reserve(self));
+                        let fair = e.toOldLender + e.toReserve == e.debt
+                            && e.principal == amount
+                            && now_l.principal == amount
+                            && now_l.lender == s.address()
+                            && now_l.borrower == l.borrower
+                            && now_l.status == ACTIVE
+                            && after.0 - before.0 == e.toOldLender
+                            && after.1 - before.1 == e.toReserve;
+                        if !fair {
+                            return Err(self.fail(format!(
+                                "INV-ROLL: rollover {id}: debt {} = {} + {}; principal {} -> {}; lender {} -> {}",
+                                e.debt, e.toOldLender, e.toReserve, l.principal, now_l.principal, l.lender, now_l.lender
+                            )));
+                        }
+                        // the offer's principal goes to the LoanBook, which keeps the debt and
+                        // passes the difference on (either way)
+                        sub(&mut self.m.balances[c], a.offer_book, amount);
+                        add(&mut self.m.balances[c], a.loan_book, e.debt);
+                        if amount >= e.debt {
+                            add(&mut self.m.balances[c], b.address(), amount - e.debt);
+                        } else {
+                            sub(&mut self.m.balances[c], b.address(), e.debt - amount);
+                        }
+                        let terms =
+                            self.view(a.loan_lens, ILoanLens::loanTermsCall { loan_id: id });
+                        let lm = self.m.loans.get_mut(&id).expect("loan");
+                        lm.due = now_l.due;
+                        lm.terms = terms;
+                    }
+                    Err(d) => self.refused("rollover", &d)?,
                 }
             }
             Action::Propose { what } => {
@@ -1796,10 +2157,13 @@ fn env(name: &str, default: u32) -> u32 {
 }
 
 /// The paths every CI-sized run must reach (the run's action statistics).
-const MUST_REACH: [&str; 11] = [
+const MUST_REACH: [&str; 14] = [
     "createOffer",
     "borrow",
     "repay",
+    "repayPart",
+    "refinance",
+    "rollover",
     "liquidate (unhealthy price)",
     "liquidate (overdue)",
     "bid with surplus",
