@@ -31,8 +31,8 @@ use alloy::{
 };
 use lien_client::{
     bindings::{
-        ICollateralVault, IGovernance, ILiquidator, ILoanBook, IOfferBook, IPriceOracle, IERC20,
-        IERC721,
+        ICollateralVault, IGovernance, ILiquidator, ILoanBook, ILoanDesk, IOfferBook, IPriceOracle,
+        IERC20, IERC721,
     },
     protocol::hand_over_to_governance,
 };
@@ -304,6 +304,27 @@ async fn every_selector_of_every_contract_rejects_bad_calldata_without_a_state_c
                 ILoanBook,
                 ILoanBookCalls,
                 ILoanBookErrors
+            )
+        },
+        Target {
+            // The LoanDesk's functions, called where integrators call them: at the LoanBook's
+            // address (its fallback runs the desk's code). They pass the same callees' refusals
+            // through, and the LoanBook's own errors.
+            typed: |data| {
+                ILoanDesk::ILoanDeskErrors::abi_decode(data).is_ok()
+                    || ILoanBook::ILoanBookErrors::abi_decode(data).is_ok()
+                    || IOfferBook::IOfferBookErrors::abi_decode(data).is_ok()
+                    || ICollateralVault::ICollateralVaultErrors::abi_decode(data).is_ok()
+                    || ILiquidator::ILiquidatorErrors::abi_decode(data).is_ok()
+                    || IPriceOracle::IPriceOracleErrors::abi_decode(data).is_ok()
+                    || Erc6093::Erc6093Errors::abi_decode(data).is_ok()
+            },
+            ..target!(
+                "LoanDesk (at the LoanBook)",
+                a.loan_book,
+                ILoanDesk,
+                ILoanDeskCalls,
+                ILoanDeskErrors
             )
         },
         Target {
