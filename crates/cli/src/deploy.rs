@@ -328,6 +328,7 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
             ("vault", addresses.vault),
             ("offer book", addresses.offer_book),
             ("loan book", addresses.loan_book),
+            ("loan desk", addresses.loan_desk),
             ("liquidator", addresses.liquidator),
         ];
         let mut total_bid = alloy::primitives::U256::ZERO;

@@ -19,11 +19,13 @@ const TOKEN_ERRORS: &str = "
 ";
 
 /// The interfaces whose errors are known, as exported by `lien abi`. The OfferBook's errors
-/// also come back from `LoanBook.borrow`, which passes the OfferBook's revert data through.
-const INTERFACES: [&str; 8] = [
+/// also come back from `LoanBook.borrow`, which passes the OfferBook's revert data through;
+/// the LoanDesk's come from the LoanBook's address (its fallback runs the desk's code).
+const INTERFACES: [&str; 9] = [
     TOKEN_ERRORS,
     include_str!("../../../abi/OfferBook.sol"),
     include_str!("../../../abi/LoanBook.sol"),
+    include_str!("../../../abi/LoanDesk.sol"),
     include_str!("../../../abi/Liquidator.sol"),
     include_str!("../../../abi/Oracle.sol"),
     include_str!("../../../abi/Governance.sol"),

@@ -115,7 +115,7 @@ async fn deploy_lend_borrow_post_keep() {
     }
     let out = must(lien(&url, &dep, None, &deploy));
     if node.is_some() {
-        assert_eq!(out.matches("cached ").count(), 6, "{out}");
+        assert_eq!(out.matches("cached ").count(), 7, "{out}");
         assert!(out.contains("caching cost: 0 wei"), "{out}");
     }
     let d: DeploymentFile = serde_json::from_str(&std::fs::read_to_string(&dep).unwrap()).unwrap();
@@ -504,6 +504,7 @@ async fn governance_through_the_cli() {
             "vault": Address::ZERO,
             "offerBook": Address::ZERO,
             "loanBook": Address::ZERO,
+            "loanDesk": Address::ZERO,
             "loanLens": Address::ZERO,
             "liquidator": Address::ZERO,
         },
@@ -591,4 +592,174 @@ async fn governance_through_the_cli() {
     let r = lien(&url, &dep, None, &["gov", "show"]);
     assert!(!r.ok && r.out.contains("cannot reach"), "{}", r.out);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A third funded key: the second lender that refinances.
+const LENDER2_KEY: &str = "0x2222222222222222222222222222222222222222222222222222222222222222";
+
+/// Issue 16 through the CLI: `lien borrower repay --amount`, `lien lender refinance` and `lien
+/// borrower rollover`, each checked against the chain (the LoanLens).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loans_that_move_through_the_cli() {
+    let borrower: PrivateKeySigner = BORROWER_KEY.parse().unwrap();
+    let lender2: PrivateKeySigner = LENDER2_KEY.parse().unwrap();
+    let mut config = NodeConfig::ephemeral()
+        .with_funded(borrower.address(), ether(100))
+        .with_funded(lender2.address(), ether(100));
+    if !package::size_exceptions(&package::workspace_root()).is_empty() {
+        config.max_code_size = 64 * 1024;
+    }
+    let node = DevNode::start(config).await.unwrap();
+    let url = node.url().to_owned();
+    let dir = std::env::temp_dir().join(format!("lien-cli-moves-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dep = dir.join("devnode.json");
+    let (b, l2) = (Some(BORROWER_KEY), Some(LENDER2_KEY));
+    let mut deploy = vec!["deploy", "--with-mocks"];
+    if !package::size_exceptions(&package::workspace_root()).is_empty() {
+        deploy.push("--skip-size-check");
+    }
+    must(lien(&url, &dep, None, &deploy));
+    let d: DeploymentFile = serde_json::from_str(&std::fs::read_to_string(&dep).unwrap()).unwrap();
+    let p = ProviderBuilder::new()
+        .connect_http(url.parse().unwrap())
+        .erased();
+    let lens = ILoanLens::new(d.contracts.loan_lens, &p);
+    let token = IERC20::new(d.mocks.currency, &p);
+    let collection = d.mocks.collection.to_string();
+    let prices = async || {
+        must(lien(
+            &url,
+            &dep,
+            None,
+            &["oracle", "post", &collection, "100"],
+        ));
+        travel(&p, 3_700).await;
+        must(lien(
+            &url,
+            &dep,
+            None,
+            &["oracle", "post", &collection, "100"],
+        ));
+    };
+    prices().await;
+
+    // the dev lender's offer (30 at 20 %, two loans); the borrower takes one against NFT #7
+    must(lien(&url, &dep, None, &["mock", "mint-token", "1000"]));
+    must(lien(
+        &url,
+        &dep,
+        None,
+        &[
+            "lender",
+            "offer",
+            "--principal",
+            "30",
+            "--apr-bps",
+            "2000",
+            "--capacity",
+            "2",
+        ],
+    ));
+    let to_b = borrower.address().to_string();
+    must(lien(
+        &url,
+        &dep,
+        None,
+        &["mock", "mint-nft", "7", "--to", &to_b],
+    ));
+    must(lien(&url, &dep, b, &["borrower", "borrow", "1", "7"]));
+    travel(&p, 10 * 86_400).await;
+
+    // part of it repaid: the interest first, the rest lowers the principal
+    must(lien(
+        &url,
+        &dep,
+        None,
+        &["mock", "mint-token", "100", "--to", &to_b],
+    ));
+    let r = lien(
+        &url,
+        &dep,
+        b,
+        &["borrower", "repay", "1", "--amount", "0.000001"],
+    );
+    assert!(
+        !r.ok && r.out.contains("LoanDeskPartBelowInterest"),
+        "{}",
+        r.out
+    );
+    let out = must(lien(
+        &url,
+        &dep,
+        b,
+        &["borrower", "repay", "1", "--amount", "10"],
+    ));
+    assert!(out.contains("principal left"), "{out}");
+    let l = lens.loan(U256::from(1)).call().await.unwrap();
+    assert!(
+        l.principal > tok(20) && l.principal < tok(21),
+        "{}",
+        l.principal
+    );
+
+    // a second lender refinances at 10 % without the borrower
+    prices().await;
+    let to_l2 = lender2.address().to_string();
+    must(lien(
+        &url,
+        &dep,
+        None,
+        &["mock", "mint-token", "100", "--to", &to_l2],
+    ));
+    must(lien(
+        &url,
+        &dep,
+        l2,
+        &[
+            "lender",
+            "offer",
+            "--principal",
+            "25",
+            "--apr-bps",
+            "1000",
+            "--capacity",
+            "1",
+        ],
+    ));
+    let r = lien(&url, &dep, b, &["lender", "refinance", "1", "2"]);
+    assert!(
+        !r.ok && r.out.contains("LoanDeskNotOfferLender"),
+        "{}",
+        r.out
+    );
+    let before = l.principal;
+    let out = must(lien(&url, &dep, l2, &["lender", "refinance", "1", "2"]));
+    assert!(out.contains("paid the old lender"), "{out}");
+    let l = lens.loan(U256::from(1)).call().await.unwrap();
+    assert_eq!((l.lender, l.apr_bps), (lender2.address(), 1_000));
+    assert!(l.principal > before, "the debt became the principal");
+
+    // the borrower rolls over to the dev lender's offer: it receives only the difference
+    prices().await;
+    let held = token.balanceOf(borrower.address()).call().await.unwrap();
+    must(lien(&url, &dep, b, &["borrower", "rollover", "1", "1"]));
+    let l = lens.loan(U256::from(1)).call().await.unwrap();
+    assert_eq!(
+        (l.lender, l.principal, l.apr_bps),
+        (DEV_ACCOUNT, tok(30), 2_000)
+    );
+    let got = token.balanceOf(borrower.address()).call().await.unwrap() - held;
+    assert!(
+        got > tok(9) && got < tok(10),
+        "the difference 30 − debt: {got}"
+    );
+    assert_eq!(
+        IERC721::new(d.mocks.collection, &p)
+            .ownerOf(U256::from(7))
+            .call()
+            .await
+            .unwrap(),
+        d.contracts.vault
+    );
 }

@@ -72,7 +72,7 @@ fn deployment(dir: &Path, chain_id: u64, currency: Address) -> PathBuf {
         "chainId": chain_id,
         "contracts": {
             "governance": zero, "oracle": zero, "vault": zero,
-            "offerBook": zero, "loanBook": zero, "loanLens": zero, "liquidator": zero,
+            "offerBook": zero, "loanBook": zero, "loanDesk": zero, "loanLens": zero, "liquidator": zero,
         },
         "mocks": { "currency": currency, "collection": zero },
     });
