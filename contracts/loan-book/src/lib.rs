@@ -619,7 +619,12 @@ impl LoanBook {
     }
 
     /// Adds `amount` to what `account` can withdraw in `currency`.
-    pub fn credit(&mut self, account: Address, currency: Address, amount: U256) -> Result<(), Error> {
+    pub fn credit(
+        &mut self,
+        account: Address,
+        currency: Address,
+        amount: U256,
+    ) -> Result<(), Error> {
         if amount.is_zero() {
             return Ok(());
         }
@@ -750,7 +755,12 @@ impl LoanBook {
         borrower: Address,
         payee: Address,
     ) -> Result<Taken, Error> {
-        let args = [offer_id, token_id, address_word(borrower), address_word(payee)];
+        let args = [
+            offer_id,
+            token_id,
+            address_word(borrower),
+            address_word(payee),
+        ];
         let reply = self
             .call(offer_book, &calldata(takeCall::SELECTOR, &args))
             .map_err(Error::callee)?;

@@ -14,7 +14,7 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolEvent;
-use lien_contract_common::{log_words, raw_abi::AbiWord, raw_abi::calldata, terms::LoanTerms};
+use lien_contract_common::{log_words, raw_abi::calldata, raw_abi::AbiWord, terms::LoanTerms};
 use lien_math::is_healthy;
 use stylus_sdk::prelude::*;
 
@@ -138,7 +138,9 @@ impl LoanBook {
         let debt = l.accrued(now)?;
         let (price, status) = self.collateral_price(&l)?;
         if status > ORACLE_UNCERTAIN || price.is_zero() {
-            return Err(Error::OracleUnavailable(crate::LoanBookOracleUnavailable { status }).into());
+            return Err(
+                Error::OracleUnavailable(crate::LoanBookOracleUnavailable { status }).into(),
+            );
         }
         if !is_healthy(debt, price, u64::from(l.liq_threshold_bps)) {
             return Err(DeskError::NotHealthy(LoanDeskNotHealthy {}));
@@ -151,12 +153,15 @@ impl LoanBook {
             return Err(Error::SelfDealing(crate::LoanBookSelfDealing {}).into());
         }
         if t.principal < debt {
-            return Err(DeskError::OfferTooSmall(LoanDeskOfferTooSmall { needed: debt }));
+            return Err(DeskError::OfferTooSmall(LoanDeskOfferTooSmall {
+                needed: debt,
+            }));
         }
         let due = now.checked_add(t.terms.duration).ok_or_else(Error::math)?;
         let min_cut = self.refinance_min_cut().max(1);
         let cut = l.apr_bps.saturating_sub(t.terms.apr_bps);
-        let better = t.terms.apr_bps <= l.apr_bps && due >= l.due && (cut >= min_cut || due > l.due);
+        let better =
+            t.terms.apr_bps <= l.apr_bps && due >= l.due && (cut >= min_cut || due > l.due);
         if !better {
             return Err(DeskError::NotBetter(LoanDeskNotBetter {
                 maxAprBps: l.apr_bps.saturating_sub(min_cut),
@@ -276,7 +281,9 @@ impl LoanBook {
         if t.currency != l.currency || t.collection != l.collection {
             return Err(DeskError::OfferMismatch(LoanDeskOfferMismatch {}));
         }
-        let after = self.balance_of(l.currency, me).ok_or_else(Error::call_failed)?;
+        let after = self
+            .balance_of(l.currency, me)
+            .ok_or_else(Error::call_failed)?;
         let received = after.checked_sub(before).unwrap_or(U256::ZERO);
         if received != t.principal {
             return Err(Error::TransferMismatch(crate::LoanBookTransferMismatch {

@@ -15,6 +15,7 @@ mod auctions;
 mod borrow;
 mod liquidation;
 mod mocks;
+mod moves;
 mod positions;
 mod repay;
 mod security;

@@ -237,9 +237,12 @@ impl Env {
         offer: U256,
         token_id: u64,
     ) -> Result<(Address, Address, Address, U256, U256, U256, U256), crate::Error> {
-        self.book
-            .sender(self.loans.address())
-            .take(offer, u(token_id), self.borrower, self.borrower)
+        self.book.sender(self.loans.address()).take(
+            offer,
+            u(token_id),
+            self.borrower,
+            self.borrower,
+        )
     }
 
     pub fn balance(&self, who: Address) -> U256 {
