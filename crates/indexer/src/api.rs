@@ -63,7 +63,10 @@ fn bad_request(what: &str) -> Response {
     json_response(StatusCode::BAD_REQUEST, &json!({"error": what}))
 }
 
-fn with_db<T>(s: &ApiState, f: impl FnOnce(&mut dyn Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
+fn with_db<T>(
+    s: &ApiState,
+    f: impl FnOnce(&mut dyn Store) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     blocking(|| {
         let mut db = s.db.lock().unwrap_or_else(|p| p.into_inner());
         f(db.as_mut())
@@ -93,7 +96,9 @@ async fn account_loans(State(s): State<ApiState>, Path(account): Path<String>) -
 }
 
 async fn loan_history(State(s): State<ApiState>, Path(id): Path<i64>) -> Response {
-    answer(with_db(&s, |db| query::loan_history(db, id).map(Value::from)))
+    answer(with_db(&s, |db| {
+        query::loan_history(db, id).map(Value::from)
+    }))
 }
 
 async fn collection_offers(State(s): State<ApiState>, Path(c): Path<String>) -> Response {
@@ -107,7 +112,9 @@ async fn collection_prices(State(s): State<ApiState>, Path(c): Path<String>) -> 
     let Some(c) = address(&c) else {
         return bad_request("not an address");
     };
-    answer(with_db(&s, |db| query::price_history(db, &c, 500).map(Value::from)))
+    answer(with_db(&s, |db| {
+        query::price_history(db, &c, 500).map(Value::from)
+    }))
 }
 
 async fn live_auctions(State(s): State<ApiState>) -> Response {

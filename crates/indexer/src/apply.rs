@@ -48,7 +48,11 @@ fn decode<E: SolEvent>(log: &RawLog) -> Option<E> {
     if log.topics.first() != Some(&E::SIGNATURE_HASH) {
         return None;
     }
-    E::decode_log_data(&LogData::new_unchecked(log.topics.clone(), log.data.clone())).ok()
+    E::decode_log_data(&LogData::new_unchecked(
+        log.topics.clone(),
+        log.data.clone(),
+    ))
+    .ok()
 }
 
 /// The stored currency, borrower, lender and keeper of a loan (empty when unknown).
@@ -232,7 +236,14 @@ pub fn apply(db: &mut dyn Store, c: &Addresses, log: &RawLog) -> Result<(), Stor
             )?;
         } else if let Some(e) = decode::<ILoanBook::BadDebt>(log) {
             let [currency, _, lender, _] = parties(db, e.loanId)?;
-            claim(db, &lender, &currency, "reserve_cover", e.reserveCover, e.loanId)?;
+            claim(
+                db,
+                &lender,
+                &currency,
+                "reserve_cover",
+                e.reserveCover,
+                e.loanId,
+            )?;
             loan_event(
                 db,
                 e.loanId,

@@ -191,31 +191,57 @@ pub async fn check(
                     None
                 };
                 for s in &subs_of {
-                    if let Some((debt, max_debt)) = health.filter(|_| s.health_bps > 0) {
+                    // No price (max_debt 0): unknown, neither an alert nor a recovery.
+                    let health = health.filter(|(_, max)| s.health_bps > 0 && !max.is_zero());
+                    if let Some((debt, max_debt)) = health {
                         let limit = max_debt * U256::from(s.health_bps as u64);
-                        if !max_debt.is_zero() && debt * U256::from(10_000u64) >= limit {
+                        if debt * U256::from(10_000u64) >= limit {
                             let ratio = debt * U256::from(10_000u64) / max_debt;
-                            alert(s, "near_liquidation", None, block, json!({
-                                "debt": debt.to_string(), "maxDebt": max_debt.to_string(),
-                                "debtToLimitBps": ratio.to_string(), "thresholdBps": s.health_bps,
-                            }));
+                            alert(
+                                s,
+                                "near_liquidation",
+                                None,
+                                block,
+                                json!({
+                                    "debt": debt.to_string(), "maxDebt": max_debt.to_string(),
+                                    "debtToLimitBps": ratio.to_string(), "thresholdBps": s.health_bps,
+                                }),
+                            );
                         } else {
                             healthy_again.push((s.id, l.id));
                         }
                     }
                     if s.due_secs > 0 && l.due - now <= s.due_secs {
-                        alert(s, "near_due", Some(l.due), block, json!({
-                            "due": l.due, "secondsLeft": l.due - now, "thresholdSecs": s.due_secs,
-                        }));
+                        alert(
+                            s,
+                            "near_due",
+                            Some(l.due),
+                            block,
+                            json!({
+                                "due": l.due, "secondsLeft": l.due - now, "thresholdSecs": s.due_secs,
+                            }),
+                        );
                     }
                 }
             }
             status => {
                 for s in subs_of.iter().filter(|s| l.updated_block >= s.since_block) {
                     if status == "in_auction" {
-                        alert(s, "auction", Some(l.auction_id), l.updated_block, json!({"auctionId": l.auction_id}));
+                        alert(
+                            s,
+                            "auction",
+                            Some(l.auction_id),
+                            l.updated_block,
+                            json!({"auctionId": l.auction_id}),
+                        );
                     } else {
-                        alert(s, "settled", Some(0), l.updated_block, json!({"outcome": status}));
+                        alert(
+                            s,
+                            "settled",
+                            Some(0),
+                            l.updated_block,
+                            json!({"outcome": status}),
+                        );
                     }
                 }
             }

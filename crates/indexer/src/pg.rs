@@ -1,34 +1,42 @@
 //! The PostgreSQL backend, by URL (`postgres://user@host:port/db`): the synchronous
-//! `postgres` client, with its prepared statements cached per SQL text. Its calls block, so
-//! async code calls it inside `tokio::task::block_in_place` (see [`crate::sync`]).
+//! `postgres` client, with its prepared statements cached per SQL text. The client runs its own
+//! runtime and must not block a tokio worker: every call goes through
+//! [`crate::sync::blocking`] (`block_in_place` on a multi-threaded runtime; a current-thread
+//! runtime cannot host this backend).
 
 use std::collections::HashMap;
 
 use postgres::{types::Type, Client, NoTls, Statement};
 
 use crate::store::{Row, Store, StoreError, Val};
+use crate::sync::blocking;
 
 /// A connection to a PostgreSQL database.
 pub struct PgStore {
-    client: Client,
+    /// Always `Some` until dropped (taken by `Drop`).
+    client: Option<Client>,
     prepared: HashMap<String, Statement>,
 }
 
 impl PgStore {
     /// Connects to `url` (no TLS: a local or private-network server).
     pub fn connect(url: &str) -> Result<Self, StoreError> {
-        let client = Client::connect(url, NoTls)?;
+        let client = blocking(|| Client::connect(url, NoTls))?;
         Ok(Self {
-            client,
+            client: Some(client),
             prepared: HashMap::new(),
         })
+    }
+
+    fn client(&mut self) -> &mut Client {
+        self.client.as_mut().expect("the client lives until drop")
     }
 
     fn statement(&mut self, sql: &str) -> Result<Statement, StoreError> {
         if let Some(s) = self.prepared.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(sql)?;
+        let s = blocking(|| self.client().prepare(sql))?;
         self.prepared.insert(sql.to_owned(), s.clone());
         Ok(s)
     }
@@ -59,7 +67,7 @@ impl Store for PgStore {
         let values = bind(params, stmt.params());
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
-        Ok(self.client.execute(&stmt, &refs)?)
+        Ok(blocking(|| self.client().execute(&stmt, &refs))?)
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, StoreError> {
@@ -67,7 +75,7 @@ impl Store for PgStore {
         let values = bind(params, stmt.params());
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
-        let rows = self.client.query(&stmt, &refs)?;
+        let rows = blocking(|| self.client().query(&stmt, &refs))?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let mut values = Vec::with_capacity(row.len());
@@ -88,10 +96,19 @@ impl Store for PgStore {
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.client.batch_execute(sql)?)
+        Ok(blocking(|| self.client().batch_execute(sql))?)
     }
 
     fn kind(&self) -> &'static str {
         "postgres"
+    }
+}
+
+impl Drop for PgStore {
+    /// Closing blocks on the client's own runtime: done where blocking is allowed.
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            blocking(move || drop(client));
+        }
     }
 }

@@ -65,9 +65,7 @@ pub fn loans(db: &mut dyn Store) -> Result<Vec<Value>, StoreError> {
 pub fn loans_of(db: &mut dyn Store, account: &str) -> Result<Vec<Value>, StoreError> {
     objects(
         db,
-        &format!(
-            "SELECT {LOAN_COLUMNS} FROM loans WHERE borrower = $1 OR lender = $1 ORDER BY id"
-        ),
+        &format!("SELECT {LOAN_COLUMNS} FROM loans WHERE borrower = $1 OR lender = $1 ORDER BY id"),
         &[account.into()],
         &LOAN_FIELDS,
     )
@@ -80,7 +78,9 @@ pub fn loan_history(db: &mut dyn Store, loan: i64) -> Result<Vec<Value>, StoreEr
         "SELECT block, log_index, time, kind, account, amount, detail FROM loan_events
          WHERE loan_id = $1 ORDER BY block, log_index",
         &[Val::Int(loan)],
-        &["block", "logIndex", "time", "kind", "account", "amount", "detail"],
+        &[
+            "block", "logIndex", "time", "kind", "account", "amount", "detail",
+        ],
     )?;
     for e in &mut events {
         let detail = e["detail"].as_str().unwrap_or("{}").to_owned();
@@ -195,13 +195,15 @@ pub fn proposals(db: &mut dyn Store) -> Result<Vec<Value>, StoreError> {
 }
 
 fn sum(db: &mut dyn Store, sql: &str, params: &[Val]) -> Result<U256, StoreError> {
-    db.query(sql, params)?.iter().try_fold(U256::ZERO, |acc, r| {
-        let v: U256 = r[0]
-            .text()
-            .parse()
-            .map_err(|_| StoreError::BadValue(r[0].text().to_owned(), "amount"))?;
-        Ok(acc + v)
-    })
+    db.query(sql, params)?
+        .iter()
+        .try_fold(U256::ZERO, |acc, r| {
+            let v: U256 = r[0]
+                .text()
+                .parse()
+                .map_err(|_| StoreError::BadValue(r[0].text().to_owned(), "amount"))?;
+            Ok(acc + v)
+        })
 }
 
 /// What the LoanBook owes `account` in `currency` by the events: credits (repayments,
@@ -255,7 +257,11 @@ pub fn totals(db: &mut dyn Store) -> Result<Value, StoreError> {
         .map(|r| r[0].text().to_owned())
         .collect();
     for c in currencies {
-        let l = sum(db, "SELECT principal FROM loans WHERE currency = $1", &[c.as_str().into()])?;
+        let l = sum(
+            db,
+            "SELECT principal FROM loans WHERE currency = $1",
+            &[c.as_str().into()],
+        )?;
         let s = sum(
             db,
             "SELECT price FROM auctions WHERE currency = $1 AND status = 'sold'",
@@ -289,4 +295,31 @@ pub fn count(db: &mut dyn Store, table: &str) -> Result<i64, StoreError> {
         .query(&format!("SELECT COUNT(*) FROM {table}"), &[])?
         .first()
         .map_or(0, |r| r[0].int()))
+}
+
+/// Every indexed table's rows in key order (cursor, blocks, raw logs and the projections;
+/// not subscribers and alerts), for comparing two databases.
+pub fn dump(db: &mut dyn Store) -> Result<Vec<(&'static str, Vec<crate::store::Row>)>, StoreError> {
+    const TABLES: [(&str, &str); 11] = [
+        ("cursor", "id"),
+        ("blocks", "number"),
+        ("logs", "block, log_index"),
+        ("offers", "id"),
+        ("loans", "id"),
+        ("loan_events", "block, log_index"),
+        ("auctions", "id"),
+        ("bids", "block, log_index"),
+        ("claims", "block, log_index, seq"),
+        ("prices", "block, log_index"),
+        ("proposals", "id"),
+    ];
+    TABLES
+        .iter()
+        .map(|(t, key)| {
+            Ok((
+                *t,
+                db.query(&format!("SELECT * FROM {t} ORDER BY {key}"), &[])?,
+            ))
+        })
+        .collect()
 }

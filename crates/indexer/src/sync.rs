@@ -197,7 +197,10 @@ fn stored_logs(db: &mut dyn Store) -> Result<Vec<RawLog>, StoreError> {
                 block: r[0].int() as u64,
                 log_index: r[1].int() as u64,
                 tx: r[2].text().parse().map_err(|_| bad(&r[2], "logs.tx"))?,
-                address: r[3].text().parse().map_err(|_| bad(&r[3], "logs.address"))?,
+                address: r[3]
+                    .text()
+                    .parse()
+                    .map_err(|_| bad(&r[3], "logs.address"))?,
                 topics: r[4]
                     .text()
                     .split(',')
@@ -374,14 +377,15 @@ impl Indexer {
             let block = log.block_number.ok_or(IndexError::MissingBlock(from))?;
             let time = match (log.block_timestamp, times.get(&block)) {
                 (Some(t), _) | (None, Some(&t)) => t,
-                (None, None) => self
-                    .provider
-                    .get_block_by_number(BlockNumberOrTag::Number(block))
-                    .await
-                    .map_err(rpc)?
-                    .ok_or(IndexError::MissingBlock(block))?
-                    .header
-                    .timestamp,
+                (None, None) => {
+                    self.provider
+                        .get_block_by_number(BlockNumberOrTag::Number(block))
+                        .await
+                        .map_err(rpc)?
+                        .ok_or(IndexError::MissingBlock(block))?
+                        .header
+                        .timestamp
+                }
             };
             times.insert(block, time);
             if let Some(hash) = log.block_hash {
