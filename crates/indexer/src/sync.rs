@@ -429,11 +429,11 @@ impl Indexer {
 
     /// Follows the chain forever, polling every `poll` once at the head; `at_head` runs after
     /// each catch-up (notifications). Node errors are reported and retried.
-    pub async fn follow<F, Fut>(&mut self, poll: Duration, mut at_head: F) -> Result<(), IndexError>
-    where
-        F: FnMut(&mut Self) -> Fut,
-        Fut: std::future::Future<Output = ()>,
-    {
+    pub async fn follow(
+        &mut self,
+        poll: Duration,
+        mut at_head: impl AsyncFnMut(&mut Self),
+    ) -> Result<(), IndexError> {
         loop {
             match self.sync().await {
                 Ok(_) => {
