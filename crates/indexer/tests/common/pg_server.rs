@@ -160,11 +160,6 @@ impl PgServer {
         );
         format!("postgres://lien@127.0.0.1:{}/{name}", self.port)
     }
-
-    /// The server's folder (data and log).
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
 }
 
 impl Drop for PgServer {
