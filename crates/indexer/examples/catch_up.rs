@@ -22,8 +22,19 @@ use lien_client::bindings::{ILoanBook, IOfferBook, IPriceOracle, IERC20, IERC721
 use lien_e2e::{listed_protocol, ok, tokens, Harness};
 use lien_indexer::{
     query, store,
-    sync::{blocking, Indexer, Options},
+    store::Store,
+    sync::{blocking, rewind, Cursor, Indexer, Options},
 };
+
+/// Logs above `block`.
+fn kept_above(db: &mut dyn Store, block: u64) -> i64 {
+    db.query(
+        "SELECT COUNT(*) FROM logs WHERE block > $1",
+        &[block.into()],
+    )
+    .unwrap()[0][0]
+        .int()
+}
 
 const DAY: u64 = 86_400;
 const GAS: u64 = 5_000_000;
@@ -176,11 +187,36 @@ async fn main() {
         .await
         .unwrap();
         ix.sync().await.unwrap();
+        let restart = restarted.elapsed().as_secs_f64();
+        // A reorg's rewind half-way down: delete above the fork, replay the kept raw logs.
+        let fork = ix
+            .db()
+            .query(
+                "SELECT number, hash FROM blocks WHERE number <= $1 ORDER BY number DESC LIMIT 1",
+                &[(head / 2).into()],
+            )
+            .unwrap();
+        let fork = Cursor {
+            block: fork[0][0].int() as u64,
+            hash: fork[0][1].text().parse().unwrap(),
+        };
+        let rewound = Instant::now();
+        blocking(|| rewind(ix.db(), &w.a, Some(fork))).unwrap();
+        let rewind_s = rewound.elapsed().as_secs_f64();
+        let again = Instant::now();
+        ix.sync().await.unwrap();
+        println!(
+            "{}: rewind to block {} (replaying {} kept logs) {rewind_s:.1} s, then re-following {:.1} s",
+            ix.db().kind(),
+            fork.block,
+            logs - kept_above(ix.db(), fork.block),
+            again.elapsed().as_secs_f64()
+        );
         println!(
             "{}: caught up {indexed} loans, {logs} logs, {head} blocks in {took:.1} s ({:.0} logs/s); restart at the head {:.2} s",
             ix.db().kind(),
             logs as f64 / took,
-            restarted.elapsed().as_secs_f64()
+            restart
         );
     }
     let _ = std::fs::remove_file(&dbs[0]);
