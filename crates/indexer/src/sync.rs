@@ -224,8 +224,14 @@ pub fn rewind(
     let above = Val::Int(fork.map_or(-1, |c| c.block as i64));
     db.batch("BEGIN")?;
     let result = (|| {
-        db.execute("DELETE FROM logs WHERE block > $1", &[above.clone()])?;
-        db.execute("DELETE FROM blocks WHERE number > $1", &[above.clone()])?;
+        db.execute(
+            "DELETE FROM logs WHERE block > $1",
+            std::slice::from_ref(&above),
+        )?;
+        db.execute(
+            "DELETE FROM blocks WHERE number > $1",
+            std::slice::from_ref(&above),
+        )?;
         for table in PROJECTIONS {
             db.execute(&format!("DELETE FROM {table}"), &[])?;
         }

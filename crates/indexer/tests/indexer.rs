@@ -153,7 +153,11 @@ async fn the_story_is_indexed_as_the_chain_has_it() {
     for x in live.as_array().unwrap() {
         assert!(x["currentPrice"].is_string(), "a live auction's price: {x}");
     }
-    assert!(get("/proposals".into()).await.as_array().unwrap().len() > 0);
+    assert!(!get("/proposals".into())
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
     let bad = http
         .get(format!("{base}/accounts/nope/loans"))
         .send()
