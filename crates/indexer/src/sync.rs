@@ -304,6 +304,17 @@ impl Indexer {
         Ok(block.map(|b| b.header.hash))
     }
 
+    /// The header of block `number` (an error when the node does not have it).
+    async fn header(&self, number: u64) -> Result<alloy::rpc::types::Header, IndexError> {
+        Ok(self
+            .provider
+            .get_block_by_number(BlockNumberOrTag::Number(number))
+            .await
+            .map_err(rpc)?
+            .ok_or(IndexError::MissingBlock(number))?
+            .header)
+    }
+
     /// The highest stored block the node still has with the same hash (None: none does).
     async fn fork_point(&mut self, below: u64) -> Result<Option<Cursor>, IndexError> {
         let rows = blocking(|| {
@@ -356,27 +367,39 @@ impl Indexer {
         if from > head {
             return Ok(Step::AtHead(head));
         }
+        // The last block's hash is read before and after the logs: equal, the node answered
+        // for one chain up to it (a hash commits to every ancestor); different, a reorg came
+        // in between and the batch is read again.
         let mut span = self.opts.batch_blocks.max(1);
-        let (to, logs) = loop {
+        let mut attempts = 0;
+        let (to, logs, end) = loop {
             let to = head.min(from + span - 1);
+            let before = self.header(to).await?;
             let filter = Filter::new()
                 .address(self.addresses())
                 .from_block(from)
                 .to_block(to);
-            match self.provider.get_logs(&filter).await {
-                Ok(logs) => break (to, logs),
-                Err(_) if span > 1 => span /= 2,
+            let logs = match self.provider.get_logs(&filter).await {
+                Ok(logs) => logs,
+                Err(_) if span > 1 => {
+                    span /= 2;
+                    continue;
+                }
                 Err(e) => return Err(rpc(e)),
+            };
+            let end = self.header(to).await?;
+            if end.hash == before.hash {
+                break (to, logs, end);
+            }
+            attempts += 1;
+            if attempts == 3 {
+                return Err(IndexError::Rpc(format!(
+                    "block {to} changed hash during three reads of its batch"
+                )));
             }
         };
-        let end = self
-            .provider
-            .get_block_by_number(BlockNumberOrTag::Number(to))
-            .await
-            .map_err(rpc)?
-            .ok_or(IndexError::MissingBlock(to))?;
         let mut times: HashMap<u64, u64> = HashMap::new();
-        times.insert(to, end.header.timestamp);
+        times.insert(to, end.timestamp);
         let mut raw = Vec::with_capacity(logs.len());
         let mut hashes: Vec<(u64, B256)> = Vec::new();
         for log in &logs {
@@ -409,7 +432,7 @@ impl Indexer {
                 time,
             });
         }
-        hashes.push((to, end.header.hash));
+        hashes.push((to, end.hash));
         let count = raw.len();
         let contracts = self.contracts;
         let stop = self.opts.stop_mid_batch_after;
