@@ -199,6 +199,28 @@ async fn alerts_reach_each_subscriber_once() {
         ok!(book_k.liquidate(U256::from(1)));
         id
     };
+    // The API's live auction, priced by the Liquidator at request time.
+    {
+        let state = lien_indexer::api::ApiState {
+            db: Arc::new(Mutex::new(common::open(&dbs[0]))),
+            provider: h.provider(&h.funder),
+            liquidator: w.a.liquidator,
+        };
+        ixs[0].sync().await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let api = format!("http://{}/auctions/live", listener.local_addr().unwrap());
+        let served = tokio::spawn(lien_indexer::api::serve(listener, state));
+        let live: Value =
+            serde_json::from_str(&http.get(&api).send().await.unwrap().text().await.unwrap())
+                .unwrap();
+        let liq = ILiquidator::new(w.a.liquidator, h.provider(&h.funder));
+        let price = liq.currentPrice(auction).call().await.unwrap();
+        assert_eq!(live.as_array().unwrap().len(), 1, "{live}");
+        assert_eq!(live[0]["id"], auction.to::<u64>());
+        assert_eq!(live[0]["loanId"], 1);
+        assert_eq!(live[0]["currentPrice"], price.to_string());
+        served.abort();
+    }
     for ix in &mut ixs {
         let r = check(ix, &http).await;
         assert_eq!(
