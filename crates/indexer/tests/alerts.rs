@@ -1,6 +1,6 @@
 //! Webhook alerts on the embedded dev node, on SQLite and (when its binaries are present) a
-//! throw-away PostgreSQL: one loan goes near its liquidation threshold, near its due time,
-//! into an auction and is sold; each subscriber receives each alert once, by its own
+//! throw-away PostgreSQL: one loan goes near its liquidation threshold, back to health and near
+//! it again (a second episode), near its due time, into an auction and is sold; each subscriber receives each alert once, by its own
 //! thresholds and account filter, a receiver that failed once gets the alert on the next
 //! check, and a restarted indexer sends nothing again.
 
@@ -181,8 +181,30 @@ async fn alerts_reach_each_subscriber_once() {
         );
         assert_eq!(check(ix, &http).await, Report::default(), "nothing twice");
     }
+    // The price rises to 118 for over an hour (the TWAP window): 52 % of the limit, below the
+    // threshold, so the episode ends (no alert); back to 100, a second episode is alerted.
+    let hold = |price: u64| {
+        let (h, oracle, collection) = (&h, &oracle, w.collection);
+        async move {
+            for wait in [1_800, 1_900, 0] {
+                ok!(oracle.postPrice(collection, tokens(price)));
+                if wait > 0 {
+                    h.increase_time(wait).await;
+                }
+            }
+        }
+    };
+    hold(118).await;
+    for ix in &mut ixs {
+        assert_eq!(check(ix, &http).await, Report::default(), "healthy again");
+    }
+    hold(100).await;
+    for ix in &mut ixs {
+        let r = check(ix, &http).await;
+        assert_eq!((r.recorded, r.delivered), (1, 1), "near liquidation again");
+    }
     // One hour before the due time (2 h threshold).
-    h.increase_time(DAY - HOUR).await;
+    h.increase_time(DAY - HOUR - 2 * 3_700).await;
     for ix in &mut ixs {
         let r = check(ix, &http).await;
         assert_eq!((r.recorded, r.delivered), (1, 1), "near due");
@@ -258,6 +280,7 @@ async fn alerts_reach_each_subscriber_once() {
         assert_eq!(
             received.of(&format!("all-{name}")),
             vec![
+                one("near_liquidation"),
                 one("near_liquidation"),
                 one("near_due"),
                 one("auction"),
