@@ -91,7 +91,7 @@ interface ILoanBook  {
 
     event LoanRepaidPart(uint256 indexed loanId, address indexed payer, uint256 amount, uint256 interest, uint256 principalLeft, uint256 toLender, uint256 toReserve);
 
-    event LoanRefinanced(uint256 indexed loanId, uint256 indexed offerId, address indexed newLender, address oldLender, uint256 debt, uint256 toOldLender, uint256 toReserve, uint16 aprBps, uint64 due);
+    event LoanRefinanced(uint256 indexed loanId, uint256 indexed offerId, address indexed newLender, address oldLender, uint256 debt, uint256 toOldLender, uint256 toReserve, uint256 toNewLender, uint16 aprBps, uint64 due);
 
     event LoanRolledOver(uint256 indexed loanId, uint256 indexed offerId, address indexed newLender, address oldLender, uint256 debt, uint256 toOldLender, uint256 toReserve, uint256 principal, uint64 due);
 

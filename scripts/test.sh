@@ -28,6 +28,13 @@ cargo test --locked --manifest-path contracts/Cargo.toml -- --test-threads=1
 took "contract unit tests"
 
 phase=$SECONDS
-echo "== host: lien-math, packaging, dev node, client, end to end =="
+echo "== host: lien-math, packaging, dev node, client, indexer, end to end =="
+# The indexer's tests (crates/indexer/tests) start a throw-away PostgreSQL server when initdb and
+# pg_ctl are found (on PATH or in /usr/lib/postgresql/*/bin; .ci/run installs Debian's package).
+if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "   (indexer: PostgreSQL binaries found: its tests run on SQLite and on a throw-away PostgreSQL server)"
+else
+  echo "   (indexer: skipped the PostgreSQL tests: PostgreSQL binaries not found (initdb, pg_ctl); they run on SQLite only — apt-get install postgresql)"
+fi
 cargo test --locked --workspace
 took "host tests"

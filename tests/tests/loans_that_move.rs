@@ -331,6 +331,7 @@ async fn partial_repayment_refinance_and_rollover_move_every_wei() {
             u(ev.debt),
             u(ev.toOldLender),
             u(ev.toReserve),
+            u(ev.toNewLender),
             ev.aprBps,
             ev.due
         ),
@@ -340,6 +341,7 @@ async fn partial_repayment_refinance_and_rollover_move_every_wei() {
             debt,
             debt - fee,
             fee,
+            u(tokens(40)) - debt,
             500,
             t2 + 30 * DAY
         )

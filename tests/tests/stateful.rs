@@ -1346,6 +1346,7 @@ impl Run<'_> {
                             && s.address() != l.lender
                             && after.0 - before.0 == e.toOldLender
                             && after.1 - before.1 == principal - e.debt
+                            && e.toNewLender == principal - e.debt
                             && after.2 - before.2 == e.toReserve;
                         if !fair {
                             return Err(self.fail(format!(

@@ -97,6 +97,10 @@ pub struct Deployment {
     /// Local mocks, when deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mocks: Option<Mocks>,
+    /// The block after which the deployment's first transaction landed: where `lien indexer`
+    /// starts (absent in files written before it was recorded: 0 then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_block: Option<u64>,
 }
 
 impl Deployment {

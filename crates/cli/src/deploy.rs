@@ -229,6 +229,13 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
         .get_chain_id()
         .await
         .map_err(|e| CliError::Rpc("chain id".into(), e.to_string()))?;
+    // Nothing of this deployment is in or before this block: the indexer starts after it.
+    let start_block = ctx
+        .provider
+        .get_block_number()
+        .await
+        .map_err(|e| CliError::Rpc("block number".into(), e.to_string()))?
+        + 1;
     let setup = GovernanceSetup {
         owners,
         threshold,
@@ -363,6 +370,7 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
         chain_id,
         contracts: addresses,
         mocks,
+        start_block: Some(start_block),
     };
     let path = ctx.globals.deployment_path(&opts.network);
     deployment.save(&path)?;

@@ -11,6 +11,7 @@ mod demo;
 mod deploy;
 mod gas;
 mod gov;
+mod indexer;
 mod input;
 mod keeper;
 mod keys;
@@ -114,6 +115,10 @@ enum Command {
     Oracle(oracle::OracleCmd),
     /// Watch loans, warn, liquidate, and optionally bid on auctions.
     Keeper(keeper::KeeperOpts),
+    /// Indexer: follow the protocol's events into SQLite or PostgreSQL, serve the JSON API,
+    /// post webhook alerts (docs/INDEXER.md).
+    #[command(subcommand)]
+    Indexer(indexer::IndexerCmd),
     /// Local helpers for the mock token and collection of a `--with-mocks` deployment.
     #[command(subcommand)]
     Mock(mock::MockCmd),
@@ -138,6 +143,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Abi => return run_abi(),
         Command::Risk(cmd) => return risk::run(g, cmd).await,
         Command::Bench(cmd) => return Ok(bench::run(cmd).await?),
+        Command::Indexer(cmd) => return indexer::run(g, cmd).await,
         Command::Node {
             port,
             block_time_ms,

@@ -447,6 +447,37 @@ async fn deploy_lend_borrow_post_keep() {
         );
     }
 
+    // The indexer: the default database is a file beside the deployment file, indexed from
+    // the deployment's start block; its totals count every loan the LoanBook issued.
+    let start = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&dep).unwrap())
+        .unwrap()["startBlock"]
+        .as_u64()
+        .expect("lien deploy records startBlock");
+    let out = must(lien(&url, &dep, None, &["indexer", "run", "--once"]));
+    assert!(out.contains(&format!("from block {start} into")), "{out}");
+    assert!(dir.join("devnode.index.sqlite").is_file(), "{out}");
+    let out = must(lien(
+        &url,
+        &dep,
+        None,
+        &["indexer", "subscribe", "--url", "http://127.0.0.1:9/hook"],
+    ));
+    assert!(out.contains("subscriber 1"), "{out}");
+    let out = must(lien(&url, &dep, None, &["indexer", "totals"]));
+    let totals: serde_json::Value =
+        serde_json::from_str(&out[..out.rfind('}').unwrap() + 1]).unwrap();
+    let indexed: u64 = totals["loans"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        U256::from(indexed),
+        book.counts().call().await.unwrap().loans,
+        "{out}"
+    );
+
     if let Some(node) = node {
         node.stop().await;
     }

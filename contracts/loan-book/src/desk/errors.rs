@@ -49,10 +49,12 @@ sol! {
     event LoanRepaidPart(uint256 indexed loanId, address indexed payer, uint256 amount, uint256 interest,
         uint256 principalLeft, uint256 toLender, uint256 toReserve);
     /// A lender refinanced a loan with its offer: the old lender was paid `debt` (`toOldLender`
-    /// claimable, `toReserve` the fee on the interest), which is the loan's new principal.
+    /// claimable, `toReserve` the fee on the interest), which is the loan's new principal; what
+    /// the offer held above the debt, `toNewLender`, was credited back to the new lender.
     #[derive(Debug)]
     event LoanRefinanced(uint256 indexed loanId, uint256 indexed offerId, address indexed newLender,
-        address oldLender, uint256 debt, uint256 toOldLender, uint256 toReserve, uint16 aprBps, uint64 due);
+        address oldLender, uint256 debt, uint256 toOldLender, uint256 toReserve, uint256 toNewLender,
+        uint16 aprBps, uint64 due);
     /// The borrower rolled a loan over to an offer: the old lender was paid `debt`
     /// (`toOldLender` claimable, `toReserve` the fee on the interest) and the loan restarted
     /// with `principal` from `newLender`.

@@ -183,6 +183,7 @@ impl LoanBook {
                 debt,
                 to_old,
                 fee,
+                excess,
                 U256::from(t.terms.apr_bps),
                 due.word(),
             ],
