@@ -382,6 +382,10 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
     println!("vault       {}", addresses.vault);
     println!("offer book  {}", addresses.offer_book);
     println!("loan book   {}", addresses.loan_book);
+    println!(
+        "loan desk   {} (its code; call the desk's functions at the loan book)",
+        addresses.loan_desk
+    );
     println!("loan lens   {}", addresses.loan_lens);
     println!("liquidator  {}", addresses.liquidator);
     if let Some(m) = mocks {

@@ -177,7 +177,7 @@ async fn deploy_fragments_deploys_a_program_over_one_account_and_the_protocol_ru
         "{out}"
     );
     assert_eq!(out.matches("over one account").count(), 1, "{out}");
-    assert_eq!(out.matches("cached ").count(), 6, "{out}");
+    assert_eq!(out.matches("cached ").count(), 7, "{out}");
     let d: DeploymentFile =
         serde_json::from_str(&std::fs::read_to_string(&dep).expect("deployment file"))
             .expect("deployment json");
