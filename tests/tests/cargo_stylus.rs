@@ -75,7 +75,13 @@ fn cargo_stylus(root: &Path) -> PathBuf {
     // instead of ≈ 1.5 s: about 3 minutes less on a fresh machine.
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(root)
-        .args(["install", "--locked", "--debug", "cargo-stylus", "--version"])
+        .args([
+            "install",
+            "--locked",
+            "--debug",
+            "cargo-stylus",
+            "--version",
+        ])
         .arg(format!("={CARGO_STYLUS_VERSION}"))
         .arg("--root")
         .arg(&prefix)

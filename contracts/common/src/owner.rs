@@ -11,11 +11,32 @@
 use alloy_primitives::Address;
 
 use crate::raw_abi::address_word;
-use openzeppelin_stylus::access::ownable::{
-    OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
-};
-use openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted;
 use stylus_sdk::storage::StorageAddress;
+
+pub use abi::*;
+
+/// OpenZeppelin `Ownable2Step`'s errors and events, declared here with the same signatures
+/// (so the same selectors and topics) instead of imported from openzeppelin-stylus: that crate
+/// switches alloy-primitives to its software keccak (`tiny-keccak`), which every storage-map
+/// slot of every contract depending on it would then hash with, in wasm, instead of the
+/// Stylus host's native keccak (and ~1.2 KB more code per contract).
+#[allow(missing_docs)] // sol! expands to items without docs; each one is documented here
+mod abi {
+    alloy_sol_types::sol! {
+        /// The caller is not the owner (or, for `acceptOwnership`, not the pending owner).
+        #[derive(Debug)]
+        error OwnableUnauthorizedAccount(address account);
+        /// The new owner is not a valid owner (the zero address).
+        #[derive(Debug)]
+        error OwnableInvalidOwner(address owner);
+        /// Ownership moved from `previous_owner` to `new_owner` (OpenZeppelin's parameter names).
+        #[derive(Debug)]
+        event OwnershipTransferred(address indexed previous_owner, address indexed new_owner);
+        /// A two-step transfer started: `new_owner` may now accept.
+        #[derive(Debug)]
+        event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
+    }
+}
 
 /// Why an owner check or change failed.
 pub enum OwnerError {

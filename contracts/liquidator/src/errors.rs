@@ -8,8 +8,8 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::U256;
 use alloy_sol_types::sol;
 use lien_contract_common::owner::OwnerError;
+use lien_contract_common::owner::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 use lien_math::MathError;
-use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 
 sol! {
     /// The caller is not the wired LoanBook (or no LoanBook is wired yet).

@@ -4,8 +4,8 @@
 #[allow(unused_imports)] // the SDK macros expand to code that names `vec!` and `Vec`
 use alloc::{vec, vec::Vec};
 use alloy_sol_types::sol;
+use lien_contract_common::owner::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 use lien_math::MathError;
-use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 
 sol! {
     /// The caller is not the wired Liquidator.

@@ -5,7 +5,7 @@
 use alloc::{vec, vec::Vec};
 use alloy_sol_types::sol;
 use lien_contract_common::owner::OwnerError;
-use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
+use lien_contract_common::owner::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 use stylus_sdk::prelude::*;
 
 sol! {

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use alloy_sol_types::sol;
 #[cfg(not(feature = "export-abi"))]
 use alloy_sol_types::SolError;
-use openzeppelin_stylus::access::ownable;
+use lien_contract_common::owner::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
 
@@ -127,18 +127,9 @@ pub enum Error {
     /// See [`OracleMath`].
     Math(OracleMath),
     /// The caller is not the owner (OpenZeppelin `Ownable`).
-    UnauthorizedAccount(ownable::OwnableUnauthorizedAccount),
+    UnauthorizedAccount(OwnableUnauthorizedAccount),
     /// A zero owner (OpenZeppelin `Ownable`).
-    InvalidOwner(ownable::OwnableInvalidOwner),
-}
-
-impl From<ownable::Error> for Error {
-    fn from(e: ownable::Error) -> Self {
-        match e {
-            ownable::Error::UnauthorizedAccount(x) => Error::UnauthorizedAccount(x),
-            ownable::Error::InvalidOwner(x) => Error::InvalidOwner(x),
-        }
-    }
+    InvalidOwner(OwnableInvalidOwner),
 }
 
 #[cfg(not(feature = "export-abi"))]
@@ -187,13 +178,10 @@ impl From<Error> for Vec<u8> {
                 error_data(OracleMultiplierTooSoon::SELECTOR, &[num(x.nextChangeAt)])
             }
             Error::Math(_) => error_data(OracleMath::SELECTOR, &[]),
-            Error::UnauthorizedAccount(x) => error_data(
-                ownable::OwnableUnauthorizedAccount::SELECTOR,
-                &[addr(x.account)],
-            ),
-            Error::InvalidOwner(x) => {
-                error_data(ownable::OwnableInvalidOwner::SELECTOR, &[addr(x.owner)])
+            Error::UnauthorizedAccount(x) => {
+                error_data(OwnableUnauthorizedAccount::SELECTOR, &[addr(x.account)])
             }
+            Error::InvalidOwner(x) => error_data(OwnableInvalidOwner::SELECTOR, &[addr(x.owner)]),
         }
     }
 }
@@ -317,14 +305,14 @@ mod tests {
             ),
             (Error::Math(OracleMath {}), OracleMath {}.abi_encode()),
             (
-                Error::UnauthorizedAccount(ownable::OwnableUnauthorizedAccount { account: a }),
-                ownable::OwnableUnauthorizedAccount { account: a }.abi_encode(),
+                Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: a }),
+                OwnableUnauthorizedAccount { account: a }.abi_encode(),
             ),
             (
-                Error::InvalidOwner(ownable::OwnableInvalidOwner {
+                Error::InvalidOwner(OwnableInvalidOwner {
                     owner: Address::ZERO,
                 }),
-                ownable::OwnableInvalidOwner {
+                OwnableInvalidOwner {
                     owner: Address::ZERO,
                 }
                 .abi_encode(),

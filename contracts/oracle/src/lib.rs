@@ -44,10 +44,9 @@ mod tests;
 use abi::{num, topic};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
-use openzeppelin_stylus::access::ownable::{
-    OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
+use lien_contract_common::owner::{
+    OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferStarted, OwnershipTransferred,
 };
-use openzeppelin_stylus::access::ownable_two_step::OwnershipTransferStarted;
 use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageArray, StorageMap, StorageU256},

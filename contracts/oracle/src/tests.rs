@@ -1337,12 +1337,10 @@ fn ownership_moves_to_governance(
         .accept_ownership()
         .expect("accept");
     assert_eq!(oracle.sender(eve).pending_owner(), Address::ZERO);
-    oracle.assert_emitted(
-        &openzeppelin_stylus::access::ownable::OwnershipTransferred {
-            previous_owner: owner,
-            new_owner: governance,
-        },
-    );
+    oracle.assert_emitted(&lien_contract_common::owner::OwnershipTransferred {
+        previous_owner: owner,
+        new_owner: governance,
+    });
     assert_eq!(oracle.sender(eve).owner(), governance);
     let err = oracle
         .sender(owner)

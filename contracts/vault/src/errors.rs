@@ -2,7 +2,7 @@
 #![allow(missing_docs)] // sol! items are documented here, in one place, and in docs/contracts/vault.md
 
 use alloy_sol_types::sol;
-use openzeppelin_stylus::access::ownable::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
+use lien_contract_common::owner::{OwnableInvalidOwner, OwnableUnauthorizedAccount};
 use stylus_sdk::prelude::*;
 
 sol! {

@@ -330,12 +330,11 @@ fn ownership_moves_to_governance() {
     e.vault.sender(gov).accept_ownership().motsu_unwrap();
     assert_eq!(e.vault.sender(e.owner).owner(), gov);
     assert_eq!(e.vault.sender(e.owner).pending_owner(), Address::ZERO);
-    e.vault.assert_emitted(
-        &openzeppelin_stylus::access::ownable::OwnershipTransferred {
+    e.vault
+        .assert_emitted(&lien_contract_common::owner::OwnershipTransferred {
             previous_owner: e.owner,
             new_owner: gov,
-        },
-    );
+        });
     expect_err!(
         e.vault.sender(e.owner).renounce_ownership(),
         Error::UnauthorizedAccount(_)

@@ -1,8 +1,8 @@
 //! Ownership, the once-only wiring of the LoanBook and vault, and `startAuction` validation.
 
 use alloy_primitives::{Address, U256};
+use lien_contract_common::owner::OwnableUnauthorizedAccount;
 use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable::OwnableUnauthorizedAccount;
 
 use super::mocks::{MockErc20, MockLoanBook, MockVault};
 use super::*;

@@ -1,8 +1,8 @@
 //! Lender positions and claims: `transferLoan`, the per-account loan lists, `withdraw`,
 //! `withdrawReserve`, and the NFT's return without a receiver callback.
 use alloy_primitives::{Address, U256};
+use lien_contract_common::owner::OwnableUnauthorizedAccount;
 use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable::OwnableUnauthorizedAccount;
 use openzeppelin_stylus::token::erc721::IErc721;
 
 use super::mocks::ReentrantReceiver;

@@ -2,11 +2,11 @@
 //! value sent to non-payable functions and unknown loan ids.
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolError};
-use lien_offer_book::OfferBookNotLoanBook;
-use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable::{
+use lien_contract_common::owner::{
     OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
 };
+use lien_offer_book::OfferBookNotLoanBook;
+use motsu::prelude::*;
 
 use super::mocks::ValueCaller;
 use super::setup::*;

@@ -1,9 +1,9 @@
 //! Collections: listing, the hard bound of every parameter (with its field number), the step
 //! and rate limit on changes, and the enable switch.
 use alloy_primitives::Address;
+use lien_contract_common::owner::OwnableUnauthorizedAccount;
 use lien_mock_nft::MockNft;
 use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable::OwnableUnauthorizedAccount;
 
 use super::setup::*;
 use crate::params::{field, RiskParams, DAY};

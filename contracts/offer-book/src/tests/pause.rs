@@ -1,6 +1,6 @@
 //! The pause: it stops new offers and `take` (so new borrowing) only.
+use lien_contract_common::owner::OwnableUnauthorizedAccount;
 use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable::OwnableUnauthorizedAccount;
 
 use super::setup::*;
 use crate::params::DAY;

@@ -1,9 +1,9 @@
 //! Construction, protocol parameters (bounds, steps, rate limit), currencies and ownership.
 use alloy_primitives::{Address, U256};
-use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable::{
+use lien_contract_common::owner::{
     OwnableInvalidOwner, OwnableUnauthorizedAccount, OwnershipTransferred,
 };
+use motsu::prelude::*;
 
 use super::setup::*;
 use crate::params::{field, DAY};

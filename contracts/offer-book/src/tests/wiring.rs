@@ -2,8 +2,8 @@
 //! non-payable entry points.
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolError};
+use lien_contract_common::owner::OwnableUnauthorizedAccount;
 use motsu::prelude::*;
-use openzeppelin_stylus::access::ownable::OwnableUnauthorizedAccount;
 
 use super::abi;
 use super::peers::{LoanBookStandIn, ValueCaller};
