@@ -103,7 +103,7 @@ impl LoanBook {
         }
         let (_, fee) = lender_share(debt, l.principal, l.fee_bps)?;
         let to_lender = amount.checked_sub(fee).ok_or_else(Error::math)?;
-        let left = debt - amount; // amount < debt: exact
+        let left = debt.checked_sub(amount).ok_or_else(Error::math)?; // amount < debt
         self.rewrite(loan_id, &l, l.lender, left, l.apr_bps, now, l.due)?;
         self.credit(l.lender, l.currency, to_lender)?;
         self.add_reserve(l.currency, fee)?;
@@ -169,7 +169,7 @@ impl LoanBook {
             }));
         }
         let (to_old, fee) = lender_share(debt, l.principal, l.fee_bps)?;
-        let excess = t.principal - debt; // checked above
+        let excess = t.principal.checked_sub(debt).ok_or_else(Error::math)?; // ≥ 0, checked above
         self.rewrite(loan_id, &l, caller, debt, t.terms.apr_bps, now, due)?;
         self.credit(l.lender, l.currency, to_old)?;
         self.add_reserve(l.currency, fee)?;
@@ -234,10 +234,11 @@ impl LoanBook {
             &[loan_id, offer_id, t.lender.word()],
             &[l.lender.word(), debt, to_old, fee, t.principal, due.word()],
         );
-        if t.principal > debt {
-            self.push(l.currency, l.borrower, t.principal - debt)?;
-        } else if debt > t.principal {
-            self.pull(l.currency, l.borrower, debt - t.principal)?;
+        // only the difference moves (checked subtractions: each branch is the one that fits)
+        if let Some(surplus) = t.principal.checked_sub(debt).filter(|x| !x.is_zero()) {
+            self.push(l.currency, l.borrower, surplus)?;
+        } else if let Some(shortfall) = debt.checked_sub(t.principal).filter(|x| !x.is_zero()) {
+            self.pull(l.currency, l.borrower, shortfall)?;
         }
         Ok(t.principal)
     }
