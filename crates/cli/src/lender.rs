@@ -3,7 +3,7 @@
 
 use alloy::primitives::{Address, U256};
 use clap::Subcommand;
-use lien_client::bindings::{ILoanBook, ILoanDesk, IOfferBook, IERC20};
+use lien_client::bindings::{ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IERC20};
 
 use crate::ctx::{call_err, CliError, CliResult, Ctx};
 use crate::input::{
@@ -302,7 +302,15 @@ pub async fn run(ctx: &Ctx, cmd: LenderCmd) -> CliResult<()> {
             let call = desk.refinance(id, offer_id);
             let paid = call.call().await.map_err(call_err("refinance"))?;
             tx!(format!("refinance loan {id} with offer {offer_id}"), call);
-            println!("paid the old lender {paid} (base units); the loan is yours");
+            let lens = ILoanLens::new(d.contracts.loan_lens, &ctx.provider);
+            let l = lens.loan(id).call().await.map_err(call_err("loan"))?;
+            let decimals = ctx.decimals(l.currency).await;
+            println!(
+                "loan {id} is yours: the old lender was paid {} (now the principal), at {} bps APR, due {}",
+                format_amount(paid, decimals),
+                l.apr_bps,
+                l.due
+            );
         }
         LenderCmd::Transfer { loan, to } => {
             let id = crate::borrower::known_loan(&book, &loan).await?;

@@ -766,7 +766,10 @@ async fn loans_that_move_through_the_cli() {
     );
     let before = l.principal;
     let out = must(lien(&url, &dep, l2, &["lender", "refinance", "1", "2"]));
-    assert!(out.contains("paid the old lender"), "{out}");
+    assert!(
+        out.contains("loan 1 is yours: the old lender was paid") && out.contains("at 1000 bps APR"),
+        "{out}"
+    );
     let l = lens.loan(U256::from(1)).call().await.unwrap();
     assert_eq!((l.lender, l.apr_bps), (lender2.address(), 1_000));
     assert!(l.principal > before, "the debt became the principal");
