@@ -51,7 +51,9 @@ async fn the_whole_story() {
             "default",
             "governance",
             "pause",
-            "loans that move"
+            "partial repayment",
+            "refinance",
+            "rollover"
         ]
     );
     for v in &summary.solvency {

@@ -266,7 +266,7 @@ fn fmt_tok(x: U256) -> String {
 }
 
 /// The chapters of the story, in order: (name, what happens).
-pub const CHAPTERS: [(&str, &str); 10] = [
+pub const CHAPTERS: [(&str, &str); 12] = [
     (
         "cast",
         "thirteen funded accounts (owners, guardian, reporters, lender, borrowers, keeper, bidder)",
@@ -301,8 +301,16 @@ pub const CHAPTERS: [(&str, &str); 10] = [
         "the guardian pauses, Governance unpauses, the offer fills up",
     ),
     (
-        "loans that move",
-        "dave repays part, a second lender refinances him lower, dave rolls over to a larger loan",
+        "partial repayment",
+        "dave repays part of his loan: the interest first, the rest lowers the principal",
+    ),
+    (
+        "refinance",
+        "a second lender takes dave's loan over at a lower APR, without him",
+    ),
+    (
+        "rollover",
+        "dave rolls his loan over to a larger offer: only the difference moves",
     ),
 ];
 
@@ -984,13 +992,10 @@ async fn run_summary(chain: &impl Chain, mut s: Summary) -> Result<Summary, Prot
     ));
     solvency(&mut s, ch, &dp, &a, currency).await?;
 
-    // ---- chapter 9: loans that move: partial repayment, refinance, rollover ------------------
-    let ch = "loans that move";
-    s.chapter(10);
+    // ---- chapters 9–11: loans that move: partial repayment, refinance, rollover -------------
     moving_loans(
         chain,
         &mut s,
-        ch,
         &a,
         (currency, collection),
         dave_loan,
@@ -999,20 +1004,19 @@ async fn run_summary(chain: &impl Chain, mut s: Summary) -> Result<Summary, Prot
         &reporters,
     )
     .await?;
-    solvency(&mut s, ch, &dp, &a, currency).await?;
     s.end_chapter();
     s.live = None;
     Ok(s)
 }
 
-/// Chapter 9: dave repays part of his loan, the bidder (as a second lender) refinances it at a
-/// lower APR without him, and dave rolls it over to a larger offer of the first lender; the
-/// NFT stays in the vault throughout. The desk's functions are called at the LoanBook.
+/// Chapters 9–11 (one per action): dave repays part of his loan, the bidder (as a second lender)
+/// refinances it at a lower APR without him, and dave rolls it over to a larger offer of the
+/// first lender; the NFT stays in the vault throughout, and both books' invariants are checked
+/// after each chapter. The desk's functions are called at the LoanBook.
 #[allow(clippy::too_many_arguments)]
 async fn moving_loans(
     chain: &impl Chain,
     s: &mut Summary,
-    ch: &str,
     a: &Addresses,
     (currency, collection): (Address, Address),
     loan: U256,
@@ -1023,6 +1027,8 @@ async fn moving_loans(
     let (_, dp) = chain.funder();
     let lens = ILoanLens::new(a.loan_lens, &dp);
     let book = ILoanBook::new(a.loan_book, &dp);
+    let ch = "partial repayment";
+    s.chapter(10);
     chain.increase_time(5 * 86_400).await?;
     let tok_d = IERC20::new(currency, &dave.provider);
     s.record(
@@ -1049,6 +1055,9 @@ async fn moving_loans(
         "dave's partial repayment settled the interest first: principal left {} (was 30.0000)",
         fmt_tok(left)
     ));
+    solvency(s, ch, &dp, a, currency).await?;
+    let ch = "refinance";
+    s.chapter(11);
     // fresh prices: the refinance checks the loan's health
     for _ in 0..2 {
         post_all(
@@ -1134,6 +1143,9 @@ async fn moving_loans(
         "the first lender was paid off as a claim of {} (the debt less the fee on its interest)",
         fmt_tok(claim_after - claim_before)
     ));
+    solvency(s, ch, &dp, a, currency).await?;
+    let ch = "rollover";
+    s.chapter(12);
     chain.increase_time(2 * 86_400).await?;
     for _ in 0..2 {
         post_all(
@@ -1203,6 +1215,7 @@ async fn moving_loans(
         fmt_tok(after - before),
         l.principal == tok(35) && l.lender == lender.address()
     ));
+    solvency(s, ch, &dp, a, currency).await?;
     Ok(())
 }
 
