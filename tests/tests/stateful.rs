@@ -675,6 +675,46 @@ impl Run<'_> {
         }
     }
 
+    /// A lender funds an offer of `capacity` loans of `principal` on collection `c` (minted
+    /// and approved first; collection-wide, valid 60 days) and the model follows the escrow;
+    /// the new offer's id, or `None` when the OfferBook refused (a typed refusal is counted).
+    fn fund_offer(
+        &mut self,
+        lender: &PrivateKeySigner,
+        c: usize,
+        principal: U256,
+        apr_bps: u16,
+        duration: u64,
+        capacity: u64,
+    ) -> Result<Option<U256>, TestCaseError> {
+        let (w, a) = (self.w, self.w.a);
+        let total = principal * U256::from(capacity);
+        self.mint(c, lender.address(), total);
+        self.approve(lender, c, a.offer_book, total);
+        let now = self.d.now();
+        let call = IOfferBook::createOfferCall {
+            currency: w.currencies[c],
+            collection: w.collections[c],
+            token_id: U256::ZERO,
+            any_token: true,
+            principal,
+            apr_bps,
+            duration,
+            expiry: now + 60 * DAY,
+            capacity,
+        };
+        match self.attempt(lender, a.offer_book, call) {
+            Ok(_) => {
+                self.succeeded("createOffer");
+                self.m.offers += 1;
+                sub(&mut self.m.balances[c], lender.address(), total);
+                add(&mut self.m.balances[c], a.offer_book, total);
+                Ok(Some(U256::from(self.m.offers)))
+            }
+            Err(d) => self.refused("createOffer", &d).map(|()| None),
+        }
+    }
+
     fn succeeded(&self, what: &'static str) {
         self.stats.borrow_mut().actions.entry(what).or_default().0 += 1;
     }
@@ -725,39 +765,20 @@ impl Run<'_> {
                 capacity,
                 tag,
             } => {
-                let c = usize::from(coll);
                 let l = self.actor(lender % 3).clone();
+                let duration = u64::from(days) * DAY;
                 let amount = tokens(u64::from(principal));
-                let total = amount * U256::from(capacity);
-                self.mint(c, l.address(), total);
-                self.approve(&l, c, a.offer_book, total);
-                let now = self.d.now();
-                let r = self.attempt(
+                if let Some(id) = self.fund_offer(
                     &l,
-                    a.offer_book,
-                    IOfferBook::createOfferCall {
-                        currency: w.currencies[c],
-                        collection: w.collections[c],
-                        token_id: U256::ZERO,
-                        any_token: true,
-                        principal: amount,
-                        apr_bps: apr,
-                        duration: u64::from(days) * DAY,
-                        expiry: now + 60 * DAY,
-                        capacity: u64::from(capacity),
-                    },
-                );
-                match r {
-                    Ok(_) => {
-                        self.succeeded("createOffer");
-                        self.m.offers += 1;
-                        if let Some(t) = tag {
-                            self.m.offer_tags.insert(t, U256::from(self.m.offers));
-                        }
-                        sub(&mut self.m.balances[c], l.address(), total);
-                        add(&mut self.m.balances[c], a.offer_book, total);
+                    usize::from(coll),
+                    amount,
+                    apr,
+                    duration,
+                    capacity.into(),
+                )? {
+                    if let Some(t) = tag {
+                        self.m.offer_tags.insert(t, id);
                     }
-                    Err(d) => self.refused("createOffer", &d)?,
                 }
             }
             Action::Cancel { who, offer } => {
@@ -1275,31 +1296,9 @@ impl Run<'_> {
                 if days > 90 || days == 0 {
                     return Ok(());
                 }
-                self.mint(c, s.address(), principal);
-                self.approve(&s, c, a.offer_book, principal);
-                let created = self.attempt(
-                    &s,
-                    a.offer_book,
-                    IOfferBook::createOfferCall {
-                        currency: w.currencies[c],
-                        collection: w.collections[c],
-                        token_id: U256::ZERO,
-                        any_token: true,
-                        principal,
-                        apr_bps: apr,
-                        duration: days * DAY,
-                        expiry: now + 60 * DAY,
-                        capacity: 1,
-                    },
-                );
-                if let Err(d) = created {
-                    return self.refused("createOffer", &d);
-                }
-                self.succeeded("createOffer");
-                self.m.offers += 1;
-                let offer = U256::from(self.m.offers);
-                sub(&mut self.m.balances[c], s.address(), principal);
-                add(&mut self.m.balances[c], a.offer_book, principal);
+                let Some(offer) = self.fund_offer(&s, c, principal, apr, days * DAY, 1)? else {
+                    return Ok(());
+                };
                 let token = w.currencies[c];
                 let claim = |r: &Self, who: Address| {
                     r.view(
@@ -1376,32 +1375,10 @@ impl Run<'_> {
                 let l = self.view(a.loan_lens, ILoanLens::loanCall { loan_id: id });
                 let s = self.actor(lender % 3).clone();
                 let amount = tokens(u64::from(principal));
-                self.mint(c, s.address(), amount);
-                self.approve(&s, c, a.offer_book, amount);
-                let now = self.d.now();
-                let created = self.attempt(
-                    &s,
-                    a.offer_book,
-                    IOfferBook::createOfferCall {
-                        currency: w.currencies[c],
-                        collection: w.collections[c],
-                        token_id: U256::ZERO,
-                        any_token: true,
-                        principal: amount,
-                        apr_bps: apr,
-                        duration: u64::from(days) * DAY,
-                        expiry: now + 60 * DAY,
-                        capacity: 1,
-                    },
-                );
-                if let Err(d) = created {
-                    return self.refused("createOffer", &d);
-                }
-                self.succeeded("createOffer");
-                self.m.offers += 1;
-                let offer = U256::from(self.m.offers);
-                sub(&mut self.m.balances[c], s.address(), amount);
-                add(&mut self.m.balances[c], a.offer_book, amount);
+                let Some(offer) = self.fund_offer(&s, c, amount, apr, u64::from(days) * DAY, 1)?
+                else {
+                    return Ok(());
+                };
                 // the borrower may owe a shortfall: a day of interest of headroom
                 let b = self
                     .w
