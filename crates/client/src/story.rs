@@ -1059,18 +1059,7 @@ async fn moving_loans(
     let ch = "refinance";
     s.chapter(11);
     // fresh prices: the refinance checks the loan's health
-    for _ in 0..2 {
-        post_all(
-            s,
-            ch,
-            reporters,
-            a.oracle,
-            collection,
-            [tok(100), tok(101), tok(99)],
-        )
-        .await?;
-        chain.increase_time(1_800).await?;
-    }
+    fresh_prices(chain, s, ch, reporters, a.oracle, collection).await?;
     let tok_s = IERC20::new(currency, &second.provider);
     s.record(
         ch,
@@ -1079,31 +1068,7 @@ async fn moving_loans(
             tok_s.mint(second.address(), tok(100))
         ),
     );
-    s.record(
-        ch,
-        send!(
-            "the bidder approves the offer book",
-            tok_s.approve(a.offer_book, tok(30))
-        ),
-    );
-    let offers_s = IOfferBook::new(a.offer_book, &second.provider);
-    let t = now(&dp).await?;
-    let create = offers_s.createOffer(
-        currency,
-        collection,
-        U256::ZERO,
-        true,
-        tok(30),
-        1_000,
-        30 * 86_400,
-        t + 30 * 86_400,
-        1,
-    );
-    let better = create.call().await.map_err(|e| tx_err("createOffer", e))?;
-    s.record(
-        ch,
-        send!("the bidder offers 30 at 10% APR for 30 days", create),
-    );
+    let better = one_loan_offer(s, ch, second, a, (currency, collection), (30, 1_000, 30)).await?;
     let claim_before = book
         .claimable(lender.address(), currency)
         .call()
@@ -1147,41 +1112,8 @@ async fn moving_loans(
     let ch = "rollover";
     s.chapter(12);
     chain.increase_time(2 * 86_400).await?;
-    for _ in 0..2 {
-        post_all(
-            s,
-            ch,
-            reporters,
-            a.oracle,
-            collection,
-            [tok(100), tok(101), tok(99)],
-        )
-        .await?;
-        chain.increase_time(1_800).await?;
-    }
-    let tok_l = IERC20::new(currency, &lender.provider);
-    s.record(
-        ch,
-        send!(
-            "lender approves the offer book",
-            tok_l.approve(a.offer_book, tok(35))
-        ),
-    );
-    let offers_l = IOfferBook::new(a.offer_book, &lender.provider);
-    let t = now(&dp).await?;
-    let create = offers_l.createOffer(
-        currency,
-        collection,
-        U256::ZERO,
-        true,
-        tok(35),
-        1_500,
-        60 * 86_400,
-        t + 30 * 86_400,
-        1,
-    );
-    let larger = create.call().await.map_err(|e| tx_err("createOffer", e))?;
-    s.record(ch, send!("lender offers 35 at 15% APR for 60 days", create));
+    fresh_prices(chain, s, ch, reporters, a.oracle, collection).await?;
+    let larger = one_loan_offer(s, ch, lender, a, (currency, collection), (35, 1_500, 60)).await?;
     let before = tok_d
         .balanceOf(dave.address())
         .call()
@@ -1217,6 +1149,77 @@ async fn moving_loans(
     ));
     solvency(s, ch, &dp, a, currency).await?;
     Ok(())
+}
+
+/// Two rounds of the three reporters' prices half an hour apart: a fresh, full-window price
+/// (after days without posts the oracle's last one is stale).
+async fn fresh_prices(
+    chain: &impl Chain,
+    s: &mut Summary,
+    ch: &str,
+    reporters: &[Actor; 3],
+    oracle: Address,
+    collection: Address,
+) -> Result<(), ProtocolError> {
+    for _ in 0..2 {
+        post_all(
+            s,
+            ch,
+            reporters,
+            oracle,
+            collection,
+            [tok(100), tok(101), tok(99)],
+        )
+        .await?;
+        chain.increase_time(1_800).await?;
+    }
+    Ok(())
+}
+
+/// `who` approves and escrows a one-loan, collection-wide offer of `(principal in whole tokens,
+/// APR bps, days)`, valid 30 days; its id.
+async fn one_loan_offer(
+    s: &mut Summary,
+    ch: &str,
+    who: &Actor,
+    a: &Addresses,
+    (currency, collection): (Address, Address),
+    (principal, apr_bps, days): (u64, u16, u64),
+) -> Result<U256, ProtocolError> {
+    let token = IERC20::new(currency, &who.provider);
+    s.record(
+        ch,
+        send!(
+            format!("{} approves the offer book", who.name),
+            token.approve(a.offer_book, tok(principal))
+        ),
+    );
+    let offers = IOfferBook::new(a.offer_book, &who.provider);
+    let expiry = now(&who.provider).await? + 30 * 86_400;
+    let create = offers.createOffer(
+        currency,
+        collection,
+        U256::ZERO,
+        true,
+        tok(principal),
+        apr_bps,
+        days * 86_400,
+        expiry,
+        1,
+    );
+    let id = create.call().await.map_err(|e| tx_err("createOffer", e))?;
+    s.record(
+        ch,
+        send!(
+            format!(
+                "{} offers {principal} at {}% APR for {days} days",
+                who.name,
+                apr_bps / 100
+            ),
+            create
+        ),
+    );
+    Ok(id)
 }
 
 /// Records INV-SOLV of both books (each one's balance of `currency` against `held(currency)`)
