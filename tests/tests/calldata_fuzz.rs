@@ -74,6 +74,18 @@ macro_rules! target {
     };
 }
 
+/// Whether revert data is a typed error a LoanBook call can return: its own, or its callees'
+/// passed through unchanged (docs/contracts/loan-book.md): the OfferBook's, the vault's, the
+/// Liquidator's, the oracle's and the tokens' (ERC-6093).
+fn loan_book_typed(data: &[u8]) -> bool {
+    ILoanBook::ILoanBookErrors::abi_decode(data).is_ok()
+        || IOfferBook::IOfferBookErrors::abi_decode(data).is_ok()
+        || ICollateralVault::ICollateralVaultErrors::abi_decode(data).is_ok()
+        || ILiquidator::ILiquidatorErrors::abi_decode(data).is_ok()
+        || IPriceOracle::IPriceOracleErrors::abi_decode(data).is_ok()
+        || Erc6093::Erc6093Errors::abi_decode(data).is_ok()
+}
+
 /// The outcome of a call: its return data or its revert data.
 type Outcome = Result<Bytes, Bytes>;
 
@@ -290,14 +302,7 @@ async fn every_selector_of_every_contract_rejects_bad_calldata_without_a_state_c
         Target {
             // The LoanBook passes its callees' refusals through unchanged (docs/contracts/
             // loan-book.md): the OfferBook's, the vault's, the Liquidator's and the oracle's.
-            typed: |data| {
-                ILoanBook::ILoanBookErrors::abi_decode(data).is_ok()
-                    || IOfferBook::IOfferBookErrors::abi_decode(data).is_ok()
-                    || ICollateralVault::ICollateralVaultErrors::abi_decode(data).is_ok()
-                    || ILiquidator::ILiquidatorErrors::abi_decode(data).is_ok()
-                    || IPriceOracle::IPriceOracleErrors::abi_decode(data).is_ok()
-                    || Erc6093::Erc6093Errors::abi_decode(data).is_ok()
-            },
+            typed: loan_book_typed,
             ..target!(
                 "LoanBook",
                 a.loan_book,
@@ -311,13 +316,7 @@ async fn every_selector_of_every_contract_rejects_bad_calldata_without_a_state_c
             // address (its fallback runs the desk's code). They pass the same callees' refusals
             // through, and the LoanBook's own errors.
             typed: |data| {
-                ILoanDesk::ILoanDeskErrors::abi_decode(data).is_ok()
-                    || ILoanBook::ILoanBookErrors::abi_decode(data).is_ok()
-                    || IOfferBook::IOfferBookErrors::abi_decode(data).is_ok()
-                    || ICollateralVault::ICollateralVaultErrors::abi_decode(data).is_ok()
-                    || ILiquidator::ILiquidatorErrors::abi_decode(data).is_ok()
-                    || IPriceOracle::IPriceOracleErrors::abi_decode(data).is_ok()
-                    || Erc6093::Erc6093Errors::abi_decode(data).is_ok()
+                ILoanDesk::ILoanDeskErrors::abi_decode(data).is_ok() || loan_book_typed(data)
             },
             ..target!(
                 "LoanDesk (at the LoanBook)",
