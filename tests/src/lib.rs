@@ -38,6 +38,21 @@ macro_rules! ok {
     }};
 }
 
+/// Calls (does not send) a contract call that must revert and evaluates to its revert data
+/// decoded against the error enum `$errors`; panics when it succeeds or the data is not one of
+/// `$errors`.
+#[macro_export]
+macro_rules! refused {
+    ($errors:ty, $call:expr) => {{
+        let Err(e) = $call.call().await else {
+            panic!("{} must revert", stringify!($call));
+        };
+        let data = e.as_revert_data().expect("revert data");
+        e.as_decoded_interface_error::<$errors>()
+            .unwrap_or_else(|| panic!("{}: undecodable revert {data}", stringify!($call)))
+    }};
+}
+
 /// A running node and the key that funds everything else.
 pub struct Harness {
     /// JSON-RPC URL.

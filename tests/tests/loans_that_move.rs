@@ -7,7 +7,7 @@ use alloy::{primitives::U256, providers::Provider, signers::local::PrivateKeySig
 use lien_client::bindings::{
     ILoanBook, ILoanDesk, ILoanLens, IOfferBook, IPriceOracle, IERC20, IERC721,
 };
-use lien_e2e::{listed_protocol, ok, tokens, Harness, ListedProtocol};
+use lien_e2e::{listed_protocol, ok, refused, tokens, Harness, ListedProtocol};
 
 use ILoanBook::ILoanBookErrors as BookErr;
 use ILoanDesk::ILoanDeskErrors as DeskErr;
@@ -16,18 +16,6 @@ const DAY: u64 = 86_400;
 const YEAR: u128 = 365 * 86_400;
 /// The protocol fee on interest of `RiskSetup::default()`.
 const FEE_BPS: u128 = 1_000;
-
-/// The revert data of a call that must fail, decoded against `$errors`.
-macro_rules! refused {
-    ($errors:ty, $call:expr) => {{
-        let Err(e) = $call.call().await else {
-            panic!("{} must revert", stringify!($call));
-        };
-        let data = e.as_revert_data().expect("revert data");
-        e.as_decoded_interface_error::<$errors>()
-            .unwrap_or_else(|| panic!("{}: undecodable revert {data}", stringify!($call)))
-    }};
-}
 
 fn u(x: U256) -> u128 {
     x.to::<u128>()

@@ -23,7 +23,7 @@ use lien_client::{
     },
     deploy::{constructor_calldata, deploy_stylus},
 };
-use lien_e2e::{code_of, listed_protocol, ok, tokens, Harness, ListedProtocol};
+use lien_e2e::{code_of, listed_protocol, ok, refused, tokens, Harness, ListedProtocol};
 
 use IErc6093::IErc6093Errors as TokenErr;
 use ILiquidator::ILiquidatorErrors as LiqErr;
@@ -39,18 +39,6 @@ alloy::sol! {
 
 const DAY: u64 = 86_400;
 const HOUR: u64 = 3_600;
-
-/// The revert data of a call that must fail, decoded against `$errors`.
-macro_rules! refused {
-    ($errors:ty, $call:expr) => {{
-        let Err(e) = $call.call().await else {
-            panic!("{} must revert", stringify!($call));
-        };
-        let data = e.as_revert_data().expect("revert data");
-        e.as_decoded_interface_error::<$errors>()
-            .unwrap_or_else(|| panic!("{}: undecodable revert {data}", stringify!($call)))
-    }};
-}
 
 /// A listed protocol with a full TWAP window at 100, a lender with an open collection-wide
 /// offer of `principal` (1-day loans, capacity 2), a borrower holding NFTs 1 and 2 approved to
