@@ -674,15 +674,7 @@ async fn setup(artifacts: &[lien_client::package::Artifact], cached: bool) -> Cl
     w.setup_gas += steps.iter().map(|s| s.gas).sum::<u64>();
     if cached {
         // The programs the user operations enter (the LoanLens only serves views off-chain).
-        for program in [
-            a.governance,
-            a.oracle,
-            a.vault,
-            a.offer_book,
-            a.loan_book,
-            a.loan_desk,
-            a.liquidator,
-        ] {
+        for (_, program) in a.transacted_programs() {
             let bid = program_cache::cache_program(&w.deployer.p, program)
                 .await
                 .map_err(|e| {

@@ -329,15 +329,7 @@ pub async fn run(ctx: &Ctx, opts: DeployOpts) -> CliResult<()> {
         });
     }
     if opts.cache {
-        let programs = [
-            ("governance", addresses.governance),
-            ("oracle", addresses.oracle),
-            ("vault", addresses.vault),
-            ("offer book", addresses.offer_book),
-            ("loan book", addresses.loan_book),
-            ("loan desk", addresses.loan_desk),
-            ("liquidator", addresses.liquidator),
-        ];
+        let programs = addresses.transacted_programs();
         let mut total_bid = alloy::primitives::U256::ZERO;
         for (name, program) in programs {
             let bid = program_cache::cache_program(&ctx.provider, program)

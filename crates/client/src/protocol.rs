@@ -51,6 +51,22 @@ pub struct Addresses {
     pub liquidator: Address,
 }
 
+impl Addresses {
+    /// The programs users' transactions enter, named: what a deployment caches through the
+    /// CacheManager (the LoanLens only serves views, read off-chain).
+    pub fn transacted_programs(&self) -> [(&'static str, Address); 7] {
+        [
+            ("governance", self.governance),
+            ("oracle", self.oracle),
+            ("vault", self.vault),
+            ("offer book", self.offer_book),
+            ("loan book", self.loan_book),
+            ("loan desk", self.loan_desk),
+            ("liquidator", self.liquidator),
+        ]
+    }
+}
+
 /// Governance's constructor arguments.
 #[derive(Clone, Debug)]
 pub struct GovernanceSetup {
